@@ -1,0 +1,135 @@
+# TradeKernel build. `make help` lists the targets.
+#
+# Two platforms share the portable core (kernel/):
+#   pc      bare-metal kernel: build/kernel.elf (Multiboot 1+2 ELF),
+#           build/tradekernel.img (raw disk image with our BIOS loader),
+#           build/tradekernel.iso (GRUB rescue image, Multiboot 2)
+#   hosted  the core as a Linux static library and test executable
+
+.DEFAULT_GOAL := all
+SHELL := /bin/bash
+
+BUILD   := build
+VENV    := .venv
+PYTHON  := $(VENV)/bin/python
+CXX     := clang++
+LD      := ld.lld
+NASM    := nasm
+OBJCOPY := llvm-objcopy
+# `make V=1` prints full commands.
+Q := $(if $(V),,@)
+
+COMMON_FLAGS := -std=c++20 -O2 -g -fno-exceptions -fno-rtti -fno-omit-frame-pointer \
+                -Wall -Wextra -Werror -I. -Iinclude
+
+PC_CXXFLAGS := $(COMMON_FLAGS) --target=x86_64-unknown-none-elf -ffreestanding -nostdlibinc \
+               -fno-builtin -mno-red-zone -mcmodel=kernel -fno-pic -fno-pie -fno-stack-protector \
+               -fno-threadsafe-statics -flto -DTK_PLATFORM_PC
+PC_LDFLAGS  := -T arch/x86_64/kernel.ld -nostdlib -static -z max-page-size=4096 \
+               --no-dynamic-linker --lto-O2
+HOSTED_CXXFLAGS := $(COMMON_FLAGS) -DTK_PLATFORM_HOSTED
+
+CORE_SRCS   := $(wildcard kernel/*/*.cpp)
+CORE_TESTS  := $(wildcard tests/kernel/*.cpp)
+PC_SRCS     := $(wildcard arch/x86_64/*.cpp drivers/*.cpp platform/pc/*.cpp tests/kernel/pc/*.cpp)
+PC_ASM      := $(wildcard arch/x86_64/*.asm platform/pc/*.asm)
+HOSTED_SRCS := $(wildcard platform/hosted/*.cpp)
+HEADERS     := $(shell find include kernel arch drivers platform tests/kernel -name '*.h')
+
+PC_OBJS := $(patsubst %.cpp,$(BUILD)/pc/%.o,$(CORE_SRCS) $(CORE_TESTS) $(PC_SRCS)) \
+           $(patsubst %.asm,$(BUILD)/pc/%.asm.o,$(PC_ASM))
+HOSTED_CORE_OBJS := $(patsubst %.cpp,$(BUILD)/hosted/%.o,$(CORE_SRCS))
+HOSTED_TEST_OBJS := $(patsubst %.cpp,$(BUILD)/hosted/%.o,$(CORE_TESTS) $(HOSTED_SRCS))
+
+KERNEL := $(BUILD)/kernel.elf
+IMAGE  := $(BUILD)/tradekernel.img
+ISO    := $(BUILD)/tradekernel.iso
+HOSTED_LIB   := $(BUILD)/hosted/libtkcore.a
+HOSTED_TESTS := $(BUILD)/hosted/tk_tests
+VENV_STAMP   := $(VENV)/.installed
+
+.PHONY: all kernel image iso hosted run test benchmark debug clean install-deps lint help
+
+all: kernel image hosted ## Build the kernel, the disk image and the hosted core
+
+kernel: $(KERNEL)
+image: $(IMAGE) ## Raw bootable disk image (BIOS loader + kernel)
+iso: $(ISO) ## GRUB rescue ISO (Multiboot 2 boot path)
+hosted: $(HOSTED_LIB) $(HOSTED_TESTS)
+
+$(BUILD)/pc/%.o: %.cpp $(HEADERS)
+	@mkdir -p $(@D)
+	@echo "  CXX [pc]     $<"
+	$(Q)$(CXX) $(PC_CXXFLAGS) -c $< -o $@
+
+$(BUILD)/pc/%.asm.o: %.asm
+	@mkdir -p $(@D)
+	@echo "  NASM         $<"
+	$(Q)$(NASM) -f elf64 -g -F dwarf -w+all -Werror $< -o $@
+
+# Linked once; the symbol table is then written into the reserved .ksymtab
+# section, which moves no address (tradekernel/symtab.py).
+$(BUILD)/kernel.unpatched.elf: $(PC_OBJS) arch/x86_64/kernel.ld
+	@echo "  LD (LTO)     $@"
+	$(Q)$(LD) $(PC_LDFLAGS) $(PC_OBJS) -o $@
+
+$(KERNEL): $(BUILD)/kernel.unpatched.elf tradekernel/symtab.py $(VENV_STAMP)
+	$(PYTHON) -m tradekernel.symtab $< $@
+
+$(BUILD)/kernel.bin: $(KERNEL)
+	$(OBJCOPY) -O binary --only-section=.boot --only-section=.text --only-section=.rodata \
+	    --only-section=.data --only-section=.ksymtab $< $@
+
+$(BUILD)/boot.bin: boot/boot.asm
+	@mkdir -p $(@D)
+	$(NASM) -f bin -w+all -Werror $< -o $@
+
+$(IMAGE): $(BUILD)/boot.bin $(BUILD)/kernel.bin
+	cat $^ > $@
+	truncate -s %512 $@
+
+$(ISO): $(KERNEL) tools/grub/grub.cfg
+	@mkdir -p $(BUILD)/iso/boot/grub
+	cp $(KERNEL) $(BUILD)/iso/boot/kernel.elf
+	cp tools/grub/grub.cfg $(BUILD)/iso/boot/grub/grub.cfg
+	grub-mkrescue -o $@ $(BUILD)/iso 2> $(BUILD)/grub-mkrescue.log || { cat $(BUILD)/grub-mkrescue.log; exit 1; }
+
+$(BUILD)/hosted/%.o: %.cpp $(HEADERS)
+	@mkdir -p $(@D)
+	@echo "  CXX [hosted] $<"
+	$(Q)$(CXX) $(HOSTED_CXXFLAGS) -c $< -o $@
+
+$(HOSTED_LIB): $(HOSTED_CORE_OBJS)
+	rm -f $@
+	llvm-ar rcs $@ $^
+
+$(HOSTED_TESTS): $(HOSTED_TEST_OBJS) $(HOSTED_LIB)
+	$(CXX) $(HOSTED_TEST_OBJS) $(HOSTED_LIB) -o $@
+
+$(VENV_STAMP): pyproject.toml
+	tools/install-deps.sh --python-only
+
+install-deps: ## Install missing system packages (apt) and the Python venv
+	tools/install-deps.sh
+
+run: install-deps all ## Build, boot under QEMU (TCG) and show the kernel log
+	$(PYTHON) -m tradekernel run
+
+test: install-deps all iso ## Every test: Python, hosted core, QEMU boots
+	$(PYTHON) -m tradekernel test
+
+benchmark: install-deps all ## Write build/bench/results.json (+ .md)
+	$(PYTHON) -m tradekernel bench
+
+debug: install-deps all ## QEMU halted with its gdb stub; see tools/gdb/tradekernel.gdb
+	$(PYTHON) -m tradekernel run --gdb --timeout 0
+
+lint: $(VENV_STAMP)
+	$(VENV)/bin/ruff check tradekernel tests
+	$(VENV)/bin/ruff format --check tradekernel tests
+
+clean:
+	rm -rf $(BUILD)
+
+help:
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | column -t -s $$'\t'

@@ -1,0 +1,40 @@
+// The kernel's page tables, built once at boot (4-level paging, SDM Vol. 3A,
+// chapter 5.5):
+//   - the kernel image at -2 GiB in 4 KiB pages with per-section rights:
+//     .text read-only + executable; .rodata read-only; .data, .bss and
+//     stacks writable + no-execute; each stack's guard page unmapped;
+//   - all physical memory (at least the first 4 GiB, for MMIO) at
+//     kDirectMapBase in 2 MiB pages, writable + no-execute;
+//   - nothing else: no identity map, so a null pointer faults.
+#pragma once
+
+#include "tk/types.h"
+
+namespace tk::arch::paging {
+
+inline constexpr u64 kKernelVirtualBase = 0xFFFFFFFF80000000;
+inline constexpr u64 kDirectMapBase = 0xFFFF800000000000;
+
+struct Mapping {
+    bool present = false;
+    bool writable = false;
+    bool executable = false;
+    u64 physical = 0;
+    u64 page_size = 0;
+};
+
+struct Layout {
+    u64 direct_map_bytes;
+    u32 table_pages_used;
+    u32 guard_pages;
+};
+
+// Builds the tables and loads CR3. `highest_physical` is the top of RAM. Returns what was mapped.
+Layout init(u64 highest_physical);
+
+// Walks the live page tables.
+Mapping translate(u64 virtual_address);
+
+inline u64 physical_to_virtual(u64 physical) { return physical + kDirectMapBase; }
+
+}  // namespace tk::arch::paging

@@ -1,0 +1,124 @@
+// kernel_main: the bring-up order on bare metal. Each step depends on the one
+// before it: the log needs the UART; fault reports need the GDT/IDT; the boot
+// information must be read before paging removes the identity map; the log's
+// time prefix needs the TSC frequency.
+
+#include "arch/x86_64/gdt.h"
+#include "arch/x86_64/idt.h"
+#include "arch/x86_64/paging.h"
+#include "arch/x86_64/tsc_calibration.h"
+#include "drivers/fw_cfg.h"
+#include "drivers/uart16550.h"
+#include "kernel/log/log.h"
+#include "kernel/prof/symbols.h"
+#include "kernel/test/ktest.h"
+#include "platform/pc/boot_info.h"
+#include "platform/pc/faults.h"
+#include "tk/panic.h"
+#include "tk/platform.h"
+#include "tk/tsc.h"
+#include "tk/version.h"
+
+extern "C" char __kernel_phys_start[];
+extern "C" char __kernel_bss_end_phys[];
+extern "C" void (*__init_array_start[])();
+extern "C" void (*__init_array_end[])();
+
+namespace tk::pc {
+namespace {
+
+BootInfo g_boot;
+TscClock g_tsc;
+
+void run_global_constructors() {
+    for (auto* ctor = __init_array_start; ctor < __init_array_end; ++ctor) (*ctor)();
+}
+
+void read_host_cmdline(CommandLine& cmdline) {
+    char text[CommandLine::kCapacity];
+    usize n = drivers::fw_cfg_read_file("opt/tradekernel/cmdline", text, sizeof text);
+    if (n) cmdline.set(text, n);
+}
+
+void print_memory_map(const MemoryMap& map) {
+    log::info("memory map: %zu regions, %lu MiB usable", map.count(),
+              (unsigned long)(map.usable_bytes() >> 20));
+    for (usize i = 0; i < map.count(); ++i) {
+        const MemoryRegion& r = map[i];
+        log::raw("    %016lx-%016lx  %-16s %8lu KiB\n", (unsigned long)r.base,
+                 (unsigned long)(r.end() - 1), region_type_name(r.type),
+                 (unsigned long)(r.length >> 10));
+        log::record("mmap", "index=%zu base=%#lx length=%#lx type=%s", i, (unsigned long)r.base,
+                    (unsigned long)r.length, region_type_name(r.type));
+    }
+    log::record("mmap-summary", "regions=%zu usable-bytes=%lu dropped=%u", map.count(),
+                (unsigned long)map.usable_bytes(), map.dropped());
+}
+
+void init_tsc(u64 boot_tsc) {
+    arch::TscInfo tsc = arch::calibrate_tsc();
+    g_tsc = TscClock(tsc.hz);
+    log::set_clock(g_tsc, boot_tsc);
+    log::info("tsc: %lu.%03lu MHz (source %s, invariant %s, rdtscp %s)",
+              (unsigned long)(tsc.hz / 1000000), (unsigned long)(tsc.hz / 1000 % 1000), tsc.source,
+              tsc.invariant ? "yes" : "no", tsc.rdtscp ? "yes" : "no");
+    log::record("tsc", "hz=%lu source=%s invariant=%d rdtscp=%d cpuid-base-mhz=%u",
+                (unsigned long)tsc.hz, tsc.source, tsc.invariant, tsc.rdtscp, tsc.cpuid_base_mhz);
+}
+
+[[noreturn]] void run_mode(const CommandLine& cmdline) {
+    StringView mode = cmdline.value("mode");
+    if (mode.equals("test")) {
+        StringView filter = cmdline.value("test");
+        char prefix[64] = {};
+        for (usize i = 0; i < filter.length && i + 1 < sizeof prefix; ++i) prefix[i] = filter.data[i];
+        test::Summary s = test::run_all(prefix);
+        platform::exit(s.failed ? ExitStatus::TestFailure : ExitStatus::Success);
+    }
+    if (mode.equals("fault")) {
+        trigger_fault(cmdline.value("fault"));
+        panic("mode=fault: unknown fault name (see platform/pc/faults.cpp)");
+    }
+    log::info("boot complete");
+    log::record("ready", "platform=pc");
+    if (mode.equals("idle")) {
+        log::info("idle (mode=idle): halting until QEMU is stopped");
+        for (;;) asm volatile("hlt");
+    }
+    platform::exit(ExitStatus::Success);
+}
+
+}  // namespace
+
+extern "C" [[noreturn]] void kernel_main(u64 magic, u64 boot_info_physical) {
+    u64 boot_tsc = rdtsc();
+    drivers::uart_init();
+    log::raw("\nTradeKernel %s (x86_64, pc)\n", kVersion);
+    arch::gdt_init();
+    arch::idt_init();
+    run_global_constructors();
+
+    if (!parse_boot_info(magic, boot_info_physical, g_boot))
+        panic("unknown boot protocol magic %#lx", (unsigned long)magic);
+    read_host_cmdline(g_boot.cmdline);
+    g_boot.memory.reserve(u64(__kernel_phys_start), u64(__kernel_bss_end_phys - __kernel_phys_start),
+                          RegionType::Kernel);
+
+    arch::paging::Layout layout = arch::paging::init(g_boot.memory.highest_ram_address());
+    init_tsc(boot_tsc);
+
+    log::info("boot: loader %s%s%s%s", g_boot.loader, g_boot.loader_name[0] ? " (" : "",
+              g_boot.loader_name, g_boot.loader_name[0] ? ")" : "");
+    log::info("boot: cmdline \"%s\"", g_boot.cmdline.text());
+    log::record("boot", "platform=pc loader=%s version=%s symbols=%u", g_boot.loader, kVersion,
+                kernel_symbols().count());
+    print_memory_map(g_boot.memory);
+    log::info("paging: kernel image at %#lx, direct map of %lu GiB at %#lx, %u guard pages, %u table pages",
+              (unsigned long)arch::paging::kKernelVirtualBase, (unsigned long)(layout.direct_map_bytes >> 30),
+              (unsigned long)arch::paging::kDirectMapBase, layout.guard_pages, layout.table_pages_used);
+    log::record("paging", "direct-map-bytes=%lu guard-pages=%u table-pages=%u",
+                (unsigned long)layout.direct_map_bytes, layout.guard_pages, layout.table_pages_used);
+    run_mode(g_boot.cmdline);
+}
+
+}  // namespace tk::pc
