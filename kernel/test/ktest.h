@@ -53,13 +53,13 @@ void list_all();
     static void suite##__##name(::tk::test::Context&);                                   \
     __attribute__((used, section("tk_tests"), aligned(8))) static const ::tk::test::TestCase \
         suite##__##name##__case = {#suite "." #name, suite##__##name, pc_only};          \
-    static void suite##__##name(::tk::test::Context& t)
+    static void suite##__##name(::tk::test::Context& tk_test_context)
 
 // A test that runs on both platforms.
 #define TK_TEST(suite, name) TK_TEST_REGISTER_(suite, name, false)
 // A test that needs bare metal.
 #define TK_PC_TEST(suite, name) TK_TEST_REGISTER_(suite, name, true)
 
-#define TK_EXPECT(cond) t.check(bool(cond), #cond, __FILE__, __LINE__)
+#define TK_EXPECT(cond) tk_test_context.check(bool(cond), #cond, __FILE__, __LINE__)
 #define TK_EXPECT_EQ(actual, expected) \
-    t.check_eq(::tk::u64(actual), ::tk::u64(expected), #actual " == " #expected, __FILE__, __LINE__)
+    tk_test_context.check_eq(::tk::u64(actual), ::tk::u64(expected), #actual " == " #expected, __FILE__, __LINE__)

@@ -24,4 +24,7 @@ struct BootInfo {
 // an unknown magic.
 bool parse_boot_info(u64 magic, u64 info_physical, BootInfo& out);
 
+// The boot information of this boot (kept by kernel_main).
+const BootInfo& boot_info();
+
 }  // namespace tk::pc

@@ -13,6 +13,7 @@
 #include "kernel/prof/symbols.h"
 #include "kernel/test/ktest.h"
 #include "platform/pc/boot_info.h"
+#include "platform/pc/clock.h"
 #include "platform/pc/faults.h"
 #include "tk/panic.h"
 #include "tk/platform.h"
@@ -89,6 +90,9 @@ void init_tsc(u64 boot_tsc) {
 }
 
 }  // namespace
+
+const BootInfo& boot_info() { return g_boot; }
+const TscClock& tsc_clock() { return g_tsc; }
 
 extern "C" [[noreturn]] void kernel_main(u64 magic, u64 boot_info_physical) {
     u64 boot_tsc = rdtsc();
