@@ -11,7 +11,7 @@ extern kernel_main
 section .text
 bits 64
 
-global kernel_entry64
+global kernel_entry64:function (kernel_entry64.end - kernel_entry64)
 kernel_entry64:
     cli
     cld
@@ -51,3 +51,4 @@ kernel_entry64:
     cli
     hlt
     jmp .halt
+.end:

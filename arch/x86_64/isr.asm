@@ -9,6 +9,9 @@ extern exception_dispatch
 section .text
 bits 64
 
+; Typed and sized so backtraces through an exception name it.
+global exception_common:function (exception_common_end - exception_common)
+
 %macro EXCEPTION_NO_ERROR 1
 exception_stub_%1:
     push 0
@@ -99,6 +102,7 @@ exception_common:
     pop rax
     add rsp, 16
     iretq
+exception_common_end:
 
 section .rodata
 global exception_stub_table

@@ -5,14 +5,15 @@
 section .text
 bits 64
 
-global memcpy
+global memcpy:function (memcpy_end - memcpy)
 memcpy:
     mov rax, rdi
     mov rcx, rdx
     rep movsb
     ret
+memcpy_end:
 
-global memmove
+global memmove:function (memmove_end - memmove)
 memmove:
     mov rax, rdi
     mov rcx, rdx
@@ -31,8 +32,9 @@ memmove:
 .forward:
     rep movsb
     ret
+memmove_end:
 
-global memset
+global memset:function (memset_end - memset)
 memset:
     mov r8, rdi
     mov eax, esi
@@ -40,8 +42,9 @@ memset:
     rep stosb
     mov rax, r8
     ret
+memset_end:
 
-global memcmp
+global memcmp:function (memcmp_end - memcmp)
 memcmp:
     xor eax, eax
     test rdx, rdx
@@ -57,3 +60,4 @@ memcmp:
     jnz .loop
 .done:
     ret
+memcmp_end:

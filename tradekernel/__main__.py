@@ -1,0 +1,5 @@
+import sys
+
+from tradekernel.cli import main
+
+sys.exit(main())

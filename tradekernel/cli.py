@@ -1,0 +1,117 @@
+"""The `tradekernel` command: build, run, test and bench.
+
+    tradekernel build [all|image|iso|hosted|clean]
+    tradekernel run [--boot disk|kernel|iso] [--cmdline TEXT] [--icount] [--gdb [PORT]]
+    tradekernel test [pytest arguments]
+    tradekernel bench
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+
+from rich.console import Console
+
+from tradekernel import bench, paths, qemu
+from tradekernel.exit_codes import Outcome
+from tradekernel.tools import ToolMissing, require
+
+status = Console(stderr=True, highlight=False)
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    make = require("make")
+    status.print(f"[bold]building[/] {args.target}")
+    return subprocess.call([make, "-C", str(paths.ROOT), args.target])
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    config = qemu.QemuConfig(
+        boot=qemu.BootMethod(args.boot),
+        cmdline=args.cmdline,
+        icount=args.icount,
+        memory_mb=args.memory,
+        smp=args.smp,
+        timeout=args.timeout,
+        gdb_port=args.gdb,
+    )
+    mode = "TCG, -icount shift=0" if args.icount else "TCG"
+    status.print(f"[bold]booting[/] {config.boot.artifact.name} ({args.boot}) under QEMU {mode}")
+    if args.gdb is not None:
+        status.print(
+            f"QEMU is halted with its gdb stub on port {args.gdb}. In another terminal:\n"
+            f"  gdb -ex 'set $tk_port={args.gdb}' -x {paths.GDB_SCRIPT.relative_to(paths.ROOT)}"
+        )
+    result = qemu.run(config, on_line=print)
+    style = "green" if result.outcome is Outcome.PASSED else "red"
+    status.print(
+        f"[{style}]kernel run ended: {result.outcome.value}[/] "
+        f"(QEMU exit status {result.exit_status}, {result.elapsed:.1f} s)"
+    )
+    if result.outcome in (Outcome.TIMEOUT, Outcome.RESET, Outcome.QEMU_ERROR):
+        status.print(result.describe(tail=5))
+    return 0 if result.outcome is Outcome.PASSED else 1
+
+
+def cmd_test(args: argparse.Namespace) -> int:
+    return subprocess.call(
+        [sys.executable, "-m", "pytest", *args.pytest_args], cwd=paths.ROOT
+    )
+
+
+def cmd_bench(_args: argparse.Namespace) -> int:
+    status.print("[bold]running benchmarks[/]")
+    results = bench.run_benchmarks()
+    path = bench.write_report(results)
+    status.print(f"{len(results)} results written to {path.relative_to(paths.ROOT)}")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="tradekernel", description=__doc__.splitlines()[0])
+    sub = p.add_subparsers(dest="command", required=True)
+
+    b = sub.add_parser("build", help="build the kernel, images and hosted core (make)")
+    b.add_argument("target", nargs="?", default="all",
+                   choices=["all", "image", "iso", "hosted", "kernel", "clean"])
+    b.set_defaults(func=cmd_build)
+
+    r = sub.add_parser("run", help="boot the kernel under QEMU and show its log")
+    r.add_argument("--boot", choices=[m.value for m in qemu.BootMethod], default="disk",
+                   help="disk: own BIOS loader; kernel: qemu -kernel (Multiboot 1); "
+                        "iso: GRUB (Multiboot 2)")
+    r.add_argument("--cmdline", default="", help="kernel command line, e.g. 'mode=test'")
+    r.add_argument("--icount", action="store_true",
+                   help="-icount shift=0,sleep=off: guest TSC counts instructions")
+    r.add_argument("--memory", type=int, default=128, help="guest memory in MiB")
+    r.add_argument("--smp", type=int, default=1, help="number of CPUs")
+    r.add_argument("--timeout", type=float, default=60.0,
+                   help="seconds before QEMU is stopped (0: none)")
+    r.add_argument("--gdb", type=int, nargs="?", const=1234, default=None, metavar="PORT",
+                   help="start halted with QEMU's gdb stub (default port 1234)")
+    r.set_defaults(func=cmd_run)
+
+    t = sub.add_parser("test", help="run every test (pytest)")
+    t.add_argument("pytest_args", nargs=argparse.REMAINDER, help="passed to pytest")
+    t.set_defaults(func=cmd_test)
+
+    s = sub.add_parser("bench", help="run the benchmarks, write build/bench/results.json")
+    s.set_defaults(func=cmd_bench)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except (ToolMissing, FileNotFoundError) as e:
+        status.print(f"[red]error:[/] {e}")
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,14 @@
+"""Where the repository's build artifacts live."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BUILD = ROOT / "build"
+KERNEL_ELF = BUILD / "kernel.elf"
+DISK_IMAGE = BUILD / "tradekernel.img"
+ISO_IMAGE = BUILD / "tradekernel.iso"
+HOSTED_TESTS = BUILD / "hosted" / "tk_tests"
+BENCH_DIR = BUILD / "bench"
+GDB_SCRIPT = ROOT / "tools" / "gdb" / "tradekernel.gdb"

@@ -1,0 +1,234 @@
+"""Boot the kernel under QEMU and collect what it says.
+
+One `Qemu` run owns one QEMU process: its command line, the serial console
+(QEMU's stdout, read line by line), a QMP control socket (qemu.qmp) and the
+shutdown. TCG is the accelerator: on these machines a KVM guest is far slower.
+A run ends when the kernel writes to isa-debug-exit, when QEMU dies, or at the
+timeout, when the host asks QEMU over QMP for the CPU registers (to show where
+the guest was) and then stops it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+
+from qemu.qmp import QMPClient
+
+from tradekernel import paths
+from tradekernel.exit_codes import Outcome, outcome_from_status
+from tradekernel.records import Record, of_kind, parse_records
+from tradekernel.tools import require
+
+QEMU = "qemu-system-x86_64"
+CMDLINE_FW_CFG = "opt/tradekernel/cmdline"  # read by platform/pc/kmain.cpp
+
+
+class BootMethod(Enum):
+    DISK = "disk"  # build/tradekernel.img: our BIOS loader (boot/boot.asm)
+    KERNEL = "kernel"  # qemu -kernel build/kernel.elf: Multiboot 1
+    ISO = "iso"  # build/tradekernel.iso: GRUB, Multiboot 2
+
+    @property
+    def artifact(self) -> Path:
+        return {
+            BootMethod.DISK: paths.DISK_IMAGE,
+            BootMethod.KERNEL: paths.KERNEL_ELF,
+            BootMethod.ISO: paths.ISO_IMAGE,
+        }[self]
+
+
+@dataclass
+class QemuConfig:
+    boot: BootMethod = BootMethod.DISK
+    cmdline: str = ""
+    # -icount shift=0,sleep=off: one instruction per virtual ns, so the guest
+    # TSC counts instructions and runs are deterministic.
+    icount: bool = False
+    memory_mb: int = 128
+    smp: int = 1
+    timeout: float | None = 30.0  # seconds; None or 0: no limit
+    gdb_port: int | None = None  # start halted with the gdb stub on this port
+    extra_args: list[str] = field(default_factory=list)
+
+
+@dataclass
+class RunResult:
+    outcome: Outcome
+    exit_status: int | None
+    command: list[str]
+    lines: list[str]
+    stderr: str
+    elapsed: float
+    registers: str | None = None  # `info registers` at the timeout, from QMP
+
+    @property
+    def records(self) -> list[Record]:
+        return parse_records(self.lines)
+
+    def of_kind(self, kind: str) -> list[Record]:
+        return of_kind(self.records, kind)
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
+    def describe(self, tail: int = 25) -> str:
+        """What a person needs to see when a run went wrong."""
+        parts = [
+            f"outcome: {self.outcome.value} (QEMU exit status {self.exit_status}) "
+            f"after {self.elapsed:.1f} s",
+            "command: " + " ".join(self.command),
+            f"last {tail} console lines:",
+            *("  " + line for line in self.lines[-tail:]),
+        ]
+        if self.stderr.strip():
+            parts += ["QEMU stderr:", self.stderr.strip()]
+        if self.registers:
+            parts += ["CPU registers when stopped:", self.registers.strip()]
+        return "\n".join(parts)
+
+
+def build_command(config: QemuConfig, qmp_socket: Path) -> list[str]:
+    artifact = config.boot.artifact
+    if not artifact.exists():
+        raise FileNotFoundError(f"{artifact} does not exist: run 'make all iso' first")
+    # i440FX ("pc"): SeaBIOS boots our disk image from its IDE disk; on q35
+    # its AHCI boot did not reach the MBR under TCG here.
+    cmd = [
+        require(QEMU),
+        "-machine", "pc,accel=tcg",
+        "-cpu", "max",
+        "-m", str(config.memory_mb),
+        "-smp", str(config.smp),
+        "-display", "none",
+        "-vga", "none",
+        "-monitor", "none",
+        "-serial", "stdio",
+        "-no-reboot",
+        "-nic", "none",
+        "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
+        "-qmp", f"unix:{qmp_socket},server=on,wait=off",
+    ]  # fmt: skip
+    if config.cmdline:
+        # QEMU option values escape a comma by doubling it.
+        value = config.cmdline.replace(",", ",,")
+        cmd += ["-fw_cfg", f"name={CMDLINE_FW_CFG},string={value}"]
+    if config.icount:
+        cmd += ["-icount", "shift=0,sleep=off"]
+    if config.gdb_port is not None:
+        cmd += ["-gdb", f"tcp:127.0.0.1:{config.gdb_port}", "-S"]
+    match config.boot:
+        case BootMethod.DISK:
+            cmd += ["-drive", f"file={artifact},format=raw,if=ide,snapshot=on"]
+        case BootMethod.KERNEL:
+            cmd += ["-kernel", str(artifact)]
+        case BootMethod.ISO:
+            cmd += ["-cdrom", str(artifact), "-boot", "d"]
+    return cmd + config.extra_args
+
+
+class Qemu:
+    """One QEMU run. Use `run()` unless you need the pieces."""
+
+    def __init__(self, config: QemuConfig, on_line: Callable[[str], None] | None = None):
+        self.config = config
+        self.on_line = on_line
+        self.lines: list[str] = []
+
+    async def run(self) -> RunResult:
+        with tempfile.TemporaryDirectory(prefix="tk-qemu-") as tmp:
+            socket = Path(tmp) / "qmp.sock"
+            command = build_command(self.config, socket)
+            start = time.monotonic()
+            proc = await asyncio.create_subprocess_exec(
+                *command,
+                stdin=asyncio.subprocess.DEVNULL,
+                stdout=asyncio.subprocess.PIPE,
+                stderr=asyncio.subprocess.PIPE,
+            )
+            qmp = await self._connect_qmp(socket, proc)
+            stderr_task = asyncio.create_task(proc.stderr.read())  # type: ignore[union-attr]
+            reader = asyncio.create_task(self._read_console(proc))
+            timed_out, registers = False, None
+            try:
+                limit = self.config.timeout or None
+                await asyncio.wait_for(asyncio.shield(reader), limit)
+            except TimeoutError:
+                timed_out = True
+                registers = await self._stop(qmp, proc)
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(reader, 5)
+            finally:
+                if proc.returncode is None:
+                    with contextlib.suppress(ProcessLookupError):
+                        proc.kill()
+                status = await proc.wait()
+                await self._disconnect(qmp)
+            stderr = (await stderr_task).decode(errors="replace")
+            return RunResult(
+                outcome=outcome_from_status(status, timed_out),
+                exit_status=status,
+                command=command,
+                lines=self.lines,
+                stderr=stderr,
+                elapsed=time.monotonic() - start,
+                registers=registers,
+            )
+
+    async def _read_console(self, proc: asyncio.subprocess.Process) -> None:
+        assert proc.stdout is not None
+        while line := await proc.stdout.readline():
+            text = line.decode(errors="replace").rstrip("\r\n")
+            self.lines.append(text)
+            if self.on_line:
+                self.on_line(text)
+
+    async def _connect_qmp(
+        self, socket: Path, proc: asyncio.subprocess.Process
+    ) -> QMPClient | None:
+        client = QMPClient("tradekernel")
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and proc.returncode is None:
+            if socket.exists():
+                try:
+                    await client.connect(str(socket))
+                    return client
+                except Exception:  # QEMU not listening yet; retry until the deadline
+                    pass
+            await asyncio.sleep(0.02)
+        return None
+
+    async def _stop(self, qmp: QMPClient | None, proc: asyncio.subprocess.Process) -> str | None:
+        registers = None
+        if qmp is not None:
+            try:
+                registers = await asyncio.wait_for(
+                    qmp.execute("human-monitor-command", {"command-line": "info registers"}), 5
+                )
+                await asyncio.wait_for(qmp.execute("quit"), 5)
+            except Exception:  # QEMU may already be gone; it is killed below
+                pass
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(proc.wait(), 5)
+        return registers if isinstance(registers, str) else None
+
+    @staticmethod
+    async def _disconnect(qmp: QMPClient | None) -> None:
+        if qmp is not None:
+            with contextlib.suppress(Exception):
+                await qmp.disconnect()
+
+
+def run(config: QemuConfig, on_line: Callable[[str], None] | None = None) -> RunResult:
+    """Boots the kernel as configured and returns when the run has ended."""
+    # qemu.qmp logs the expected EOF when QEMU exits; keep it out of the console.
+    logging.getLogger("qemu.qmp").setLevel(logging.CRITICAL)
+    return asyncio.run(Qemu(config, on_line).run())
