@@ -115,7 +115,7 @@ install-deps: ## Install missing system packages (apt) and the Python venv
 run: install-deps all ## Build, boot under QEMU (TCG) and show the kernel log
 	$(PYTHON) -m tradekernel run
 
-test: install-deps all iso ## Every test: Python, hosted core, QEMU boots
+test: install-deps all iso lint ## Every test: Python, hosted core, QEMU boots
 	$(PYTHON) -m tradekernel test
 
 benchmark: install-deps all ## Write build/bench/results.json (+ .md)
@@ -124,7 +124,7 @@ benchmark: install-deps all ## Write build/bench/results.json (+ .md)
 debug: install-deps all ## QEMU halted with its gdb stub; see tools/gdb/tradekernel.gdb
 	$(PYTHON) -m tradekernel run --gdb --timeout 0
 
-lint: $(VENV_STAMP)
+lint: $(VENV_STAMP) ## ruff over the Python package and tests
 	$(VENV)/bin/ruff check tradekernel tests
 	$(VENV)/bin/ruff format --check tradekernel tests
 

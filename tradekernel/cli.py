@@ -1,9 +1,9 @@
 """The `tradekernel` command: build, run, test and bench.
 
-    tradekernel build [all|image|iso|hosted|clean]
-    tradekernel run [--boot disk|kernel|iso] [--cmdline TEXT] [--icount] [--gdb [PORT]]
-    tradekernel test [pytest arguments]
-    tradekernel bench
+tradekernel build [all|image|iso|hosted|clean]
+tradekernel run [--boot disk|kernel|iso] [--cmdline TEXT] [--icount] [--gdb [PORT]]
+tradekernel test [pytest arguments]
+tradekernel bench
 """
 
 from __future__ import annotations
@@ -56,9 +56,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_test(args: argparse.Namespace) -> int:
-    return subprocess.call(
-        [sys.executable, "-m", "pytest", *args.pytest_args], cwd=paths.ROOT
-    )
+    return subprocess.call([sys.executable, "-m", "pytest", *args.pytest_args], cwd=paths.ROOT)
 
 
 def cmd_bench(_args: argparse.Namespace) -> int:
@@ -74,23 +72,41 @@ def parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True)
 
     b = sub.add_parser("build", help="build the kernel, images and hosted core (make)")
-    b.add_argument("target", nargs="?", default="all",
-                   choices=["all", "image", "iso", "hosted", "kernel", "clean"])
+    b.add_argument(
+        "target",
+        nargs="?",
+        default="all",
+        choices=["all", "image", "iso", "hosted", "kernel", "clean"],
+    )
     b.set_defaults(func=cmd_build)
 
     r = sub.add_parser("run", help="boot the kernel under QEMU and show its log")
-    r.add_argument("--boot", choices=[m.value for m in qemu.BootMethod], default="disk",
-                   help="disk: own BIOS loader; kernel: qemu -kernel (Multiboot 1); "
-                        "iso: GRUB (Multiboot 2)")
+    r.add_argument(
+        "--boot",
+        choices=[m.value for m in qemu.BootMethod],
+        default="disk",
+        help="disk: own BIOS loader; kernel: qemu -kernel (Multiboot 1); iso: GRUB (Multiboot 2)",
+    )
     r.add_argument("--cmdline", default="", help="kernel command line, e.g. 'mode=test'")
-    r.add_argument("--icount", action="store_true",
-                   help="-icount shift=0,sleep=off: guest TSC counts instructions")
+    r.add_argument(
+        "--icount",
+        action="store_true",
+        help="-icount shift=0,sleep=off: guest TSC counts instructions",
+    )
     r.add_argument("--memory", type=int, default=128, help="guest memory in MiB")
     r.add_argument("--smp", type=int, default=1, help="number of CPUs")
-    r.add_argument("--timeout", type=float, default=60.0,
-                   help="seconds before QEMU is stopped (0: none)")
-    r.add_argument("--gdb", type=int, nargs="?", const=1234, default=None, metavar="PORT",
-                   help="start halted with QEMU's gdb stub (default port 1234)")
+    r.add_argument(
+        "--timeout", type=float, default=60.0, help="seconds before QEMU is stopped (0: none)"
+    )
+    r.add_argument(
+        "--gdb",
+        type=int,
+        nargs="?",
+        const=1234,
+        default=None,
+        metavar="PORT",
+        help="start halted with QEMU's gdb stub (default port 1234)",
+    )
     r.set_defaults(func=cmd_run)
 
     t = sub.add_parser("test", help="run every test (pytest)")

@@ -1,0 +1,57 @@
+"""The `tradekernel` command as a user runs it (`make run` calls `tradekernel run`)."""
+
+import json
+import subprocess
+import sys
+import time
+
+from tradekernel import paths
+
+
+def tradekernel(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "tradekernel", *args],
+        capture_output=True, text=True, timeout=timeout, cwd=paths.ROOT,
+    )  # fmt: skip
+
+
+def test_help_lists_subcommands():
+    out = tradekernel("--help").stdout
+    for sub in ("build", "run", "test", "bench"):
+        assert sub in out
+
+
+def test_run_boots_and_shows_the_log_within_10_seconds():
+    start = time.monotonic()
+    done = tradekernel("run")
+    elapsed = time.monotonic() - start
+    assert done.returncode == 0, done.stderr
+    assert elapsed < 10
+    assert "tkboot: TradeKernel BIOS loader" in done.stdout
+    assert "TradeKernel 0.1.0 (x86_64, pc)" in done.stdout
+    assert "memory map:" in done.stdout
+    assert "boot complete" in done.stdout
+    assert "kernel run ended: passed" in done.stderr
+
+
+def test_run_reports_a_panic_as_failure():
+    done = tradekernel("run", "--boot", "kernel", "--cmdline", "mode=fault fault=page-fault")
+    assert done.returncode == 1
+    assert "KERNEL PANIC" in done.stdout
+    assert "kernel run ended: panic" in done.stderr
+
+
+def test_bad_arguments_are_explained():
+    done = tradekernel("run", "--boot", "floppy")
+    assert done.returncode == 2
+    assert "invalid choice: 'floppy'" in done.stderr
+
+
+def test_bench_writes_results_in_the_shared_format():
+    done = tradekernel("bench")
+    assert done.returncode == 0, done.stderr
+    report = json.loads((paths.BENCH_DIR / "results.json").read_text())
+    assert set(report) == {"machine", "results"}
+    assert set(report["machine"]) == {"cpu", "cores", "kernel", "date"}
+    assert isinstance(report["results"], list)
+    assert (paths.BENCH_DIR / "results.md").read_text().startswith("# TradeKernel benchmark")
