@@ -1,26 +1,32 @@
 """Boot the kernel under QEMU and collect what it says.
 
 One `Qemu` run owns one QEMU process: its command line, the serial console
-(QEMU's stdout, read line by line), a QMP control socket (qemu.qmp) and the
-shutdown. TCG is the accelerator: on these machines a KVM guest is far slower.
-A run ends when the kernel writes to isa-debug-exit, when QEMU dies, or at the
+(QEMU's stdout, read line by line on a thread), a QMP control socket (the
+synchronous client of qemu.qmp, as QEMU's own python/qemu/machine uses) and
+the shutdown. The process is a plain subprocess.Popen: asyncio's child
+watcher in Python 3.11 lost the exit status of fast-exiting QEMUs here
+("Unknown child process pid ..., will report returncode 255").
+
+TCG is the accelerator: on these machines a KVM guest is far slower. A run
+ends when the kernel writes to isa-debug-exit, when QEMU dies, or at the
 timeout, when the host asks QEMU over QMP for the CPU registers (to show where
 the guest was) and then stops it.
 """
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
+import subprocess
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 
-from qemu.qmp import QMPClient
+from qemu.qmp.legacy import QEMUMonitorProtocol
 
 from tradekernel import paths
 from tradekernel.exit_codes import Outcome, outcome_from_status
@@ -143,92 +149,96 @@ class Qemu:
         self.on_line = on_line
         self.lines: list[str] = []
 
-    async def run(self) -> RunResult:
+    def run(self) -> RunResult:
         with tempfile.TemporaryDirectory(prefix="tk-qemu-") as tmp:
-            socket = Path(tmp) / "qmp.sock"
-            command = build_command(self.config, socket)
+            socket_path = Path(tmp) / "qmp.sock"
+            command = build_command(self.config, socket_path)
             start = time.monotonic()
-            proc = await asyncio.create_subprocess_exec(
-                *command,
-                stdin=asyncio.subprocess.DEVNULL,
-                stdout=asyncio.subprocess.PIPE,
-                stderr=asyncio.subprocess.PIPE,
-            )
-            qmp = await self._connect_qmp(socket, proc)
-            stderr_task = asyncio.create_task(proc.stderr.read())  # type: ignore[union-attr]
-            reader = asyncio.create_task(self._read_console(proc))
-            timed_out, registers = False, None
-            try:
-                limit = self.config.timeout or None
-                await asyncio.wait_for(asyncio.shield(reader), limit)
-            except TimeoutError:
-                timed_out = True
-                registers = await self._stop(qmp, proc)
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(reader, 5)
-            finally:
-                if proc.returncode is None:
-                    with contextlib.suppress(ProcessLookupError):
+            with subprocess.Popen(
+                command,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+            ) as proc:
+                reader = threading.Thread(target=self._read_console, args=(proc,), daemon=True)
+                reader.start()
+                stderr_chunks: list[bytes] = []
+                err_reader = threading.Thread(
+                    target=lambda: stderr_chunks.append(proc.stderr.read()),  # type: ignore[union-attr]
+                    daemon=True,
+                )
+                err_reader.start()
+                qmp = self._connect_qmp(socket_path, proc)
+                timed_out, registers = False, None
+                try:
+                    proc.wait(timeout=self.config.timeout or None)
+                except subprocess.TimeoutExpired:
+                    timed_out = True
+                    registers = self._stop(qmp, proc)
+                finally:
+                    if proc.poll() is None:
                         proc.kill()
-                status = await proc.wait()
-                await self._disconnect(qmp)
-            stderr = (await stderr_task).decode(errors="replace")
+                    status = proc.wait()
+                    if qmp is not None:
+                        with contextlib.suppress(Exception):
+                            qmp.close()
+                reader.join(timeout=5)
+                err_reader.join(timeout=5)
             return RunResult(
                 outcome=outcome_from_status(status, timed_out),
                 exit_status=status,
                 command=command,
                 lines=self.lines,
-                stderr=stderr,
+                stderr=b"".join(stderr_chunks).decode(errors="replace"),
                 elapsed=time.monotonic() - start,
                 registers=registers,
             )
 
-    async def _read_console(self, proc: asyncio.subprocess.Process) -> None:
+    def _read_console(self, proc: subprocess.Popen[bytes]) -> None:
         assert proc.stdout is not None
-        while line := await proc.stdout.readline():
+        for line in proc.stdout:
             text = line.decode(errors="replace").rstrip("\r\n")
             self.lines.append(text)
             if self.on_line:
                 self.on_line(text)
 
-    async def _connect_qmp(
-        self, socket: Path, proc: asyncio.subprocess.Process
-    ) -> QMPClient | None:
-        client = QMPClient("tradekernel")
+    @staticmethod
+    def _connect_qmp(
+        socket_path: Path, proc: subprocess.Popen[bytes]
+    ) -> QEMUMonitorProtocol | None:
+        """Connects while QEMU lives; None if it never listened (it may exit first)."""
         deadline = time.monotonic() + 10
-        while time.monotonic() < deadline and proc.returncode is None:
-            if socket.exists():
+        while time.monotonic() < deadline and proc.poll() is None:
+            if socket_path.exists():
+                client = QEMUMonitorProtocol(str(socket_path))
                 try:
-                    await client.connect(str(socket))
+                    client.connect()
                     return client
-                except Exception:  # QEMU not listening yet; retry until the deadline
-                    pass
-            await asyncio.sleep(0.02)
+                except Exception:  # not accepting yet, or already exiting
+                    with contextlib.suppress(Exception):
+                        client.close()
+            time.sleep(0.02)
         return None
 
-    async def _stop(self, qmp: QMPClient | None, proc: asyncio.subprocess.Process) -> str | None:
+    @staticmethod
+    def _stop(qmp: QEMUMonitorProtocol | None, proc: subprocess.Popen[bytes]) -> str | None:
+        """At the timeout: the CPU registers for the report, then `quit`."""
         registers = None
         if qmp is not None:
             try:
-                registers = await asyncio.wait_for(
-                    qmp.execute("human-monitor-command", {"command-line": "info registers"}), 5
-                )
-                await asyncio.wait_for(qmp.execute("quit"), 5)
-            except Exception:  # QEMU may already be gone; it is killed below
+                qmp.settimeout(5)
+                reply = qmp.cmd_raw("human-monitor-command", {"command-line": "info registers"})
+                registers = reply.get("return")
+                qmp.cmd_raw("quit")
+            except Exception:  # QEMU may be gone or wedged; it is killed next
                 pass
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(proc.wait(), 5)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            proc.wait(timeout=5)
         return registers if isinstance(registers, str) else None
-
-    @staticmethod
-    async def _disconnect(qmp: QMPClient | None) -> None:
-        if qmp is not None:
-            with contextlib.suppress(Exception):
-                await qmp.disconnect()
 
 
 def run(config: QemuConfig, on_line: Callable[[str], None] | None = None) -> RunResult:
     """Boots the kernel as configured and returns when the run has ended."""
     # qemu.qmp logs the expected EOF when QEMU exits; keep it out of the console.
     logging.getLogger("qemu.qmp").setLevel(logging.CRITICAL)
-    return asyncio.run(Qemu(config, on_line).run())
+    return Qemu(config, on_line).run()
