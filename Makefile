@@ -19,15 +19,18 @@ OBJCOPY := llvm-objcopy
 # `make V=1` prints full commands.
 Q := $(if $(V),,@)
 
+# TK_DEBUG: debug checks (pool double-free and foreign-pointer detection).
+# On for the kernel and the hosted tests; off for the benchmark build.
 COMMON_FLAGS := -std=c++20 -O2 -g -fno-exceptions -fno-rtti -fno-omit-frame-pointer \
                 -Wall -Wextra -Werror -I. -Iinclude
+DEBUG_FLAGS  := -DTK_DEBUG
 
 PC_CXXFLAGS := $(COMMON_FLAGS) --target=x86_64-unknown-none-elf -ffreestanding -nostdlibinc \
                -fno-builtin -mno-red-zone -mcmodel=kernel -fno-pic -fno-pie -fno-stack-protector \
-               -fno-threadsafe-statics -flto -DTK_PLATFORM_PC
+               -fno-threadsafe-statics -flto -DTK_PLATFORM_PC $(DEBUG_FLAGS)
 PC_LDFLAGS  := -T arch/x86_64/kernel.ld -nostdlib -static -z max-page-size=4096 \
                --no-dynamic-linker --lto-O2
-HOSTED_CXXFLAGS := $(COMMON_FLAGS) -DTK_PLATFORM_HOSTED
+HOSTED_CXXFLAGS := $(COMMON_FLAGS) -fPIC -DTK_PLATFORM_HOSTED $(DEBUG_FLAGS)
 
 CORE_SRCS   := $(wildcard kernel/*/*.cpp)
 CORE_TESTS  := $(wildcard tests/kernel/*.cpp)
