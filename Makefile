@@ -43,12 +43,15 @@ PC_OBJS := $(patsubst %.cpp,$(BUILD)/pc/%.o,$(CORE_SRCS) $(CORE_TESTS) $(PC_SRCS
            $(patsubst %.asm,$(BUILD)/pc/%.asm.o,$(PC_ASM))
 HOSTED_CORE_OBJS := $(patsubst %.cpp,$(BUILD)/hosted/%.o,$(CORE_SRCS))
 HOSTED_TEST_OBJS := $(patsubst %.cpp,$(BUILD)/hosted/%.o,$(CORE_TESTS) $(HOSTED_SRCS))
+HOSTED_CAPI_OBJS := $(patsubst %.cpp,$(BUILD)/hosted/%.o,$(wildcard platform/hosted/capi/*.cpp) \
+                    platform/hosted/platform.cpp platform/hosted/panic.cpp)
 
 KERNEL := $(BUILD)/kernel.elf
 IMAGE  := $(BUILD)/tradekernel.img
 ISO    := $(BUILD)/tradekernel.iso
 HOSTED_LIB   := $(BUILD)/hosted/libtkcore.a
 HOSTED_TESTS := $(BUILD)/hosted/tk_tests
+HOSTED_SO    := $(BUILD)/hosted/libtkcore.so
 VENV_STAMP   := $(VENV)/.installed
 
 .PHONY: all kernel image iso hosted run test benchmark debug clean install-deps lint help
@@ -58,7 +61,7 @@ all: kernel image hosted ## Build the kernel, the disk image and the hosted core
 kernel: $(KERNEL)
 image: $(IMAGE) ## Raw bootable disk image (BIOS loader + kernel)
 iso: $(ISO) ## GRUB rescue ISO (Multiboot 2 boot path)
-hosted: $(HOSTED_LIB) $(HOSTED_TESTS)
+hosted: $(HOSTED_LIB) $(HOSTED_TESTS) $(HOSTED_SO)
 
 $(BUILD)/pc/%.o: %.cpp $(HEADERS)
 	@mkdir -p $(@D)
@@ -103,11 +106,15 @@ $(BUILD)/hosted/%.o: %.cpp $(HEADERS)
 	$(Q)$(CXX) $(HOSTED_CXXFLAGS) -c $< -o $@
 
 $(HOSTED_LIB): $(HOSTED_CORE_OBJS)
-	rm -f $@
-	llvm-ar rcs $@ $^
+	$(Q)rm -f $@
+	$(Q)llvm-ar rcs $@ $^
 
 $(HOSTED_TESTS): $(HOSTED_TEST_OBJS) $(HOSTED_LIB)
-	$(CXX) $(HOSTED_TEST_OBJS) $(HOSTED_LIB) -o $@
+	$(Q)$(CXX) $(HOSTED_TEST_OBJS) $(HOSTED_LIB) -o $@
+
+# The C ABI Python loads with ctypes (tradekernel/hosted_pool.py).
+$(HOSTED_SO): $(HOSTED_CAPI_OBJS) $(filter-out $(BUILD)/hosted/kernel/test/%,$(HOSTED_CORE_OBJS))
+	$(Q)$(CXX) -shared -pthread -Wl,--no-undefined $^ -o $@
 
 $(VENV_STAMP): pyproject.toml
 	tools/install-deps.sh --python-only
