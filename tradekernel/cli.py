@@ -34,6 +34,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         icount=args.icount,
         memory_mb=args.memory,
         smp=args.smp,
+        numa_nodes=args.numa,
         timeout=args.timeout,
         gdb_port=args.gdb,
     )
@@ -95,6 +96,7 @@ def parser() -> argparse.ArgumentParser:
     )
     r.add_argument("--memory", type=int, default=128, help="guest memory in MiB")
     r.add_argument("--smp", type=int, default=1, help="number of CPUs")
+    r.add_argument("--numa", type=int, default=1, metavar="NODES", help="NUMA nodes (SRAT)")
     r.add_argument(
         "--timeout", type=float, default=60.0, help="seconds before QEMU is stopped (0: none)"
     )

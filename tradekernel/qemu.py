@@ -60,6 +60,8 @@ class QemuConfig:
     icount: bool = False
     memory_mb: int = 128
     smp: int = 1
+    # NUMA nodes: memory split evenly, CPU i on node i % numa_nodes (ACPI SRAT).
+    numa_nodes: int = 1
     timeout: float | None = 30.0  # seconds; None or 0: no limit
     gdb_port: int | None = None  # start halted with the gdb stub on this port
     extra_args: list[str] = field(default_factory=list)
@@ -108,12 +110,13 @@ def build_command(config: QemuConfig, qmp_socket: Path) -> list[str]:
         raise FileNotFoundError(f"{artifact} does not exist: run 'make all iso' first")
     # i440FX ("pc"): SeaBIOS boots our disk image from its IDE disk; on q35
     # its AHCI boot did not reach the MBR under TCG here.
+    smp = max(config.smp, config.numa_nodes)
     cmd = [
         require(QEMU),
         "-machine", "pc,accel=tcg",
         "-cpu", "max",
         "-m", str(config.memory_mb),
-        "-smp", str(config.smp),
+        "-smp", str(smp),
         "-display", "none",
         "-vga", "none",
         "-monitor", "none",
@@ -127,6 +130,7 @@ def build_command(config: QemuConfig, qmp_socket: Path) -> list[str]:
         # QEMU option values escape a comma by doubling it.
         value = config.cmdline.replace(",", ",,")
         cmd += ["-fw_cfg", f"name={CMDLINE_FW_CFG},string={value}"]
+    cmd += numa_arguments(config)
     if config.icount:
         cmd += ["-icount", "shift=0,sleep=off"]
     if config.gdb_port is not None:
@@ -139,6 +143,23 @@ def build_command(config: QemuConfig, qmp_socket: Path) -> list[str]:
         case BootMethod.ISO:
             cmd += ["-cdrom", str(artifact), "-boot", "d"]
     return cmd + config.extra_args
+
+
+def numa_arguments(config: QemuConfig) -> list[str]:
+    nodes = config.numa_nodes
+    if nodes <= 1:
+        return []
+    if config.memory_mb % nodes:
+        raise ValueError(f"{config.memory_mb} MiB does not split evenly over {nodes} nodes")
+    smp = max(config.smp, nodes)
+    args = []
+    for n in range(nodes):
+        cpus = [c for c in range(smp) if c % nodes == n]
+        size = config.memory_mb // nodes
+        args += ["-object", f"memory-backend-ram,id=numa-mem{n},size={size}M"]
+        cpu_list = ",".join(f"cpus={c}" for c in cpus)
+        args += ["-numa", f"node,nodeid={n},{cpu_list},memdev=numa-mem{n}"]
+    return args
 
 
 class Qemu:

@@ -12,7 +12,10 @@
 #include "kernel/log/log.h"
 #include "kernel/prof/symbols.h"
 #include "kernel/test/ktest.h"
+#include "kernel/mem/trading_guard.h"
+#include "platform/pc/acpi.h"
 #include "platform/pc/boot_info.h"
+#include "platform/pc/memory.h"
 #include "platform/pc/clock.h"
 #include "platform/pc/faults.h"
 #include "tk/panic.h"
@@ -80,6 +83,8 @@ void init_tsc(u64 boot_tsc) {
         trigger_fault(cmdline.value("fault"));
         panic("mode=fault: unknown fault name (see platform/pc/faults.cpp)");
     }
+    // Set-up is over: from here only pools may allocate.
+    mem::start_trading();
     log::info("boot complete");
     log::record("ready", "platform=pc");
     if (mode.equals("idle")) {
@@ -116,6 +121,8 @@ extern "C" [[noreturn]] void kernel_main(u64 magic, u64 boot_info_physical) {
     log::info("boot: cmdline \"%s\"", g_boot.cmdline.text());
     log::record("boot", "platform=pc loader=%s version=%s symbols=%u", g_boot.loader, kVersion,
                 kernel_symbols().count());
+    acpi_init();
+    memory_init(g_boot.memory);
     print_memory_map(g_boot.memory);
     log::info("paging: kernel image at %#lx, direct map of %lu GiB at %#lx, %u guard pages, %u table pages",
               (unsigned long)arch::paging::kKernelVirtualBase, (unsigned long)(layout.direct_map_bytes >> 30),

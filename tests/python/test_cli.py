@@ -31,6 +31,7 @@ def test_run_boots_and_shows_the_log_within_10_seconds():
     assert "TradeKernel 0.1.0 (x86_64, pc)" in done.stdout
     assert "memory map:" in done.stdout
     assert "boot complete" in done.stdout
+    assert "@tk trading-started violations-before=0" in done.stdout
     assert "kernel run ended: passed" in done.stderr
 
 

@@ -51,6 +51,19 @@ def test_tsc_frequency_printed(test_boot: RunResult):
     assert any("tsc:" in line and "MHz" in line for line in test_boot.lines)
 
 
+def test_frame_allocator_manages_usable_memory(test_boot: RunResult):
+    (frames,) = test_boot.of_kind("frames")
+    (summary,) = test_boot.of_kind("mmap-summary")
+    # Every whole usable 4 KiB frame but frame 0 (the failure value) is managed;
+    # the frame bitmaps were carved out of usable memory before the map was printed.
+    usable_regions = [r for r in test_boot.of_kind("mmap") if r["type"] == "usable"]
+    unmanaged = summary.int("usable-bytes") - frames.int("total") * 4096
+    assert 0 <= unmanaged <= 4096 * (1 + len(usable_regions))
+    assert frames.int("free") == frames.int("total")
+    (acpi,) = test_boot.of_kind("acpi")
+    assert acpi["present"] == "1"
+
+
 def test_kernel_test_names_found():
     assert len(KERNEL_TESTS) >= 20
     assert "paging.every_stack_has_an_unmapped_guard_page" in KERNEL_TESTS
