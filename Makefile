@@ -46,6 +46,12 @@ HOSTED_TEST_OBJS := $(patsubst %.cpp,$(BUILD)/hosted/%.o,$(CORE_TESTS) $(HOSTED_
 HOSTED_CAPI_OBJS := $(patsubst %.cpp,$(BUILD)/hosted/%.o,$(wildcard platform/hosted/capi/*.cpp) \
                     platform/hosted/platform.cpp platform/hosted/panic.cpp)
 
+# Benchmarks: the hosted core again, release flags (no TK_DEBUG checks).
+BENCH_CXXFLAGS := $(COMMON_FLAGS) -DTK_PLATFORM_HOSTED
+BENCH_OBJS := $(patsubst %.cpp,$(BUILD)/bench-obj/%.o,$(filter-out kernel/test/%,$(CORE_SRCS)) \
+              $(wildcard bench/*.cpp) platform/hosted/platform.cpp platform/hosted/panic.cpp)
+BENCH_BIN  := $(BUILD)/bench/tk_bench
+
 KERNEL := $(BUILD)/kernel.elf
 IMAGE  := $(BUILD)/tradekernel.img
 ISO    := $(BUILD)/tradekernel.iso
@@ -54,7 +60,7 @@ HOSTED_TESTS := $(BUILD)/hosted/tk_tests
 HOSTED_SO    := $(BUILD)/hosted/libtkcore.so
 VENV_STAMP   := $(VENV)/.installed
 
-.PHONY: all kernel image iso hosted run test benchmark debug clean install-deps lint help
+.PHONY: all kernel image iso hosted bench-bin run test benchmark debug clean install-deps lint help
 
 all: kernel image hosted ## Build the kernel, the disk image and the hosted core
 
@@ -62,6 +68,7 @@ kernel: $(KERNEL)
 image: $(IMAGE) ## Raw bootable disk image (BIOS loader + kernel)
 iso: $(ISO) ## GRUB rescue ISO (Multiboot 2 boot path)
 hosted: $(HOSTED_LIB) $(HOSTED_TESTS) $(HOSTED_SO)
+bench-bin: $(BENCH_BIN)
 
 $(BUILD)/pc/%.o: %.cpp $(HEADERS)
 	@mkdir -p $(@D)
@@ -116,6 +123,15 @@ $(HOSTED_TESTS): $(HOSTED_TEST_OBJS) $(HOSTED_LIB)
 $(HOSTED_SO): $(HOSTED_CAPI_OBJS) $(filter-out $(BUILD)/hosted/kernel/test/%,$(HOSTED_CORE_OBJS))
 	$(Q)$(CXX) -shared -pthread -Wl,--no-undefined $^ -o $@
 
+$(BUILD)/bench-obj/%.o: %.cpp $(HEADERS) $(wildcard bench/*.h)
+	@mkdir -p $(@D)
+	@echo "  CXX [bench]  $<"
+	$(Q)$(CXX) $(BENCH_CXXFLAGS) -c $< -o $@
+
+$(BENCH_BIN): $(BENCH_OBJS)
+	@mkdir -p $(@D)
+	$(Q)$(CXX) -pthread $^ -ldl -o $@
+
 $(VENV_STAMP): pyproject.toml
 	tools/install-deps.sh --python-only
 
@@ -125,10 +141,10 @@ install-deps: ## Install missing system packages (apt) and the Python venv
 run: install-deps all ## Build, boot under QEMU (TCG) and show the kernel log
 	$(PYTHON) -m tradekernel run
 
-test: install-deps all iso lint ## Every test: Python, hosted core, QEMU boots
+test: install-deps all iso bench-bin lint ## Every test: Python, hosted core, QEMU boots
 	$(PYTHON) -m tradekernel test
 
-benchmark: install-deps all ## Write build/bench/results.json (+ .md)
+benchmark: install-deps all $(BENCH_BIN) ## Write build/bench/results.json (+ .md, .png)
 	$(PYTHON) -m tradekernel bench
 
 debug: install-deps all ## QEMU halted with its gdb stub; see tools/gdb/tradekernel.gdb

@@ -23,6 +23,7 @@ declare -A needs=(
     [xorriso]=xorriso
     [mformat]=mtools
     [python3]=python3
+    [/usr/lib/x86_64-linux-gnu/libjemalloc.so.2]=libjemalloc2
 )
 
 missing=()

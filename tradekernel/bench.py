@@ -2,9 +2,13 @@
 
 The format is the project's (shared BENCHMARKS.md): a `machine` description
 and a list of `results`, each with name, platform, unit, median, p99, max and
-samples; a Markdown report is written beside it. No benchmark exists yet: the
-scheduler, memory and networking work adds them, each with its Linux peer
-measured in the same run.
+samples. Every TradeKernel figure has its Linux peer measured in the same run.
+Beside the JSON: results.md (the table, with peer/TradeKernel ratios) and
+allocators.png (latency distributions).
+
+The allocator benchmarks run build/bench/tk_bench (bench/pool_bench.cpp), one
+process per benchmark and round; jemalloc is Debian's libjemalloc2 loaded
+with LD_PRELOAD, and the binary reports which malloc it actually ran.
 """
 
 from __future__ import annotations
@@ -13,10 +17,16 @@ import datetime as dt
 import json
 import os
 import platform
+import subprocess
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from tradekernel import paths
+from tradekernel.records import of_kind, parse_records
+
+BENCH_BIN = paths.BENCH_DIR / "tk_bench"
+JEMALLOC = Path("/usr/lib/x86_64-linux-gnu/libjemalloc.so.2")
 
 PLATFORMS = {"hosted", "pc-icount", "linux", "linux-rt-guest-icount"}
 
@@ -47,9 +57,90 @@ def machine() -> dict[str, object]:
     }
 
 
-def run_benchmarks() -> list[Result]:
-    """Every benchmark of the project; none exists yet."""
-    return []
+@dataclass(frozen=True)
+class AllocatorRun:
+    mode: str  # tk_bench subcommand
+    size: int
+    preload: Path | None = None  # LD_PRELOAD, for jemalloc
+    expect_prefix: str = ""  # the name tk_bench must report
+
+
+ALLOCATOR_RUNS = [
+    *(AllocatorRun("pool_alloc_free", size) for size in (64, 256)),
+    *(AllocatorRun("malloc_free", size, expect_prefix="glibc") for size in (64, 256)),
+    *(AllocatorRun("malloc_free", size, JEMALLOC, "jemalloc") for size in (64, 256)),
+    *(AllocatorRun("pool_cross_core", size) for size in (64, 256)),
+    *(AllocatorRun("malloc_cross_core", size, expect_prefix="glibc") for size in (64, 256)),
+    AllocatorRun("malloc_cross_core", 64, JEMALLOC, "jemalloc"),
+]
+
+
+ROUNDS = 3
+
+
+def run_allocator(run: AllocatorRun, samples: Path) -> str:
+    """Runs one benchmark process; returns the name it reported."""
+    env = dict(os.environ)
+    if run.preload is not None:
+        if not run.preload.exists():
+            raise FileNotFoundError(f"{run.preload} is missing: apt-get install libjemalloc2")
+        env["LD_PRELOAD"] = str(run.preload)
+    command = [str(BENCH_BIN), run.mode, str(run.size), "--samples", str(samples)]
+    out = subprocess.run(command, capture_output=True, text=True, check=True, env=env).stdout
+    (record,) = of_kind(parse_records(out.splitlines()), "bench")
+    if not record["name"].startswith(run.expect_prefix):
+        raise RuntimeError(f"{command} ran {record['name']}, expected {run.expect_prefix}")
+    return record["name"]
+
+
+def summarize(name: str, platform: str, values: list[float]) -> Result:
+    values = sorted(values)
+    n = len(values)
+
+    def at(q: float) -> float:
+        return values[min(n - 1, round(q * (n - 1)))]
+
+    return Result(name, platform, "ns", at(0.5), at(0.99), values[-1], n)
+
+
+def run_benchmarks(progress: Callable[[str], None] = lambda _: None) -> list[Result]:
+    """Every benchmark of the project, peers in the same run.
+
+    Each allocator benchmark runs ROUNDS times, interleaved with its peers, and
+    the rounds' samples are pooled: a burst of load from a neighbour on this
+    shared machine then shifts one round, not the whole comparison.
+    """
+    if not BENCH_BIN.exists():
+        raise FileNotFoundError(f"{BENCH_BIN} does not exist: run 'make bench-bin'")
+    samples_dir = paths.BENCH_DIR / "samples"
+    samples_dir.mkdir(parents=True, exist_ok=True)
+    for old in samples_dir.glob("*.txt"):
+        old.unlink()
+    pooled: dict[str, list[float]] = {}
+    platform_of: dict[str, str] = {}
+    for round_number in range(ROUNDS):
+        progress(f"round {round_number + 1} of {ROUNDS}")
+        for run in ALLOCATOR_RUNS:
+            part = samples_dir / f"part-{round_number}.tmp"
+            name = run_allocator(run, part)
+            pooled.setdefault(name, []).extend(float(v) for v in part.read_text().split())
+            platform_of[name] = "hosted" if run.mode.startswith("pool") else "linux"
+            part.unlink()
+    results = []
+    for name, values in pooled.items():
+        (samples_dir / f"{name}.txt").write_text("\n".join(f"{v:.3f}" for v in values) + "\n")
+        result = summarize(name, platform_of[name], values)
+        progress(f"{name}: median {result.median:.1f} ns, p99 {result.p99:.1f} ns")
+        results.append(result)
+    return results
+
+
+# TradeKernel figure -> its peers, for the ratio table.
+def peers_of(name: str) -> list[str]:
+    if not name.startswith("pool_alloc_free_"):
+        return []
+    rest = name.removeprefix("pool_alloc_free_")
+    return [f"glibc_malloc_free_{rest}", f"jemalloc_malloc_free_{rest}"]
 
 
 def markdown(report: dict) -> str:
@@ -72,7 +163,43 @@ def markdown(report: dict) -> str:
             f"| {r['name']} | {r['platform']} | {r['unit']} | {r['median']:.1f} "
             f"| {r['p99']:.1f} | {r['max']:.1f} | {r['samples']} |"
         )
+    by_name = {r["name"]: r for r in report["results"]}
+    ratios = [
+        f"| {peer} / {r['name']} | {by_name[peer]['median'] / r['median']:.2f}x |"
+        for r in report["results"]
+        for peer in peers_of(r["name"])
+        if peer in by_name
+    ]
+    if ratios:
+        lines += ["", "Median ratios (peer / TradeKernel, higher is better for TradeKernel):", ""]
+        lines += ["| ratio | value |", "|---|---|", *ratios]
     return "\n".join(lines) + "\n"
+
+
+def plot(samples_dir: Path, out: Path) -> None:
+    """Latency distributions (CDF) of every allocator run, log-scaled."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, 2, figsize=(12, 4.5))
+    for ax, kind in zip(axes, ("single", "cross"), strict=True):
+        for path in sorted(samples_dir.glob("*.txt")):
+            if ("cross" in path.stem) != (kind == "cross"):
+                continue
+            values = sorted(float(v) for v in path.read_text().split())
+            if values:
+                ax.plot(values, [i / len(values) for i in range(len(values))], label=path.stem)
+        ax.set_xscale("log")
+        ax.set_xlabel("ns per alloc+free")
+        ax.set_ylabel("fraction of samples")
+        ax.set_title("one thread" if kind == "single" else "alloc on CPU 0, free on CPU 1")
+        ax.grid(True, which="both", alpha=0.3)
+        ax.legend(fontsize=7)
+    fig.tight_layout()
+    fig.savefig(out, dpi=110)
+    plt.close(fig)
 
 
 def write_report(results: list[Result], out_dir: Path = paths.BENCH_DIR) -> Path:
@@ -84,4 +211,7 @@ def write_report(results: list[Result], out_dir: Path = paths.BENCH_DIR) -> Path
     path = out_dir / "results.json"
     path.write_text(json.dumps(report, indent=2) + "\n")
     (out_dir / "results.md").write_text(markdown(report))
+    samples = out_dir / "samples"
+    if results and samples.is_dir():
+        plot(samples, out_dir / "allocators.png")
     return path

@@ -62,7 +62,7 @@ def cmd_test(args: argparse.Namespace) -> int:
 
 def cmd_bench(_args: argparse.Namespace) -> int:
     status.print("[bold]running benchmarks[/]")
-    results = bench.run_benchmarks()
+    results = bench.run_benchmarks(progress=lambda line: status.print("  " + line))
     path = bench.write_report(results)
     status.print(f"{len(results)} results written to {path.relative_to(paths.ROOT)}")
     return 0

@@ -15,7 +15,9 @@ def pytest_configure(config: pytest.Config) -> None:
     if os.environ.get("TK_SKIP_BUILD"):
         return
     done = subprocess.run(
-        ["make", "-s", "-C", str(paths.ROOT), "all", "iso"], capture_output=True, text=True
+        ["make", "-s", "-C", str(paths.ROOT), "all", "iso", "bench-bin"],
+        capture_output=True,
+        text=True,
     )
     if done.returncode != 0:
         raise pytest.UsageError(f"build failed:\n{done.stdout}\n{done.stderr}")

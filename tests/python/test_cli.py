@@ -49,10 +49,27 @@ def test_bad_arguments_are_explained():
 
 
 def test_bench_writes_results_in_the_shared_format():
-    done = tradekernel("bench")
+    done = tradekernel("bench", timeout=300)
     assert done.returncode == 0, done.stderr
     report = json.loads((paths.BENCH_DIR / "results.json").read_text())
     assert set(report) == {"machine", "results"}
     assert set(report["machine"]) == {"cpu", "cores", "kernel", "date"}
-    assert isinstance(report["results"], list)
-    assert (paths.BENCH_DIR / "results.md").read_text().startswith("# TradeKernel benchmark")
+    results = {r["name"]: r for r in report["results"]}
+    for name in (
+        "pool_alloc_free_64B",
+        "pool_alloc_free_256B",
+        "pool_alloc_free_64B_cross_core",
+        "glibc_malloc_free_64B",
+        "glibc_malloc_free_64B_cross_core",
+        "jemalloc_malloc_free_64B",
+    ):
+        r = results[name]
+        assert set(r) == {"name", "platform", "unit", "median", "p99", "max", "samples"}
+        assert r["platform"] == ("hosted" if name.startswith("pool") else "linux")
+        assert r["unit"] == "ns"
+        assert 0 < r["median"] <= r["p99"] <= r["max"]
+        assert r["samples"] >= 1000
+    md = (paths.BENCH_DIR / "results.md").read_text()
+    assert md.startswith("# TradeKernel benchmark")
+    assert "glibc_malloc_free_64B / pool_alloc_free_64B" in md
+    assert (paths.BENCH_DIR / "allocators.png").stat().st_size > 10_000

@@ -1,0 +1,62 @@
+#include "bench/measure.h"
+
+#include <pthread.h>
+#include <sched.h>
+#include <time.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <thread>
+
+#include "tk/tsc.h"
+
+namespace tk::bench {
+namespace {
+
+double monotonic_ns() {
+    timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1e9 + ts.tv_nsec;
+}
+
+}  // namespace
+
+double tsc_ticks_per_ns() {
+    double t0 = monotonic_ns();
+    u64 c0 = rdtsc();
+    while (monotonic_ns() - t0 < 200e6) {
+    }
+    double t1 = monotonic_ns();
+    u64 c1 = rdtsc();
+    return double(c1 - c0) / (t1 - t0);
+}
+
+void pin_to_cpu(unsigned cpu) {
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    CPU_SET(cpu % std::thread::hardware_concurrency(), &set);
+    pthread_setaffinity_np(pthread_self(), sizeof set, &set);
+}
+
+Summary summarize(std::vector<double>& samples) {
+    std::sort(samples.begin(), samples.end());
+    size_t n = samples.size();
+    auto at = [&](double q) { return samples[std::min(n - 1, size_t(q * (n - 1) + 0.5))]; };
+    return {at(0.5), at(0.99), samples.back(), n};
+}
+
+void report(const std::string& name, const std::string& platform, std::vector<double>& samples,
+            const std::string& samples_path) {
+    if (!samples_path.empty()) {
+        if (FILE* f = std::fopen(samples_path.c_str(), "w")) {
+            for (double s : samples) std::fprintf(f, "%.3f\n", s);
+            std::fclose(f);
+        }
+    }
+    Summary s = summarize(samples);
+    std::printf("@tk bench name=%s platform=%s unit=ns median=%.3f p99=%.3f max=%.3f samples=%zu\n",
+                name.c_str(), platform.c_str(), s.median, s.p99, s.max, s.samples);
+    std::fflush(stdout);
+}
+
+}  // namespace tk::bench

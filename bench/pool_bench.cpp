@@ -1,0 +1,161 @@
+// tk_bench: allocator benchmarks, one per run, on the hosted build (release:
+// no TK_DEBUG checks).
+//
+//   tk_bench pool_alloc_free <size> [--samples FILE]
+//   tk_bench malloc_free <size> [--samples FILE]        (glibc, or whatever
+//   tk_bench pool_cross_core <size> [--samples FILE]     LD_PRELOAD provides)
+//   tk_bench malloc_cross_core <size> [--samples FILE]
+//
+// Single-thread sample: the mean of 100 back-to-back alloc+free pairs, timed
+// with the TSC (one pair is shorter than the timer's own overhead).
+// Cross-core sample: a batch of 256 objects allocated on CPU 0, handed through
+// a ring to CPU 1 and freed there, timed on CPU 0 from the first allocation
+// until CPU 1 has freed the last; the time divided by 256.
+
+#include <dlfcn.h>
+
+#include <atomic>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "bench/measure.h"
+#include "kernel/mem/pool.h"
+#include "tk/tsc.h"
+
+using namespace tk;
+using namespace tk::bench;
+
+namespace {
+
+constexpr int kPairsPerSample = 100;
+constexpr int kSingleSamples = 20000;
+constexpr int kBatch = 256;
+constexpr int kCrossSamples = 4000;
+
+struct Allocator {
+    virtual void* alloc(u32 core) = 0;
+    virtual void free(u32 core, void* p) = 0;
+    virtual ~Allocator() = default;
+};
+
+struct PoolAllocator final : Allocator {
+    mem::ObjectPool pool;
+    void* slab;
+    PoolAllocator(u32 size, u32 capacity) {
+        slab = std::aligned_alloc(64, (mem::ObjectPool::node_bytes(size, capacity) + 63) / 64 * 64);
+        void* slabs[1] = {slab};
+        if (!pool.init("bench", size, capacity, mem::uniform_topology(2), slabs)) std::abort();
+    }
+    ~PoolAllocator() override { std::free(slab); }
+    void* alloc(u32 core) override { return pool.alloc(core); }
+    void free(u32 core, void* p) override { pool.free(core, p); }
+};
+
+struct MallocAllocator final : Allocator {
+    size_t size;
+    explicit MallocAllocator(size_t s) : size(s) {}
+    void* alloc(u32) override { return std::malloc(size); }
+    void free(u32, void* p) override { std::free(p); }
+};
+
+// Templated on the concrete type so the pool's inline fast path is inlined,
+// as it is for kernel code; the malloc calls stay real calls.
+template <typename A>
+std::vector<double> single_thread(A& a, double ticks_per_ns) {
+    pin_to_cpu(0);
+    std::vector<double> samples;
+    samples.reserve(kSingleSamples);
+    for (int warm = 0; warm < 1000; ++warm) a.A::free(0, a.A::alloc(0));
+    for (int s = 0; s < kSingleSamples; ++s) {
+        u64 t0 = tsc_begin();
+        for (int i = 0; i < kPairsPerSample; ++i) {
+            void* p = a.A::alloc(0);
+            escape(p);
+            a.A::free(0, p);
+        }
+        u64 t1 = tsc_end();
+        samples.push_back(double(t1 - t0) / ticks_per_ns / kPairsPerSample);
+    }
+    return samples;
+}
+
+template <typename A>
+std::vector<double> cross_core(A& a, double ticks_per_ns) {
+    struct alignas(64) Shared {
+        std::atomic<u64> produced{0};
+        alignas(64) std::atomic<u64> consumed{0};
+        alignas(64) void* ring[kBatch];
+    } shared;
+    std::atomic<bool> stop{false};
+    std::thread consumer([&] {
+        pin_to_cpu(1);
+        u64 next = 0;
+        while (!stop.load(std::memory_order_relaxed)) {
+            if (next == shared.produced.load(std::memory_order_acquire)) continue;
+            a.A::free(1, shared.ring[next % kBatch]);
+            shared.consumed.store(++next, std::memory_order_release);
+        }
+    });
+    pin_to_cpu(0);
+    std::vector<double> samples;
+    u64 produced = 0;
+    for (int s = -100; s < kCrossSamples; ++s) {  // the first 100 batches warm up
+        u64 t0 = tsc_begin();
+        for (int i = 0; i < kBatch; ++i) {
+            void* p = a.A::alloc(0);
+            escape(p);
+            shared.ring[produced % kBatch] = p;
+            shared.produced.store(++produced, std::memory_order_release);
+        }
+        while (shared.consumed.load(std::memory_order_acquire) != produced) {
+        }
+        u64 t1 = tsc_end();
+        if (s >= 0) samples.push_back(double(t1 - t0) / ticks_per_ns / kBatch);
+    }
+    stop = true;
+    consumer.join();
+    return samples;
+}
+
+// Which malloc this process runs: jemalloc exports mallctl.
+const char* malloc_name() { return dlsym(RTLD_DEFAULT, "mallctl") ? "jemalloc" : "glibc"; }
+
+int usage() {
+    std::fprintf(stderr,
+                 "usage: tk_bench {pool_alloc_free|malloc_free|pool_cross_core|malloc_cross_core} "
+                 "<size> [--samples FILE]\n");
+    return 2;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    if (argc < 3) return usage();
+    std::string which = argv[1];
+    u32 size = u32(std::atoi(argv[2]));
+    std::string samples_path = argc >= 5 && std::strcmp(argv[3], "--samples") == 0 ? argv[4] : "";
+    double tpn = tsc_ticks_per_ns();
+    std::string suffix = "_" + std::to_string(size) + "B";
+    std::vector<double> samples;
+    std::string name;
+    if (which == "pool_alloc_free" || which == "pool_cross_core") {
+        PoolAllocator pool(size, 8192);
+        bool cross = which == "pool_cross_core";
+        samples = cross ? cross_core(pool, tpn) : single_thread(pool, tpn);
+        name = "pool_alloc_free" + suffix + (cross ? "_cross_core" : "");
+        report(name, "hosted", samples, samples_path);
+    } else if (which == "malloc_free" || which == "malloc_cross_core") {
+        MallocAllocator m(size);
+        bool cross = which == "malloc_cross_core";
+        samples = cross ? cross_core(m, tpn) : single_thread(m, tpn);
+        name = std::string(malloc_name()) + "_malloc_free" + suffix + (cross ? "_cross_core" : "");
+        report(name, "linux", samples, samples_path);
+    } else {
+        return usage();
+    }
+    return 0;
+}
