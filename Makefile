@@ -37,19 +37,23 @@ CORE_TESTS  := $(wildcard tests/kernel/*.cpp)
 PC_SRCS     := $(wildcard arch/x86_64/*.cpp drivers/*.cpp platform/pc/*.cpp tests/kernel/pc/*.cpp)
 PC_ASM      := $(wildcard arch/x86_64/*.asm platform/pc/*.asm)
 HOSTED_SRCS := $(wildcard platform/hosted/*.cpp)
+SHARED_ASM  := arch/x86_64/context_switch.asm  # the one arch file the hosted build links
 HEADERS     := $(shell find include kernel arch drivers platform tests/kernel -name '*.h')
 
 PC_OBJS := $(patsubst %.cpp,$(BUILD)/pc/%.o,$(CORE_SRCS) $(CORE_TESTS) $(PC_SRCS)) \
            $(patsubst %.asm,$(BUILD)/pc/%.asm.o,$(PC_ASM))
-HOSTED_CORE_OBJS := $(patsubst %.cpp,$(BUILD)/hosted/%.o,$(CORE_SRCS))
+HOSTED_CORE_OBJS := $(patsubst %.cpp,$(BUILD)/hosted/%.o,$(CORE_SRCS)) \
+                    $(patsubst %.asm,$(BUILD)/hosted/%.asm.o,$(SHARED_ASM))
 HOSTED_TEST_OBJS := $(patsubst %.cpp,$(BUILD)/hosted/%.o,$(CORE_TESTS) $(HOSTED_SRCS))
 HOSTED_CAPI_OBJS := $(patsubst %.cpp,$(BUILD)/hosted/%.o,$(wildcard platform/hosted/capi/*.cpp) \
-                    platform/hosted/platform.cpp platform/hosted/panic.cpp)
+                    platform/hosted/platform.cpp platform/hosted/panic.cpp \
+                    platform/hosted/sched_platform.cpp)
 
 # Benchmarks: the hosted core again, release flags (no TK_DEBUG checks).
 BENCH_CXXFLAGS := $(COMMON_FLAGS) -DTK_PLATFORM_HOSTED
 BENCH_OBJS := $(patsubst %.cpp,$(BUILD)/bench-obj/%.o,$(filter-out kernel/test/%,$(CORE_SRCS)) \
-              $(wildcard bench/*.cpp) platform/hosted/platform.cpp platform/hosted/panic.cpp)
+              $(wildcard bench/*.cpp) platform/hosted/platform.cpp platform/hosted/panic.cpp \
+              platform/hosted/sched_platform.cpp) $(BUILD)/bench-obj/arch/x86_64/context_switch.asm.o
 BENCH_BIN  := $(BUILD)/bench/tk_bench
 
 KERNEL := $(BUILD)/kernel.elf
@@ -112,6 +116,11 @@ $(BUILD)/hosted/%.o: %.cpp $(HEADERS)
 	@echo "  CXX [hosted] $<"
 	$(Q)$(CXX) $(HOSTED_CXXFLAGS) -c $< -o $@
 
+$(BUILD)/hosted/%.asm.o: %.asm
+	@mkdir -p $(@D)
+	@echo "  NASM [hosted] $<"
+	$(Q)$(NASM) -f elf64 -g -F dwarf -w+all -Werror $< -o $@
+
 $(HOSTED_LIB): $(HOSTED_CORE_OBJS)
 	$(Q)rm -f $@
 	$(Q)llvm-ar rcs $@ $^
@@ -127,6 +136,10 @@ $(BUILD)/bench-obj/%.o: %.cpp $(HEADERS) $(wildcard bench/*.h)
 	@mkdir -p $(@D)
 	@echo "  CXX [bench]  $<"
 	$(Q)$(CXX) $(BENCH_CXXFLAGS) -c $< -o $@
+
+$(BUILD)/bench-obj/%.asm.o: %.asm
+	@mkdir -p $(@D)
+	$(Q)$(NASM) -f elf64 -w+all -Werror $< -o $@
 
 $(BENCH_BIN): $(BENCH_OBJS)
 	@mkdir -p $(@D)

@@ -39,7 +39,7 @@ void print_backtrace(u64 pc, u64 frame_pointer) {
     print_frame(0, pc);
     u64 fp = frame_pointer;
     for (int i = 1; i < kMaxFrames; ++i) {
-        if (fp % 8 != 0 || !stack_containing(fp, 16)) break;
+        if (fp % 8 != 0 || !stack_containing(fp, 16).record) break;
         auto* frame = reinterpret_cast<const u64*>(fp);
         u64 return_address = frame[1];
         u64 next = frame[0];

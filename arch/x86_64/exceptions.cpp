@@ -8,6 +8,7 @@
 #include "arch/x86_64/trap_frame.h"
 #include "kernel/log/log.h"
 #include "kernel/prof/symbols.h"
+#include "platform/pc/sched_platform_pc.h"
 #include "tk/platform.h"
 
 namespace tk::arch {
@@ -55,6 +56,13 @@ void print_registers(const TrapFrame& f, u64 cr2) {
     log::raw("CS  %04lx  SS  %04lx  CR2 %016lx  CR3 %016lx\n", f.cs, f.ss, cr2, read_cr3());
 }
 
+// Name for the report: the stack's own, or the task that owns a task stack.
+const char* overflow_owner(const StackHit& hit) {
+    if (!hit.record) return nullptr;
+    if (hit.record->count > 1) return sched_task_name_for_stack(hit.index);
+    return hit.record->name;
+}
+
 }  // namespace
 
 extern "C" void exception_dispatch(TrapFrame* frame) {
@@ -75,17 +83,18 @@ extern "C" void exception_dispatch(TrapFrame* frame) {
     log::raw("RIP %s\n", where);
     print_registers(f, cr2);
 
-    const StackRecord* overflowed = nullptr;
-    if (vector == 14 || vector == 8) overflowed = stack_with_guard_at(vector == 14 ? cr2 : f.rsp);
+    StackHit overflow{nullptr, 0};
+    if (vector == 14 || vector == 8) overflow = stack_with_guard_at(vector == 14 ? cr2 : f.rsp);
+    const char* overflowed = overflow_owner(overflow);
     if (overflowed)
-        log::raw("stack overflow: the fault hit the guard page of stack '%s'\n", overflowed->name);
+        log::raw("stack overflow: the fault hit the guard page of stack '%s'\n", overflowed);
 
     print_backtrace(f.rip, f.rbp);
     log::record("panic",
                 "kind=exception vector=%u name=%s error=%#lx rip=%#lx cr2=%#lx function=%s "
                 "stack-overflow=%s",
                 vector, info.mnemonic, (unsigned long)f.error_code, (unsigned long)f.rip,
-                (unsigned long)cr2, sym.name, overflowed ? overflowed->name : "none");
+                (unsigned long)cr2, sym.name, overflowed ? overflowed : "none");
     log::raw("==============================================\n");
     platform::exit(ExitStatus::Panic);
 }

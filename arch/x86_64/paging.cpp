@@ -63,7 +63,7 @@ void map_2m(u64 virt, u64 phys, u64 flags) {
 u32 map_image_range(const char* start, const char* end, u64 flags) {
     u32 guards = 0;
     for (u64 v = u64(start) & ~(kPageSize - 1); v < u64(end); v += kPageSize) {
-        if (stack_with_guard_at(v)) {
+        if (stack_with_guard_at(v).record) {
             ++guards;
             continue;
         }

@@ -13,21 +13,26 @@ extern "C" __attribute__((used)) u8* const tk_boot_stack_top = g_boot_stack.byte
 const StackRecord* stacks_begin() { return __start_tk_stacks; }
 const StackRecord* stacks_end() { return __stop_tk_stacks; }
 
-const StackRecord* stack_with_guard_at(u64 address) {
+StackHit stack_with_guard_at(u64 address) {
     for (const StackRecord* s = stacks_begin(); s < stacks_end(); ++s) {
-        u64 guard = u64(s->guard);
-        if (address >= guard && address < guard + kPageSize) return s;
+        for (u32 i = 0; i < s->count; ++i) {
+            u64 guard = u64(s->guard) + u64(i) * s->stride;
+            if (address >= guard && address < guard + kPageSize) return {s, i};
+        }
     }
-    return nullptr;
+    return {nullptr, 0};
 }
 
-const StackRecord* stack_containing(u64 address, u64 length) {
+StackHit stack_containing(u64 address, u64 length) {
+    if (address + length < address) return {nullptr, 0};
     for (const StackRecord* s = stacks_begin(); s < stacks_end(); ++s) {
-        u64 low = u64(s->guard) + kPageSize;
-        if (address >= low && address + length <= u64(s->top) && address + length > address)
-            return s;
+        for (u32 i = 0; i < s->count; ++i) {
+            u64 low = u64(s->guard) + u64(i) * s->stride + kPageSize;
+            u64 top = u64(s->top) + u64(i) * s->stride;
+            if (address >= low && address + length <= top) return {s, i};
+        }
     }
-    return nullptr;
+    return {nullptr, 0};
 }
 
 }  // namespace tk::arch

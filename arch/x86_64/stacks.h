@@ -9,10 +9,21 @@
 
 namespace tk::arch {
 
+// One stack, or an array of `count` equal stacks `stride` bytes apart (task
+// stacks). For element i: guard page at guard + i * stride, top at
+// top + i * stride.
 struct StackRecord {
     const char* name;
     const u8* guard;  // the unmapped page
     const u8* top;    // one past the highest byte; the initial stack pointer
+    u32 count;
+    u32 stride;
+};
+
+// Where an address lies relative to the registered stacks.
+struct StackHit {
+    const StackRecord* record;
+    u32 index;  // element of an array record
 };
 
 template <usize Size>
@@ -22,10 +33,10 @@ struct alignas(kPageSize) GuardedStack {
     u8 bytes[Size];
 };
 
-// The stack whose guard page contains `address`, or nullptr.
-const StackRecord* stack_with_guard_at(u64 address);
-// The stack whose usable range contains [address, address + length), or nullptr.
-const StackRecord* stack_containing(u64 address, u64 length);
+// The stack whose guard page contains `address` (record nullptr if none).
+StackHit stack_with_guard_at(u64 address);
+// The stack whose usable range contains [address, address + length).
+StackHit stack_containing(u64 address, u64 length);
 
 const StackRecord* stacks_begin();
 const StackRecord* stacks_end();
@@ -35,4 +46,10 @@ const StackRecord* stacks_end();
 #define TK_GUARDED_STACK(variable, label, size)                                          \
     ::tk::arch::GuardedStack<size> variable;                                             \
     __attribute__((used, section("tk_stacks"), aligned(8))) static const ::tk::arch::StackRecord \
-        variable##_record = {label, variable.guard, variable.bytes + (size)}
+        variable##_record = {label, variable.guard, variable.bytes + (size), 1, 0}
+
+#define TK_GUARDED_STACK_ARRAY(variable, label, size, n)                                 \
+    ::tk::arch::GuardedStack<size> variable[n];                                          \
+    __attribute__((used, section("tk_stacks"), aligned(8))) static const ::tk::arch::StackRecord \
+        variable##_record = {label, variable[0].guard, variable[0].bytes + (size), n,     \
+                             sizeof(::tk::arch::GuardedStack<size>)}

@@ -69,8 +69,8 @@ TK_PC_TEST(cpu_tables, task_register_and_ist_stacks) {
     u16 tr;
     asm volatile("str %0" : "=r"(tr));
     TK_EXPECT_EQ(tr, arch::kTssSelector);
-    const auto* pf = arch::stack_containing(ist_top(arch::Ist::PageFault) - 16, 16);
-    const auto* df = arch::stack_containing(ist_top(arch::Ist::DoubleFault) - 16, 16);
+    const auto* pf = arch::stack_containing(ist_top(arch::Ist::PageFault) - 16, 16).record;
+    const auto* df = arch::stack_containing(ist_top(arch::Ist::DoubleFault) - 16, 16).record;
     TK_EXPECT(pf && str_equal(pf->name, "ist-page-fault"));
     TK_EXPECT(df && str_equal(df->name, "ist-double-fault"));
 }

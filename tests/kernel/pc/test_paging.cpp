@@ -42,13 +42,16 @@ TK_PC_TEST(paging, data_and_bss_are_writable_no_execute) {
 
 TK_PC_TEST(paging, every_stack_has_an_unmapped_guard_page) {
     u32 stacks = 0;
-    for (auto* s = arch::stacks_begin(); s < arch::stacks_end(); ++s, ++stacks) {
-        TK_EXPECT(!translate(u64(s->guard)).present);
-        TK_EXPECT(!translate(u64(s->guard) + kPageSize - 1).present);
-        auto low = translate(u64(s->guard) + kPageSize);  // first byte of the stack
-        TK_EXPECT(low.present && low.writable && !low.executable);
+    for (auto* s = arch::stacks_begin(); s < arch::stacks_end(); ++s) {
+        for (u32 i = 0; i < s->count; ++i, ++stacks) {
+            u64 guard = u64(s->guard) + u64(i) * s->stride;
+            TK_EXPECT(!translate(guard).present);
+            TK_EXPECT(!translate(guard + kPageSize - 1).present);
+            auto low = translate(guard + kPageSize);  // first byte of the stack
+            TK_EXPECT(low.present && low.writable && !low.executable);
+        }
     }
-    TK_EXPECT(stacks >= 5);  // boot + 4 IST stacks
+    TK_EXPECT(stacks >= 5 + 64);  // boot, 4 IST stacks, the task stacks
 }
 
 TK_PC_TEST(paging, null_and_low_memory_are_unmapped) {

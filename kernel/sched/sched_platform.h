@@ -1,0 +1,24 @@
+// What the scheduler needs from its platform.
+#pragma once
+
+#include "tk/types.h"
+
+namespace tk::sched::platform {
+
+// Number of the calling core (thread on hosted, CPU on pc).
+u32 current_core();
+void set_current_core(u32 core);
+
+// Task stacks: fixed slots, each with a guard page below it.
+usize stack_slot_size();
+u8* stack_top(u32 slot);  // slot < kMaxTasks
+
+// Nothing to run: wait until about `deadline` (TSC) or an event, whichever
+// comes first. May return early; the scheduler loops.
+void idle_wait(u64 deadline);
+
+// Tells `core` that its inbox has work (an IPI on pc; nothing on hosted,
+// where idle cores poll).
+void kick(u32 core);
+
+}  // namespace tk::sched::platform

@@ -1,0 +1,261 @@
+#include "kernel/sched/scheduler.h"
+
+#include "kernel/sched/run_queue.h"
+#include "kernel/sched/sched_platform.h"
+#include "tk/panic.h"
+
+namespace tk::sched {
+namespace {
+
+struct alignas(kCacheLine) CoreScheduler {
+    RunQueue ready;
+    SleepQueue sleepers;
+    Task* current = nullptr;
+    Task idle{};            // the context that called run()
+    Task* zombie = nullptr; // exited task whose stack is still in use until the switch ends
+    u64 switches = 0;
+    u64 remote_wakeups = 0;
+    u32 tasks = 0;
+    alignas(kCacheLine) Task* inbox = nullptr;  // MPSC stack of tasks woken by other cores
+};
+
+Config g_config;
+Task g_tasks[kMaxTasks];
+CoreScheduler g_cores[kMaxCores];
+
+CoreScheduler& this_core() { return g_cores[platform::current_core()]; }
+
+void finish_switch(CoreScheduler& cs) {
+    if (Task* z = cs.zombie) {
+        cs.zombie = nullptr;
+        --cs.tasks;
+        z->store_state(TaskState::Free);
+    }
+}
+
+void switch_to(CoreScheduler& cs, Task* next) {
+    Task* prev = cs.current;
+    cs.current = next;
+    next->store_state(TaskState::Running);
+    ++next->switches_in;
+    ++cs.switches;
+    tk_context_switch(&prev->saved_sp, next->saved_sp);
+    finish_switch(this_core());
+}
+
+// Inbox tasks arrive newest first; queue them oldest first.
+void drain_inbox(CoreScheduler& cs) {
+    if (!__atomic_load_n(&cs.inbox, __ATOMIC_RELAXED)) return;
+    Task* list = __atomic_exchange_n(&cs.inbox, nullptr, __ATOMIC_ACQUIRE);
+    Task* reversed = nullptr;
+    while (list) {
+        Task* next = list->inbox_next;
+        list->inbox_next = reversed;
+        reversed = list;
+        list = next;
+    }
+    for (; reversed; reversed = reversed->inbox_next) {
+        reversed->store_state(TaskState::Ready);
+        cs.ready.push_back(reversed);
+        ++cs.remote_wakeups;
+    }
+}
+
+void wake_sleepers(CoreScheduler& cs) {
+    if (cs.sleepers.empty()) return;
+    u64 now = rdtsc();
+    while (Task* t = cs.sleepers.pop_expired(now)) {
+        t->store_state(TaskState::Ready);
+        cs.ready.push_back(t);
+    }
+}
+
+// The current task has given up the CPU (its state says why): run the best
+// ready task, or the idle context.
+void schedule(CoreScheduler& cs) {
+    drain_inbox(cs);
+    wake_sleepers(cs);
+    Task* next = cs.ready.pop();
+    if (!next) next = &cs.idle;
+    if (next == cs.current) {
+        next->store_state(TaskState::Running);
+        return;
+    }
+    switch_to(cs, next);
+}
+
+void push_inbox(CoreScheduler& cs, Task* t) {
+    Task* head = __atomic_load_n(&cs.inbox, __ATOMIC_RELAXED);
+    do {
+        t->inbox_next = head;
+    } while (!__atomic_compare_exchange_n(&cs.inbox, &head, t, true, __ATOMIC_RELEASE,
+                                          __ATOMIC_RELAXED));
+}
+
+// Makes `t` (owned by `cs`, the calling core) ready; preempts the current
+// task if `t` outranks it.
+void make_ready_here(CoreScheduler& cs, Task* t) {
+    t->store_state(TaskState::Ready);
+    Task* running = cs.current;
+    bool in_task = running && running != &cs.idle;  // not from run() or set-up
+    if (in_task && t->priority < running->priority) {
+        running->store_state(TaskState::Ready);
+        cs.ready.push_front(running);
+        switch_to(cs, t);
+    } else {
+        cs.ready.push_back(t);
+    }
+}
+
+void deliver(Task* t) {
+    u32 here = platform::current_core();
+    if (t->core == here) {
+        make_ready_here(g_cores[here], t);
+    } else {
+        push_inbox(g_cores[t->core], t);
+        platform::kick(t->core);
+    }
+}
+
+Task* task_of(TaskId id) { return id < kMaxTasks ? &g_tasks[id] : nullptr; }
+
+}  // namespace
+
+void init(const Config& config) {
+    if (config.cores == 0 || config.cores > kMaxCores) panic("sched: %u cores", config.cores);
+    g_config = config;
+    for (u32 i = 0; i < kMaxTasks; ++i) {
+        g_tasks[i] = Task{};
+        g_tasks[i].id = i;
+    }
+    for (u32 c = 0; c < config.cores; ++c) {
+        g_cores[c] = CoreScheduler{};
+        g_cores[c].idle.id = kNoTask;
+        g_cores[c].idle.priority = Priority::Idle;
+        g_cores[c].idle.name = "idle";
+        g_cores[c].idle.core = c;
+    }
+}
+
+TaskId create_task(Priority priority, TaskFn fn, void* arg, usize stack_size, u32 core,
+                   const char* name) {
+    if (core == kNoTask) core = platform::current_core();
+    if (core >= g_config.cores || stack_size > platform::stack_slot_size() || !fn) return kNoTask;
+    for (Task& t : g_tasks) {
+        if (!t.transition(TaskState::Free, TaskState::Waking)) continue;
+        t.priority = priority;
+        t.core = core;
+        t.name = name;
+        t.fn = fn;
+        t.arg = arg;
+        t.wake_permit = 0;
+        t.switches_in = 0;
+        t.stack_top = platform::stack_top(t.id);
+        t.saved_sp = prepare_stack(t.stack_top, fn, arg);
+        __atomic_add_fetch(&g_cores[core].tasks, 1, __ATOMIC_RELAXED);
+        deliver(&t);
+        return t.id;
+    }
+    return kNoTask;
+}
+
+void run() {
+    CoreScheduler& cs = this_core();
+    cs.current = &cs.idle;
+    for (;;) {
+        drain_inbox(cs);
+        wake_sleepers(cs);
+        if (Task* next = cs.ready.pop()) {
+            switch_to(cs, next);
+            continue;
+        }
+        if (g_config.return_when_idle && __atomic_load_n(&cs.tasks, __ATOMIC_RELAXED) == 0) return;
+        platform::idle_wait(cs.sleepers.earliest());
+    }
+}
+
+void yield() {
+    CoreScheduler& cs = this_core();
+    Task* self = cs.current;
+    drain_inbox(cs);
+    wake_sleepers(cs);
+    if (cs.ready.best_level() > u32(self->priority)) return;  // nobody of equal or higher rank
+    self->store_state(TaskState::Ready);
+    cs.ready.push_back(self);
+    Task* next = cs.ready.pop();
+    if (next != self) switch_to(cs, next);
+    else self->store_state(TaskState::Running);
+}
+
+void sleep_until(u64 tsc) {
+    CoreScheduler& cs = this_core();
+    Task* self = cs.current;
+    self->deadline = tsc;
+    self->store_state(TaskState::Sleeping);
+    cs.sleepers.insert(self);
+    schedule(cs);
+}
+
+void sleep_for(u64 ns) { sleep_until(rdtsc() + g_config.clock.ns_to_ticks(ns)); }
+
+void block() {
+    CoreScheduler& cs = this_core();
+    Task* self = cs.current;
+    if (__atomic_exchange_n(&self->wake_permit, 0u, __ATOMIC_ACQ_REL)) return;
+    self->store_state(TaskState::Blocked);
+    // A wake() between the exchange above and the store saw us not yet
+    // blocked and left its permit: take it back instead of sleeping.
+    if (__atomic_exchange_n(&self->wake_permit, 0u, __ATOMIC_SEQ_CST)) {
+        if (self->transition(TaskState::Blocked, TaskState::Running)) return;
+        // wake() claimed us first and is delivering us: let that finish.
+    }
+    schedule(cs);
+    __atomic_store_n(&self->wake_permit, 0u, __ATOMIC_RELEASE);
+}
+
+void wake(TaskId id) {
+    Task* t = task_of(id);
+    if (!t) return;
+    __atomic_store_n(&t->wake_permit, 1u, __ATOMIC_SEQ_CST);
+    if (t->transition(TaskState::Blocked, TaskState::Waking)) deliver(t);
+}
+
+void exit() {
+    CoreScheduler& cs = this_core();
+    Task* self = cs.current;
+    self->store_state(TaskState::Exited);
+    cs.zombie = self;
+    schedule(cs);
+    panic("sched: exited task %u was scheduled again", self->id);
+}
+
+TaskId current_task() {
+    Task* t = this_core().current;
+    return t ? t->id : kNoTask;
+}
+
+CoreStats core_stats(u32 core) {
+    CoreScheduler& cs = g_cores[core];
+    return {cs.switches, cs.remote_wakeups, __atomic_load_n(&cs.tasks, __ATOMIC_RELAXED)};
+}
+
+TaskState task_state(TaskId id) {
+    Task* t = task_of(id);
+    return t ? t->load_state() : TaskState::Free;
+}
+
+const char* task_name(TaskId id) {
+    Task* t = task_of(id);
+    return t && t->load_state() != TaskState::Free ? t->name : nullptr;
+}
+
+void finish_switch_for_new_task() { finish_switch(this_core()); }
+
+}  // namespace tk::sched
+
+// Entered from tk_task_trampoline on a new task's first run.
+extern "C" [[noreturn]] void tk_task_start(void* arg, tk::sched::TaskFn fn) {
+    tk::sched::finish_switch_for_new_task();
+    fn(arg);
+    tk::sched::exit();
+}
