@@ -50,7 +50,7 @@ HOSTED_CAPI_OBJS := $(patsubst %.cpp,$(BUILD)/hosted/%.o,$(wildcard platform/hos
                     platform/hosted/sched_platform.cpp)
 
 # Benchmarks: the hosted core again, release flags (no TK_DEBUG checks).
-BENCH_CXXFLAGS := $(COMMON_FLAGS) -DTK_PLATFORM_HOSTED
+BENCH_CXXFLAGS := $(COMMON_FLAGS) -DTK_PLATFORM_HOSTED -flto
 BENCH_OBJS := $(patsubst %.cpp,$(BUILD)/bench-obj/%.o,$(filter-out kernel/test/%,$(CORE_SRCS)) \
               $(wildcard bench/*.cpp) platform/hosted/platform.cpp platform/hosted/panic.cpp \
               platform/hosted/sched_platform.cpp) $(BUILD)/bench-obj/arch/x86_64/context_switch.asm.o
@@ -129,7 +129,8 @@ $(HOSTED_TESTS): $(HOSTED_TEST_OBJS) $(HOSTED_LIB)
 	$(Q)$(CXX) $(HOSTED_TEST_OBJS) $(HOSTED_LIB) -o $@
 
 # The C ABI Python loads with ctypes (tradekernel/hosted_pool.py).
-$(HOSTED_SO): $(HOSTED_CAPI_OBJS) $(filter-out $(BUILD)/hosted/kernel/test/%,$(HOSTED_CORE_OBJS))
+$(HOSTED_SO): $(HOSTED_CAPI_OBJS) $(filter-out $(BUILD)/hosted/kernel/test/%,$(HOSTED_CORE_OBJS)) \
+              $(BUILD)/hosted/arch/x86_64/context_switch.asm.o
 	$(Q)$(CXX) -shared -pthread -Wl,--no-undefined $^ -o $@
 
 $(BUILD)/bench-obj/%.o: %.cpp $(HEADERS) $(wildcard bench/*.h)
@@ -143,7 +144,7 @@ $(BUILD)/bench-obj/%.asm.o: %.asm
 
 $(BENCH_BIN): $(BENCH_OBJS)
 	@mkdir -p $(@D)
-	$(Q)$(CXX) -pthread $^ -ldl -o $@
+	$(Q)$(CXX) -flto -fuse-ld=lld -O2 -pthread $^ -ldl -o $@
 
 $(VENV_STAMP): pyproject.toml
 	tools/install-deps.sh --python-only

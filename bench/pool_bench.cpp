@@ -1,6 +1,8 @@
-// tk_bench: allocator benchmarks, one per run, on the hosted build (release:
-// no TK_DEBUG checks).
+// tk_bench: benchmarks on the hosted build (release: no TK_DEBUG checks), one
+// per process run.
 //
+//   tk_bench context_switch | futex_switch | timer_lateness | nanosleep_lateness
+//            [--samples FILE]                        (bench/sched_bench.cpp)
 //   tk_bench pool_alloc_free <size> [--samples FILE]
 //   tk_bench malloc_free <size> [--samples FILE]        (glibc, or whatever
 //   tk_bench pool_cross_core <size> [--samples FILE]     LD_PRELOAD provides)
@@ -23,6 +25,7 @@
 #include <vector>
 
 #include "bench/measure.h"
+#include "bench/sched_bench.h"
 #include "kernel/mem/pool.h"
 #include "tk/tsc.h"
 
@@ -133,9 +136,36 @@ int usage() {
 
 }  // namespace
 
+int run_sched_bench(const std::string& which, const std::string& samples_path) {
+    double tpn = tsc_ticks_per_ns();
+    std::vector<double> samples;
+    if (which == "context_switch") {
+        samples = context_switch(tpn);
+        report("context_switch", "hosted", samples, samples_path);
+    } else if (which == "futex_switch") {
+        samples = futex_switch(tpn);
+        report("linux_futex_switch", "linux", samples, samples_path);
+    } else if (which == "timer_lateness") {
+        samples = timer_wakeup_lateness(tpn);
+        report("timer_wakeup_lateness", "hosted", samples, samples_path);
+    } else {
+        bool realtime = false;
+        samples = clock_nanosleep_lateness(&realtime);
+        std::printf("@tk bench-note name=linux_clock_nanosleep_lateness sched-fifo=%d\n", realtime);
+        report("linux_clock_nanosleep_lateness", "linux", samples, samples_path);
+    }
+    return 0;
+}
+
 int main(int argc, char** argv) {
-    if (argc < 3) return usage();
+    if (argc < 2) return usage();
     std::string which = argv[1];
+    if (which == "context_switch" || which == "futex_switch" || which == "timer_lateness" ||
+        which == "nanosleep_lateness") {
+        std::string path = argc >= 4 && std::strcmp(argv[2], "--samples") == 0 ? argv[3] : "";
+        return run_sched_bench(which, path);
+    }
+    if (argc < 3) return usage();
     u32 size = u32(std::atoi(argv[2]));
     std::string samples_path = argc >= 5 && std::strcmp(argv[3], "--samples") == 0 ? argv[4] : "";
     double tpn = tsc_ticks_per_ns();

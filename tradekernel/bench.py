@@ -3,11 +3,11 @@
 The format is the project's (shared BENCHMARKS.md): a `machine` description
 and a list of `results`, each with name, platform, unit, median, p99, max and
 samples. Every TradeKernel figure has its Linux peer measured in the same run.
-Beside the JSON: results.md (the table, with peer/TradeKernel ratios) and
-allocators.png (latency distributions).
+Beside the JSON: results.md (the table, with peer/TradeKernel ratios),
+allocators.png and scheduler.png (latency distributions).
 
-The allocator benchmarks run build/bench/tk_bench (bench/pool_bench.cpp), one
-process per benchmark and round; jemalloc is Debian's libjemalloc2 loaded
+The benchmarks run build/bench/tk_bench (bench/*.cpp, built with LTO like the
+kernel), one process per benchmark and round; jemalloc is Debian's libjemalloc2 loaded
 with LD_PRELOAD, and the binary reports which malloc it actually ran.
 """
 
@@ -58,39 +58,44 @@ def machine() -> dict[str, object]:
 
 
 @dataclass(frozen=True)
-class AllocatorRun:
+class BenchRun:
     mode: str  # tk_bench subcommand
-    size: int
+    size: int | None = None  # object size, for the allocator benchmarks
     preload: Path | None = None  # LD_PRELOAD, for jemalloc
     expect_prefix: str = ""  # the name tk_bench must report
 
 
-ALLOCATOR_RUNS = [
-    *(AllocatorRun("pool_alloc_free", size) for size in (64, 256)),
-    *(AllocatorRun("malloc_free", size, expect_prefix="glibc") for size in (64, 256)),
-    *(AllocatorRun("malloc_free", size, JEMALLOC, "jemalloc") for size in (64, 256)),
-    *(AllocatorRun("pool_cross_core", size) for size in (64, 256)),
-    *(AllocatorRun("malloc_cross_core", size, expect_prefix="glibc") for size in (64, 256)),
-    AllocatorRun("malloc_cross_core", 64, JEMALLOC, "jemalloc"),
+RUNS = [
+    BenchRun("context_switch", expect_prefix="context_switch"),
+    BenchRun("futex_switch", expect_prefix="linux_futex_switch"),
+    BenchRun("timer_lateness", expect_prefix="timer_wakeup_lateness"),
+    BenchRun("nanosleep_lateness", expect_prefix="linux_clock_nanosleep_lateness"),
+    *(BenchRun("pool_alloc_free", size) for size in (64, 256)),
+    *(BenchRun("malloc_free", size, expect_prefix="glibc") for size in (64, 256)),
+    *(BenchRun("malloc_free", size, JEMALLOC, "jemalloc") for size in (64, 256)),
+    *(BenchRun("pool_cross_core", size) for size in (64, 256)),
+    *(BenchRun("malloc_cross_core", size, expect_prefix="glibc") for size in (64, 256)),
+    BenchRun("malloc_cross_core", 64, JEMALLOC, "jemalloc"),
 ]
 
 
 ROUNDS = 3
 
 
-def run_allocator(run: AllocatorRun, samples: Path) -> str:
-    """Runs one benchmark process; returns the name it reported."""
+def run_one(run: BenchRun, samples: Path) -> tuple[str, str]:
+    """Runs one benchmark process; returns the name and platform it reported."""
     env = dict(os.environ)
     if run.preload is not None:
         if not run.preload.exists():
             raise FileNotFoundError(f"{run.preload} is missing: apt-get install libjemalloc2")
         env["LD_PRELOAD"] = str(run.preload)
-    command = [str(BENCH_BIN), run.mode, str(run.size), "--samples", str(samples)]
+    size = [] if run.size is None else [str(run.size)]
+    command = [str(BENCH_BIN), run.mode, *size, "--samples", str(samples)]
     out = subprocess.run(command, capture_output=True, text=True, check=True, env=env).stdout
     (record,) = of_kind(parse_records(out.splitlines()), "bench")
     if not record["name"].startswith(run.expect_prefix):
         raise RuntimeError(f"{command} ran {record['name']}, expected {run.expect_prefix}")
-    return record["name"]
+    return record["name"], record["platform"]
 
 
 def summarize(name: str, platform: str, values: list[float]) -> Result:
@@ -106,7 +111,7 @@ def summarize(name: str, platform: str, values: list[float]) -> Result:
 def run_benchmarks(progress: Callable[[str], None] = lambda _: None) -> list[Result]:
     """Every benchmark of the project, peers in the same run.
 
-    Each allocator benchmark runs ROUNDS times, interleaved with its peers, and
+    Each benchmark runs ROUNDS times, interleaved with its peers, and
     the rounds' samples are pooled: a burst of load from a neighbour on this
     shared machine then shifts one round, not the whole comparison.
     """
@@ -120,11 +125,10 @@ def run_benchmarks(progress: Callable[[str], None] = lambda _: None) -> list[Res
     platform_of: dict[str, str] = {}
     for round_number in range(ROUNDS):
         progress(f"round {round_number + 1} of {ROUNDS}")
-        for run in ALLOCATOR_RUNS:
+        for run in RUNS:
             part = samples_dir / f"part-{round_number}.tmp"
-            name = run_allocator(run, part)
+            name, platform_of[name] = run_one(run, part)
             pooled.setdefault(name, []).extend(float(v) for v in part.read_text().split())
-            platform_of[name] = "hosted" if run.mode.startswith("pool") else "linux"
             part.unlink()
     results = []
     for name, values in pooled.items():
@@ -137,6 +141,12 @@ def run_benchmarks(progress: Callable[[str], None] = lambda _: None) -> list[Res
 
 # TradeKernel figure -> its peers, for the ratio table.
 def peers_of(name: str) -> list[str]:
+    fixed = {
+        "context_switch": ["linux_futex_switch"],
+        "timer_wakeup_lateness": ["linux_clock_nanosleep_lateness"],
+    }
+    if name in fixed:
+        return fixed[name]
     if not name.startswith("pool_alloc_free_"):
         return []
     rest = name.removeprefix("pool_alloc_free_")
@@ -176,25 +186,38 @@ def markdown(report: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-def plot(samples_dir: Path, out: Path) -> None:
-    """Latency distributions (CDF) of every allocator run, log-scaled."""
+PLOT_GROUPS = {
+    "allocators.png": [
+        ("one thread", "alloc_free_", "cross"),
+        ("alloc on CPU 0, free on CPU 1", "cross_core", None),
+    ],
+    "scheduler.png": [
+        ("context switch", "switch", None),
+        ("timer wake-up lateness", "lateness", None),
+    ],
+}
+
+
+def plot(samples_dir: Path, out: Path, panels: list[tuple[str, str, str | None]]) -> None:
+    """Latency distributions (CDF), log-scaled: one panel per (title, must
+    contain, must not contain) filter over the sample files."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    fig, axes = plt.subplots(1, 2, figsize=(12, 4.5))
-    for ax, kind in zip(axes, ("single", "cross"), strict=True):
+    fig, axes = plt.subplots(1, len(panels), figsize=(12, 4.5))
+    for ax, (title, include, exclude) in zip(axes, panels, strict=True):
         for path in sorted(samples_dir.glob("*.txt")):
-            if ("cross" in path.stem) != (kind == "cross"):
+            if include not in path.stem or (exclude and exclude in path.stem):
                 continue
             values = sorted(float(v) for v in path.read_text().split())
             if values:
                 ax.plot(values, [i / len(values) for i in range(len(values))], label=path.stem)
         ax.set_xscale("log")
-        ax.set_xlabel("ns per alloc+free")
+        ax.set_xlabel("ns")
         ax.set_ylabel("fraction of samples")
-        ax.set_title("one thread" if kind == "single" else "alloc on CPU 0, free on CPU 1")
+        ax.set_title(title)
         ax.grid(True, which="both", alpha=0.3)
         ax.legend(fontsize=7)
     fig.tight_layout()
@@ -213,5 +236,6 @@ def write_report(results: list[Result], out_dir: Path = paths.BENCH_DIR) -> Path
     (out_dir / "results.md").write_text(markdown(report))
     samples = out_dir / "samples"
     if results and samples.is_dir():
-        plot(samples, out_dir / "allocators.png")
+        for file_name, panels in PLOT_GROUPS.items():
+            plot(samples, out_dir / file_name, panels)
     return path

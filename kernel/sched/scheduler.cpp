@@ -148,7 +148,7 @@ TaskId create_task(Priority priority, TaskFn fn, void* arg, usize stack_size, u3
         t.name = name;
         t.fn = fn;
         t.arg = arg;
-        t.wake_permit = 0;
+        t.park = kUnparked;
         t.switches_in = 0;
         t.stack_top = platform::stack_top(t.id);
         t.saved_sp = prepare_stack(t.stack_top, fn, arg);
@@ -201,23 +201,36 @@ void sleep_for(u64 ns) { sleep_until(rdtsc() + g_config.clock.ns_to_ticks(ns)); 
 void block() {
     CoreScheduler& cs = this_core();
     Task* self = cs.current;
-    if (__atomic_exchange_n(&self->wake_permit, 0u, __ATOMIC_ACQ_REL)) return;
     self->store_state(TaskState::Blocked);
-    // A wake() between the exchange above and the store saw us not yet
-    // blocked and left its permit: take it back instead of sleeping.
-    if (__atomic_exchange_n(&self->wake_permit, 0u, __ATOMIC_SEQ_CST)) {
-        if (self->transition(TaskState::Blocked, TaskState::Running)) return;
-        // wake() claimed us first and is delivering us: let that finish.
+    u32 word = __atomic_load_n(&self->park, __ATOMIC_ACQUIRE);
+    for (;;) {
+        u32 next = word == kPermit ? kUnparked : kParked;
+        if (__atomic_compare_exchange_n(&self->park, &word, next, false, __ATOMIC_ACQ_REL,
+                                        __ATOMIC_ACQUIRE))
+            break;
     }
-    schedule(cs);
-    __atomic_store_n(&self->wake_permit, 0u, __ATOMIC_RELEASE);
+    if (word == kPermit) {  // consumed a wake that came first
+        self->store_state(TaskState::Running);
+        return;
+    }
+    schedule(cs);  // parked: the wake() that unparks us delivers us
 }
 
 void wake(TaskId id) {
     Task* t = task_of(id);
     if (!t) return;
-    __atomic_store_n(&t->wake_permit, 1u, __ATOMIC_SEQ_CST);
-    if (t->transition(TaskState::Blocked, TaskState::Waking)) deliver(t);
+    u32 word = __atomic_load_n(&t->park, __ATOMIC_ACQUIRE);
+    for (;;) {
+        if (word == kPermit) return;  // permits do not stack
+        u32 next = word == kParked ? kUnparked : kPermit;
+        if (__atomic_compare_exchange_n(&t->park, &word, next, false, __ATOMIC_ACQ_REL,
+                                        __ATOMIC_ACQUIRE))
+            break;
+    }
+    if (word == kParked) {
+        t->store_state(TaskState::Waking);
+        deliver(t);
+    }
 }
 
 void exit() {

@@ -23,6 +23,16 @@ enum class TaskState : u32 {
     Exited,    // finished; the slot is freed after the switch away
 };
 
+// block() and wake() agree through one word, so each wake() either leaves a
+// permit or takes a parked task out, never both (a wake split into "set a
+// flag" then "claim the blocked state" can be consumed as a permit and later
+// still wake the task's next block(); the cross-core race test caught that).
+enum ParkWord : u32 {
+    kUnparked = 0,  // running or ready, no wake pending
+    kPermit = 1,    // a wake() arrived; the next block() returns at once
+    kParked = 2,    // blocked; the wake() that swaps this to kUnparked delivers the task
+};
+
 struct Task {
     TaskId id;
     Priority priority;
@@ -36,7 +46,7 @@ struct Task {
     Task* next;         // run-queue or sleep-queue link; owner core only
     Task* inbox_next;   // cross-core wake queue link
     u32 state;          // TaskState, accessed atomically
-    u32 wake_permit;    // 1: a wake() arrived that block() has not consumed
+    u32 park;           // ParkWord: the block()/wake() hand-shake, one atomic word
     u64 switches_in;    // times switched to
 
     TaskState load_state() const { return TaskState(__atomic_load_n(&state, __ATOMIC_ACQUIRE)); }

@@ -62,14 +62,21 @@ def test_bench_writes_results_in_the_shared_format():
         "glibc_malloc_free_64B",
         "glibc_malloc_free_64B_cross_core",
         "jemalloc_malloc_free_64B",
+        "context_switch",
+        "linux_futex_switch",
+        "timer_wakeup_lateness",
+        "linux_clock_nanosleep_lateness",
     ):
         r = results[name]
         assert set(r) == {"name", "platform", "unit", "median", "p99", "max", "samples"}
-        assert r["platform"] == ("hosted" if name.startswith("pool") else "linux")
+        tradekernel_figure = name.startswith(("pool", "context", "timer"))
+        assert r["platform"] == ("hosted" if tradekernel_figure else "linux")
         assert r["unit"] == "ns"
         assert 0 < r["median"] <= r["p99"] <= r["max"]
         assert r["samples"] >= 1000
     md = (paths.BENCH_DIR / "results.md").read_text()
     assert md.startswith("# TradeKernel benchmark")
     assert "glibc_malloc_free_64B / pool_alloc_free_64B" in md
-    assert (paths.BENCH_DIR / "allocators.png").stat().st_size > 10_000
+    assert "linux_futex_switch / context_switch" in md
+    for plot in ("allocators.png", "scheduler.png"):
+        assert (paths.BENCH_DIR / plot).stat().st_size > 10_000

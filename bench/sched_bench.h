@@ -1,0 +1,14 @@
+// Scheduler benchmarks and their Linux peers (bench/sched_bench.cpp).
+#pragma once
+
+#include <vector>
+
+namespace tk::bench {
+
+std::vector<double> context_switch(double ticks_per_ns);
+std::vector<double> futex_switch(double ticks_per_ns);
+std::vector<double> timer_wakeup_lateness(double ticks_per_ns);
+// `realtime` tells whether SCHED_FIFO could be set.
+std::vector<double> clock_nanosleep_lateness(bool* realtime);
+
+}  // namespace tk::bench
