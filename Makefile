@@ -26,7 +26,7 @@ COMMON_FLAGS := -std=c++20 -O2 -g -fno-exceptions -fno-rtti -fno-omit-frame-poin
 DEBUG_FLAGS  := -DTK_DEBUG
 
 PC_CXXFLAGS := $(COMMON_FLAGS) --target=x86_64-unknown-none-elf -ffreestanding -nostdlibinc \
-               -fno-builtin -mno-red-zone -mcmodel=kernel -fno-pic -fno-pie -fno-stack-protector \
+               -fno-builtin -mno-red-zone -mgeneral-regs-only -mcmodel=kernel -fno-pic -fno-pie -fno-stack-protector \
                -fno-threadsafe-statics -flto -DTK_PLATFORM_PC $(DEBUG_FLAGS)
 PC_LDFLAGS  := -T arch/x86_64/kernel.ld -nostdlib -static -z max-page-size=4096 \
                --no-dynamic-linker --lto-O2

@@ -4,6 +4,7 @@
 #include "tk/types.h"
 
 extern "C" const tk::u64 exception_stub_table[32];
+extern "C" const tk::u64 interrupt_stub_table[224];
 
 namespace tk::arch {
 namespace {
@@ -42,8 +43,8 @@ Ist ist_for_vector(unsigned vector) {
 }  // namespace
 
 void idt_init() {
-    for (unsigned v = 0; v < 32; ++v) {
-        u64 handler = exception_stub_table[v];
+    for (unsigned v = 0; v < 256; ++v) {
+        u64 handler = v < 32 ? exception_stub_table[v] : interrupt_stub_table[v - 32];
         g_idt[v] = Gate{u16(handler), kKernelCodeSelector, u8(ist_for_vector(v)),
                         kInterruptGatePresent, u16(handler >> 16), u32(handler >> 32), 0};
     }

@@ -1,5 +1,6 @@
-// Interrupt descriptor table: the 32 architectural exception vectors, each
-// routed to a stub in isr.asm and from there to exception_dispatch().
+// Interrupt descriptor table: all 256 vectors. 0-31 (CPU exceptions) go to
+// exception_dispatch(), 32-255 to interrupt_dispatch() (arch/x86_64/interrupts.h),
+// each through a stub in isr.asm.
 #pragma once
 
 namespace tk::arch {

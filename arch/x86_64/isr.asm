@@ -104,7 +104,72 @@ exception_common:
     iretq
 exception_common_end:
 
+; Vectors 32-255: device interrupts and IPIs. Each stub pushes a zero error
+; code and its vector, then irq_common builds the same TrapFrame.
+extern interrupt_dispatch
+
+%assign v 32
+%rep 224
+irq_stub_%+v:
+    push 0
+    push v
+    jmp irq_common
+%assign v v+1
+%endrep
+
+global irq_common:function (irq_common_end - irq_common)
+irq_common:
+    push rax
+    push rbx
+    push rcx
+    push rdx
+    push rsi
+    push rdi
+    push rbp
+    push r8
+    push r9
+    push r10
+    push r11
+    push r12
+    push r13
+    push r14
+    push r15
+    cld
+    mov rdi, rsp
+    mov rbx, rsp
+    and rsp, ~0xF
+    ; May switch tasks (preemption) and return here much later, on the same
+    ; stack: everything the interrupted code needs is in the frame.
+    call interrupt_dispatch
+    mov rsp, rbx
+    pop r15
+    pop r14
+    pop r13
+    pop r12
+    pop r11
+    pop r10
+    pop r9
+    pop r8
+    pop rbp
+    pop rdi
+    pop rsi
+    pop rdx
+    pop rcx
+    pop rbx
+    pop rax
+    add rsp, 16
+    iretq
+irq_common_end:
+
 section .rodata
+global interrupt_stub_table
+interrupt_stub_table:
+%assign v 32
+%rep 224
+    dq irq_stub_%+v
+%assign v v+1
+%endrep
+
 global exception_stub_table
 exception_stub_table:
 %assign i 0

@@ -18,6 +18,13 @@ constexpr u64 kPresent = 1ull << 0;
 constexpr u64 kWritable = 1ull << 1;
 constexpr u64 kHuge = 1ull << 7;  // 2 MiB page in a page-directory entry
 constexpr u64 kNoExecute = 1ull << 63;
+constexpr u64 kWriteThrough = 1ull << 3;
+constexpr u64 kCacheDisable = 1ull << 4;
+
+// I/O APIC and local APIC registers (0xFEC00000-0xFEFFFFFF) must be mapped
+// uncached (SDM Vol. 3A, 12.4.1): PCD|PWT on those 2 MiB direct-map pages.
+constexpr u64 kApicWindowStart = 0xFEC00000;
+constexpr u64 kApicWindowEnd = 0xFF000000;
 constexpr u64 kAddressMask = 0x000FFFFFFFFFF000ull;
 
 constexpr u64 kMinDirectMap = 4ull << 30;    // MMIO lives below 4 GiB
@@ -85,7 +92,11 @@ Layout init(u64 highest_physical) {
     u64 direct = (highest_physical + (1ull << 30) - 1) & ~((1ull << 30) - 1);
     if (direct < kMinDirectMap) direct = kMinDirectMap;
     if (direct > kMaxDirectMap) direct = kMaxDirectMap;
-    for (u64 p = 0; p < direct; p += 2ull << 20) map_2m(kDirectMapBase + p, p, kWritable | kNoExecute);
+    for (u64 p = 0; p < direct; p += 2ull << 20) {
+        u64 flags = kWritable | kNoExecute;
+        if (p + (2ull << 20) > kApicWindowStart && p < kApicWindowEnd) flags |= kCacheDisable | kWriteThrough;
+        map_2m(kDirectMapBase + p, p, flags);
+    }
 
     write_cr3(virt_to_phys_image(g_pml4));
     return Layout{direct, u32(g_tables_used), guards};

@@ -21,4 +21,16 @@ void idle_wait(u64 deadline);
 // where idle cores poll).
 void kick(u32 core);
 
+// Interrupts off / back as they were (pc); no-ops on hosted, where nothing
+// interrupts a scheduler thread.
+u64 irq_save();
+void irq_restore(u64 saved);
+
+// One-shot timer interrupt at TSC `deadline` on this core (~0: none). The
+// interrupt handler calls sched::on_timer(). No-op on hosted (idle polls).
+void arm_timer(u64 deadline);
+
+// First thing a new task runs (pc: interrupts on).
+void task_started();
+
 }  // namespace tk::sched::platform

@@ -13,6 +13,7 @@ struct alignas(kCacheLine) CoreScheduler {
     Task* current = nullptr;
     Task idle{};            // the context that called run()
     Task* zombie = nullptr; // exited task whose stack is still in use until the switch ends
+    u64 armed = ~0ull;      // deadline the timer is set for
     u64 switches = 0;
     u64 remote_wakeups = 0;
     u32 tasks = 0;
@@ -61,6 +62,16 @@ void drain_inbox(CoreScheduler& cs) {
     }
 }
 
+// Tickless: the timer is armed only for the earliest sleeper, and only when
+// that changes.
+void rearm(CoreScheduler& cs) {
+    u64 earliest = cs.sleepers.earliest();
+    if (earliest != cs.armed) {
+        cs.armed = earliest;
+        platform::arm_timer(earliest);
+    }
+}
+
 void wake_sleepers(CoreScheduler& cs) {
     if (cs.sleepers.empty()) return;
     u64 now = rdtsc();
@@ -68,7 +79,20 @@ void wake_sleepers(CoreScheduler& cs) {
         t->store_state(TaskState::Ready);
         cs.ready.push_back(t);
     }
+    rearm(cs);
 }
+
+// Interrupts off for the length of a scope (no-op on hosted).
+class IrqGuard {
+public:
+    IrqGuard() : saved_(platform::irq_save()) {}
+    ~IrqGuard() { platform::irq_restore(saved_); }
+    IrqGuard(const IrqGuard&) = delete;
+    IrqGuard& operator=(const IrqGuard&) = delete;
+
+private:
+    u64 saved_;
+};
 
 // The current task has given up the CPU (its state says why): run the best
 // ready task, or the idle context.
@@ -139,6 +163,7 @@ void init(const Config& config) {
 
 TaskId create_task(Priority priority, TaskFn fn, void* arg, usize stack_size, u32 core,
                    const char* name) {
+    IrqGuard guard;
     if (core == kNoTask) core = platform::current_core();
     if (core >= g_config.cores || stack_size > platform::stack_slot_size() || !fn) return kNoTask;
     for (Task& t : g_tasks) {
@@ -160,6 +185,7 @@ TaskId create_task(Priority priority, TaskFn fn, void* arg, usize stack_size, u3
 }
 
 void run() {
+    IrqGuard guard;  // the idle loop runs with interrupts off but while halted
     CoreScheduler& cs = this_core();
     cs.current = &cs.idle;
     for (;;) {
@@ -175,6 +201,7 @@ void run() {
 }
 
 void yield() {
+    IrqGuard guard;
     CoreScheduler& cs = this_core();
     Task* self = cs.current;
     drain_inbox(cs);
@@ -188,17 +215,20 @@ void yield() {
 }
 
 void sleep_until(u64 tsc) {
+    IrqGuard guard;
     CoreScheduler& cs = this_core();
     Task* self = cs.current;
     self->deadline = tsc;
     self->store_state(TaskState::Sleeping);
     cs.sleepers.insert(self);
+    rearm(cs);
     schedule(cs);
 }
 
 void sleep_for(u64 ns) { sleep_until(rdtsc() + g_config.clock.ns_to_ticks(ns)); }
 
 void block() {
+    IrqGuard guard;
     CoreScheduler& cs = this_core();
     Task* self = cs.current;
     self->store_state(TaskState::Blocked);
@@ -219,6 +249,7 @@ void block() {
 void wake(TaskId id) {
     Task* t = task_of(id);
     if (!t) return;
+    IrqGuard guard;
     u32 word = __atomic_load_n(&t->park, __ATOMIC_ACQUIRE);
     for (;;) {
         if (word == kPermit) return;  // permits do not stack
@@ -234,12 +265,25 @@ void wake(TaskId id) {
 }
 
 void exit() {
+    platform::irq_save();  // never restored: this task does not run again
     CoreScheduler& cs = this_core();
     Task* self = cs.current;
     self->store_state(TaskState::Exited);
     cs.zombie = self;
     schedule(cs);
     panic("sched: exited task %u was scheduled again", self->id);
+}
+
+void on_timer() {
+    CoreScheduler& cs = this_core();
+    cs.armed = ~0ull;  // it fired
+    wake_sleepers(cs);
+    rearm(cs);
+    Task* running = cs.current;
+    if (!running || running == &cs.idle || cs.ready.best_level() >= u32(running->priority)) return;
+    running->store_state(TaskState::Ready);
+    cs.ready.push_front(running);
+    switch_to(cs, cs.ready.pop());
 }
 
 TaskId current_task() {
@@ -269,6 +313,7 @@ void finish_switch_for_new_task() { finish_switch(this_core()); }
 // Entered from tk_task_trampoline on a new task's first run.
 extern "C" [[noreturn]] void tk_task_start(void* arg, tk::sched::TaskFn fn) {
     tk::sched::finish_switch_for_new_task();
+    tk::sched::platform::task_started();
     fn(arg);
     tk::sched::exit();
 }

@@ -51,6 +51,10 @@ TaskId current_task();
 // higher priority than the running one on this core preempts it.
 void wake(TaskId task);
 
+// From the timer interrupt: wakes due sleepers, re-arms the timer for the
+// next one, and preempts the running task if a woken one outranks it.
+void on_timer();
+
 struct CoreStats {
     u64 switches;
     u64 remote_wakeups;  // wake-ups that came from other cores

@@ -38,5 +38,9 @@ usize stack_slot_size() { return kSlotSize; }
 u8* stack_top(u32 slot) { return stacks() + slot * kSlotStride + kSlotStride; }
 void idle_wait(u64) { __builtin_ia32_pause(); }
 void kick(u32) {}
+u64 irq_save() { return 0; }
+void irq_restore(u64) {}
+void arm_timer(u64) {}
+void task_started() {}
 
 }  // namespace tk::sched::platform

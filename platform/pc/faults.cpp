@@ -1,6 +1,7 @@
 #include "platform/pc/faults.h"
 
 #include "kernel/log/log.h"
+#include "kernel/sched/scheduler.h"
 #include "tk/types.h"
 
 namespace tk::pc {
@@ -32,6 +33,15 @@ __attribute__((noinline)) u64 fault_recurse_forever(u64 depth) {
     return fault_recurse_forever(depth + 1) + frame[0];
 }
 
+void overflow_in_a_task(void*) { fault_recurse_forever(0); }
+
+// A stack overflow inside a scheduled task: the report names the task.
+void task_stack_overflow() {
+    sched::create_task(sched::Priority::Normal, overflow_in_a_task, nullptr, 16384, sched::kNoTask,
+                       "overflow-task");
+    sched::run();
+}
+
 }  // namespace
 
 void trigger_fault(StringView name) {
@@ -40,6 +50,7 @@ void trigger_fault(StringView name) {
     else if (name.equals("general-protection")) fault_non_canonical_read();
     else if (name.equals("write-text")) fault_write_to_text();
     else if (name.equals("stack-overflow")) fault_recurse_forever(0);
+    else if (name.equals("task-stack-overflow")) task_stack_overflow();
 }
 
 }  // namespace tk::pc

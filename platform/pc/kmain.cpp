@@ -4,6 +4,10 @@
 // time prefix needs the TSC frequency.
 
 #include "arch/x86_64/gdt.h"
+#include "arch/x86_64/interrupts.h"
+#include "drivers/lapic.h"
+#include "drivers/pic8259.h"
+#include "kernel/sched/scheduler.h"
 #include "arch/x86_64/idt.h"
 #include "arch/x86_64/paging.h"
 #include "arch/x86_64/tsc_calibration.h"
@@ -57,6 +61,22 @@ void print_memory_map(const MemoryMap& map) {
     }
     log::record("mmap-summary", "regions=%zu usable-bytes=%lu dropped=%u", map.count(),
                 (unsigned long)map.usable_bytes(), map.dropped());
+}
+
+void init_apic_and_scheduler() {
+    drivers::pic_disable();
+    arch::set_cpu_index(0);
+    drivers::LapicInfo apic =
+        drivers::lapic_init(arch::kSpuriousVector, arch::kTimerVector, g_tsc.hz());
+    arch::set_interrupt_handler(arch::kTimerVector, sched::on_timer);
+    log::info("apic: id %u, %s mode, timer %s", apic.id, apic.x2apic ? "x2APIC" : "xAPIC",
+              apic.tsc_deadline ? "TSC-deadline" : "one-shot (calibrated against the TSC)");
+    log::record("apic", "id=%u x2apic=%d tsc-deadline=%d timer-hz=%lu", apic.id, apic.x2apic,
+                apic.tsc_deadline, (unsigned long)apic.timer_hz);
+    sched::Config config;
+    config.cores = 1;
+    config.clock = g_tsc;
+    sched::init(config);
 }
 
 void init_tsc(u64 boot_tsc) {
@@ -123,6 +143,7 @@ extern "C" [[noreturn]] void kernel_main(u64 magic, u64 boot_info_physical) {
                 kernel_symbols().count());
     acpi_init();
     memory_init(g_boot.memory);
+    init_apic_and_scheduler();
     print_memory_map(g_boot.memory);
     log::info("paging: kernel image at %#lx, direct map of %lu GiB at %#lx, %u guard pages, %u table pages",
               (unsigned long)arch::paging::kKernelVirtualBase, (unsigned long)(layout.direct_map_bytes >> 30),

@@ -1,10 +1,12 @@
-// The scheduler's platform hooks on bare metal. One core for now (SMP comes
-// with the APIC work); idle busy-polls the TSC until the tickless APIC timer
-// exists.
+// The scheduler's platform hooks on bare metal: the local APIC timer in
+// one-shot (TSC-deadline where available) mode for the earliest sleeper, HLT
+// when idle, interrupts off inside the scheduler.
 
 #include "kernel/sched/sched_platform.h"
 
+#include "arch/x86_64/interrupts.h"
 #include "arch/x86_64/stacks.h"
+#include "drivers/lapic.h"
 #include "kernel/sched/scheduler.h"
 #include "platform/pc/sched_platform_pc.h"
 
@@ -16,12 +18,16 @@ TK_GUARDED_STACK_ARRAY(g_task_stacks, "task-stack", kTaskStackSize, kMaxTasks);
 
 }  // namespace
 
-u32 current_core() { return 0; }
-void set_current_core(u32) {}
+u32 current_core() { return arch::cpu_index(); }
+void set_current_core(u32 core) { arch::set_cpu_index(core); }
 usize stack_slot_size() { return kTaskStackSize; }
 u8* stack_top(u32 slot) { return g_task_stacks[slot].bytes + kTaskStackSize; }
-void idle_wait(u64) { __builtin_ia32_pause(); }
+void idle_wait(u64) { arch::wait_for_interrupt(); }
 void kick(u32) {}
+u64 irq_save() { return arch::save_and_disable_interrupts(); }
+void irq_restore(u64 saved) { arch::restore_interrupts(saved); }
+void arm_timer(u64 deadline) { drivers::lapic_arm_timer(deadline); }
+void task_started() { arch::enable_interrupts(); }
 
 }  // namespace tk::sched::platform
 

@@ -15,6 +15,10 @@ FAULTS = {
         "stack overflow: the fault hit the guard page of stack 'boot'",
     ),
     "write-text": (14, "#PF", "tk::pc::fault_write_to_text", "[protection-violation write"),
+    "task-stack-overflow": (
+        14, "#PF", "tk::pc::fault_recurse_forever",
+        "stack overflow: the fault hit the guard page of stack 'overflow-task'",
+    ),
 }  # fmt: skip
 
 
@@ -38,8 +42,8 @@ def test_fault_produces_panic_report(fault: str):
     frames = result.of_kind("backtrace")
     assert frames[0]["function"] == function
     assert len(frames) >= 2
-    if fault == "stack-overflow":
-        assert panic["stack-overflow"] == "boot"
+    if fault.endswith("stack-overflow"):
+        assert panic["stack-overflow"] == ("boot" if fault == "stack-overflow" else "overflow-task")
         assert all(f["function"] == function for f in frames[1:4])  # the recursion
     else:
         assert panic["stack-overflow"] == "none"
