@@ -108,6 +108,25 @@ def summarize(name: str, platform: str, values: list[float]) -> Result:
     return Result(name, platform, "ns", at(0.5), at(0.99), values[-1], n)
 
 
+def run_pc_icount(progress: Callable[[str], None]) -> list[Result]:
+    """Path lengths in the kernel itself: QEMU with -icount shift=0,sleep=off,
+    where the TSC counts instructions, so the figures repeat exactly."""
+    from tradekernel.qemu import BootMethod, QemuConfig, run
+
+    progress("pc-icount: booting the kernel with mode=bench")
+    result = run(QemuConfig(boot=BootMethod.KERNEL, icount=True, cmdline="mode=bench", timeout=120))
+    if not result.outcome.ok:
+        raise RuntimeError("mode=bench boot failed:\n" + result.describe())
+    results = []
+    for r in result.of_kind("bench"):
+        results.append(
+            Result(r["name"], r["platform"], r["unit"], float(r["median"]), float(r["p99"]),
+                   float(r["max"]), r.int("samples"))
+        )  # fmt: skip
+        progress(f"{r['name']} (pc-icount): median {r['median']} instructions")
+    return results
+
+
 def run_benchmarks(progress: Callable[[str], None] = lambda _: None) -> list[Result]:
     """Every benchmark of the project, peers in the same run.
 
@@ -130,7 +149,7 @@ def run_benchmarks(progress: Callable[[str], None] = lambda _: None) -> list[Res
             name, platform_of[name] = run_one(run, part)
             pooled.setdefault(name, []).extend(float(v) for v in part.read_text().split())
             part.unlink()
-    results = []
+    results = run_pc_icount(progress)
     for name, values in pooled.items():
         (samples_dir / f"{name}.txt").write_text("\n".join(f"{v:.3f}" for v in values) + "\n")
         result = summarize(name, platform_of[name], values)
@@ -173,10 +192,11 @@ def markdown(report: dict) -> str:
             f"| {r['name']} | {r['platform']} | {r['unit']} | {r['median']:.1f} "
             f"| {r['p99']:.1f} | {r['max']:.1f} | {r['samples']} |"
         )
-    by_name = {r["name"]: r for r in report["results"]}
+    by_name = {r["name"]: r for r in report["results"] if r["unit"] == "ns"}
     ratios = [
         f"| {peer} / {r['name']} | {by_name[peer]['median'] / r['median']:.2f}x |"
         for r in report["results"]
+        if r["unit"] == "ns"
         for peer in peers_of(r["name"])
         if peer in by_name
     ]

@@ -18,6 +18,7 @@
 #include "kernel/test/ktest.h"
 #include "kernel/mem/trading_guard.h"
 #include "platform/pc/acpi.h"
+#include "platform/pc/bench_mode.h"
 #include "platform/pc/boot_info.h"
 #include "platform/pc/memory.h"
 #include "platform/pc/clock.h"
@@ -98,6 +99,10 @@ void init_tsc(u64 boot_tsc) {
         for (usize i = 0; i < filter.length && i + 1 < sizeof prefix; ++i) prefix[i] = filter.data[i];
         test::Summary s = test::run_all(prefix);
         platform::exit(s.failed ? ExitStatus::TestFailure : ExitStatus::Success);
+    }
+    if (mode.equals("bench")) {
+        run_benchmarks();
+        platform::exit(ExitStatus::Success);
     }
     if (mode.equals("fault")) {
         trigger_fault(cmdline.value("fault"));

@@ -54,7 +54,12 @@ def test_bench_writes_results_in_the_shared_format():
     report = json.loads((paths.BENCH_DIR / "results.json").read_text())
     assert set(report) == {"machine", "results"}
     assert set(report["machine"]) == {"cpu", "cores", "kernel", "date"}
-    results = {r["name"]: r for r in report["results"]}
+    results = {r["name"]: r for r in report["results"] if r["platform"] != "pc-icount"}
+    icount = {r["name"]: r for r in report["results"] if r["platform"] == "pc-icount"}
+    assert set(icount) == {"context_switch", "timer_wakeup_lateness"}
+    for r in icount.values():
+        assert r["unit"] == "instructions"
+        assert 0 < r["median"] <= r["p99"] <= r["max"]
     for name in (
         "pool_alloc_free_64B",
         "pool_alloc_free_256B",
