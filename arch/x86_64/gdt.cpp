@@ -23,14 +23,15 @@ struct __attribute__((packed)) DescriptorPointer {
 };
 
 constexpr usize kIstStackSize = 16 * 1024;
-TK_GUARDED_STACK(g_ist_double_fault, "ist-double-fault", kIstStackSize);
-TK_GUARDED_STACK(g_ist_nmi, "ist-nmi", kIstStackSize);
-TK_GUARDED_STACK(g_ist_machine_check, "ist-machine-check", kIstStackSize);
-TK_GUARDED_STACK(g_ist_page_fault, "ist-page-fault", kIstStackSize);
+TK_GUARDED_STACK_ARRAY(g_ist_double_fault, "ist-double-fault", kIstStackSize, kMaxCpus);
+TK_GUARDED_STACK_ARRAY(g_ist_nmi, "ist-nmi", kIstStackSize, kMaxCpus);
+TK_GUARDED_STACK_ARRAY(g_ist_machine_check, "ist-machine-check", kIstStackSize, kMaxCpus);
+TK_GUARDED_STACK_ARRAY(g_ist_page_fault, "ist-page-fault", kIstStackSize, kMaxCpus);
 
-Tss g_tss;
-// null, code, data, TSS (two slots: a system descriptor is 16 bytes in long mode).
-alignas(16) u64 g_gdt[5];
+Tss g_tss[kMaxCpus];
+// Per CPU: null, code, data, TSS (two slots: a system descriptor is 16 bytes
+// in long mode).
+alignas(16) u64 g_gdt[kMaxCpus][5];
 
 u64 tss_descriptor_low(u64 base, u32 limit) {
     // Type 0x9 = available 64-bit TSS, P=1 (SDM Vol. 3A, 9.2.3).
@@ -40,20 +41,22 @@ u64 tss_descriptor_low(u64 base, u32 limit) {
 
 }  // namespace
 
-void gdt_init() {
-    g_tss.ist[u8(Ist::DoubleFault) - 1] = u64(g_ist_double_fault.bytes + kIstStackSize);
-    g_tss.ist[u8(Ist::Nmi) - 1] = u64(g_ist_nmi.bytes + kIstStackSize);
-    g_tss.ist[u8(Ist::MachineCheck) - 1] = u64(g_ist_machine_check.bytes + kIstStackSize);
-    g_tss.ist[u8(Ist::PageFault) - 1] = u64(g_ist_page_fault.bytes + kIstStackSize);
-    g_tss.io_map_base = sizeof(Tss);  // no I/O permission bitmap
+void gdt_init(u32 cpu) {
+    Tss& tss = g_tss[cpu];
+    u64* gdt = g_gdt[cpu];
+    tss.ist[u8(Ist::DoubleFault) - 1] = u64(g_ist_double_fault[cpu].bytes + kIstStackSize);
+    tss.ist[u8(Ist::Nmi) - 1] = u64(g_ist_nmi[cpu].bytes + kIstStackSize);
+    tss.ist[u8(Ist::MachineCheck) - 1] = u64(g_ist_machine_check[cpu].bytes + kIstStackSize);
+    tss.ist[u8(Ist::PageFault) - 1] = u64(g_ist_page_fault[cpu].bytes + kIstStackSize);
+    tss.io_map_base = sizeof(Tss);  // no I/O permission bitmap
 
-    g_gdt[0] = 0;
-    g_gdt[1] = 0x00AF9A000000FFFF;  // 64-bit code, DPL 0
-    g_gdt[2] = 0x00CF92000000FFFF;  // data, DPL 0
-    g_gdt[3] = tss_descriptor_low(u64(&g_tss), sizeof(Tss) - 1);
-    g_gdt[4] = u64(&g_tss) >> 32;
+    gdt[0] = 0;
+    gdt[1] = 0x00AF9A000000FFFF;  // 64-bit code, DPL 0
+    gdt[2] = 0x00CF92000000FFFF;  // data, DPL 0
+    gdt[3] = tss_descriptor_low(u64(&tss), sizeof(Tss) - 1);
+    gdt[4] = u64(&tss) >> 32;
 
-    DescriptorPointer gdtr{sizeof g_gdt - 1, u64(g_gdt)};
+    DescriptorPointer gdtr{sizeof g_gdt[cpu] - 1, u64(gdt)};
     asm volatile(
         "lgdt %0\n"
         "pushq %1\n"

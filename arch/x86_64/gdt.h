@@ -20,6 +20,9 @@ enum class Ist : u8 {
     PageFault = 4,  // a stack overflow is a page fault on the guard page
 };
 
-void gdt_init();
+inline constexpr u32 kMaxCpus = 8;
+
+// Loads CPU `cpu`'s own GDT and TSS (each CPU has its own IST stacks).
+void gdt_init(u32 cpu);
 
 }  // namespace tk::arch

@@ -48,6 +48,10 @@ void idt_init() {
         g_idt[v] = Gate{u16(handler), kKernelCodeSelector, u8(ist_for_vector(v)),
                         kInterruptGatePresent, u16(handler >> 16), u32(handler >> 32), 0};
     }
+    idt_load();
+}
+
+void idt_load() {
     IdtPointer idtr{sizeof g_idt - 1, u64(g_idt)};
     asm volatile("lidt %0" ::"m"(idtr));
 }

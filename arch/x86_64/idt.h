@@ -5,6 +5,9 @@
 
 namespace tk::arch {
 
+// Builds the IDT and loads it (boot CPU).
 void idt_init();
+// Loads the already built IDT (application processors).
+void idt_load();
 
 }  // namespace tk::arch

@@ -102,6 +102,20 @@ Layout init(u64 highest_physical) {
     return Layout{direct, u32(g_tables_used), guards};
 }
 
+u64 kernel_cr3() { return virt_to_phys_image(g_pml4); }
+
+u64 ap_boot_cr3() {
+    static u64* ap_pml4 = nullptr;
+    if (!ap_pml4) {
+        ap_pml4 = new_table();
+        for (unsigned i = 256; i < 512; ++i) ap_pml4[i] = g_pml4[i];  // kernel half, shared
+        u64* pdpt = next_level(ap_pml4, 0);
+        u64* pd = next_level(pdpt, 0);
+        pd[0] = 0 | kPresent | kWritable | kHuge;  // 0-2 MiB identity, executable
+    }
+    return virt_to_phys_image(ap_pml4);
+}
+
 Mapping translate(u64 virt) {
     Mapping m;
     u64* table = table_at(read_cr3());

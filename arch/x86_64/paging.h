@@ -32,6 +32,14 @@ struct Layout {
 // Builds the tables and loads CR3. `highest_physical` is the top of RAM. Returns what was mapped.
 Layout init(u64 highest_physical);
 
+// Physical address of the kernel's PML4 (for CR3 on every CPU).
+u64 kernel_cr3();
+
+// Page tables for an application processor's first steps: the kernel's
+// mappings plus an identity map of the first 2 MiB, where its real-mode
+// trampoline runs. Built once; returns the PML4's physical address.
+u64 ap_boot_cr3();
+
 // Walks the live page tables.
 Mapping translate(u64 virtual_address);
 

@@ -14,6 +14,7 @@ struct alignas(kCacheLine) CoreScheduler {
     Task idle{};            // the context that called run()
     Task* zombie = nullptr; // exited task whose stack is still in use until the switch ends
     u64 armed = ~0ull;      // deadline the timer is set for
+    bool loop_running = false;  // run() or run_forever() is on this core's stack
     u64 switches = 0;
     u64 remote_wakeups = 0;
     u32 tasks = 0;
@@ -147,12 +148,26 @@ Task* task_of(TaskId id) { return id < kMaxTasks ? &g_tasks[id] : nullptr; }
 
 void init(const Config& config) {
     if (config.cores == 0 || config.cores > kMaxCores) panic("sched: %u cores", config.cores);
+    // Isolation is decided once, at the first init (boot): an isolated core's
+    // loop polls with interrupts off and cannot be switched to halting later.
+    static bool initialized = false;
+    u64 isolated = initialized ? g_config.isolated : config.isolated;
+    initialized = true;
     g_config = config;
+    g_config.isolated = isolated;
     for (u32 i = 0; i < kMaxTasks; ++i) {
         g_tasks[i] = Task{};
         g_tasks[i].id = i;
     }
     for (u32 c = 0; c < config.cores; ++c) {
+        if (g_cores[c].loop_running) {  // keep the loop's own context
+            CoreScheduler& cs = g_cores[c];
+            cs.ready = RunQueue{};
+            cs.sleepers = SleepQueue{};
+            cs.switches = cs.remote_wakeups = 0;
+            cs.tasks = 0;
+            continue;
+        }
         g_cores[c] = CoreScheduler{};
         g_cores[c].idle.id = kNoTask;
         g_cores[c].idle.priority = Priority::Idle;
@@ -184,10 +199,17 @@ TaskId create_task(Priority priority, TaskFn fn, void* arg, usize stack_size, u3
     return kNoTask;
 }
 
-void run() {
+const Config& config() { return g_config; }
+
+bool core_isolated(u32 core) { return core < 64 && (g_config.isolated >> core) & 1; }
+
+namespace {
+
+void scheduler_loop(bool forever) {
     IrqGuard guard;  // the idle loop runs with interrupts off but while halted
     CoreScheduler& cs = this_core();
     cs.current = &cs.idle;
+    cs.loop_running = true;
     for (;;) {
         drain_inbox(cs);
         wake_sleepers(cs);
@@ -195,9 +217,21 @@ void run() {
             switch_to(cs, next);
             continue;
         }
-        if (g_config.return_when_idle && __atomic_load_n(&cs.tasks, __ATOMIC_RELAXED) == 0) return;
+        if (!forever && g_config.return_when_idle && __atomic_load_n(&cs.tasks, __ATOMIC_RELAXED) == 0) {
+            cs.loop_running = false;
+            return;
+        }
         platform::idle_wait(cs.sleepers.earliest());
     }
+}
+
+}  // namespace
+
+void run() { scheduler_loop(false); }
+
+void run_forever() {
+    scheduler_loop(true);
+    __builtin_unreachable();
 }
 
 void yield() {
@@ -274,16 +308,30 @@ void exit() {
     panic("sched: exited task %u was scheduled again", self->id);
 }
 
-void on_timer() {
-    CoreScheduler& cs = this_core();
-    cs.armed = ~0ull;  // it fired
-    wake_sleepers(cs);
-    rearm(cs);
+namespace {
+
+void preempt_if_outranked(CoreScheduler& cs) {
     Task* running = cs.current;
     if (!running || running == &cs.idle || cs.ready.best_level() >= u32(running->priority)) return;
     running->store_state(TaskState::Ready);
     cs.ready.push_front(running);
     switch_to(cs, cs.ready.pop());
+}
+
+}  // namespace
+
+void on_timer() {
+    CoreScheduler& cs = this_core();
+    cs.armed = ~0ull;  // it fired
+    wake_sleepers(cs);
+    rearm(cs);
+    preempt_if_outranked(cs);
+}
+
+void on_kick() {
+    CoreScheduler& cs = this_core();
+    drain_inbox(cs);
+    preempt_if_outranked(cs);
 }
 
 TaskId current_task() {

@@ -24,9 +24,17 @@ struct Config {
     // run() returns once this core has no task left (hosted tests and
     // benchmarks); on pc the core idles forever instead.
     bool return_when_idle = false;
+    // Isolated cores (bit per core): no interrupts at all. They run their
+    // pinned task and, when idle, busy-poll their sleepers and inbox. Taken
+    // from the first init() only: isolation is fixed at boot.
+    u64 isolated = 0;
 };
 
+// Resets every core's queues and all task slots. A core whose scheduler
+// loop is already running (an application processor) keeps running it.
 void init(const Config& config);
+const Config& config();
+bool core_isolated(u32 core);
 
 // Creates a task on `core` (kNoTask: the calling core). Returns kNoTask when
 // every slot is taken or `stack_size` exceeds the platform's stack slot.
@@ -37,6 +45,9 @@ TaskId create_task(Priority priority, TaskFn fn, void* arg, usize stack_size,
 // runs tasks, wakes sleepers, takes cross-core wake-ups, idles when there is
 // nothing to do.
 void run();
+// The same, never returning, whatever Config::return_when_idle says
+// (application processors).
+[[noreturn]] void run_forever();
 
 // For the current task:
 void yield();                 // let a ready task of the same or higher priority run
@@ -54,6 +65,8 @@ void wake(TaskId task);
 // From the timer interrupt: wakes due sleepers, re-arms the timer for the
 // next one, and preempts the running task if a woken one outranks it.
 void on_timer();
+// From the wake-up IPI: takes tasks other cores woke, preempting as above.
+void on_kick();
 
 struct CoreStats {
     u64 switches;

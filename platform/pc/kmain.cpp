@@ -19,6 +19,8 @@
 #include "kernel/mem/trading_guard.h"
 #include "platform/pc/acpi.h"
 #include "platform/pc/bench_mode.h"
+#include "platform/pc/smp.h"
+#include "kernel/acpi/madt.h"
 #include "platform/pc/boot_info.h"
 #include "platform/pc/memory.h"
 #include "platform/pc/clock.h"
@@ -38,6 +40,7 @@ namespace {
 
 BootInfo g_boot;
 TscClock g_tsc;
+sched::Config g_sched_config;
 
 void run_global_constructors() {
     for (auto* ctor = __init_array_start; ctor < __init_array_end; ++ctor) (*ctor)();
@@ -64,20 +67,50 @@ void print_memory_map(const MemoryMap& map) {
                 (unsigned long)map.usable_bytes(), map.dropped());
 }
 
+// "1,3" -> bits 1 and 3.
+u64 parse_cpu_list(StringView list) {
+    u64 mask = 0;
+    u32 value = 0;
+    bool digits = false;
+    for (usize i = 0; i <= list.length; ++i) {
+        char c = i < list.length ? list.data[i] : ',';
+        if (c >= '0' && c <= '9') {
+            value = value * 10 + u32(c - '0');
+            digits = true;
+        } else if (c == ',') {
+            if (digits && value < 64) mask |= 1ull << value;
+            value = 0;
+            digits = false;
+        }
+    }
+    return mask;
+}
+
 void init_apic_and_scheduler() {
     drivers::pic_disable();
     arch::set_cpu_index(0);
     drivers::LapicInfo apic =
         drivers::lapic_init(arch::kSpuriousVector, arch::kTimerVector, g_tsc.hz());
     arch::set_interrupt_handler(arch::kTimerVector, sched::on_timer);
+    arch::set_interrupt_handler(arch::kWakeVector, sched::on_kick);
     log::info("apic: id %u, %s mode, timer %s", apic.id, apic.x2apic ? "x2APIC" : "xAPIC",
               apic.tsc_deadline ? "TSC-deadline" : "one-shot (calibrated against the TSC)");
     log::record("apic", "id=%u x2apic=%d tsc-deadline=%d timer-hz=%lu", apic.id, apic.x2apic,
                 apic.tsc_deadline, (unsigned long)apic.timer_hz);
+    // Every CPU the MADT lists gets a scheduler; the APs join it as they start.
+    acpi::Processors cpus{};
+    if (const acpi::SdtHeader* madt = acpi_tables().find("APIC")) cpus = acpi::parse_madt(*madt);
     sched::Config config;
-    config.cores = 1;
+    config.cores = cpus.count ? cpus.count : 1;
+    if (config.cores > arch::kMaxCpus) config.cores = arch::kMaxCpus;
     config.clock = g_tsc;
+    config.isolated = parse_cpu_list(g_boot.cmdline.value("isolate"));
     sched::init(config);
+    g_sched_config = config;
+    u32 online = cpus.count > 1 ? smp_start(cpus) : 1;
+    log::record("smp", "cpus=%u online=%u isolated=%#lx", config.cores, online,
+                (unsigned long)config.isolated);
+    if (online < config.cores) log::info("smp: tasks on CPUs that did not start never run");
 }
 
 void init_tsc(u64 boot_tsc) {
@@ -123,12 +156,13 @@ void init_tsc(u64 boot_tsc) {
 
 const BootInfo& boot_info() { return g_boot; }
 const TscClock& tsc_clock() { return g_tsc; }
+const sched::Config& boot_sched_config() { return g_sched_config; }
 
 extern "C" [[noreturn]] void kernel_main(u64 magic, u64 boot_info_physical) {
     u64 boot_tsc = rdtsc();
     drivers::uart_init();
     log::raw("\nTradeKernel %s (x86_64, pc)\n", kVersion);
-    arch::gdt_init();
+    arch::gdt_init(0);
     arch::idt_init();
     run_global_constructors();
 

@@ -44,6 +44,8 @@ u64 find_bitmap_home(const MemoryMap& map, u64 bytes) {
 
 void memory_init(MemoryMap& map) {
     read_topology();
+    // The application processors' real-mode trampoline page (platform/pc/smp.h).
+    map.reserve(0x8000, kPageSize, RegionType::Kernel);
     u64 limit = (map.highest_ram_address() + mem::kLargeFrame - 1) & ~(mem::kLargeFrame - 1);
     u64 bytes = (mem::FrameAllocator::bitmap_bytes(limit) + kPageSize - 1) & ~(kPageSize - 1);
     u64 home = find_bitmap_home(map, bytes);

@@ -9,6 +9,7 @@
 #include "drivers/lapic.h"
 #include "kernel/sched/scheduler.h"
 #include "platform/pc/sched_platform_pc.h"
+#include "platform/pc/smp.h"
 
 namespace tk::sched::platform {
 namespace {
@@ -22,12 +23,27 @@ u32 current_core() { return arch::cpu_index(); }
 void set_current_core(u32 core) { arch::set_cpu_index(core); }
 usize stack_slot_size() { return kTaskStackSize; }
 u8* stack_top(u32 slot) { return g_task_stacks[slot].bytes + kTaskStackSize; }
-void idle_wait(u64) { arch::wait_for_interrupt(); }
-void kick(u32) {}
+// An isolated core never enables interrupts: it polls (pause) instead of
+// halting, is never sent a wake-up IPI and never arms its timer.
+void idle_wait(u64) {
+    if (core_isolated(current_core())) __builtin_ia32_pause();
+    else arch::wait_for_interrupt();
+}
+
+void kick(u32 core) {
+    if (!core_isolated(core)) drivers::lapic_send_ipi(pc::apic_id_of(core), arch::kWakeVector);
+}
+
 u64 irq_save() { return arch::save_and_disable_interrupts(); }
 void irq_restore(u64 saved) { arch::restore_interrupts(saved); }
-void arm_timer(u64 deadline) { drivers::lapic_arm_timer(deadline); }
-void task_started() { arch::enable_interrupts(); }
+
+void arm_timer(u64 deadline) {
+    if (!core_isolated(current_core())) drivers::lapic_arm_timer(deadline);
+}
+
+void task_started() {
+    if (!core_isolated(current_core())) arch::enable_interrupts();
+}
 
 }  // namespace tk::sched::platform
 

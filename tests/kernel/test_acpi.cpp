@@ -1,6 +1,7 @@
 // kernel/acpi: table discovery and SRAT/SLIT parsing over hand-built tables
 // in a buffer that stands in for physical memory.
 
+#include "kernel/acpi/madt.h"
 #include "kernel/acpi/srat.h"
 #include "kernel/acpi/tables.h"
 #include "kernel/test/ktest.h"
@@ -125,4 +126,29 @@ TK_TEST(acpi, malformed_srat_is_bounded) {
     TK_EXPECT(!parse_srat(*srat, nullptr, t));  // no memory ranges reached
     put_u8(kSrat + 48 + 1, 0);  // zero length would loop forever
     TK_EXPECT(!parse_srat(*srat, nullptr, t));
+}
+
+TK_TEST(acpi, madt_lists_enabled_processors) {
+    for (u8& b : g_memory) b = 0;
+    constexpr u64 kMadt = 512;
+    u32 length = 44 + 8 + 8 + 8 + 16 + 6;
+    header(kMadt, "APIC", length);
+    put_u32(kMadt + 36, 0xFEE00000);
+    u64 e = kMadt + 44;
+    put_u8(e, 0); put_u8(e + 1, 8); put_u8(e + 3, 0); put_u32(e + 4, 1);  // APIC 0 enabled
+    e += 8;
+    put_u8(e, 0); put_u8(e + 1, 8); put_u8(e + 3, 1); put_u32(e + 4, 0);  // APIC 1 disabled
+    e += 8;
+    put_u8(e, 0); put_u8(e + 1, 8); put_u8(e + 3, 2); put_u32(e + 4, 2);  // online capable
+    e += 8;
+    put_u8(e, 9); put_u8(e + 1, 16); put_u32(e + 4, 300); put_u32(e + 8, 1);  // x2APIC 300
+    e += 16;
+    put_u8(e, 1); put_u8(e + 1, 12);  // an I/O APIC entry running past the end: stops
+    auto* madt = static_cast<const SdtHeader*>(read_buffer(kMadt, 36));
+    Processors p = parse_madt(*madt);
+    TK_EXPECT_EQ(p.count, 3);
+    TK_EXPECT_EQ(p.apic_id[0], 0);
+    TK_EXPECT_EQ(p.apic_id[1], 2);
+    TK_EXPECT_EQ(p.apic_id[2], 300);
+    TK_EXPECT_EQ(p.local_apic_address, 0xFEE00000);
 }
