@@ -12,6 +12,7 @@ public:
     bool empty() const { return bitmap_ == 0; }
     // Highest priority level with a task, or kPriorityLevels if none.
     u32 best_level() const { return bitmap_ ? u32(__builtin_ctz(bitmap_)) : kPriorityLevels; }
+    bool has_level(u32 level) const { return (bitmap_ >> level) & 1; }
 
     void push_back(Task* t) {
         u32 level = u32(t->priority);

@@ -33,4 +33,11 @@ void arm_timer(u64 deadline);
 // First thing a new task runs (pc: interrupts on).
 void task_started();
 
+// Vector-register state of kTaskUsesFpu tasks (pc: XSAVE/XRSTOR or
+// FXSAVE/FXRSTOR; hosted: nothing, since a hosted switch is always a call and
+// the ABI makes vector registers caller-saved).
+void fpu_init_area(u8* area);
+void fpu_save(u8* area);
+void fpu_restore(const u8* area);
+
 }  // namespace tk::sched::platform

@@ -35,12 +35,20 @@ void finish_switch(CoreScheduler& cs) {
     }
 }
 
+void rearm(CoreScheduler& cs);
+
 void switch_to(CoreScheduler& cs, Task* next) {
     Task* prev = cs.current;
     cs.current = next;
     next->store_state(TaskState::Running);
     ++next->switches_in;
     ++cs.switches;
+    if (prev->flags & kTaskUsesFpu) platform::fpu_save(prev->fpu);
+    if (next->flags & kTaskUsesFpu) platform::fpu_restore(next->fpu);
+    if (g_config.time_slice_ns) {
+        next->slice_end = rdtsc() + g_config.clock.ns_to_ticks(g_config.time_slice_ns);
+        rearm(cs);
+    }
     tk_context_switch(&prev->saved_sp, next->saved_sp);
     finish_switch(this_core());
 }
@@ -63,10 +71,17 @@ void drain_inbox(CoreScheduler& cs) {
     }
 }
 
-// Tickless: the timer is armed only for the earliest sleeper, and only when
-// that changes.
+// A ready task shares the running task's level: its time slice matters.
+bool slice_contended(const CoreScheduler& cs) {
+    const Task* t = cs.current;
+    return g_config.time_slice_ns && t && t != &cs.idle && cs.ready.has_level(u32(t->priority));
+}
+
+// Tickless: the timer is armed only for the earliest sleeper (or the end of a
+// contended time slice), and only when that changes.
 void rearm(CoreScheduler& cs) {
     u64 earliest = cs.sleepers.earliest();
+    if (slice_contended(cs) && cs.current->slice_end < earliest) earliest = cs.current->slice_end;
     if (earliest != cs.armed) {
         cs.armed = earliest;
         platform::arm_timer(earliest);
@@ -129,6 +144,7 @@ void make_ready_here(CoreScheduler& cs, Task* t) {
         switch_to(cs, t);
     } else {
         cs.ready.push_back(t);
+        if (g_config.time_slice_ns) rearm(cs);
     }
 }
 
@@ -177,7 +193,7 @@ void init(const Config& config) {
 }
 
 TaskId create_task(Priority priority, TaskFn fn, void* arg, usize stack_size, u32 core,
-                   const char* name) {
+                   const char* name, u32 flags) {
     IrqGuard guard;
     if (core == kNoTask) core = platform::current_core();
     if (core >= g_config.cores || stack_size > platform::stack_slot_size() || !fn) return kNoTask;
@@ -190,6 +206,8 @@ TaskId create_task(Priority priority, TaskFn fn, void* arg, usize stack_size, u3
         t.arg = arg;
         t.park = kUnparked;
         t.switches_in = 0;
+        t.flags = flags;
+        if (flags & kTaskUsesFpu) platform::fpu_init_area(t.fpu);
         t.stack_top = platform::stack_top(t.id);
         t.saved_sp = prepare_stack(t.stack_top, fn, arg);
         __atomic_add_fetch(&g_cores[core].tasks, 1, __ATOMIC_RELAXED);
@@ -324,6 +342,14 @@ void on_timer() {
     CoreScheduler& cs = this_core();
     cs.armed = ~0ull;  // it fired
     wake_sleepers(cs);
+    Task* running = cs.current;
+    if (slice_contended(cs) && rdtsc() >= running->slice_end &&
+        cs.ready.best_level() == u32(running->priority)) {
+        running->store_state(TaskState::Ready);  // slice over: to the back of its level
+        cs.ready.push_back(running);
+        switch_to(cs, cs.ready.pop());
+        return;
+    }
     rearm(cs);
     preempt_if_outranked(cs);
 }

@@ -28,6 +28,10 @@ struct Config {
     // pinned task and, when idle, busy-poll their sleepers and inbox. Taken
     // from the first init() only: isolation is fixed at boot.
     u64 isolated = 0;
+    // Round-robin within a priority level: a task that has run this long
+    // gives way to a ready task of its own level (timer-driven, so pc only;
+    // hosted tasks switch only when they call the scheduler). 0: no slicing.
+    u64 time_slice_ns = 0;
 };
 
 // Resets every core's queues and all task slots. A core whose scheduler
@@ -39,7 +43,7 @@ bool core_isolated(u32 core);
 // Creates a task on `core` (kNoTask: the calling core). Returns kNoTask when
 // every slot is taken or `stack_size` exceeds the platform's stack slot.
 TaskId create_task(Priority priority, TaskFn fn, void* arg, usize stack_size,
-                   u32 core = kNoTask, const char* name = "task");
+                   u32 core = kNoTask, const char* name = "task", u32 flags = kTaskDefault);
 
 // Turns the calling thread (hosted) or CPU (pc) into this core's scheduler:
 // runs tasks, wakes sleepers, takes cross-core wake-ups, idles when there is

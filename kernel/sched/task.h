@@ -33,6 +33,17 @@ enum ParkWord : u32 {
     kParked = 2,    // blocked; the wake() that swaps this to kUnparked delivers the task
 };
 
+// Task flags (create_task's last argument).
+enum TaskFlags : u32 {
+    kTaskDefault = 0,
+    // The task uses x87/SSE/AVX registers: they are saved and restored when it
+    // is switched out and in (XSAVE/XRSTOR, or FXSAVE where XSAVE is absent).
+    // Kernel code itself is built without vector registers.
+    kTaskUsesFpu = 1,
+};
+
+inline constexpr usize kFpuAreaSize = 1024;  // XSAVE x87+SSE+AVX is 832 bytes
+
 struct Task {
     TaskId id;
     Priority priority;
@@ -48,6 +59,9 @@ struct Task {
     u32 state;          // TaskState, accessed atomically
     u32 park;           // ParkWord: the block()/wake() hand-shake, one atomic word
     u64 switches_in;    // times switched to
+    u32 flags;          // TaskFlags
+    u64 slice_end;      // TSC at which its time slice ends (time slicing on)
+    alignas(64) u8 fpu[kFpuAreaSize];  // saved vector state, kTaskUsesFpu only
 
     TaskState load_state() const { return TaskState(__atomic_load_n(&state, __ATOMIC_ACQUIRE)); }
     void store_state(TaskState s) { __atomic_store_n(&state, u32(s), __ATOMIC_RELEASE); }

@@ -42,5 +42,8 @@ u64 irq_save() { return 0; }
 void irq_restore(u64) {}
 void arm_timer(u64) {}
 void task_started() {}
+void fpu_init_area(u8*) {}
+void fpu_save(u8*) {}
+void fpu_restore(const u8*) {}
 
 }  // namespace tk::sched::platform

@@ -3,6 +3,7 @@
 // information must be read before paging removes the identity map; the log's
 // time prefix needs the TSC frequency.
 
+#include "arch/x86_64/fpu.h"
 #include "arch/x86_64/gdt.h"
 #include "arch/x86_64/interrupts.h"
 #include "drivers/lapic.h"
@@ -67,6 +68,13 @@ void print_memory_map(const MemoryMap& map) {
                 (unsigned long)map.usable_bytes(), map.dropped());
 }
 
+u64 parse_u64(StringView text) {
+    u64 v = 0;
+    for (usize i = 0; i < text.length && text.data[i] >= '0' && text.data[i] <= '9'; ++i)
+        v = v * 10 + u64(text.data[i] - '0');
+    return v;
+}
+
 // "1,3" -> bits 1 and 3.
 u64 parse_cpu_list(StringView list) {
     u64 mask = 0;
@@ -89,6 +97,8 @@ u64 parse_cpu_list(StringView list) {
 void init_apic_and_scheduler() {
     drivers::pic_disable();
     arch::set_cpu_index(0);
+    u64 xcr0 = arch::fpu_init_cpu();
+    log::record("fpu", "xsave=%d xcr0=%#lx", xcr0 != 0, (unsigned long)xcr0);
     drivers::LapicInfo apic =
         drivers::lapic_init(arch::kSpuriousVector, arch::kTimerVector, g_tsc.hz());
     arch::set_interrupt_handler(arch::kTimerVector, sched::on_timer);
@@ -105,6 +115,7 @@ void init_apic_and_scheduler() {
     if (config.cores > arch::kMaxCpus) config.cores = arch::kMaxCpus;
     config.clock = g_tsc;
     config.isolated = parse_cpu_list(g_boot.cmdline.value("isolate"));
+    config.time_slice_ns = parse_u64(g_boot.cmdline.value("timeslice-us")) * 1000;
     sched::init(config);
     g_sched_config = config;
     u32 online = cpus.count > 1 ? smp_start(cpus) : 1;

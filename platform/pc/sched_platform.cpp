@@ -4,6 +4,7 @@
 
 #include "kernel/sched/sched_platform.h"
 
+#include "arch/x86_64/fpu.h"
 #include "arch/x86_64/interrupts.h"
 #include "arch/x86_64/stacks.h"
 #include "drivers/lapic.h"
@@ -44,6 +45,10 @@ void arm_timer(u64 deadline) {
 void task_started() {
     if (!core_isolated(current_core())) arch::enable_interrupts();
 }
+
+void fpu_init_area(u8* area) { arch::fpu_init_area(area); }
+void fpu_save(u8* area) { arch::fpu_save(area); }
+void fpu_restore(const u8* area) { arch::fpu_restore(area); }
 
 }  // namespace tk::sched::platform
 

@@ -1,6 +1,7 @@
 #include "platform/pc/smp.h"
 
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/fpu.h"
 #include "arch/x86_64/gdt.h"
 #include "arch/x86_64/idt.h"
 #include "arch/x86_64/interrupts.h"
@@ -42,6 +43,7 @@ extern "C" [[noreturn]] void ap_entry64(u32 cpu) {
     arch::gdt_init(cpu);
     arch::idt_load();
     arch::set_cpu_index(cpu);
+    arch::fpu_init_cpu();
     drivers::lapic_init(arch::kSpuriousVector, arch::kTimerVector, tsc_clock().hz());
     __atomic_add_fetch(&g_online, 1, __ATOMIC_RELEASE);
     sched::run_forever();

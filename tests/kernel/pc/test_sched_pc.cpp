@@ -70,3 +70,65 @@ TK_PC_TEST(sched_pc, timer_wakeup_preempts_a_busy_lower_task) {
     TK_EXPECT(g_flag);
     TK_EXPECT(g_woke_at >= g_deadline);
 }
+
+namespace {
+u32 g_fpu_errors;
+volatile u64 g_spins[2];
+volatile bool g_slice_gave_up;
+}  // namespace
+
+// Kernel code has no vector registers; a task flagged kTaskUsesFpu gets its
+// own (XSAVE on switch). Two such tasks keep different values in XMM7 and
+// YMM-sized state across many switches.
+TK_PC_TEST(sched_pc, fpu_state_is_saved_for_fpu_tasks) {
+    start_one_core();
+    g_fpu_errors = 0;
+    auto fpu_task = [](void* arg) {
+        u64 mine = u64(uptr(arg));
+        for (u64 round = 0; round < 20; ++round) {
+            u64 value = mine + round;
+            asm volatile("movq %0, %%xmm7" ::"r"(value));
+            yield();
+            u64 seen;
+            asm volatile("movq %%xmm7, %0" : "=r"(seen));
+            if (seen != value) ++g_fpu_errors;
+        }
+    };
+    create_task(Priority::Normal, fpu_task, reinterpret_cast<void*>(0x1111000), 8192, kNoTask,
+                "fpu-a", kTaskUsesFpu);
+    create_task(Priority::Normal, fpu_task, reinterpret_cast<void*>(0x2222000), 8192, kNoTask,
+                "fpu-b", kTaskUsesFpu);
+    run();
+    TK_EXPECT_EQ(g_fpu_errors, 0);
+}
+
+// With a time slice, two busy tasks of one level that never yield both run.
+TK_PC_TEST(sched_pc, time_slice_rotates_busy_tasks_of_a_level) {
+    Config c;
+    c.cores = 1;
+    c.clock = pc::tsc_clock();
+    c.return_when_idle = true;
+    c.time_slice_ns = 1'000'000;
+    init(c);
+    g_spins[0] = 0;
+    g_spins[1] = 0;
+    g_slice_gave_up = false;
+    auto busy = [](void* arg) {
+        u32 me = u32(uptr(arg));
+        u64 give_up = rdtsc() + pc::tsc_clock().ns_to_ticks(2'000'000'000);
+        while (g_spins[1 - me] == 0 || g_spins[me] < 1000) {
+            g_spins[me] = g_spins[me] + 1;
+            if (rdtsc() > give_up) {
+                g_slice_gave_up = true;
+                return;
+            }
+        }
+    };
+    create_task(Priority::Normal, busy, reinterpret_cast<void*>(0), 8192);
+    create_task(Priority::Normal, busy, reinterpret_cast<void*>(1), 8192);
+    run();
+    TK_EXPECT(!g_slice_gave_up);
+    TK_EXPECT(g_spins[0] > 0 && g_spins[1] > 0);
+    c.time_slice_ns = 0;
+    init(c);  // later tests run without slicing
+}
