@@ -6,6 +6,43 @@
 
 extern exception_dispatch
 
+; The general registers in TrapFrame order (arch/x86_64/trap_frame.h).
+%macro PUSH_GENERAL_REGISTERS 0
+    push rax
+    push rbx
+    push rcx
+    push rdx
+    push rsi
+    push rdi
+    push rbp
+    push r8
+    push r9
+    push r10
+    push r11
+    push r12
+    push r13
+    push r14
+    push r15
+%endmacro
+
+%macro POP_GENERAL_REGISTERS 0
+    pop r15
+    pop r14
+    pop r13
+    pop r12
+    pop r11
+    pop r10
+    pop r9
+    pop r8
+    pop rbp
+    pop rdi
+    pop rsi
+    pop rdx
+    pop rcx
+    pop rbx
+    pop rax
+%endmacro
+
 section .text
 bits 64
 
@@ -60,21 +97,7 @@ EXCEPTION_WITH_ERROR 30
 EXCEPTION_NO_ERROR 31
 
 exception_common:
-    push rax
-    push rbx
-    push rcx
-    push rdx
-    push rsi
-    push rdi
-    push rbp
-    push r8
-    push r9
-    push r10
-    push r11
-    push r12
-    push r13
-    push r14
-    push r15
+    PUSH_GENERAL_REGISTERS
     cld
     mov rdi, rsp
     mov rbx, rsp                    ; callee-saved: the frame after the call
@@ -85,21 +108,7 @@ exception_common:
     ; exception_dispatch does not return today (every exception is fatal);
     ; restore and return anyway so a future recoverable vector works.
     mov rsp, rbx
-    pop r15
-    pop r14
-    pop r13
-    pop r12
-    pop r11
-    pop r10
-    pop r9
-    pop r8
-    pop rbp
-    pop rdi
-    pop rsi
-    pop rdx
-    pop rcx
-    pop rbx
-    pop rax
+    POP_GENERAL_REGISTERS
     add rsp, 16
     iretq
 exception_common_end:
@@ -119,21 +128,7 @@ irq_stub_%+v:
 
 global irq_common:function (irq_common_end - irq_common)
 irq_common:
-    push rax
-    push rbx
-    push rcx
-    push rdx
-    push rsi
-    push rdi
-    push rbp
-    push r8
-    push r9
-    push r10
-    push r11
-    push r12
-    push r13
-    push r14
-    push r15
+    PUSH_GENERAL_REGISTERS
     cld
     mov rdi, rsp
     mov rbx, rsp
@@ -142,21 +137,7 @@ irq_common:
     ; stack: everything the interrupted code needs is in the frame.
     call interrupt_dispatch
     mov rsp, rbx
-    pop r15
-    pop r14
-    pop r13
-    pop r12
-    pop r11
-    pop r10
-    pop r9
-    pop r8
-    pop rbp
-    pop rdi
-    pop rsi
-    pop rdx
-    pop rcx
-    pop rbx
-    pop rax
+    POP_GENERAL_REGISTERS
     add rsp, 16
     iretq
 irq_common_end:

@@ -1,5 +1,8 @@
 // C ABI over the scheduler for Python tests (tests/python/test_sched_*.py).
 
+#include <pthread.h>
+#include <sched.h>
+
 #include <atomic>
 #include <thread>
 
@@ -88,7 +91,11 @@ u64 tk_sched_cross_core_pingpong(u64 rounds, u64 timeout_ms) {
     pp->pong = create_task(Priority::Normal, pong, nullptr, 16384, 1, "pong");
     pp->ping = create_task(Priority::Normal, ping, nullptr, 16384, 0, "ping");
     std::atomic<int> finished{0};
-    auto scheduler = [&](u32 core) {
+    auto scheduler = [&](u32 core) {  // one scheduler per pinned thread
+        cpu_set_t cpus;
+        CPU_ZERO(&cpus);
+        CPU_SET(core % std::thread::hardware_concurrency(), &cpus);
+        pthread_setaffinity_np(pthread_self(), sizeof cpus, &cpus);
         platform::set_current_core(core);
         run();
         finished.fetch_add(1);
