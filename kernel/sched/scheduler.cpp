@@ -22,6 +22,7 @@ struct alignas(kCacheLine) CoreScheduler {
 };
 
 Config g_config;
+u64 g_isolated = 0;  // Config::isolated of the first init; see init()
 Task g_tasks[kMaxTasks];
 CoreScheduler g_cores[kMaxCores];
 
@@ -165,12 +166,17 @@ Task* task_of(TaskId id) { return id < kMaxTasks ? &g_tasks[id] : nullptr; }
 void init(const Config& config) {
     if (config.cores == 0 || config.cores > kMaxCores) panic("sched: %u cores", config.cores);
     // Isolation is decided once, at the first init (boot): an isolated core's
-    // loop polls with interrupts off and cannot be switched to halting later.
+    // loop polls with interrupts off and must never see itself as ordinary,
+    // even for an instant while g_config is rewritten (it would halt, and no
+    // IPI ever wakes an isolated core). So the mask lives apart, written once.
     static bool initialized = false;
-    u64 isolated = initialized ? g_config.isolated : config.isolated;
+    if (!initialized) __atomic_store_n(&g_isolated, config.isolated, __ATOMIC_RELEASE);
     initialized = true;
     g_config = config;
-    g_config.isolated = isolated;
+    g_config.isolated = g_isolated;
+    // The queues are reset below; a timer still armed for a sleeper of the
+    // old state would fire for nothing.
+    platform::arm_timer(~0ull);
     for (u32 i = 0; i < kMaxTasks; ++i) {
         g_tasks[i] = Task{};
         g_tasks[i].id = i;
@@ -219,7 +225,9 @@ TaskId create_task(Priority priority, TaskFn fn, void* arg, usize stack_size, u3
 
 const Config& config() { return g_config; }
 
-bool core_isolated(u32 core) { return core < 64 && (g_config.isolated >> core) & 1; }
+bool core_isolated(u32 core) {
+    return core < 64 && (__atomic_load_n(&g_isolated, __ATOMIC_ACQUIRE) >> core) & 1;
+}
 
 namespace {
 

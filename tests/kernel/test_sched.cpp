@@ -118,11 +118,14 @@ TK_TEST(sched, wake_before_block_is_not_lost) {
 
 TK_TEST(sched, sleepers_wake_in_deadline_order) {
     start();
+    // Deadlines far enough ahead that every task is asleep before the first
+    // one is due, even when this machine (or an emulated CPU) is slowed down
+    // by other load: 30 ms plus 2 ms apart, in TSC ticks of up to 5 GHz.
     static u64 base;
-    base = rdtsc() + 2'000'000;
+    base = rdtsc() + 150'000'000;
     auto sleeper = [](void* arg) {
         char c = char(uptr(arg));
-        u64 deadline = base + u64(c - 'a') * 500'000;
+        u64 deadline = base + u64(c - 'a') * 10'000'000;
         sleep_until(deadline);
         if (rdtsc() < deadline) note('!');  // woke early
         note(c);

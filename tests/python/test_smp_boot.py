@@ -1,7 +1,7 @@
 """Four CPUs under QEMU TCG, CPU 3 isolated (cmdline isolate=3): every AP
 starts, each core runs its own tasks, wake-ups cross cores (by IPI, or by
 polling on the isolated core), and the isolated core takes no interrupt at
-all while core 0 takes timer interrupts."""
+all while core 0 takes 20 timer interrupts."""
 
 import pytest
 
@@ -49,4 +49,4 @@ def test_isolated_core_takes_no_interrupts(smp_boot: RunResult):
     assert check["skipped"] == "0"
     assert check.int("core") == 3
     assert check.int("interrupts") == 0
-    assert check.int("core0-timer-interrupts") >= 10
+    assert check.int("core0-timer-interrupts") >= 20

@@ -101,6 +101,8 @@ TK_PC_TEST(smp, cross_core_wakeup) {
 namespace {
 volatile u64 g_isolated_delta;
 volatile bool g_isolated_done;
+volatile bool g_noise_done;
+constexpr u32 kNoiseTimerInterrupts = 20;
 }
 
 TK_PC_TEST(smp, isolated_core_takes_no_interrupts) {
@@ -112,26 +114,30 @@ TK_PC_TEST(smp, isolated_core_takes_no_interrupts) {
         return;
     }
     g_isolated_done = false;
+    g_noise_done = false;
+    // The window is "while core 0 takes 20 timer interrupts", not a fixed
+    // time, so a slowed-down host cannot shrink it.
     auto pinned = [](void* core) {
         u32 c = u32(uptr(core));
         u64 before = arch::interrupt_total(c);
-        u64 end = rdtsc() + pc::tsc_clock().ns_to_ticks(50'000'000);  // a 50 ms window
-        while (rdtsc() < end) {
+        u64 give_up = rdtsc() + pc::tsc_clock().ns_to_ticks(10'000'000'000);
+        while (!g_noise_done && rdtsc() < give_up) {
         }
         g_isolated_delta = arch::interrupt_total(c) - before;
         g_isolated_done = true;
     };
-    // Meanwhile core 0 takes timer interrupts (a sleeper) for the whole window.
     auto noisy = [](void*) {
-        while (!g_isolated_done) sleep_for(1'000'000);
+        for (u32 i = 0; i < kNoiseTimerInterrupts; ++i) sleep_for(1'000'000);
+        g_noise_done = true;
     };
     u64 timer_before = arch::interrupt_count(0, arch::kTimerVector);
     create_task(Priority::Critical, pinned, reinterpret_cast<void*>(uptr(iso)), 8192, iso);
     create_task(Priority::Normal, noisy, nullptr, 8192, 0);
     TK_EXPECT(run_everywhere(cores));
     u64 core0_timers = arch::interrupt_count(0, arch::kTimerVector) - timer_before;
+    TK_EXPECT(g_isolated_done && g_noise_done);
     TK_EXPECT_EQ(g_isolated_delta, 0);
-    TK_EXPECT(core0_timers >= 10);
+    TK_EXPECT(core0_timers >= kNoiseTimerInterrupts);
     log::record("smp-check", "test=isolation skipped=0 core=%u interrupts=%lu core0-timer-interrupts=%lu",
                 iso, (unsigned long)g_isolated_delta, (unsigned long)core0_timers);
 }

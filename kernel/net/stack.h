@@ -1,0 +1,126 @@
+// Ethernet, ARP, IPv4, UDP and IGMP for one interface, with no allocation:
+// received frames are parsed in place (every length and offset checked), and
+// frames to send are built in buffers the transmit port lends.
+//
+// A malformed or unwanted frame is dropped and counted under its reason
+// (NetCounters); nothing in a frame can make the stack read or write outside
+// it. docs/networking.md lists the drop reasons.
+#pragma once
+
+#include "kernel/net/protocols.h"
+#include "kernel/net/wire.h"
+
+namespace tk::net {
+
+struct NetConfig {
+    MacAddress mac;
+    Ipv4Address ip;
+    Ipv4Address netmask;
+    Ipv4Address gateway;
+    u16 echo_port = 7;  // UDP echo service (RFC 862); 0: off
+    u8 igmp_version = 3;
+};
+
+// One list, so the struct, the log and the host's names never disagree.
+#define TK_NET_COUNTERS(X)                                                              \
+    X(rx_frames) X(rx_delivered) X(tx_frames) X(tx_no_buffer) X(drop_runt)               \
+    X(drop_oversize) X(drop_ethertype) X(drop_not_for_us) X(arp_malformed)               \
+    X(arp_replies_sent) X(arp_requests_sent) X(arp_learned) X(ip_bad_version)            \
+    X(ip_bad_header) X(ip_bad_length) X(ip_bad_checksum) X(ip_fragment) X(ip_options)    \
+    X(ip_not_for_us) X(ip_unsupported_protocol) X(udp_bad_length) X(udp_bad_checksum)    \
+    X(udp_no_listener) X(multicast_not_joined) X(igmp_reports_sent)
+
+struct NetCounters {
+#define TK_NET_COUNTER_FIELD(name) u64 name;
+    TK_NET_COUNTERS(TK_NET_COUNTER_FIELD)
+#undef TK_NET_COUNTER_FIELD
+};
+
+// "rx_frames,rx_delivered,...": the field names in order.
+const char* net_counter_names();
+
+struct UdpDatagram {
+    MacAddress source_mac;  // the sending host, or the router it came through
+    Ipv4Address source;
+    Ipv4Address destination;
+    u16 source_port;
+    u16 destination_port;
+    Bytes payload;  // points into the received frame
+};
+
+using UdpHandler = void (*)(void* context, const UdpDatagram& datagram);
+
+// Where frames leave: the NIC driver, a hosted socket or a test capture.
+struct TxPort {
+    void* context;
+    // A buffer of at least kMaxEthernetFrame bytes, or nullptr if none is free.
+    u8* (*acquire)(void* context);
+    // Sends `length` bytes of a buffer from acquire(); the port owns it again.
+    void (*send)(void* context, u8* frame, usize length);
+};
+
+class NetStack {
+public:
+    static constexpr u32 kMaxBindings = 16;
+    static constexpr u32 kMaxGroups = 16;
+    static constexpr u32 kArpEntries = 16;
+
+    void init(const NetConfig& config, const TxPort& tx);
+
+    // Processes one received frame (without FCS). The frame may be reused as
+    // soon as this returns.
+    void receive(const u8* frame, usize length);
+
+    bool bind_udp(u16 port, UdpHandler handler, void* context);
+
+    // Builds and sends one datagram. False when the destination's MAC is not
+    // known yet (an ARP request has been sent: try again) or no TX buffer.
+    bool send_udp(Ipv4Address destination, u16 destination_port, u16 source_port,
+                  const u8* payload, usize length);
+    // Answers a received datagram: back to its source, through the link
+    // address it came from (no ARP needed).
+    bool reply_udp(const UdpDatagram& to, const u8* payload, usize length);
+
+    // Multicast membership: sends an IGMP report (v2 or v3, per config) and
+    // from then on delivers datagrams sent to the group.
+    bool join(Ipv4Address group);
+    bool leave(Ipv4Address group);
+    bool joined(Ipv4Address group) const;
+    // Group MAC addresses, for the NIC's receive filter.
+    u32 multicast_macs(MacAddress* out, u32 capacity) const;
+
+    bool arp_lookup(Ipv4Address ip, MacAddress& mac) const;
+    const NetCounters& counters() const { return counters_; }
+    const NetConfig& config() const { return config_; }
+
+private:
+    struct Binding { u16 port; UdpHandler handler; void* context; };
+    struct ArpEntry { Ipv4Address ip; MacAddress mac; bool valid; };
+
+    void receive_arp(Bytes packet);
+    void receive_ipv4(Bytes packet, bool link_multicast, const MacAddress& source_mac);
+    void receive_udp(Bytes segment, Ipv4Address source, Ipv4Address destination, u32 pseudo_sum,
+                     const MacAddress& source_mac);
+    bool transmit_udp(const MacAddress& dst_mac, Ipv4Address dst, u16 dst_port, u16 src_port,
+                      const u8* payload, usize length);
+    void learn(Ipv4Address ip, const MacAddress& mac);
+    bool send_arp(u16 operation, const MacAddress& target_mac, Ipv4Address target_ip);
+    bool send_igmp(Ipv4Address group, bool join);
+    // Writes Ethernet + IPv4 headers (with `options` words); returns the header length.
+    usize write_ip_headers(u8* frame, const MacAddress& dst_mac, Ipv4Address dst, u8 protocol,
+                           usize payload_length, u8 ttl, bool router_alert);
+    static void echo(void* context, const UdpDatagram& d);
+
+    NetConfig config_{};
+    TxPort tx_{};
+    NetCounters counters_{};
+    Binding bindings_[kMaxBindings] = {};
+    u32 binding_count_ = 0;
+    Ipv4Address groups_[kMaxGroups] = {};
+    u32 group_count_ = 0;
+    ArpEntry arp_[kArpEntries] = {};
+    u32 arp_next_ = 0;
+    u16 ip_id_ = 0;
+};
+
+}  // namespace tk::net

@@ -1,0 +1,124 @@
+// C ABI over the network stack for Python tests (tradekernel/hosted_net.py):
+// frames in from scapy, frames out captured for scapy to decode.
+
+#include <cstring>
+#include <new>
+
+#include "kernel/net/stack.h"
+
+using namespace tk;
+using namespace tk::net;
+
+namespace {
+
+struct Capture {
+    static constexpr u32 kFrames = 64;
+    u8 frames[kFrames][kMaxEthernetFrame];
+    usize lengths[kFrames];
+    u32 count = 0;
+    u8 scratch[kMaxEthernetFrame];  // handed out when the capture is full
+};
+
+struct Received {
+    static constexpr u32 kMax = 64;
+    u8 payloads[kMax][kMaxEthernetFrame];
+    usize lengths[kMax];
+    u32 groups[kMax];
+    u32 count = 0;
+};
+
+struct HostedNet {
+    NetStack stack;
+    Capture capture;
+    Received received;
+};
+
+u8* acquire(void* context) {
+    auto* c = static_cast<Capture*>(context);
+    return c->count < Capture::kFrames ? c->frames[c->count] : nullptr;
+}
+
+void send(void* context, u8* frame, usize length) {
+    auto* c = static_cast<Capture*>(context);
+    if (frame == c->frames[c->count]) c->lengths[c->count++] = length;
+}
+
+void record(void* context, const UdpDatagram& d) {
+    auto* r = static_cast<Received*>(context);
+    if (r->count == Received::kMax) return;
+    std::memcpy(r->payloads[r->count], d.payload.data, d.payload.length);
+    r->lengths[r->count] = d.payload.length;
+    r->groups[r->count] = d.destination;
+    ++r->count;
+}
+
+}  // namespace
+
+extern "C" {
+
+void* tk_net_create(const u8* mac, u32 ip, u32 netmask, u32 gateway, u32 igmp_version) {
+    auto* h = new (std::nothrow) HostedNet;
+    if (!h) return nullptr;
+    NetConfig config{};
+    std::memcpy(config.mac.bytes, mac, 6);
+    config.ip = ip;
+    config.netmask = netmask;
+    config.gateway = gateway;
+    config.igmp_version = u8(igmp_version);
+    h->stack.init(config, TxPort{&h->capture, acquire, send});
+    return h;
+}
+
+void tk_net_destroy(void* h) { delete static_cast<HostedNet*>(h); }
+
+void tk_net_receive(void* h, const u8* frame, usize length) {
+    static_cast<HostedNet*>(h)->stack.receive(frame, length);
+}
+
+int tk_net_bind_recorder(void* h, u16 port) {
+    auto* n = static_cast<HostedNet*>(h);
+    return n->stack.bind_udp(port, record, &n->received);
+}
+
+u32 tk_net_received(void* h, u32 index, u8* out, usize capacity, u32* group) {
+    auto* r = &static_cast<HostedNet*>(h)->received;
+    if (index >= r->count) return 0;
+    usize n = r->lengths[index] < capacity ? r->lengths[index] : capacity;
+    std::memcpy(out, r->payloads[index], n);
+    *group = r->groups[index];
+    return u32(n);
+}
+
+u32 tk_net_received_count(void* h) { return static_cast<HostedNet*>(h)->received.count; }
+
+u32 tk_net_sent_count(void* h) { return static_cast<HostedNet*>(h)->capture.count; }
+
+usize tk_net_sent_frame(void* h, u32 index, u8* out, usize capacity) {
+    auto* c = &static_cast<HostedNet*>(h)->capture;
+    if (index >= c->count) return 0;
+    usize n = c->lengths[index] < capacity ? c->lengths[index] : capacity;
+    std::memcpy(out, c->frames[index], n);
+    return n;
+}
+
+void tk_net_clear(void* h) {
+    auto* n = static_cast<HostedNet*>(h);
+    n->capture.count = 0;
+    n->received.count = 0;
+}
+
+int tk_net_send_udp(void* h, u32 dst, u16 dst_port, u16 src_port, const u8* payload, usize length) {
+    return static_cast<HostedNet*>(h)->stack.send_udp(dst, dst_port, src_port, payload, length);
+}
+
+int tk_net_join(void* h, u32 group) { return static_cast<HostedNet*>(h)->stack.join(group); }
+int tk_net_leave(void* h, u32 group) { return static_cast<HostedNet*>(h)->stack.leave(group); }
+
+const char* tk_net_counter_names() { return net_counter_names(); }
+
+void tk_net_counters(void* h, u64* out) {
+    NetCounters c = static_cast<HostedNet*>(h)->stack.counters();
+    std::memcpy(out, &c, sizeof c);
+}
+
+}  // extern "C"

@@ -1,0 +1,42 @@
+// kernel/net: checksums and byte order (the frame-level behaviour is tested
+// from Python with scapy, tests/python/test_net_stack.py).
+
+#include "kernel/net/protocols.h"
+#include "kernel/net/wire.h"
+#include "kernel/test/ktest.h"
+
+using namespace tk;
+using namespace tk::net;
+
+TK_TEST(net, internet_checksum_rfc1071_example) {
+    // RFC 1071, 3: the words 0001 f203 f4f5 f6f7 sum to ddf2 (checksum 220d).
+    const u8 data[] = {0x00, 0x01, 0xf2, 0x03, 0xf4, 0xf5, 0xf6, 0xf7};
+    TK_EXPECT_EQ(internet_checksum(data, sizeof data), 0x220d);
+    const u8 odd[] = {0x01, 0x02, 0x03};  // padded with a zero byte
+    TK_EXPECT_EQ(internet_checksum(odd, 3), u16(~(0x0102 + 0x0300)));
+}
+
+TK_TEST(net, ipv4_header_with_its_checksum_sums_to_zero) {
+    // A real header (RFC 791 layout); with its checksum filled in, the
+    // checksum over it is zero.
+    u8 h[20] = {0x45, 0x00, 0x00, 0x73, 0x00, 0x00, 0x40, 0x00, 0x40, 0x11,
+                0x00, 0x00, 0xc0, 0xa8, 0x00, 0x01, 0xc0, 0xa8, 0x00, 0xc7};
+    store_be16(h + 10, internet_checksum(h, 20));
+    TK_EXPECT_EQ(load_be16(h + 10), 0xb861);
+    TK_EXPECT_EQ(internet_checksum(h, 20), 0);
+}
+
+TK_TEST(net, bounded_views_and_multicast_macs) {
+    const u8 bytes[4] = {1, 2, 3, 4};
+    Bytes b{bytes, 4};
+    TK_EXPECT(b.has(0, 4));
+    TK_EXPECT(!b.has(1, 4));
+    TK_EXPECT(!b.has(5, 0));
+    TK_EXPECT(!b.has(2, ~usize(0)));  // no overflow in the check
+    TK_EXPECT_EQ(b.from(9).length, 0);
+    MacAddress m = multicast_mac(0xEF810203);  // 239.129.2.3: bit 23 dropped
+    const u8 expected[6] = {0x01, 0x00, 0x5e, 0x01, 0x02, 0x03};
+    bool same = true;
+    for (int i = 0; i < 6; ++i) same = same && m.bytes[i] == expected[i];
+    TK_EXPECT(same);
+}

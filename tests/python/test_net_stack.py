@@ -1,0 +1,237 @@
+"""The network stack (kernel/net/) on the hosted build, spoken to with frames
+that scapy builds and decodes: ARP, UDP echo, IGMP v2/v3 membership reports,
+multicast delivery for joined groups only, and bad input dropped and counted."""
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scapy.all import ARP, IP, UDP, Ether, Raw
+from scapy.layers.igmp import IGMPv2_LG, IGMPv2_MR, IGMPv3, IGMPv3_MR
+
+from tradekernel.hosted_net import HostedNet
+
+OUR_MAC, OUR_IP = "02:00:00:00:00:01", "10.0.0.2"
+PEER_MAC, PEER_IP = "02:00:00:00:00:99", "10.0.0.9"
+
+
+@pytest.fixture
+def net():
+    with HostedNet(mac=OUR_MAC, ip=OUR_IP) as n:
+        yield n
+
+
+def udp_frame(payload=b"hello", dport=7, dst=OUR_IP, dst_mac=OUR_MAC, **ip):
+    return bytes(
+        Ether(dst=dst_mac, src=PEER_MAC)
+        / IP(src=PEER_IP, dst=dst, **ip)
+        / UDP(sport=5555, dport=dport)
+        / Raw(payload)
+    )
+
+
+def udp_payload(frame: bytes) -> bytes:
+    udp = Ether(frame)[UDP]
+    return bytes(udp.payload)[: udp.len - 8]
+
+
+def checksums_valid(frame: bytes) -> bool:
+    pkt = Ether(frame)
+    again = pkt.copy()
+    del again[IP].chksum
+    if UDP in again:
+        del again[UDP].chksum
+    again = Ether(bytes(again))
+    return again[IP].chksum == pkt[IP].chksum and (
+        UDP not in pkt or again[UDP].chksum == pkt[UDP].chksum
+    )
+
+
+def test_answers_arp_for_its_address(net: HostedNet):
+    net.receive(
+        bytes(
+            Ether(dst="ff:ff:ff:ff:ff:ff", src=PEER_MAC)
+            / ARP(op=1, hwsrc=PEER_MAC, psrc=PEER_IP, pdst=OUR_IP)
+        )
+    )
+    (reply,) = [Ether(f) for f in net.sent()]
+    assert reply.dst == PEER_MAC and reply.src == OUR_MAC
+    assert reply[ARP].op == 2
+    assert (reply[ARP].hwsrc, reply[ARP].psrc) == (OUR_MAC, OUR_IP)
+    assert (reply[ARP].hwdst, reply[ARP].pdst) == (PEER_MAC, PEER_IP)
+    assert len(net.sent()[0]) == 60  # padded to the Ethernet minimum
+
+
+def test_ignores_arp_for_other_addresses(net: HostedNet):
+    net.receive(
+        bytes(
+            Ether(dst="ff:ff:ff:ff:ff:ff", src=PEER_MAC) / ARP(op=1, psrc=PEER_IP, pdst="10.0.0.77")
+        )
+    )
+    assert net.sent() == []
+    assert net.counters()["drop_not_for_us"] == 1
+
+
+def test_udp_echo_round_trip(net: HostedNet):
+    net.receive(udp_frame(b"ping 12345"))
+    (reply,) = [Ether(f) for f in net.sent()]
+    assert (reply[IP].src, reply[IP].dst) == (OUR_IP, PEER_IP)
+    assert (reply[UDP].sport, reply[UDP].dport) == (7, 5555)
+    assert udp_payload(net.sent()[0]) == b"ping 12345"
+    assert checksums_valid(net.sent()[0])
+
+
+def test_send_udp_resolves_the_peer_first(net: HostedNet):
+    assert not net.send_udp(PEER_IP, 9000, 9001, b"order")  # unknown MAC: ARP request goes out
+    (request,) = [Ether(f) for f in net.sent()]
+    assert (
+        request.dst == "ff:ff:ff:ff:ff:ff" and request[ARP].op == 1 and request[ARP].pdst == PEER_IP
+    )
+    net.clear()
+    net.receive(
+        bytes(
+            Ether(dst=OUR_MAC, src=PEER_MAC) / ARP(op=2, hwsrc=PEER_MAC, psrc=PEER_IP, pdst=OUR_IP)
+        )
+    )
+    assert net.send_udp(PEER_IP, 9000, 9001, b"order")
+    (datagram,) = [Ether(f) for f in net.sent()]
+    assert datagram.dst == PEER_MAC and datagram[UDP].dport == 9000
+    assert checksums_valid(net.sent()[0])
+
+
+@pytest.mark.parametrize("version", [2, 3])
+def test_join_and_leave_send_igmp_reports(version: int):
+    with HostedNet(mac=OUR_MAC, ip=OUR_IP, igmp_version=version) as net:
+        assert net.join("239.1.2.3")
+        assert net.leave("239.1.2.3")
+        join, leave = (Ether(f) for f in net.sent())
+        for frame in (join, leave):
+            assert frame[IP].ttl == 1
+            assert frame[IP].options[0].option == 20  # Router Alert (RFC 2113)
+        if version == 2:
+            assert join[IGMPv2_MR].type == 0x16 and join[IGMPv2_MR].gaddr == "239.1.2.3"
+            assert join[IP].dst == "239.1.2.3" and join.dst == "01:00:5e:01:02:03"
+            assert leave[IGMPv2_LG].type == 0x17 and leave[IP].dst == "224.0.0.2"
+        else:
+            assert join[IP].dst == "224.0.0.22"
+            assert join[IGMPv3].type == 0x22
+            assert join[IGMPv3_MR].records[0].maddr == "239.1.2.3"
+            assert join[IGMPv3_MR].records[0].rtype == 4  # CHANGE_TO_EXCLUDE_MODE
+            assert leave[IGMPv3_MR].records[0].rtype == 3  # CHANGE_TO_INCLUDE_MODE
+
+
+def test_multicast_is_delivered_for_joined_groups_only(net: HostedNet):
+    net.bind_recorder(26400)
+    net.join("239.1.1.1")
+    for group, body in (("239.1.1.1", b"joined"), ("239.9.9.9", b"not joined")):
+        low = [int(x) for x in group.split(".")[1:]]
+        mac = f"01:00:5e:{low[0] & 0x7F:02x}:{low[1]:02x}:{low[2]:02x}"
+        net.receive(udp_frame(body, dport=26400, dst=group, dst_mac=mac))
+    assert net.received() == [(b"joined", "239.1.1.1")]
+    assert net.counters()["multicast_not_joined"] == 1
+
+
+BAD_FRAMES = {
+    "runt": (b"\x00" * 10, "drop_runt"),
+    "oversized": (udp_frame(b"x" * 1600), "drop_oversize"),
+    "truncated-ip": (udp_frame()[:30], "ip_bad_length"),
+    "ip-total-length-too-big": (udp_frame(len=400), "ip_bad_length"),
+    "ip-total-length-too-small": (udp_frame(len=10), "ip_bad_length"),
+    "ip-bad-checksum": (udp_frame(chksum=0x1234), "ip_bad_checksum"),
+    "ip-version-6": (udp_frame(version=6), "ip_bad_version"),
+    "ip-header-length-3": (udp_frame(ihl=3), "ip_bad_header"),
+    "fragment": (udp_frame(flags="MF"), "ip_fragment"),
+    "ip-options": (udp_frame(options=[b"\x01\x01\x01\x00"]), "ip_options"),
+    "other-host": (udp_frame(dst="10.0.0.50"), "ip_not_for_us"),
+}
+
+
+@pytest.mark.parametrize("case", BAD_FRAMES)
+def test_bad_frames_are_dropped_and_counted(net: HostedNet, case: str):
+    frame, counter = BAD_FRAMES[case]
+    net.receive(frame)
+    assert net.sent() == []
+    counters = net.counters()
+    assert counters[counter] == 1
+    assert counters["rx_delivered"] == 0
+
+
+def test_bad_udp_length_and_checksum_are_counted(net: HostedNet):
+    good = bytearray(udp_frame(b"abcdef"))
+    udp = 14 + 20
+    bad_length = bytearray(good)
+    bad_length[udp + 4 : udp + 6] = (200).to_bytes(2, "big")  # longer than the IP payload
+    bad_sum = bytearray(good)
+    bad_sum[udp + 8] ^= 0xFF  # payload changed, checksum not
+    net.receive(bytes(bad_length))
+    net.receive(bytes(bad_sum))
+    c = net.counters()
+    assert (c["udp_bad_length"], c["udp_bad_checksum"], c["rx_delivered"]) == (1, 1, 0)
+
+
+def drops(counters: dict[str, int]) -> int:
+    handled = {
+        "rx_frames",
+        "rx_delivered",
+        "tx_frames",
+        "arp_replies_sent",
+        "arp_requests_sent",
+        "arp_learned",
+        "igmp_reports_sent",
+        "tx_no_buffer",
+    }
+    return sum(v for k, v in counters.items() if k not in handled)
+
+
+mutation = st.tuples(st.integers(0, 80), st.integers(0, 255))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    garbage=st.lists(st.binary(min_size=0, max_size=1600), max_size=20),
+    mutations=st.lists(st.lists(mutation, min_size=1, max_size=6), max_size=20),
+    cuts=st.lists(st.integers(0, 80), max_size=10),
+)
+def test_random_and_mutated_frames_never_crash_and_echo_still_works(garbage, mutations, cuts):
+    """Every frame is either handled or dropped under a counted reason, and the
+    stack still answers the echo test afterwards."""
+    with HostedNet(mac=OUR_MAC, ip=OUR_IP) as net:
+        base = udp_frame(b"0123456789")
+        frames = list(garbage)
+        for m in mutations:
+            f = bytearray(base)
+            for at, value in m:
+                f[at % len(f)] = value
+            frames.append(bytes(f))
+        frames += [base[:cut] for cut in cuts]
+        for f in frames:
+            net.receive(f)
+        c = net.counters()
+        assert c["rx_frames"] == len(frames)
+        assert c["rx_delivered"] + drops(c) + c["arp_replies_sent"] <= len(frames)
+        net.clear()
+        net.receive(udp_frame(b"still alive"))
+        (reply,) = net.sent()
+        assert udp_payload(reply) == b"still alive"
+
+
+def test_thousands_of_bad_frames_then_echo(net: HostedNet):
+    import random
+
+    rng = random.Random(1)
+    base = udp_frame(b"payload-payload")
+    for _ in range(5000):
+        kind = rng.randrange(3)
+        if kind == 0:
+            f = bytes(rng.randrange(256) for _ in range(rng.randrange(0, 1600)))
+        elif kind == 1:
+            f = bytearray(base)
+            for _ in range(rng.randrange(1, 5)):
+                f[rng.randrange(len(f))] = rng.randrange(256)
+            f = bytes(f)
+        else:
+            f = base[: rng.randrange(len(base))]
+        net.receive(f)
+    assert net.counters()["rx_frames"] == 5000
+    net.clear()
+    net.receive(udp_frame(b"after the storm"))
+    assert udp_payload(net.sent()[0]) == b"after the storm"

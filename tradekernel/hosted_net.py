@@ -1,0 +1,126 @@
+"""The kernel's network stack, loaded from the hosted build (ctypes), for
+tests that speak to it with real frames built and decoded by scapy.
+
+    net = HostedNet(mac="02:00:00:00:00:01", ip="10.0.0.2")
+    net.receive(bytes(Ether(...) / IP(...) / UDP(...)))
+    replies = net.sent()          # frames the stack sent, as bytes
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ipaddress
+
+from tradekernel.hosted_pool import library
+
+MAX_FRAME = 1514
+
+
+def _ip(text: str) -> int:
+    return int(ipaddress.IPv4Address(text))
+
+
+def _setup(lib: ctypes.CDLL) -> None:
+    if getattr(lib, "_tk_net_ready", False):
+        return
+    u8p, u16, u32, usize, ptr = (
+        ctypes.c_char_p,
+        ctypes.c_uint16,
+        ctypes.c_uint32,
+        ctypes.c_size_t,
+        ctypes.c_void_p,
+    )
+    lib.tk_net_create.argtypes = [u8p, u32, u32, u32, u32]
+    lib.tk_net_create.restype = ptr
+    lib.tk_net_destroy.argtypes = [ptr]
+    lib.tk_net_receive.argtypes = [ptr, u8p, usize]
+    lib.tk_net_bind_recorder.argtypes = [ptr, u16]
+    lib.tk_net_received_count.argtypes = [ptr]
+    lib.tk_net_received_count.restype = u32
+    lib.tk_net_received.argtypes = [ptr, u32, ctypes.c_void_p, usize, ctypes.POINTER(u32)]
+    lib.tk_net_received.restype = u32
+    lib.tk_net_sent_count.argtypes = [ptr]
+    lib.tk_net_sent_count.restype = u32
+    lib.tk_net_sent_frame.argtypes = [ptr, u32, ctypes.c_void_p, usize]
+    lib.tk_net_sent_frame.restype = usize
+    lib.tk_net_clear.argtypes = [ptr]
+    lib.tk_net_send_udp.argtypes = [ptr, u32, u16, u16, u8p, usize]
+    lib.tk_net_join.argtypes = [ptr, u32]
+    lib.tk_net_leave.argtypes = [ptr, u32]
+    lib.tk_net_counter_names.restype = ctypes.c_char_p
+    lib.tk_net_counters.argtypes = [ptr, ctypes.c_void_p]
+    lib._tk_net_ready = True
+
+
+class HostedNet:
+    def __init__(
+        self,
+        mac: str = "02:00:00:00:00:01",
+        ip: str = "10.0.0.2",
+        netmask: str = "255.255.255.0",
+        gateway: str = "10.0.0.1",
+        igmp_version: int = 3,
+    ) -> None:
+        self._lib = library()
+        _setup(self._lib)
+        self.mac, self.ip = mac, ip
+        raw_mac = bytes(int(b, 16) for b in mac.split(":"))
+        self._h = self._lib.tk_net_create(
+            raw_mac, _ip(ip), _ip(netmask), _ip(gateway), igmp_version
+        )
+        names = self._lib.tk_net_counter_names().decode().strip(",").split(",")
+        self._names = names
+
+    def receive(self, frame: bytes) -> None:
+        self._lib.tk_net_receive(self._h, frame, len(frame))
+
+    def bind_recorder(self, port: int) -> None:
+        assert self._lib.tk_net_bind_recorder(self._h, port)
+
+    def received(self) -> list[tuple[bytes, str]]:
+        """Datagrams delivered to recorder ports: (payload, destination)."""
+        out = []
+        buf = ctypes.create_string_buffer(MAX_FRAME)
+        group = ctypes.c_uint32()
+        for i in range(self._lib.tk_net_received_count(self._h)):
+            n = self._lib.tk_net_received(self._h, i, buf, MAX_FRAME, ctypes.byref(group))
+            out.append((buf.raw[:n], str(ipaddress.IPv4Address(group.value))))
+        return out
+
+    def sent(self) -> list[bytes]:
+        buf = ctypes.create_string_buffer(MAX_FRAME)
+        frames = []
+        for i in range(self._lib.tk_net_sent_count(self._h)):
+            n = self._lib.tk_net_sent_frame(self._h, i, buf, MAX_FRAME)
+            frames.append(buf.raw[:n])
+        return frames
+
+    def clear(self) -> None:
+        self._lib.tk_net_clear(self._h)
+
+    def send_udp(self, dst: str, dst_port: int, src_port: int, payload: bytes) -> bool:
+        return bool(
+            self._lib.tk_net_send_udp(self._h, _ip(dst), dst_port, src_port, payload, len(payload))
+        )
+
+    def join(self, group: str) -> bool:
+        return bool(self._lib.tk_net_join(self._h, _ip(group)))
+
+    def leave(self, group: str) -> bool:
+        return bool(self._lib.tk_net_leave(self._h, _ip(group)))
+
+    def counters(self) -> dict[str, int]:
+        values = (ctypes.c_uint64 * len(self._names))()
+        self._lib.tk_net_counters(self._h, values)
+        return dict(zip(self._names, values, strict=True))
+
+    def close(self) -> None:
+        if self._h:
+            self._lib.tk_net_destroy(self._h)
+            self._h = None
+
+    def __enter__(self) -> HostedNet:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
