@@ -102,6 +102,16 @@ Layout init(u64 highest_physical) {
     return Layout{direct, u32(g_tables_used), guards};
 }
 
+u64 map_device(u64 physical, u64 length) {
+    constexpr u64 kLarge = 2ull << 20;
+    for (u64 p = physical & ~(kLarge - 1); p < physical + length; p += kLarge) {
+        if (translate(kDirectMapBase + p).present) continue;
+        map_2m(kDirectMapBase + p, p, kWritable | kNoExecute | kCacheDisable | kWriteThrough);
+        asm volatile("invlpg (%0)" ::"r"(kDirectMapBase + p) : "memory");
+    }
+    return kDirectMapBase + physical;
+}
+
 u64 kernel_cr3() { return virt_to_phys_image(g_pml4); }
 
 u64 ap_boot_cr3() {

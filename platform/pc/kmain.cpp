@@ -20,6 +20,7 @@
 #include "kernel/mem/trading_guard.h"
 #include "platform/pc/acpi.h"
 #include "platform/pc/bench_mode.h"
+#include "platform/pc/net.h"
 #include "platform/pc/smp.h"
 #include "kernel/acpi/madt.h"
 #include "platform/pc/boot_info.h"
@@ -147,6 +148,11 @@ void init_tsc(u64 boot_tsc) {
     if (mode.equals("bench")) {
         run_benchmarks();
         platform::exit(ExitStatus::Success);
+    }
+    if (mode.equals("net")) {
+        if (!net_init(cmdline)) panic("mode=net: no usable network device");
+        mem::start_trading();
+        net_run();
     }
     if (mode.equals("fault")) {
         trigger_fault(cmdline.value("fault"));

@@ -1,0 +1,58 @@
+// PCI configuration space through the legacy ports 0xCF8/0xCFC (PCI Local
+// Bus Specification 3.0, 3.2.2.3.2), enumeration of bus 0..255, BARs and the
+// capability list. (ECAM from ACPI MCFG is not used yet.)
+#pragma once
+
+#include "tk/types.h"
+
+namespace tk::drivers {
+
+struct PciAddress {
+    u8 bus, device, function;
+};
+
+struct PciDevice {
+    PciAddress address;
+    u16 vendor_id, device_id;
+    u8 class_code, subclass;
+};
+
+u32 pci_read32(PciAddress a, u8 offset);
+u16 pci_read16(PciAddress a, u8 offset);
+u8 pci_read8(PciAddress a, u8 offset);
+void pci_write16(PciAddress a, u8 offset, u16 value);
+
+// Calls fn(device) for every function present.
+template <typename Fn>
+void pci_for_each(Fn fn);
+
+// Physical address of BAR `index` (64-bit BARs combined); 0 for I/O or unset.
+u64 pci_bar_address(PciAddress a, u8 index);
+
+// Turns on memory decoding and bus mastering (command register bits 1, 2).
+void pci_enable(PciAddress a);
+
+// Offset of the first capability with `id` at or after `start` (0 = from the
+// list head); 0 when there is none.
+u8 pci_find_capability(PciAddress a, u8 id, u8 start = 0);
+
+template <typename Fn>
+void pci_for_each(Fn fn) {
+    for (u32 bus = 0; bus < 256; ++bus) {
+        for (u8 dev = 0; dev < 32; ++dev) {
+            for (u8 fn_ = 0; fn_ < 8; ++fn_) {
+                PciAddress a{u8(bus), dev, fn_};
+                u16 vendor = pci_read16(a, 0x00);
+                if (vendor == 0xFFFF) {
+                    if (fn_ == 0) break;  // no device here
+                    continue;
+                }
+                u32 class_reg = pci_read32(a, 0x08);
+                fn(PciDevice{a, vendor, pci_read16(a, 0x02), u8(class_reg >> 24), u8(class_reg >> 16)});
+                if (fn_ == 0 && !(pci_read8(a, 0x0E) & 0x80)) break;  // single-function
+            }
+        }
+    }
+}
+
+}  // namespace tk::drivers

@@ -1,0 +1,241 @@
+#include "drivers/virtio_net.h"
+
+#include "arch/x86_64/paging.h"
+#include "kernel/log/log.h"
+#include "tk/tsc.h"
+
+namespace tk::drivers {
+namespace {
+
+// 4.1.4: vendor-specific PCI capability (ID 0x09) with a cfg_type.
+constexpr u8 kCapVendor = 0x09;
+constexpr u8 kCommonCfg = 1, kNotifyCfg = 2, kDeviceCfg = 4;
+
+// 4.1.4.3: struct virtio_pci_common_cfg.
+constexpr u32 kDeviceFeatureSelect = 0x00, kDeviceFeature = 0x04;
+constexpr u32 kDriverFeatureSelect = 0x08, kDriverFeature = 0x0C;
+constexpr u32 kDeviceStatus = 0x14, kQueueSelect = 0x16, kQueueSizeRegister = 0x18;
+constexpr u32 kQueueEnable = 0x1C, kQueueNotifyOff = 0x1E;
+constexpr u32 kQueueDesc = 0x20, kQueueDriver = 0x28, kQueueDevice = 0x30;
+
+// 2.1: device status bits.
+constexpr u8 kAcknowledge = 1, kDriver = 2, kDriverOk = 4, kFeaturesOk = 8, kFailed = 128;
+
+constexpr u32 kFeatureMac = 5;          // 5.1.3 VIRTIO_NET_F_MAC
+constexpr u32 kFeatureVersion1 = 32;    // 6 VIRTIO_F_VERSION_1
+
+constexpr u16 kDescWrite = 2;  // 2.7.5: the device writes this buffer
+constexpr u16 kAvailNoInterrupt = 1;          // 2.7.6
+constexpr u16 kUsedNoNotify = 1;              // 2.7.8
+
+// 5.1.6: with VERSION_1 the header is struct virtio_net_hdr, 12 bytes.
+constexpr u32 kNetHeader = 12;
+
+template <typename T>
+T mmio_read(volatile u8* base, u32 offset) {
+    return *reinterpret_cast<volatile T*>(base + offset);
+}
+template <typename T>
+void mmio_write(volatile u8* base, u32 offset, T value) {
+    *reinterpret_cast<volatile T*>(base + offset) = value;
+}
+
+void barrier() { asm volatile("" ::: "memory"); }
+
+volatile u8* map_bar(PciAddress a, u8 bar, u32 offset, u32 length) {
+    u64 physical = pci_bar_address(a, bar);
+    if (!physical) return nullptr;
+    return reinterpret_cast<volatile u8*>(arch::paging::map_device(physical + offset, length));
+}
+
+}  // namespace
+
+bool VirtioNet::init(const PciDevice& device, u8* dma, u64 dma_physical) {
+    PciAddress a = device.address;
+    pci_enable(a);
+    for (u8 cap = pci_find_capability(a, kCapVendor); cap; cap = pci_find_capability(a, kCapVendor, cap)) {
+        u8 type = pci_read8(a, u8(cap + 3)), bar = pci_read8(a, u8(cap + 4));
+        u32 offset = pci_read32(a, u8(cap + 8)), length = pci_read32(a, u8(cap + 12));
+        if (type == kCommonCfg && !common_) common_ = map_bar(a, bar, offset, length);
+        else if (type == kDeviceCfg && !device_cfg_) device_cfg_ = map_bar(a, bar, offset, length);
+        else if (type == kNotifyCfg && !notify_base_) {
+            notify_base_ = map_bar(a, bar, offset, length);
+            notify_multiplier_ = pci_read32(a, u8(cap + 16));
+        }
+    }
+    if (!common_ || !notify_base_ || !device_cfg_) {
+        log::info("virtio-net: no modern (virtio 1.x) capabilities");
+        return false;
+    }
+
+    // 3.1.1: reset, ACKNOWLEDGE, DRIVER, features, FEATURES_OK, queues, DRIVER_OK.
+    mmio_write<u8>(common_, kDeviceStatus, 0);
+    while (mmio_read<u8>(common_, kDeviceStatus) != 0) {
+    }
+    mmio_write<u8>(common_, kDeviceStatus, kAcknowledge | kDriver);
+    mmio_write<u32>(common_, kDeviceFeatureSelect, 0);
+    u32 features_low = mmio_read<u32>(common_, kDeviceFeature);
+    mmio_write<u32>(common_, kDeviceFeatureSelect, 1);
+    u32 features_high = mmio_read<u32>(common_, kDeviceFeature);
+    if (!(features_high & (1u << (kFeatureVersion1 - 32)))) {
+        mmio_write<u8>(common_, kDeviceStatus, kFailed);
+        log::info("virtio-net: device lacks VIRTIO_F_VERSION_1");
+        return false;
+    }
+    u32 wanted_low = features_low & (1u << kFeatureMac);
+    mmio_write<u32>(common_, kDriverFeatureSelect, 0);
+    mmio_write<u32>(common_, kDriverFeature, wanted_low);
+    mmio_write<u32>(common_, kDriverFeatureSelect, 1);
+    mmio_write<u32>(common_, kDriverFeature, 1u << (kFeatureVersion1 - 32));
+    mmio_write<u8>(common_, kDeviceStatus, kAcknowledge | kDriver | kFeaturesOk);
+    if (!(mmio_read<u8>(common_, kDeviceStatus) & kFeaturesOk)) {
+        mmio_write<u8>(common_, kDeviceStatus, kFailed);
+        log::info("virtio-net: features not accepted");
+        return false;
+    }
+
+    dma_ = dma;
+    dma_phys_ = dma_physical;
+    for (usize i = 0; i < kDmaBytes; ++i) dma_[i] = 0;
+    u8* cursor = dma_;
+    u64 phys = dma_phys_;
+    if (!setup_queue(rx_, 0, cursor, phys) || !setup_queue(tx_, 1, cursor, phys)) return false;
+    rx_buffers_ = cursor;
+    tx_buffers_ = cursor + usize(kQueueSize) * kBufferSize;
+
+    for (int i = 0; i < 6; ++i)
+        mac_.bytes[i] = (wanted_low & (1u << kFeatureMac)) ? mmio_read<u8>(device_cfg_, u32(i)) : u8(i ? 0 : 2);
+    // Polled receive: no interrupts wanted (2.7.7).
+    rx_.avail[0] = kAvailNoInterrupt;
+    tx_.avail[0] = kAvailNoInterrupt;
+    for (u16 i = 0; i < rx_.size; ++i) post_rx(i);
+    tx_free_count_ = 0;
+    for (u16 i = 0; i < tx_.size; ++i) tx_free_[tx_free_count_++] = i;
+
+    mmio_write<u8>(common_, kDeviceStatus, kAcknowledge | kDriver | kFeaturesOk | kDriverOk);
+    notify(rx_);
+    log::info("virtio-net: %02x:%02x:%02x:%02x:%02x:%02x, %u RX / %u TX descriptors, polled",
+              mac_.bytes[0], mac_.bytes[1], mac_.bytes[2], mac_.bytes[3], mac_.bytes[4], mac_.bytes[5],
+              rx_.size, tx_.size);
+    return true;
+}
+
+bool VirtioNet::setup_queue(Queue& q, u16 index, u8*& cursor, u64& phys) {
+    mmio_write<u16>(common_, kQueueSelect, index);
+    u16 size = mmio_read<u16>(common_, kQueueSizeRegister);
+    if (size == 0) return false;
+    if (size > kQueueSize) size = kQueueSize;
+    mmio_write<u16>(common_, kQueueSizeRegister, size);
+    q.index = index;
+    q.size = size;
+    // 2.7: descriptor table (16-aligned), driver ring (2), device ring (4):
+    // each on its own page here.
+    q.desc = cursor;
+    q.desc_phys = phys;
+    usize desc_bytes = (usize(kQueueSize) * 16 + 4095) & ~usize(4095);
+    q.avail = reinterpret_cast<volatile u16*>(cursor + desc_bytes);
+    q.avail_phys = phys + desc_bytes;
+    q.used = cursor + desc_bytes + 4096;
+    q.used_phys = phys + desc_bytes + 4096;
+    usize total = desc_bytes + 2 * 4096;
+    cursor += total + 4096;
+    phys += total + 4096;
+    mmio_write<u32>(common_, kQueueDesc, u32(q.desc_phys));
+    mmio_write<u32>(common_, kQueueDesc + 4, u32(q.desc_phys >> 32));
+    mmio_write<u32>(common_, kQueueDriver, u32(q.avail_phys));
+    mmio_write<u32>(common_, kQueueDriver + 4, u32(q.avail_phys >> 32));
+    mmio_write<u32>(common_, kQueueDevice, u32(q.used_phys));
+    mmio_write<u32>(common_, kQueueDevice + 4, u32(q.used_phys >> 32));
+    u16 notify_off = mmio_read<u16>(common_, kQueueNotifyOff);
+    q.notify = reinterpret_cast<volatile u16*>(notify_base_ + u32(notify_off) * notify_multiplier_);
+    mmio_write<u16>(common_, kQueueEnable, 1);
+    q.avail_idx = 0;
+    q.last_used = 0;
+    return true;
+}
+
+void VirtioNet::post_rx(u16 buffer) {
+    volatile u8* d = rx_.desc + usize(buffer) * 16;
+    *reinterpret_cast<volatile u64*>(d) = phys_of(rx_buffers_ + usize(buffer) * kBufferSize);
+    *reinterpret_cast<volatile u32*>(d + 8) = kBufferSize;
+    *reinterpret_cast<volatile u16*>(d + 12) = kDescWrite;
+    rx_.avail[2 + rx_.avail_idx % rx_.size] = buffer;
+    barrier();  // the ring entry before the index that publishes it (2.7.13)
+    rx_.avail[1] = ++rx_.avail_idx;
+}
+
+void VirtioNet::notify(Queue& q) {
+    barrier();
+    if (*reinterpret_cast<volatile u16*>(q.used) & kUsedNoNotify) {
+        ++stats_.tx_notifies_skipped;
+        return;
+    }
+    *q.notify = q.index;
+    ++stats_.tx_notifies;
+}
+
+bool VirtioNet::receive_packet(net::NetworkPacket& packet) {
+    u16 used_idx = *reinterpret_cast<volatile u16*>(rx_.used + 2);
+    if (used_idx == rx_.last_used) return false;
+    barrier();
+    volatile u8* element = rx_.used + 4 + usize(rx_.last_used % rx_.size) * 8;
+    u32 id = *reinterpret_cast<volatile u32*>(element);
+    u32 length = *reinterpret_cast<volatile u32*>(element + 4);
+    ++rx_.last_used;
+    if (id >= rx_.size || length < kNetHeader || length > kBufferSize) {
+        ++stats_.rx_too_short;
+        if (id < rx_.size) post_rx(u16(id));
+        return false;
+    }
+    packet.data = rx_buffers_ + usize(id) * kBufferSize + kNetHeader;
+    packet.length = length - kNetHeader;
+    packet.buffer = id;
+    packet.rx_tsc = rdtscp(nullptr);
+    ++stats_.rx_frames;
+    return true;
+}
+
+void VirtioNet::release(const net::NetworkPacket& packet) {
+    post_rx(u16(packet.buffer));
+    // The device polls no ring: tell it a buffer is back only when it may
+    // have run out (VIRTQ_USED_F_NO_NOTIFY lets it say it does not care).
+    notify(rx_);
+}
+
+void VirtioNet::reclaim_tx() {
+    u16 used_idx = *reinterpret_cast<volatile u16*>(tx_.used + 2);
+    while (tx_.last_used != used_idx) {
+        volatile u8* element = tx_.used + 4 + usize(tx_.last_used % tx_.size) * 8;
+        u32 id = *reinterpret_cast<volatile u32*>(element);
+        if (id < tx_.size) tx_free_[tx_free_count_++] = u16(id);
+        ++tx_.last_used;
+    }
+}
+
+u8* VirtioNet::tx_acquire() {
+    if (tx_free_count_ == 0) reclaim_tx();
+    if (tx_free_count_ == 0) {
+        ++stats_.tx_ring_full;
+        return nullptr;
+    }
+    u16 buffer = tx_free_[--tx_free_count_];
+    u8* b = tx_buffers_ + usize(buffer) * kBufferSize;
+    for (u32 i = 0; i < kNetHeader; ++i) b[i] = 0;  // no offloads requested
+    return b + kNetHeader;
+}
+
+void VirtioNet::tx_send(u8* frame, usize length) {
+    u8* b = frame - kNetHeader;
+    u16 buffer = u16(usize(b - tx_buffers_) / kBufferSize);
+    volatile u8* d = tx_.desc + usize(buffer) * 16;
+    *reinterpret_cast<volatile u64*>(d) = phys_of(b);
+    *reinterpret_cast<volatile u32*>(d + 8) = u32(length + kNetHeader);
+    *reinterpret_cast<volatile u16*>(d + 12) = 0;
+    tx_.avail[2 + tx_.avail_idx % tx_.size] = buffer;
+    barrier();
+    tx_.avail[1] = ++tx_.avail_idx;
+    ++stats_.tx_frames;
+    notify(tx_);
+}
+
+}  // namespace tk::drivers

@@ -1,0 +1,76 @@
+// virtio-net, modern PCI transport (Virtual I/O Device Specification 1.2:
+// 4.1 PCI transport, 2.7 split virtqueues, 5.1 network device). Polled: the
+// device is asked not to interrupt (2.7.7), the driver polls the used rings.
+// Receive buffers are handed to the application in place (NetworkPacket) and
+// posted back to the ring when it releases them.
+#pragma once
+
+#include "drivers/pci.h"
+#include "kernel/net/packet.h"
+#include "tk/types.h"
+
+namespace tk::drivers {
+
+struct VirtioNetStats {
+    u64 rx_frames, rx_too_short, tx_frames, tx_ring_full, tx_notifies, tx_notifies_skipped;
+};
+
+class VirtioNet {
+public:
+    static constexpr u16 kQueueSize = 256;
+    static constexpr u32 kBufferSize = 2048;
+    // DMA memory needed (one 2 MiB frame holds it).
+    static constexpr usize kDmaBytes = 2 * (kQueueSize * 16 + 3 * 4096) + 2 * kQueueSize * kBufferSize;
+
+    // `dma` is physically contiguous, `dma_physical` its physical address.
+    // Returns false (and says why in the log) if the device is unusable.
+    bool init(const PciDevice& device, u8* dma, u64 dma_physical);
+
+    const net::MacAddress& mac() const { return mac_; }
+
+    // The next received frame, if any; hold it, then release() it.
+    bool receive_packet(net::NetworkPacket& packet);
+    void release(const net::NetworkPacket& packet);
+
+    // A transmit buffer for one frame of up to 1514 bytes, or nullptr when
+    // all are in flight; send() queues it.
+    u8* tx_acquire();
+    void tx_send(u8* frame, usize length);
+
+    const VirtioNetStats& stats() const { return stats_; }
+
+private:
+    struct Queue {
+        u16 index;
+        u16 size;
+        volatile u8* desc;   // 16-byte descriptors
+        volatile u16* avail; // flags, idx, ring[size]
+        volatile u8* used;   // flags, idx, {id, len}[size]
+        u16 avail_idx;
+        u16 last_used;
+        volatile u16* notify;
+        u64 desc_phys, avail_phys, used_phys;
+    };
+
+    bool setup_queue(Queue& q, u16 index, u8*& cursor, u64& phys);
+    void post_rx(u16 buffer);
+    void notify(Queue& q);
+    void reclaim_tx();
+    u64 phys_of(const void* p) const { return dma_phys_ + u64(static_cast<const u8*>(p) - dma_); }
+
+    volatile u8* common_ = nullptr;
+    volatile u8* device_cfg_ = nullptr;
+    volatile u8* notify_base_ = nullptr;
+    u32 notify_multiplier_ = 0;
+    u8* dma_ = nullptr;
+    u64 dma_phys_ = 0;
+    Queue rx_{}, tx_{};
+    u8* rx_buffers_ = nullptr;
+    u8* tx_buffers_ = nullptr;
+    u16 tx_free_[kQueueSize] = {};
+    u16 tx_free_count_ = 0;
+    net::MacAddress mac_{};
+    VirtioNetStats stats_{};
+};
+
+}  // namespace tk::drivers

@@ -1,0 +1,134 @@
+#include "platform/pc/net.h"
+
+#include "drivers/pci.h"
+#include "drivers/virtio_net.h"
+#include "kernel/log/log.h"
+#include "kernel/mem/frame_allocator.h"
+#include "kernel/net/stack.h"
+#include "platform/pc/memory.h"
+#include "tk/platform.h"
+
+namespace tk::pc {
+namespace {
+
+drivers::VirtioNet g_nic;
+net::NetStack g_stack;
+volatile bool g_exit_requested = false;
+
+constexpr u16 kVirtioVendor = 0x1AF4;
+constexpr u16 kVirtioNetModern = 0x1041;       // virtio 1.x, 4.1.2.1: 0x1040 + 1
+constexpr u16 kVirtioNetTransitional = 0x1000;
+
+// "10.0.2.15" -> 0x0A00020F; 0 if malformed.
+net::Ipv4Address parse_ip(StringView text) {
+    u32 value = 0, part = 0, dots = 0;
+    bool digit = false;
+    for (usize i = 0; i <= text.length; ++i) {
+        char c = i < text.length ? text.data[i] : '.';
+        if (c >= '0' && c <= '9') {
+            part = part * 10 + u32(c - '0');
+            digit = true;
+            if (part > 255) return 0;
+        } else if (c == '.' && digit) {
+            value = value << 8 | part;
+            part = 0;
+            digit = false;
+            ++dots;
+        } else {
+            return 0;
+        }
+    }
+    return dots == 4 ? value : 0;
+}
+
+u8* tx_acquire(void*) { return g_nic.tx_acquire(); }
+void tx_send(void*, u8* frame, usize length) { g_nic.tx_send(frame, length); }
+
+void on_control(void*, const net::UdpDatagram& d) {
+    const char* word = "tk-exit";
+    bool match = d.payload.length >= 7;
+    for (usize i = 0; match && i < 7; ++i) match = d.payload.data[i] == u8(word[i]);
+    if (match) g_exit_requested = true;
+}
+
+// Market-data port: every datagram the stack delivers (multicast ones only
+// for joined groups) is acknowledged to its sender with "got:" + payload.
+constexpr u16 kFeedPort = 26400;
+
+void on_feed(void*, const net::UdpDatagram& d) {
+    u8 reply[256] = {'g', 'o', 't', ':'};
+    usize n = d.payload.length < sizeof reply - 4 ? d.payload.length : sizeof reply - 4;
+    for (usize i = 0; i < n; ++i) reply[4 + i] = d.payload.data[i];
+    g_stack.reply_udp(d, reply, 4 + n);
+}
+
+void log_counters() {
+    const net::NetCounters& c = g_stack.counters();
+    const drivers::VirtioNetStats& s = g_nic.stats();
+    log::record("net-counters",
+                "rx=%lu delivered=%lu tx=%lu runt=%lu oversize=%lu ethertype=%lu not-for-us=%lu "
+                "ip-checksum=%lu ip-length=%lu udp-checksum=%lu udp-length=%lu",
+                (unsigned long)c.rx_frames, (unsigned long)c.rx_delivered, (unsigned long)c.tx_frames,
+                (unsigned long)c.drop_runt, (unsigned long)c.drop_oversize,
+                (unsigned long)c.drop_ethertype, (unsigned long)c.drop_not_for_us,
+                (unsigned long)c.ip_bad_checksum, (unsigned long)c.ip_bad_length,
+                (unsigned long)c.udp_bad_checksum, (unsigned long)c.udp_bad_length);
+    log::record("nic-counters", "rx=%lu bad=%lu tx=%lu tx-full=%lu notifies=%lu notifies-skipped=%lu",
+                (unsigned long)s.rx_frames, (unsigned long)s.rx_too_short, (unsigned long)s.tx_frames,
+                (unsigned long)s.tx_ring_full, (unsigned long)s.tx_notifies,
+                (unsigned long)s.tx_notifies_skipped);
+}
+
+}  // namespace
+
+bool net_init(const CommandLine& cmdline) {
+    drivers::PciDevice nic{};
+    bool found = false;
+    drivers::pci_for_each([&](const drivers::PciDevice& d) {
+        log::record("pci", "bus=%u device=%u function=%u vendor=%#x id=%#x class=%#x", d.address.bus,
+                    d.address.device, d.address.function, d.vendor_id, d.device_id, d.class_code);
+        bool virtio_net = d.vendor_id == kVirtioVendor &&
+                          (d.device_id == kVirtioNetModern ||
+                           (d.device_id == kVirtioNetTransitional && d.class_code == 0x02));
+        if (virtio_net && !found) nic = d, found = true;
+    });
+    if (!found) {
+        log::info("net: no virtio-net device");
+        return false;
+    }
+    void* dma = alloc_pool_slab(0, drivers::VirtioNet::kDmaBytes);
+    if (!dma || !g_nic.init(nic, static_cast<u8*>(dma), virtual_to_physical(dma))) return false;
+
+    net::NetConfig config{};
+    config.mac = g_nic.mac();
+    config.ip = parse_ip(cmdline.value("ip"));
+    if (!config.ip) config.ip = 0x0A00020F;  // 10.0.2.15
+    config.netmask = 0xFFFFFF00;
+    config.gateway = (config.ip & 0xFFFFFF00) | 1;
+    config.igmp_version = cmdline.value("igmp").equals("2") ? 2 : 3;
+    g_stack.init(config, net::TxPort{nullptr, tx_acquire, tx_send});
+    g_stack.bind_udp(9, on_control, nullptr);
+    g_stack.bind_udp(kFeedPort, on_feed, nullptr);
+    if (net::Ipv4Address group = parse_ip(cmdline.value("join"))) g_stack.join(group);
+    log::record("net-ready", "ip=%u.%u.%u.%u mac=%02x:%02x:%02x:%02x:%02x:%02x", config.ip >> 24,
+                (config.ip >> 16) & 255, (config.ip >> 8) & 255, config.ip & 255, config.mac.bytes[0],
+                config.mac.bytes[1], config.mac.bytes[2], config.mac.bytes[3], config.mac.bytes[4],
+                config.mac.bytes[5]);
+    return true;
+}
+
+void net_run() {
+    net::NetworkPacket packet;
+    while (!g_exit_requested) {
+        if (!g_nic.receive_packet(packet)) {
+            __builtin_ia32_pause();
+            continue;
+        }
+        g_stack.receive(packet.data, packet.length);
+        g_nic.release(packet);
+    }
+    log_counters();
+    platform::exit(ExitStatus::Success);
+}
+
+}  // namespace tk::pc
