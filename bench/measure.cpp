@@ -45,14 +45,16 @@ Summary summarize(std::vector<double>& samples) {
     return {at(0.5), at(0.99), samples.back(), n};
 }
 
+void report_samples(const std::vector<double>& samples, const std::string& path) {
+    if (FILE* f = std::fopen(path.c_str(), "w")) {
+        for (double s : samples) std::fprintf(f, "%.3f\n", s);
+        std::fclose(f);
+    }
+}
+
 void report(const std::string& name, const std::string& platform, std::vector<double>& samples,
             const std::string& samples_path) {
-    if (!samples_path.empty()) {
-        if (FILE* f = std::fopen(samples_path.c_str(), "w")) {
-            for (double s : samples) std::fprintf(f, "%.3f\n", s);
-            std::fclose(f);
-        }
-    }
+    if (!samples_path.empty()) report_samples(samples, samples_path);
     Summary s = summarize(samples);
     std::printf("@tk bench name=%s platform=%s unit=ns median=%.3f p99=%.3f max=%.3f samples=%zu\n",
                 name.c_str(), platform.c_str(), s.median, s.p99, s.max, s.samples);

@@ -25,6 +25,9 @@ struct Summary {
 
 Summary summarize(std::vector<double>& samples_ns);
 
+// Writes the samples, one per line, to `path`.
+void report_samples(const std::vector<double>& samples, const std::string& path);
+
 // Prints the record, and writes the raw samples (one per line, ns) to
 // `samples_path` when it is not empty, for the report's plots.
 void report(const std::string& name, const std::string& platform, std::vector<double>& samples_ns,

@@ -70,6 +70,8 @@ RUNS = [
     BenchRun("futex_switch", expect_prefix="linux_futex_switch"),
     BenchRun("timer_lateness", expect_prefix="timer_wakeup_lateness"),
     BenchRun("nanosleep_lateness", expect_prefix="linux_clock_nanosleep_lateness"),
+    BenchRun("nic_rx_to_app", expect_prefix="nic_rx_to_app"),
+    BenchRun("udp_echo_pps", expect_prefix="udp_echo_pps"),
     *(BenchRun("pool_alloc_free", size) for size in (64, 256)),
     *(BenchRun("malloc_free", size, expect_prefix="glibc") for size in (64, 256)),
     *(BenchRun("malloc_free", size, JEMALLOC, "jemalloc") for size in (64, 256)),
@@ -82,8 +84,8 @@ RUNS = [
 ROUNDS = 3
 
 
-def run_one(run: BenchRun, samples: Path) -> tuple[str, str]:
-    """Runs one benchmark process; returns the name and platform it reported."""
+def run_one(run: BenchRun, samples: Path) -> tuple[str, str, str]:
+    """Runs one benchmark process; returns the name, platform and unit it reported."""
     env = dict(os.environ)
     if run.preload is not None:
         if not run.preload.exists():
@@ -95,17 +97,20 @@ def run_one(run: BenchRun, samples: Path) -> tuple[str, str]:
     (record,) = of_kind(parse_records(out.splitlines()), "bench")
     if not record["name"].startswith(run.expect_prefix):
         raise RuntimeError(f"{command} ran {record['name']}, expected {run.expect_prefix}")
-    return record["name"], record["platform"]
+    return record["name"], record["platform"], record["unit"]
 
 
-def summarize(name: str, platform: str, values: list[float]) -> Result:
+def summarize(name: str, platform: str, unit: str, values: list[float]) -> Result:
+    """Median, p99 and max; for a rate (packets/s) the bad tail is the low one,
+    so "p99" is the rate 99% of samples reach (the 1st percentile)."""
     values = sorted(values)
     n = len(values)
 
     def at(q: float) -> float:
         return values[min(n - 1, round(q * (n - 1)))]
 
-    return Result(name, platform, "ns", at(0.5), at(0.99), values[-1], n)
+    rate = unit.endswith("/s")
+    return Result(name, platform, unit, at(0.5), at(0.01 if rate else 0.99), values[-1], n)
 
 
 def run_pc_icount(progress: Callable[[str], None]) -> list[Result]:
@@ -142,18 +147,20 @@ def run_benchmarks(progress: Callable[[str], None] = lambda _: None) -> list[Res
         old.unlink()
     pooled: dict[str, list[float]] = {}
     platform_of: dict[str, str] = {}
+    unit_of: dict[str, str] = {}
     for round_number in range(ROUNDS):
         progress(f"round {round_number + 1} of {ROUNDS}")
         for run in RUNS:
             part = samples_dir / f"part-{round_number}.tmp"
-            name, platform_of[name] = run_one(run, part)
+            name, platform, unit = run_one(run, part)
+            platform_of[name], unit_of[name] = platform, unit
             pooled.setdefault(name, []).extend(float(v) for v in part.read_text().split())
             part.unlink()
     results = run_pc_icount(progress)
     for name, values in pooled.items():
         (samples_dir / f"{name}.txt").write_text("\n".join(f"{v:.3f}" for v in values) + "\n")
-        result = summarize(name, platform_of[name], values)
-        progress(f"{name}: median {result.median:.1f} ns, p99 {result.p99:.1f} ns")
+        result = summarize(name, platform_of[name], unit_of[name], values)
+        progress(f"{name}: median {result.median:.1f} {result.unit}, p99 {result.p99:.1f}")
         results.append(result)
     return results
 

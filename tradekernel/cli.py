@@ -2,6 +2,7 @@
 
 tradekernel build [all|image|iso|hosted|clean]
 tradekernel run [--boot disk|kernel|iso] [--cmdline TEXT] [--icount] [--gdb [PORT]]
+                [--smp N] [--numa N] [--nic [--pcap FILE]]
 tradekernel test [pytest arguments]
 tradekernel bench
 """
@@ -11,11 +12,13 @@ from __future__ import annotations
 import argparse
 import subprocess
 import sys
+from pathlib import Path
 
 from rich.console import Console
 
 from tradekernel import bench, paths, qemu
 from tradekernel.exit_codes import Outcome
+from tradekernel.guest_link import GuestLink
 from tradekernel.tools import ToolMissing, require
 
 status = Console(stderr=True, highlight=False)
@@ -28,6 +31,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    link = GuestLink(pcap=args.pcap) if args.nic or args.pcap else None
     config = qemu.QemuConfig(
         boot=qemu.BootMethod(args.boot),
         cmdline=args.cmdline,
@@ -37,6 +41,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         numa_nodes=args.numa,
         timeout=args.timeout,
         gdb_port=args.gdb,
+        extra_args=link.qemu_args() if link else [],
     )
     mode = "TCG, -icount shift=0" if args.icount else "TCG"
     status.print(f"[bold]booting[/] {config.boot.artifact.name} ({args.boot}) under QEMU {mode}")
@@ -44,6 +49,12 @@ def cmd_run(args: argparse.Namespace) -> int:
         status.print(
             f"QEMU is halted with its gdb stub on port {args.gdb}. In another terminal:\n"
             f"  gdb -ex 'set $tk_port={args.gdb}' -x {paths.GDB_SCRIPT.relative_to(paths.ROOT)}"
+        )
+    if link:
+        status.print(
+            f"NIC: virtio-net {link.mac}; send Ethernet frames as UDP datagrams to "
+            f"127.0.0.1:{link.guest_port}; the guest's frames go to 127.0.0.1:{link.host_port}"
+            + (f"; capture in {args.pcap}" if args.pcap else "")
         )
     result = qemu.run(config, on_line=print)
     style = "green" if result.outcome is Outcome.PASSED else "red"
@@ -108,6 +119,18 @@ def parser() -> argparse.ArgumentParser:
         default=None,
         metavar="PORT",
         help="start halted with QEMU's gdb stub (default port 1234)",
+    )
+    r.add_argument(
+        "--nic",
+        action="store_true",
+        help="attach a virtio-net NIC, reachable over loopback UDP (-netdev dgram)",
+    )
+    r.add_argument(
+        "--pcap",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="with --nic: capture the NIC's traffic to FILE (QEMU filter-dump)",
     )
     r.set_defaults(func=cmd_run)
 

@@ -42,6 +42,24 @@ def test_run_reports_a_panic_as_failure():
     assert "kernel run ended: panic" in done.stderr
 
 
+def test_run_with_a_nic_and_a_pcap(tmp_path):
+    pcap = tmp_path / "run.pcap"
+    done = tradekernel(
+        "run",
+        "--nic",
+        "--pcap",
+        str(pcap),
+        "--cmdline",
+        "mode=net join=239.1.1.1",
+        "--timeout",
+        "5",
+    )
+    assert "NIC: virtio-net 02:54:00:12:34:56" in done.stderr
+    assert "@tk net-ready ip=10.0.2.15" in done.stdout
+    assert "kernel run ended: timeout" in done.stderr  # mode=net runs until told to stop
+    assert pcap.stat().st_size > 24  # the IGMP report, at least (24 = pcap file header)
+
+
 def test_bad_arguments_are_explained():
     done = tradekernel("run", "--boot", "floppy")
     assert done.returncode == 2
@@ -56,7 +74,7 @@ def test_bench_writes_results_in_the_shared_format():
     assert set(report["machine"]) == {"cpu", "cores", "kernel", "date"}
     results = {r["name"]: r for r in report["results"] if r["platform"] != "pc-icount"}
     icount = {r["name"]: r for r in report["results"] if r["platform"] == "pc-icount"}
-    assert set(icount) == {"context_switch", "timer_wakeup_lateness"}
+    assert set(icount) == {"context_switch", "timer_wakeup_lateness", "nic_rx_to_app"}
     for r in icount.values():
         assert r["unit"] == "instructions"
         assert 0 < r["median"] <= r["p99"] <= r["max"]
@@ -71,10 +89,11 @@ def test_bench_writes_results_in_the_shared_format():
         "linux_futex_switch",
         "timer_wakeup_lateness",
         "linux_clock_nanosleep_lateness",
+        "nic_rx_to_app",
     ):
         r = results[name]
         assert set(r) == {"name", "platform", "unit", "median", "p99", "max", "samples"}
-        tradekernel_figure = name.startswith(("pool", "context", "timer"))
+        tradekernel_figure = name.startswith(("pool", "context", "timer", "nic"))
         assert r["platform"] == ("hosted" if tradekernel_figure else "linux")
         assert r["unit"] == "ns"
         assert 0 < r["median"] <= r["p99"] <= r["max"]
@@ -83,5 +102,7 @@ def test_bench_writes_results_in_the_shared_format():
     assert md.startswith("# TradeKernel benchmark")
     assert "glibc_malloc_free_64B / pool_alloc_free_64B" in md
     assert "linux_futex_switch / context_switch" in md
+    pps = results["udp_echo_pps"]
+    assert pps["unit"] == "packets/s" and 0 < pps["p99"] <= pps["median"] <= pps["max"]
     for plot in ("allocators.png", "scheduler.png"):
         assert (paths.BENCH_DIR / plot).stat().st_size > 10_000
