@@ -47,7 +47,7 @@ HOSTED_CORE_OBJS := $(patsubst %.cpp,$(BUILD)/hosted/%.o,$(CORE_SRCS)) \
 HOSTED_TEST_OBJS := $(patsubst %.cpp,$(BUILD)/hosted/%.o,$(CORE_TESTS) $(HOSTED_SRCS))
 HOSTED_CAPI_OBJS := $(patsubst %.cpp,$(BUILD)/hosted/%.o,$(wildcard platform/hosted/capi/*.cpp) \
                     platform/hosted/platform.cpp platform/hosted/panic.cpp \
-                    platform/hosted/sched_platform.cpp)
+                    platform/hosted/sched_platform.cpp platform/hosted/udp_socket_nic.cpp)
 
 # Benchmarks: the hosted core again, release flags (no TK_DEBUG checks).
 BENCH_CXXFLAGS := $(COMMON_FLAGS) -DTK_PLATFORM_HOSTED -flto

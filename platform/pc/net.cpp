@@ -4,6 +4,7 @@
 #include "drivers/virtio_net.h"
 #include "kernel/log/log.h"
 #include "kernel/mem/frame_allocator.h"
+#include "kernel/net/poll_loop.h"
 #include "kernel/net/stack.h"
 #include "platform/pc/memory.h"
 #include "tk/platform.h"
@@ -118,15 +119,7 @@ bool net_init(const CommandLine& cmdline) {
 }
 
 void net_run() {
-    net::NetworkPacket packet;
-    while (!g_exit_requested) {
-        if (!g_nic.receive_packet(packet)) {
-            __builtin_ia32_pause();
-            continue;
-        }
-        g_stack.receive(packet.data, packet.length);
-        g_nic.release(packet);
-    }
+    net::poll_until(g_nic, g_stack, g_exit_requested);
     log_counters();
     platform::exit(ExitStatus::Success);
 }

@@ -4,7 +4,9 @@
 #include <cstring>
 #include <new>
 
+#include "kernel/net/poll_loop.h"
 #include "kernel/net/stack.h"
+#include "platform/hosted/udp_socket_nic.h"
 
 using namespace tk;
 using namespace tk::net;
@@ -119,6 +121,41 @@ const char* tk_net_counter_names() { return net_counter_names(); }
 void tk_net_counters(void* h, u64* out) {
     NetCounters c = static_cast<HostedNet*>(h)->stack.counters();
     std::memcpy(out, &c, sizeof c);
+}
+
+}  // extern "C"
+
+namespace {
+
+hosted::UdpSocketNic g_socket_nic;
+NetStack g_socket_stack;
+volatile bool g_socket_stop;
+
+void socket_control(void*, const UdpDatagram& d) {
+    if (d.payload.length >= 7 && std::memcmp(d.payload.data, "tk-exit", 7) == 0) g_socket_stop = true;
+}
+
+}  // namespace
+
+extern "C" {
+
+// Runs the stack on a UdpSocketNic (the same poll loop as the kernel's
+// mode=net) until a datagram "tk-exit" arrives on UDP port 9. Returns the
+// frames received, or -1 if the socket could not be opened.
+long tk_net_serve_socket(const u8* mac, u32 ip, u16 local_port, u16 remote_port) {
+    if (!g_socket_nic.open(local_port, remote_port)) return -1;
+    NetConfig config{};
+    std::memcpy(config.mac.bytes, mac, 6);
+    config.ip = ip;
+    config.netmask = 0xFFFFFF00;
+    config.gateway = (ip & 0xFFFFFF00) | 1;
+    g_socket_stack.init(config, TxPort{nullptr, [](void*) { return g_socket_nic.tx_acquire(); },
+                                       [](void*, u8* f, usize n) { g_socket_nic.tx_send(f, n); }});
+    g_socket_stack.bind_udp(9, socket_control, nullptr);
+    g_socket_stop = false;
+    poll_until(g_socket_nic, g_socket_stack, g_socket_stop);
+    g_socket_nic.close();
+    return long(g_socket_stack.counters().rx_frames);
 }
 
 }  // extern "C"
