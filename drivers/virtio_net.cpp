@@ -22,9 +22,17 @@ constexpr u32 kQueueDesc = 0x20, kQueueDriver = 0x28, kQueueDevice = 0x30;
 constexpr u8 kAcknowledge = 1, kDriver = 2, kDriverOk = 4, kFeaturesOk = 8, kFailed = 128;
 
 constexpr u32 kFeatureMac = 5;          // 5.1.3 VIRTIO_NET_F_MAC
+constexpr u32 kFeatureCtrlVq = 17;      // VIRTIO_NET_F_CTRL_VQ
+constexpr u32 kFeatureCtrlRx = 18;      // VIRTIO_NET_F_CTRL_RX
+
+// 5.1.6.5: control commands.
+constexpr u8 kCtrlRx = 0, kCtrlRxPromisc = 0, kCtrlRxAllmulti = 1;
+constexpr u8 kCtrlMac = 1, kCtrlMacTableSet = 0;
+constexpr u8 kCtrlOk = 0;
+constexpr u16 kControlQueueSize = 16;
 constexpr u32 kFeatureVersion1 = 32;    // 6 VIRTIO_F_VERSION_1
 
-constexpr u16 kDescWrite = 2;  // 2.7.5: the device writes this buffer
+constexpr u16 kDescNext = 1, kDescWrite = 2;  // 2.7.5
 constexpr u16 kAvailNoInterrupt = 1;          // 2.7.6
 constexpr u16 kUsedNoNotify = 1;              // 2.7.8
 
@@ -82,7 +90,9 @@ bool VirtioNet::init(const PciDevice& device, u8* dma, u64 dma_physical) {
         log::info("virtio-net: device lacks VIRTIO_F_VERSION_1");
         return false;
     }
-    u32 wanted_low = features_low & (1u << kFeatureMac);
+    u32 control_bits = (1u << kFeatureCtrlVq) | (1u << kFeatureCtrlRx);
+    bool control = (features_low & control_bits) == control_bits;
+    u32 wanted_low = (features_low & (1u << kFeatureMac)) | (control ? control_bits : 0);
     mmio_write<u32>(common_, kDriverFeatureSelect, 0);
     mmio_write<u32>(common_, kDriverFeature, wanted_low);
     mmio_write<u32>(common_, kDriverFeatureSelect, 1);
@@ -100,8 +110,10 @@ bool VirtioNet::init(const PciDevice& device, u8* dma, u64 dma_physical) {
     u8* cursor = dma_;
     u64 phys = dma_phys_;
     if (!setup_queue(rx_, 0, cursor, phys) || !setup_queue(tx_, 1, cursor, phys)) return false;
+    if (control && !setup_queue(ctrl_, 2, cursor, phys, kControlQueueSize)) ctrl_.size = 0;
     rx_buffers_ = cursor;
     tx_buffers_ = cursor + usize(kQueueSize) * kBufferSize;
+    ctrl_buffer_ = tx_buffers_ + usize(kQueueSize) * kBufferSize;
 
     for (int i = 0; i < 6; ++i)
         mac_.bytes[i] = (wanted_low & (1u << kFeatureMac)) ? mmio_read<u8>(device_cfg_, u32(i)) : u8(i ? 0 : 2);
@@ -120,11 +132,11 @@ bool VirtioNet::init(const PciDevice& device, u8* dma, u64 dma_physical) {
     return true;
 }
 
-bool VirtioNet::setup_queue(Queue& q, u16 index, u8*& cursor, u64& phys) {
+bool VirtioNet::setup_queue(Queue& q, u16 index, u8*& cursor, u64& phys, u16 max_size) {
     mmio_write<u16>(common_, kQueueSelect, index);
     u16 size = mmio_read<u16>(common_, kQueueSizeRegister);
     if (size == 0) return false;
-    if (size > kQueueSize) size = kQueueSize;
+    if (size > max_size) size = max_size;
     mmio_write<u16>(common_, kQueueSizeRegister, size);
     q.index = index;
     q.size = size;
@@ -152,6 +164,51 @@ bool VirtioNet::setup_queue(Queue& q, u16 index, u8*& cursor, u64& phys) {
     q.avail_idx = 0;
     q.last_used = 0;
     return true;
+}
+
+// One command: header (class, command) and data readable by the device, the
+// one-byte ack writable; then wait for the device to use the chain.
+bool VirtioNet::control(u8 command_class, u8 command, const u8* data, u32 length) {
+    if (!ctrl_.size || length > 4096 - 8) return false;
+    u8* header = ctrl_buffer_;
+    u8* body = ctrl_buffer_ + 2;
+    u8* ack = ctrl_buffer_ + 4095;
+    header[0] = command_class;
+    header[1] = command;
+    for (u32 i = 0; i < length; ++i) body[i] = data[i];
+    *ack = 0xFF;
+    auto put = [&](u16 i, const u8* p, u32 n, u16 flags) {
+        volatile u8* d = ctrl_.desc + usize(i) * 16;
+        *reinterpret_cast<volatile u64*>(d) = phys_of(p);
+        *reinterpret_cast<volatile u32*>(d + 8) = n;
+        *reinterpret_cast<volatile u16*>(d + 12) = flags;
+        *reinterpret_cast<volatile u16*>(d + 14) = u16(i + 1);
+    };
+    put(0, header, 2, kDescNext);
+    put(1, body, length, kDescNext);
+    put(2, ack, 1, kDescWrite);
+    ctrl_.avail[2 + ctrl_.avail_idx % ctrl_.size] = 0;
+    barrier();
+    ctrl_.avail[1] = ++ctrl_.avail_idx;
+    *ctrl_.notify = ctrl_.index;
+    for (u64 spins = 0; *reinterpret_cast<volatile u16*>(ctrl_.used + 2) == ctrl_.last_used; ++spins)
+        if (spins > 100'000'000) return false;
+    ++ctrl_.last_used;
+    barrier();
+    return *ack == kCtrlOk;
+}
+
+bool VirtioNet::set_receive_filter(const net::MacAddress* multicast, u32 count) {
+    if (!ctrl_.size || count > 64) return false;
+    u8 off = 0;
+    // Two struct virtio_net_ctrl_mac: no unicast entries (our own MAC is
+    // always accepted), then the multicast entries (5.1.6.5.2).
+    u8 tables[4 + 4 + 64 * 6] = {};
+    tables[4] = u8(count);
+    for (u32 i = 0; i < count; ++i)
+        for (u32 b = 0; b < 6; ++b) tables[8 + i * 6 + b] = multicast[i].bytes[b];
+    return control(kCtrlRx, kCtrlRxPromisc, &off, 1) && control(kCtrlRx, kCtrlRxAllmulti, &off, 1) &&
+           control(kCtrlMac, kCtrlMacTableSet, tables, 8 + count * 6);
 }
 
 void VirtioNet::post_rx(u16 buffer) {

@@ -19,8 +19,9 @@ class VirtioNet {
 public:
     static constexpr u16 kQueueSize = 256;
     static constexpr u32 kBufferSize = 2048;
-    // DMA memory needed (one 2 MiB frame holds it).
-    static constexpr usize kDmaBytes = 2 * (kQueueSize * 16 + 3 * 4096) + 2 * kQueueSize * kBufferSize;
+    // DMA memory needed (one 2 MiB frame holds it): three queues (receive,
+    // transmit, control), the buffers and a page for control commands.
+    static constexpr usize kDmaBytes = 3 * (kQueueSize * 16 + 3 * 4096) + 2 * kQueueSize * kBufferSize + 4096;
 
     // `dma` is physically contiguous, `dma_physical` its physical address.
     // Returns false (and says why in the log) if the device is unusable.
@@ -37,6 +38,13 @@ public:
     u8* tx_acquire();
     void tx_send(u8* frame, usize length);
 
+    // Receive only frames for our MAC, broadcast, and these multicast MACs,
+    // filtered in the device (5.1.6.5: control queue, promiscuous and
+    // all-multicast off, MAC table set). False if the device has no control
+    // queue: the stack's software filter still applies.
+    bool set_receive_filter(const net::MacAddress* multicast, u32 count);
+    bool has_control_queue() const { return ctrl_.size != 0; }
+
     const VirtioNetStats& stats() const { return stats_; }
 
 private:
@@ -52,10 +60,11 @@ private:
         u64 desc_phys, avail_phys, used_phys;
     };
 
-    bool setup_queue(Queue& q, u16 index, u8*& cursor, u64& phys);
+    bool setup_queue(Queue& q, u16 index, u8*& cursor, u64& phys, u16 max_size = kQueueSize);
     void post_rx(u16 buffer);
     void notify(Queue& q);
     void reclaim_tx();
+    bool control(u8 command_class, u8 command, const u8* data, u32 length);
     u64 phys_of(const void* p) const { return dma_phys_ + u64(static_cast<const u8*>(p) - dma_); }
 
     volatile u8* common_ = nullptr;
@@ -64,7 +73,8 @@ private:
     u32 notify_multiplier_ = 0;
     u8* dma_ = nullptr;
     u64 dma_phys_ = 0;
-    Queue rx_{}, tx_{};
+    Queue rx_{}, tx_{}, ctrl_{};
+    u8* ctrl_buffer_ = nullptr;
     u8* rx_buffers_ = nullptr;
     u8* tx_buffers_ = nullptr;
     u16 tx_free_[kQueueSize] = {};

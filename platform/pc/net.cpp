@@ -68,12 +68,14 @@ void log_counters() {
     const drivers::VirtioNetStats& s = g_nic.stats();
     log::record("net-counters",
                 "rx=%lu delivered=%lu tx=%lu runt=%lu oversize=%lu ethertype=%lu not-for-us=%lu "
-                "ip-checksum=%lu ip-length=%lu udp-checksum=%lu udp-length=%lu",
+                "ip-checksum=%lu ip-length=%lu udp-checksum=%lu udp-length=%lu "
+                "multicast-not-joined=%lu",
                 (unsigned long)c.rx_frames, (unsigned long)c.rx_delivered, (unsigned long)c.tx_frames,
                 (unsigned long)c.drop_runt, (unsigned long)c.drop_oversize,
                 (unsigned long)c.drop_ethertype, (unsigned long)c.drop_not_for_us,
                 (unsigned long)c.ip_bad_checksum, (unsigned long)c.ip_bad_length,
-                (unsigned long)c.udp_bad_checksum, (unsigned long)c.udp_bad_length);
+                (unsigned long)c.udp_bad_checksum, (unsigned long)c.udp_bad_length,
+                (unsigned long)c.multicast_not_joined);
     log::record("nic-counters", "rx=%lu bad=%lu tx=%lu tx-full=%lu notifies=%lu notifies-skipped=%lu",
                 (unsigned long)s.rx_frames, (unsigned long)s.rx_too_short, (unsigned long)s.tx_frames,
                 (unsigned long)s.tx_ring_full, (unsigned long)s.tx_notifies,
@@ -111,6 +113,11 @@ bool net_init(const CommandLine& cmdline) {
     g_stack.bind_udp(9, on_control, nullptr);
     g_stack.bind_udp(kFeedPort, on_feed, nullptr);
     if (net::Ipv4Address group = parse_ip(cmdline.value("join"))) g_stack.join(group);
+    net::MacAddress groups[net::NetStack::kMaxGroups];
+    u32 count = g_stack.multicast_macs(groups, net::NetStack::kMaxGroups);
+    bool filtered = g_nic.set_receive_filter(groups, count);
+    log::record("nic-filter", "device=%d multicast=%u", filtered, count);
+    if (!filtered) log::info("virtio-net: no control queue; multicast filtered in software only");
     log::record("net-ready", "ip=%u.%u.%u.%u mac=%02x:%02x:%02x:%02x:%02x:%02x", config.ip >> 24,
                 (config.ip >> 16) & 255, (config.ip >> 8) & 255, config.ip & 255, config.mac.bytes[0],
                 config.mac.bytes[1], config.mac.bytes[2], config.mac.bytes[3], config.mac.bytes[4],
