@@ -1,6 +1,7 @@
 """The `tradekernel` command as a user runs it (`make run` calls `tradekernel run`)."""
 
 import json
+import shutil
 import subprocess
 import sys
 import time
@@ -58,6 +59,15 @@ def test_run_with_a_nic_and_a_pcap(tmp_path):
     assert "@tk net-ready ip=10.0.2.15" in done.stdout
     assert "kernel run ended: timeout" in done.stderr  # mode=net runs until told to stop
     assert pcap.stat().st_size > 24  # the IGMP report, at least (24 = pcap file header)
+    assert "@tk pci-msix vectors=" in done.stdout
+    tshark = shutil.which("tshark")
+    assert tshark, "tshark is missing (make install-deps)"
+    decoded = subprocess.run([tshark, "-r", str(pcap)], capture_output=True, text=True, check=True)
+    assert "IGMPv3" in decoded.stdout and "Membership Report" in decoded.stdout
+    malformed = subprocess.run(
+        [tshark, "-r", str(pcap), "-Y", "_ws.malformed"], capture_output=True, text=True, check=True
+    )
+    assert malformed.stdout.strip() == ""
 
 
 def test_bad_arguments_are_explained():
