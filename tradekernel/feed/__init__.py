@@ -1,0 +1,1 @@
+"""Market data: NASDAQ TotalView-ITCH 5.0 messages (and, later, MoldUDP64)."""
