@@ -1,0 +1,197 @@
+"""The kernel's MoldUDP64 receiver (kernel/feed/moldudp64.cpp, hosted C ABI):
+in-order delivery exactly once through duplicates, reordering and loss, with
+gaps recovered by retransmission requests to a rewinder; malformed packets
+counted, never delivered."""
+
+import ctypes
+import random
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tradekernel.feed.itch import encode
+from tradekernel.feed.moldudp64 import end_of_session, heartbeat, packet
+from tradekernel.hosted_pool import library
+
+SESSION = b"TK00000001"
+COUNTERS = [
+    "packets", "heartbeats", "messages_delivered", "duplicate_packets", "partial_duplicates",
+    "gaps", "gap_messages", "retransmission_requests", "future_packets", "malformed",
+    "wrong_session", "end_of_session",
+]  # fmt: skip
+
+
+class Receiver:
+    def __init__(self, first: int = 1) -> None:
+        lib = self.lib = library()
+        u64p, ptr = ctypes.POINTER(ctypes.c_uint64), ctypes.c_void_p
+        lib.tk_mold_create.restype = ptr
+        lib.tk_mold_create.argtypes = [ctypes.c_uint64]
+        lib.tk_mold_destroy.argtypes = [ptr]
+        lib.tk_mold_receive.argtypes = [ptr, ctypes.c_char_p, ctypes.c_size_t]
+        lib.tk_mold_delivered.argtypes = [ptr]
+        lib.tk_mold_delivered.restype = ctypes.c_uint32
+        lib.tk_mold_message.argtypes = [
+            ptr,
+            ctypes.c_uint32,
+            u64p,
+            ctypes.c_char_p,
+            ctypes.c_uint32,
+        ]
+        lib.tk_mold_message.restype = ctypes.c_uint32
+        lib.tk_mold_take_request.argtypes = [ptr, u64p, ctypes.POINTER(ctypes.c_uint16)]
+        lib.tk_mold_next.argtypes = [ptr]
+        lib.tk_mold_next.restype = ctypes.c_uint64
+        lib.tk_mold_ended.argtypes = [ptr]
+        lib.tk_mold_counters.argtypes = [ptr, ptr]
+        self.h = lib.tk_mold_create(first)
+
+    def receive(self, data: bytes) -> None:
+        self.lib.tk_mold_receive(self.h, data, len(data))
+
+    def delivered(self) -> list[tuple[int, bytes]]:
+        out, buf, seq = [], ctypes.create_string_buffer(128), ctypes.c_uint64()
+        for i in range(self.lib.tk_mold_delivered(self.h)):
+            n = self.lib.tk_mold_message(self.h, i, ctypes.byref(seq), buf, 128)
+            out.append((seq.value, buf.raw[:n]))
+        return out
+
+    def requests(self) -> list[tuple[int, int]]:
+        out, seq, count = [], ctypes.c_uint64(), ctypes.c_uint16()
+        while self.lib.tk_mold_take_request(self.h, ctypes.byref(seq), ctypes.byref(count)):
+            out.append((seq.value, count.value))
+        return out
+
+    def counters(self) -> dict[str, int]:
+        values = (ctypes.c_uint64 * len(COUNTERS))()
+        self.lib.tk_mold_counters(self.h, values)
+        return dict(zip(COUNTERS, values, strict=True))
+
+    def close(self) -> None:
+        self.lib.tk_mold_destroy(self.h)
+
+
+@pytest.fixture
+def rx():
+    r = Receiver()
+    yield r
+    r.close()
+
+
+def messages(n: int, start: int = 1) -> list[bytes]:
+    return [encode("A", order_reference_number=start + i, shares=100, stock="TK") for i in range(n)]
+
+
+def test_in_order_packets_heartbeats_and_end_of_session(rx: Receiver):
+    msgs = messages(5)
+    rx.receive(packet(SESSION, 1, msgs[:2]))
+    rx.receive(heartbeat(SESSION, 3))
+    rx.receive(packet(SESSION, 3, msgs[2:]))
+    rx.receive(end_of_session(SESSION, 6))
+    assert rx.delivered() == list(enumerate(msgs, start=1))
+    c = rx.counters()
+    assert (c["heartbeats"], c["end_of_session"], c["gaps"]) == (1, 1, 0)
+    assert rx.lib.tk_mold_ended(rx.h) == 1
+
+
+def test_duplicates_and_overlaps_deliver_once(rx: Receiver):
+    msgs = messages(6)
+    rx.receive(packet(SESSION, 1, msgs[:3]))
+    rx.receive(packet(SESSION, 1, msgs[:3]))  # duplicate
+    rx.receive(packet(SESSION, 2, msgs[1:5]))  # overlaps 2-3, new 4-5
+    rx.receive(packet(SESSION, 6, msgs[5:]))
+    assert [s for s, _ in rx.delivered()] == [1, 2, 3, 4, 5, 6]
+    c = rx.counters()
+    assert (c["duplicate_packets"], c["partial_duplicates"]) == (1, 1)
+
+
+def test_gap_requests_retransmission_and_recovers(rx: Receiver):
+    msgs = messages(10)
+    rx.receive(packet(SESSION, 1, msgs[:2]))
+    rx.receive(packet(SESSION, 6, msgs[5:8]))  # 3-5 lost
+    assert rx.requests() == [(3, 3)]
+    assert [s for s, _ in rx.delivered()] == [1, 2]
+    # Packets beyond a gap are dropped, so their messages are asked for too,
+    # without asking again for 3-5.
+    rx.receive(packet(SESSION, 9, msgs[8:]))
+    assert rx.requests() == [(6, 3)]
+    rx.receive(packet(SESSION, 3, msgs[2:5]))  # the rewinder's answers
+    rx.receive(packet(SESSION, 6, msgs[5:8]))
+    rx.receive(packet(SESSION, 9, msgs[8:]))
+    assert [s for s, _ in rx.delivered()] == list(range(1, 11))
+    c = rx.counters()
+    assert (c["gaps"], c["gap_messages"], c["future_packets"]) == (2, 6, 2)
+
+
+def test_heartbeat_reveals_a_gap_at_the_tail(rx: Receiver):
+    rx.receive(packet(SESSION, 1, messages(2)))
+    rx.receive(heartbeat(SESSION, 5))  # 3 and 4 were sent and lost
+    assert rx.requests() == [(3, 2)]
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_loss_duplication_and_reordering_lose_nothing(seed: int):
+    """5% loss, 5% duplicates, local reordering, and a rewinder that answers
+    each request (its answers can be lost too): every message arrives once,
+    in order."""
+    rng = random.Random(seed)
+    total = 20_000
+    msgs = messages(total)
+    packets, seq = [], 1
+    while seq <= total:
+        n = min(rng.randrange(1, 8), total - seq + 1)
+        packets.append(packet(SESSION, seq, msgs[seq - 1 : seq - 1 + n]))
+        seq += n
+    wire = []
+    for p in packets:
+        if rng.random() < 0.05:
+            continue  # lost
+        wire.append(p)
+        if rng.random() < 0.05:
+            wire.append(p)  # duplicated
+    for i in range(0, len(wire) - 3, 3):  # swap neighbours now and then
+        if rng.random() < 0.1:
+            wire[i], wire[i + 1] = wire[i + 1], wire[i]
+    rx = Receiver()
+    try:
+        for p in wire + [heartbeat(SESSION, total + 1)] * 70:
+            rx.receive(p)
+            for first, count in rx.requests():  # the rewinder
+                if rng.random() < 0.05:
+                    continue  # its answer lost too
+                for at in range(first, first + count, 50):
+                    n = min(50, first + count - at)
+                    rx.receive(packet(SESSION, at, msgs[at - 1 : at - 1 + n]))
+        delivered = rx.delivered()
+        assert [s for s, _ in delivered] == list(range(1, total + 1))
+        assert [m for _, m in delivered] == msgs
+        c = rx.counters()
+        assert c["gaps"] > 0 and c["retransmission_requests"] >= c["gaps"]
+    finally:
+        rx.close()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.binary(max_size=80), max_size=30))
+def test_malformed_packets_are_counted_never_delivered(blobs):
+    rx = Receiver()
+    try:
+        rx.receive(packet(SESSION, 1, messages(1)))
+        for blob in blobs:
+            rx.receive(blob)
+        for seq, msg in rx.delivered():
+            assert seq >= 1 and 0 < len(msg) <= 80
+        c = rx.counters()
+        assert c["packets"] == len(blobs) + 1
+    finally:
+        rx.close()
+
+
+def test_wrong_session_and_short_packets_are_counted(rx: Receiver):
+    rx.receive(packet(SESSION, 1, messages(1)))
+    rx.receive(packet(b"OTHER00001", 2, messages(1, 2)))
+    rx.receive(b"\x00" * 7)
+    rx.receive(packet(SESSION, 2, messages(1, 2))[:-3])  # block runs past the end
+    c = rx.counters()
+    assert (c["wrong_session"], c["malformed"], c["messages_delivered"]) == (1, 2, 1)
