@@ -11,7 +11,7 @@ from __future__ import annotations
 import ctypes
 import ipaddress
 
-from tradekernel.hosted_pool import library
+from tradekernel.hosted_lib import library
 
 MAX_FRAME = 1514
 

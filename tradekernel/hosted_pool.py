@@ -4,8 +4,8 @@
         obj = pool.alloc(core=1)      # an address, or None when exhausted
         pool.free(core=3, obj)
 
-The C ABI is platform/hosted/capi/pool_capi.cpp, built into
-build/hosted/libtkcore.so by `make hosted`.
+The C ABI is platform/hosted/capi/pool_capi.cpp, in the hosted library
+(tradekernel/hosted_lib.py).
 """
 
 from __future__ import annotations
@@ -13,12 +13,10 @@ from __future__ import annotations
 import ctypes
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 
-from tradekernel import paths
+from tradekernel.hosted_lib import library
 
 ANY_NODE = 0xFFFFFFFF
-SO = paths.BUILD / "hosted" / "libtkcore.so"
 
 
 class _Stats(ctypes.Structure):
@@ -68,10 +66,8 @@ class StressResult:
 
 
 @cache
-def library(path: Path = SO) -> ctypes.CDLL:
-    if not path.exists():
-        raise FileNotFoundError(f"{path} does not exist: run 'make hosted'")
-    lib = ctypes.CDLL(str(path))
+def _pool_library() -> ctypes.CDLL:
+    lib = library()
     u32, u64, ptr = ctypes.c_uint32, ctypes.c_uint64, ctypes.c_void_p
     lib.tk_pool_create.argtypes = [u32, u32, u32, u32]
     lib.tk_pool_create.restype = ptr
@@ -91,7 +87,7 @@ class Pool:
     """One ObjectPool; core c is on node c % nodes."""
 
     def __init__(self, object_size: int, capacity_per_node: int, cores: int = 2, nodes: int = 1):
-        self._lib = library()
+        self._lib = _pool_library()
         self._handle = self._lib.tk_pool_create(object_size, capacity_per_node, cores, nodes)
         if not self._handle:
             raise ValueError("pool rejected its arguments (or trading has started)")
@@ -130,12 +126,12 @@ class Pool:
 
 
 def start_trading() -> None:
-    library().tk_mem_start_trading()
+    _pool_library().tk_mem_start_trading()
 
 
 def reset_trading() -> None:
-    library().tk_mem_reset_trading()
+    _pool_library().tk_mem_reset_trading()
 
 
 def allocation_violations() -> int:
-    return library().tk_mem_allocation_violations()
+    return _pool_library().tk_mem_allocation_violations()

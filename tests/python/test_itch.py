@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tradekernel.feed.itch import TYPES, decode, encode
-from tradekernel.hosted_pool import library
+from tradekernel.hosted_lib import library
 
 # TotalView-ITCH 5.0, section 4: message lengths including the type byte.
 SPEC_LENGTHS = {

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from tradekernel.feed.itch import encode
 from tradekernel.feed.moldudp64 import end_of_session, heartbeat, packet
-from tradekernel.hosted_pool import library
+from tradekernel.hosted_lib import library
 
 SESSION = b"TK00000001"
 COUNTERS = [

@@ -9,7 +9,7 @@ import threading
 from scapy.all import ARP, IP, UDP, Ether, Raw
 
 from tradekernel.guest_link import GuestLink
-from tradekernel.hosted_pool import library
+from tradekernel.hosted_lib import library
 
 MAC, IP_ADDR, PEER_MAC, PEER_IP = "02:00:00:00:00:42", "10.1.0.2", "02:00:00:00:00:99", "10.1.0.9"
 

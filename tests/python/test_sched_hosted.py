@@ -8,7 +8,7 @@ import sys
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tradekernel.hosted_pool import library
+from tradekernel.hosted_lib import library
 
 
 def run_order(priorities: list[int]) -> list[int]:
@@ -30,7 +30,7 @@ def test_tasks_run_by_priority_then_creation_order(priorities: list[int]):
 
 PINGPONG = """
 import ctypes, sys
-from tradekernel.hosted_pool import library
+from tradekernel.hosted_lib import library
 lib = library()
 lib.tk_sched_cross_core_pingpong.restype = ctypes.c_uint64
 lib.tk_sched_cross_core_pingpong.argtypes = [ctypes.c_uint64, ctypes.c_uint64]
