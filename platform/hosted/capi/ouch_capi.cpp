@@ -1,0 +1,51 @@
+// C ABI over the OUCH encoder and risk gate for Python tests (test_ouch.py).
+
+#include <cstring>
+
+#include "kernel/trade/ouch.h"
+
+using namespace tk;
+
+namespace {
+ouch::RiskGate g_gate;
+}
+
+extern "C" {
+
+usize tk_ouch_enter(const char* token, char side, u32 shares, const char* stock, u32 price,
+                    u32 time_in_force, const char* firm, u8* out) {
+    ouch::EnterOrder o{};
+    std::strncpy(o.token, token, sizeof o.token);
+    o.side = side;
+    o.shares = shares;
+    std::strncpy(o.stock, stock, sizeof o.stock);
+    o.price = price;
+    o.time_in_force = time_in_force;
+    std::strncpy(o.firm, firm, sizeof o.firm);
+    o.display = 'Y';
+    o.capacity = 'P';
+    o.intermarket_sweep = 'N';
+    o.cross_type = 'N';
+    o.customer_type = ' ';
+    return ouch::encode_enter_order(o, out);
+}
+
+usize tk_ouch_cancel(const char* token, u32 shares, u8* out) {
+    char t[14];
+    std::strncpy(t, token, sizeof t);
+    return ouch::encode_cancel_order(t, shares, out);
+}
+
+void tk_risk_init(u32 max_shares, i64 max_position, u32 collar_bps) {
+    g_gate.init({max_shares, max_position, collar_bps});
+}
+void tk_risk_kill() { g_gate.kill(); }
+int tk_risk_check(char side, u32 shares, u32 price, i64 position, u32 reference) {
+    return g_gate.check(side, shares, price, position, reference);
+}
+void tk_risk_counters(u64* out) {
+    ouch::RiskCounters c = g_gate.counters();
+    std::memcpy(out, &c, sizeof c);
+}
+
+}  // extern "C"

@@ -1,0 +1,1 @@
+"""Order entry: OUCH 4.2 messages."""
