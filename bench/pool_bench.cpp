@@ -24,6 +24,7 @@
 #include <thread>
 #include <vector>
 
+#include "bench/book_bench.h"
 #include "bench/measure.h"
 #include "bench/net_bench.h"
 #include "bench/sched_bench.h"
@@ -181,6 +182,17 @@ int run_net_bench(const std::string& which, const std::string& samples_path) {
 int main(int argc, char** argv) {
     if (argc < 2) return usage();
     std::string which = argv[1];
+    if (which == "itch_decode_book") {  // itch_decode_book SESSION [--samples FILE]
+        if (argc < 3) return usage();
+        std::string path = argc >= 5 && std::strcmp(argv[3], "--samples") == 0 ? argv[4] : "";
+        std::vector<double> samples = itch_decode_book(tsc_ticks_per_ns(), argv[2]);
+        if (samples.empty()) {
+            std::fprintf(stderr, "itch_decode_book: unreadable or inconsistent session %s\n", argv[2]);
+            return 1;
+        }
+        report("itch_decode_book", "hosted", samples, path);
+        return 0;
+    }
     if (which == "nic_rx_to_app" || which == "udp_echo_pps") {
         std::string path = argc >= 4 && std::strcmp(argv[2], "--samples") == 0 ? argv[3] : "";
         return run_net_bench(which, path);

@@ -57,10 +57,14 @@ def machine() -> dict[str, object]:
     }
 
 
+SESSION_FILE = paths.BENCH_DIR / "session.itch"
+
+
 @dataclass(frozen=True)
 class BenchRun:
     mode: str  # tk_bench subcommand
     size: int | None = None  # object size, for the allocator benchmarks
+    session: bool = False  # pass the generated ITCH session file
     preload: Path | None = None  # LD_PRELOAD, for jemalloc
     expect_prefix: str = ""  # the name tk_bench must report
 
@@ -72,6 +76,7 @@ RUNS = [
     BenchRun("nanosleep_lateness", expect_prefix="linux_clock_nanosleep_lateness"),
     BenchRun("nic_rx_to_app", expect_prefix="nic_rx_to_app"),
     BenchRun("udp_echo_pps", expect_prefix="udp_echo_pps"),
+    BenchRun("itch_decode_book", session=True, expect_prefix="itch_decode_book"),
     *(BenchRun("pool_alloc_free", size) for size in (64, 256)),
     *(BenchRun("malloc_free", size, expect_prefix="glibc") for size in (64, 256)),
     *(BenchRun("malloc_free", size, JEMALLOC, "jemalloc") for size in (64, 256)),
@@ -92,7 +97,8 @@ def run_one(run: BenchRun, samples: Path) -> tuple[str, str, str]:
             raise FileNotFoundError(f"{run.preload} is missing: apt-get install libjemalloc2")
         env["LD_PRELOAD"] = str(run.preload)
     size = [] if run.size is None else [str(run.size)]
-    command = [str(BENCH_BIN), run.mode, *size, "--samples", str(samples)]
+    session = [str(SESSION_FILE)] if run.session else []
+    command = [str(BENCH_BIN), run.mode, *size, *session, "--samples", str(samples)]
     out = subprocess.run(command, capture_output=True, text=True, check=True, env=env).stdout
     (record,) = of_kind(parse_records(out.splitlines()), "bench")
     if not record["name"].startswith(run.expect_prefix):
@@ -143,6 +149,11 @@ def run_benchmarks(progress: Callable[[str], None] = lambda _: None) -> list[Res
         raise FileNotFoundError(f"{BENCH_BIN} does not exist: run 'make bench-bin'")
     samples_dir = paths.BENCH_DIR / "samples"
     samples_dir.mkdir(parents=True, exist_ok=True)
+    from tradekernel.feed.generator import session
+    from tradekernel.feed.itch_file import write_session
+
+    written = write_session(SESSION_FILE, session(seed=42, messages=200_000))
+    progress(f"ITCH session for itch_decode_book: {written} messages in {SESSION_FILE.name}")
     for old in samples_dir.glob("*.txt"):
         old.unlink()
     pooled: dict[str, list[float]] = {}

@@ -100,10 +100,11 @@ def test_bench_writes_results_in_the_shared_format():
         "timer_wakeup_lateness",
         "linux_clock_nanosleep_lateness",
         "nic_rx_to_app",
+        "itch_decode_book",
     ):
         r = results[name]
         assert set(r) == {"name", "platform", "unit", "median", "p99", "max", "samples"}
-        tradekernel_figure = name.startswith(("pool", "context", "timer", "nic"))
+        tradekernel_figure = name.startswith(("pool", "context", "timer", "nic", "itch"))
         assert r["platform"] == ("hosted" if tradekernel_figure else "linux")
         assert r["unit"] == "ns"
         assert 0 < r["median"] <= r["p99"] <= r["max"]

@@ -1,7 +1,8 @@
 """A deterministic synthetic ITCH 5.0 session: order flow on several
 symbols around a drifting mid price -- adds, partial and full executions,
 partial cancels, deletes, replaces and trades -- always consistent (no
-message names an order that does not exist)."""
+message names an order that does not exist), with a steady state of about
+2,000 resting orders."""
 
 from __future__ import annotations
 
@@ -22,8 +23,10 @@ def session(seed: int, messages: int, symbols: int = 8) -> Iterator[bytes]:
     produced = 0
     while produced < messages:
         ts += rng.randrange(1, 50_000)
-        roll = rng.random()
-        if roll < 0.45 or len(live) < 20:
+        # About as many orders leave as arrive once ~2,000 rest on the books,
+        # as in a real session's steady state.
+        add_probability = 0.6 if len(live) < 2_000 else 0.15
+        if rng.random() < add_probability or len(live) < 20:
             locate = rng.choice(list(mids))
             mids[locate] += rng.choice((-100, 0, 100))
             side = rng.choice("BS")
