@@ -64,9 +64,9 @@ SESSION_FILE = paths.BENCH_DIR / "session.itch"
 class BenchRun:
     mode: str  # tk_bench subcommand
     size: int | None = None  # object size, for the allocator benchmarks
-    session: bool = False  # pass the generated ITCH session file
     preload: Path | None = None  # LD_PRELOAD, for jemalloc
     expect_prefix: str = ""  # the name tk_bench must report
+    session: bool = False  # pass the generated ITCH session file
 
 
 RUNS = [
