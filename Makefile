@@ -53,7 +53,8 @@ HOSTED_CAPI_OBJS := $(patsubst %.cpp,$(BUILD)/hosted/%.o,$(wildcard platform/hos
 BENCH_CXXFLAGS := $(COMMON_FLAGS) -DTK_PLATFORM_HOSTED -flto
 BENCH_OBJS := $(patsubst %.cpp,$(BUILD)/bench-obj/%.o,$(filter-out kernel/test/%,$(CORE_SRCS)) \
               $(wildcard bench/*.cpp) platform/hosted/platform.cpp platform/hosted/panic.cpp \
-              platform/hosted/sched_platform.cpp) $(BUILD)/bench-obj/arch/x86_64/context_switch.asm.o
+              platform/hosted/sched_platform.cpp platform/hosted/udp_socket_nic.cpp) \
+              $(BUILD)/bench-obj/arch/x86_64/context_switch.asm.o
 BENCH_BIN  := $(BUILD)/bench/tk_bench
 
 KERNEL := $(BUILD)/kernel.elf

@@ -77,6 +77,8 @@ RUNS = [
     BenchRun("nic_rx_to_app", expect_prefix="nic_rx_to_app"),
     BenchRun("udp_echo_pps", expect_prefix="udp_echo_pps"),
     BenchRun("itch_decode_book", session=True, expect_prefix="itch_decode_book"),
+    BenchRun("tick_to_trade", expect_prefix="tick_to_trade"),
+    BenchRun("linux_tick_to_trade", expect_prefix="linux_udp_socket_tick_to_trade"),
     *(BenchRun("pool_alloc_free", size) for size in (64, 256)),
     *(BenchRun("malloc_free", size, expect_prefix="glibc") for size in (64, 256)),
     *(BenchRun("malloc_free", size, JEMALLOC, "jemalloc") for size in (64, 256)),
@@ -181,6 +183,7 @@ def peers_of(name: str) -> list[str]:
     fixed = {
         "context_switch": ["linux_futex_switch"],
         "timer_wakeup_lateness": ["linux_clock_nanosleep_lateness"],
+        "tick_to_trade": ["linux_udp_socket_tick_to_trade"],
     }
     if name in fixed:
         return fixed[name]

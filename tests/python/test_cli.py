@@ -101,10 +101,12 @@ def test_bench_writes_results_in_the_shared_format():
         "linux_clock_nanosleep_lateness",
         "nic_rx_to_app",
         "itch_decode_book",
+        "tick_to_trade",
+        "linux_udp_socket_tick_to_trade",
     ):
         r = results[name]
         assert set(r) == {"name", "platform", "unit", "median", "p99", "max", "samples"}
-        tradekernel_figure = name.startswith(("pool", "context", "timer", "nic", "itch"))
+        tradekernel_figure = name.startswith(("pool", "context", "timer", "nic", "itch", "tick"))
         assert r["platform"] == ("hosted" if tradekernel_figure else "linux")
         assert r["unit"] == "ns"
         assert 0 < r["median"] <= r["p99"] <= r["max"]

@@ -1,0 +1,197 @@
+// tick_to_trade: a market-data frame (Ethernet/IPv4/UDP, MoldUDP64, one ITCH
+// Add Order that narrows the spread) is in the receive ring -> the OUCH Enter
+// Order frame it triggers has been handed to the transmit ring. Software path
+// only: receive_packet, the UDP stack, MoldUDP64, ITCH check, book, strategy,
+// risk gate, OUCH and UDP encoding, tx_send. One sample per frame.
+//
+// linux_udp_socket_tick_to_trade: the same book, strategy and encoders, but
+// the frame arrives through a Linux UDP socket (recv) and the order leaves
+// through one (sendto): hosted::UdpSocketNic, the kernel's own UDP stack.
+
+#include "bench/ttt_bench.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstring>
+
+#include "bench/measure.h"
+#include "kernel/net/replay_nic.h"
+#include "kernel/trade/pipeline.h"
+#include "platform/hosted/udp_socket_nic.h"
+#include "tk/tsc.h"
+
+namespace tk::bench {
+namespace {
+
+constexpr u32 kSamples = 20000;
+constexpr u16 kFeedPort = 26400;
+
+book::Order g_orders[1 << 14];
+book::Books::Book g_storage[4];
+book::Books g_books;
+net::NetStack g_net;
+trade::Orders g_entry;
+trade::SpreadTakerState g_strategy;
+trade::Pipeline g_pipeline;
+
+void feed(void*, const net::UdpDatagram& d) { g_pipeline.on_feed_datagram(d.payload.data, d.payload.length); }
+
+void setup(const net::TxPort& tx) {
+    g_books.init(g_orders, 1 << 14, g_storage, 4);
+    net::NetConfig c{};
+    c.mac = {{0x02, 0, 0, 0, 0, 0x10}};
+    c.ip = 0x0A000010;
+    c.netmask = 0xFFFFFF00;
+    g_net.init(c, tx);
+    g_net.bind_udp(kFeedPort, feed, nullptr);
+    std::memset(&g_entry, 0, sizeof g_entry);
+    g_entry.net = &g_net;
+    g_entry.gateway = 0x0A000020;
+    g_entry.gateway_port = 15000;
+    g_entry.local_port = 15001;
+    g_entry.risk.init({1000, i64(1) << 40, 100});
+    g_entry.next_token = 1;
+    std::memset(&g_strategy, 0, sizeof g_strategy);
+    g_strategy.max_spread = 100;
+    g_strategy.shares = 100;
+    g_pipeline.init(&g_books, trade::Strategy{&g_strategy, trade::spread_taker_on_bbo}, &g_entry);
+}
+
+// The frame of one MoldUDP64 packet carrying one ITCH message: an Add Order
+// for `side` at `price` (locate 5), or, with side 0, an Order Delete.
+u32 md_frame(u8* f, u64 sequence, u64 reference, u8 side, u32 price) {
+    u8 m[36] = {u8(side ? 'A' : 'D'), 0, 5};
+    net::store_be32(m + 15, u32(reference));
+    u16 length = side ? 36 : 19;
+    if (side) {
+        m[19] = side;
+        net::store_be32(m + 20, 100);
+        std::memcpy(m + 24, "TK      ", 8);
+        net::store_be32(m + 32, price);
+    }
+    u8 payload[20 + 2 + 36];
+    std::memcpy(payload, "TKSESSION1", 10);
+    net::store_be32(payload + 10, u32(sequence >> 32));
+    net::store_be32(payload + 14, u32(sequence));
+    net::store_be16(payload + 18, 1);
+    net::store_be16(payload + 20, length);
+    std::memcpy(payload + 22, m, length);
+    // A peer stack writes the UDP frame to us (valid checksums).
+    net::NetStack peer;
+    net::NetConfig pc = g_net.config();
+    pc.ip = 0x0A000099;
+    pc.mac.bytes[5] = 0x99;
+    struct Cap { u8* f; u32 n; } cap{f, 0};
+    peer.init(pc, net::TxPort{&cap, [](void* c) { return static_cast<Cap*>(c)->f; },
+                              [](void* c, u8*, usize n) { static_cast<Cap*>(c)->n = u32(n); }});
+    peer.reply_udp(net::UdpDatagram{g_net.config().mac, g_net.config().ip, pc.ip, kFeedPort, 4000, {}},
+                   payload, 22u + length);
+    return cap.n;
+}
+
+template <typename Nic>
+void take_one(Nic& nic) {
+    net::NetworkPacket p;
+    while (!nic.receive_packet(p)) {
+    }
+    g_net.receive(p.data, p.length);
+    nic.release(p);
+}
+
+template <typename Nic, typename Deliver>
+std::vector<double> run(Nic& nic, Deliver deliver_frame, double ticks_per_ns) {
+    std::vector<double> samples;
+    u8 frame[2048];
+    u64 sequence = 1;
+    // A standing bid.
+    u32 n = md_frame(frame, sequence++, 1, 'B', 100'0000);
+    deliver_frame(frame, n);
+    take_one(nic);
+    for (u32 s = 0; s < kSamples + 100; ++s) {
+        // Each sample: a new offer at 100.0100 (spread 0.0100: the trigger),
+        // then, untimed, its delete and a fresh strategy so it trades again.
+        u64 ref = 1000 + s;
+        n = md_frame(frame, sequence++, ref, 'S', 100'0100);
+        deliver_frame(frame, n);
+        u64 sent_before = g_entry.sent;
+        u64 t0 = tsc_begin();
+        take_one(nic);
+        u64 t1 = tsc_end();
+        if (g_entry.sent != sent_before + 1) {  // no order: the path is broken
+            std::fprintf(stderr, "sample %u: messages=%lu bbo=%lu rx=%lu delivered=%lu risk-ok=%lu tx=%lu nobuf=%lu\n", s,
+                         (unsigned long)g_pipeline.counters().messages, (unsigned long)g_pipeline.counters().bbo_changes,
+                         (unsigned long)g_net.counters().rx_frames, (unsigned long)g_net.counters().rx_delivered,
+                         (unsigned long)g_entry.risk.counters().accepted, (unsigned long)g_net.counters().tx_frames,
+                         (unsigned long)g_net.counters().tx_no_buffer);
+            return {};
+        }
+        if (s >= 100) samples.push_back(double(t1 - t0) / ticks_per_ns);
+        // Untimed: the offer is deleted through the same path, and the
+        // strategy may trade again.
+        n = md_frame(frame, sequence++, ref, 0, 0);
+        deliver_frame(frame, n);
+        take_one(nic);
+        g_strategy.done[5] = 0;
+    }
+    return samples;
+}
+
+}  // namespace
+
+std::vector<double> tick_to_trade(double ticks_per_ns) {
+    pin_to_cpu(0);
+    static net::ReplayNic nic;
+    setup(net::TxPort{nullptr, [](void*) { return nic.tx_acquire(); },
+                      [](void*, u8* f, usize n) { nic.tx_send(f, u32(n)); }});
+    // The gateway's MAC is known (as after ARP at start of day).
+    u8 arp[60] = {0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 2, 0, 0, 0, 0, 0x20, 0x08, 0x06, 0, 1, 8, 0, 6, 4, 0, 2,
+                  2, 0, 0, 0, 0, 0x20, 10, 0, 0, 0x20, 2, 0, 0, 0, 0, 0x10, 10, 0, 0, 0x10};
+    g_net.receive(arp, sizeof arp);
+    return run(nic, [](const u8* f, u32 n) { nic.inject(f, n); }, ticks_per_ns);
+}
+
+std::vector<double> linux_udp_socket_tick_to_trade(double ticks_per_ns) {
+    pin_to_cpu(0);
+    static hosted::UdpSocketNic nic;
+    // Three loopback ports: ours, where orders go, and the feed's sender.
+    int feed = ::socket(AF_INET, SOCK_DGRAM, 0);
+    sockaddr_in any{};
+    any.sin_family = AF_INET;
+    any.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ::bind(feed, reinterpret_cast<sockaddr*>(&any), sizeof any);
+    int sink = ::socket(AF_INET, SOCK_DGRAM, 0);
+    ::bind(sink, reinterpret_cast<sockaddr*>(&any), sizeof any);
+    sockaddr_in sink_addr{};
+    socklen_t len = sizeof sink_addr;
+    ::getsockname(sink, reinterpret_cast<sockaddr*>(&sink_addr), &len);
+    u16 port = 0;
+    for (u16 candidate = 40123; candidate < 40200 && !port; ++candidate)
+        if (nic.open(candidate, ntohs(sink_addr.sin_port))) port = candidate;
+    if (!port) return {};
+    setup(net::TxPort{nullptr, [](void*) { return nic.tx_acquire(); },
+                      [](void*, u8* f, usize n) { nic.tx_send(f, n); }});
+    u8 arp[60] = {0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 2, 0, 0, 0, 0, 0x20, 0x08, 0x06, 0, 1, 8, 0, 6, 4, 0, 2,
+                  2, 0, 0, 0, 0, 0x20, 10, 0, 0, 0x20, 2, 0, 0, 0, 0, 0x10, 10, 0, 0, 0x10};
+    g_net.receive(arp, sizeof arp);
+    sockaddr_in to{};
+    to.sin_family = AF_INET;
+    to.sin_port = htons(port);
+    to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    auto deliver = [&](const u8* f, u32 n) {
+        ::sendto(feed, f, n, 0, reinterpret_cast<sockaddr*>(&to), sizeof to);
+        u8 drain[2048];
+        while (::recv(sink, drain, sizeof drain, MSG_DONTWAIT) > 0) {  // orders sent earlier
+        }
+    };
+    std::vector<double> samples = run(nic, deliver, ticks_per_ns);
+    nic.close();
+    ::close(feed);
+    ::close(sink);
+    return samples;
+}
+
+}  // namespace tk::bench
