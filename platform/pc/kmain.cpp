@@ -154,6 +154,16 @@ void init_tsc(u64 boot_tsc) {
         mem::start_trading();
         net_run();
     }
+    if (mode.equals("trade")) {
+        if (!net_init(cmdline)) panic("mode=trade: no usable network device");
+        // The last CPU, isolated with isolate=<n> on the command line.
+        u32 core = pc::cpu_count() - 1;
+        if (!trade_init(cmdline, core)) panic("mode=trade: could not start the trading task");
+        mem::start_trading();
+        log::info("trade: trading task on CPU %u%s", core, sched::core_isolated(core) ? " (isolated)" : "");
+        if (core == 0) sched::run_forever();
+        for (;;) asm volatile("hlt");
+    }
     if (mode.equals("fault")) {
         trigger_fault(cmdline.value("fault"));
         panic("mode=fault: unknown fault name (see platform/pc/faults.cpp)");

@@ -5,6 +5,8 @@
 #include "kernel/log/log.h"
 #include "kernel/mem/frame_allocator.h"
 #include "kernel/net/poll_loop.h"
+#include "kernel/sched/scheduler.h"
+#include "kernel/trade/pipeline.h"
 #include "kernel/net/stack.h"
 #include "platform/pc/memory.h"
 #include "tk/platform.h"
@@ -128,6 +130,81 @@ bool net_init(const CommandLine& cmdline) {
                 config.mac.bytes[1], config.mac.bytes[2], config.mac.bytes[3], config.mac.bytes[4],
                 config.mac.bytes[5]);
     return true;
+}
+
+// --- mode=trade: the tick-to-trade pipeline as a task -------------------------
+
+namespace {
+
+book::Order g_book_orders[1 << 16];
+book::Books::Book g_book_storage[64];
+book::Books g_books;
+trade::Orders g_entry;
+trade::SpreadTakerState g_strategy;
+trade::Pipeline g_pipeline;
+constexpr u16 kMarketDataPort = 26500;  // 26400 is mode=net's acknowledging port
+
+void on_market_data(void*, const net::UdpDatagram& d) {
+    g_pipeline.on_feed_datagram(d.payload.data, d.payload.length);
+}
+
+// Polls the NIC until the gateway's MAC is known (ARP), asking once a second.
+bool resolve_gateway(net::Ipv4Address gateway) {
+    net::MacAddress mac;
+    for (int attempt = 0; attempt < 20 && !g_stack.arp_lookup(gateway, mac); ++attempt) {
+        u8 probe = 0;
+        g_stack.send_udp(gateway, 9, 9, &probe, 1);  // sends the ARP request
+        u64 until = rdtsc() + 1'000'000'000ull;
+        net::NetworkPacket p;
+        while (rdtsc() < until && !g_stack.arp_lookup(gateway, mac)) {
+            if (g_nic.receive_packet(p)) {
+                g_stack.receive(p.data, p.length);
+                g_nic.release(p);
+            }
+        }
+    }
+    return g_stack.arp_lookup(gateway, mac);
+}
+
+// The trading task: the only code that touches the NIC from here on.
+void trading_task(void*) {
+    net::poll_until(g_nic, g_stack, g_exit_requested);
+    log::record("trade-counters", "messages=%lu bbo-changes=%lu orders=%lu risk-rejected=%lu gaps=%lu",
+                (unsigned long)g_pipeline.counters().messages,
+                (unsigned long)g_pipeline.counters().bbo_changes, (unsigned long)g_entry.sent,
+                (unsigned long)(g_entry.risk.counters().rejected_size +
+                                g_entry.risk.counters().rejected_position +
+                                g_entry.risk.counters().rejected_collar),
+                (unsigned long)g_pipeline.receiver().counters().gaps);
+    log_counters();
+    platform::exit(ExitStatus::Success);
+}
+
+}  // namespace
+
+bool trade_init(const CommandLine& cmdline, u32 core) {
+    net::Ipv4Address gateway = parse_ip(cmdline.value("gateway"));
+    if (!gateway) gateway = (g_stack.config().ip & 0xFFFFFF00) | 2;
+    g_books.init(g_book_orders, 1 << 16, g_book_storage, 64);
+    g_entry.net = &g_stack;
+    g_entry.gateway = gateway;
+    g_entry.gateway_port = 15000;
+    g_entry.local_port = 15001;
+    g_entry.risk.init({1000, 100'000, 100});
+    g_entry.next_token = 1;
+    g_strategy.max_spread = 100;
+    g_strategy.shares = 100;
+    g_pipeline.init(&g_books, trade::Strategy{&g_strategy, trade::spread_taker_on_bbo}, &g_entry);
+    g_stack.bind_udp(kMarketDataPort, on_market_data, nullptr);
+    if (!resolve_gateway(gateway)) {
+        log::info("trade: the order gateway did not answer ARP");
+        return false;
+    }
+    sched::TaskId task = sched::create_task(sched::Priority::Critical, trading_task, nullptr, 16384,
+                                            core, "trading");
+    log::record("trade-ready", "core=%u task=%u gateway-port=15000 feed-port=%u", core, task,
+                kMarketDataPort);
+    return task != sched::kNoTask;
 }
 
 void net_run() {

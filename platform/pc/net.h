@@ -13,4 +13,10 @@ namespace tk::pc {
 bool net_init(const CommandLine& cmdline);
 [[noreturn]] void net_run();
 
+// cmdline "mode=trade": after net_init, starts the tick-to-trade pipeline
+// (MoldUDP64 on UDP port 26500 -> books -> the sample strategy -> OUCH 4.2 to
+// gateway=<ip>:15000) as a Critical task pinned to `core`, which then polls
+// the NIC itself. Ends like mode=net on "tk-exit" to port 9.
+bool trade_init(const CommandLine& cmdline, u32 core);
+
 }  // namespace tk::pc

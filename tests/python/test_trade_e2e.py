@@ -1,0 +1,78 @@
+"""Tick to trade in the kernel under QEMU: two CPUs, CPU 1 isolated and
+running the trading task, which polls the virtio-net NIC itself. The host
+answers the kernel's ARP for the order gateway, publishes MoldUDP64 packets
+of ITCH 5.0 messages, and receives the OUCH 4.2 Enter Order the sample
+strategy sends when the spread narrows."""
+
+import threading
+
+from scapy.all import ARP, IP, UDP, Ether, Raw
+
+from tradekernel.exit_codes import Outcome
+from tradekernel.feed.itch import encode
+from tradekernel.feed.moldudp64 import packet
+from tradekernel.guest_link import GUEST_MAC, GuestLink
+from tradekernel.qemu import BootMethod, QemuConfig, RunResult, run
+from tradekernel.trade.ouch import decode
+
+GUEST_IP, HOST_MAC, HOST_IP = "10.0.2.15", "02:00:00:00:00:99", "10.0.2.2"
+SESSION = b"TKSESSION1"
+
+
+def add(ref: int, side: str, price: int) -> bytes:
+    return encode("A", stock_locate=5, order_reference_number=ref, buy_sell_indicator=side,
+                  shares=300, stock="TK", price=price)  # fmt: skip
+
+
+def to_guest(payload: bytes, port: int) -> bytes:
+    frame = Ether(dst=GUEST_MAC, src=HOST_MAC) / IP(src=HOST_IP, dst=GUEST_IP)
+    return bytes(frame / UDP(sport=4000, dport=port) / Raw(payload))
+
+
+def test_market_data_in_ouch_order_out():
+    link = GuestLink()
+    results: list[RunResult] = []
+    config = QemuConfig(
+        boot=BootMethod.KERNEL,
+        smp=2,
+        cmdline=f"mode=trade ip={GUEST_IP} gateway={HOST_IP} isolate=1",
+        extra_args=link.qemu_args(),
+        timeout=120,
+    )
+    guest = threading.Thread(target=lambda: results.append(run(config)))
+    guest.start()
+    try:
+        # The kernel resolves the gateway first: answer its ARP request.
+        for _ in range(60):
+            frame = link.receive(timeout=2)
+            if frame and ARP in Ether(frame) and Ether(frame)[ARP].pdst == HOST_IP:
+                break
+        else:
+            raise AssertionError("no ARP request for the gateway")
+        link.send(bytes(Ether(dst=GUEST_MAC, src=HOST_MAC) / ARP(
+            op=2, hwsrc=HOST_MAC, psrc=HOST_IP, hwdst=GUEST_MAC, pdst=GUEST_IP)))  # fmt: skip
+        # A bid and a wide offer, then an offer that narrows the spread.
+        link.send(
+            to_guest(packet(SESSION, 1, [add(1, "B", 100_0000), add(2, "S", 100_0500)]), 26500)
+        )
+        link.send(to_guest(packet(SESSION, 3, [add(3, "S", 100_0100)]), 26500))
+        order = None
+        for _ in range(50):
+            frame = link.receive(timeout=2)
+            if frame and UDP in Ether(frame) and Ether(frame)[UDP].dport == 15000:
+                udp = Ether(frame)[UDP]
+                order = decode(bytes(udp.payload)[: udp.len - 8])
+                break
+        assert order is not None, "no OUCH order came out"
+        assert (order["type"], order["side"], order["shares"], order["price"]) == (
+            "enter_order", "B", 100, 100_0100)  # fmt: skip
+    finally:
+        link.send(to_guest(b"tk-exit", 9))
+        guest.join(60)
+        link.close()
+    (result,) = results
+    assert result.outcome is Outcome.PASSED, result.describe()
+    (ready,) = result.of_kind("trade-ready")
+    assert ready.int("core") == 1
+    (counters,) = result.of_kind("trade-counters")
+    assert (counters.int("messages"), counters.int("orders"), counters.int("gaps")) == (3, 1, 0)
