@@ -20,7 +20,7 @@
 
 #include "bench/measure.h"
 #include "kernel/net/replay_nic.h"
-#include "kernel/trade/pipeline.h"
+#include "kernel/trade/engine.h"
 #include "platform/hosted/udp_socket_nic.h"
 #include "tk/tsc.h"
 
@@ -30,35 +30,24 @@ namespace {
 constexpr u32 kSamples = 20000;
 constexpr u16 kFeedPort = 26400;
 
-book::Order g_orders[1 << 14];
-book::Books::Book g_storage[4];
-book::Books g_books;
 net::NetStack g_net;
-trade::Orders g_entry;
-trade::SpreadTakerState g_strategy;
-trade::Pipeline g_pipeline;
+trade::Engine g_engine;
 
-void feed(void*, const net::UdpDatagram& d) { g_pipeline.on_feed_datagram(d.payload.data, d.payload.length); }
+void feed(void*, const net::UdpDatagram& d) { g_engine.on_feed_datagram(d.payload.data, d.payload.length); }
 
 void setup(const net::TxPort& tx) {
-    g_books.init(g_orders, 1 << 14, g_storage, 4);
     net::NetConfig c{};
     c.mac = {{0x02, 0, 0, 0, 0, 0x10}};
     c.ip = 0x0A000010;
     c.netmask = 0xFFFFFF00;
     g_net.init(c, tx);
     g_net.bind_udp(kFeedPort, feed, nullptr);
-    std::memset(&g_entry, 0, sizeof g_entry);
-    g_entry.net = &g_net;
-    g_entry.gateway = 0x0A000020;
-    g_entry.gateway_port = 15000;
-    g_entry.local_port = 15001;
-    g_entry.risk.init({1000, i64(1) << 40, 100});
-    g_entry.next_token = 1;
-    std::memset(&g_strategy, 0, sizeof g_strategy);
-    g_strategy.max_spread = 100;
-    g_strategy.shares = 100;
-    g_pipeline.init(&g_books, trade::Strategy{&g_strategy, trade::spread_taker_on_bbo}, &g_entry);
+    // The gateway's MAC is known, as after ARP at the start of the day.
+    g_net.add_neighbor(0x0A000020, net::MacAddress{{2, 0, 0, 0, 0, 0x20}});
+    trade::EngineConfig config;
+    config.gateway = 0x0A000020;
+    config.limits = {1000, i64(1) << 40, 100};
+    g_engine.init(&g_net, config);
 }
 
 // The frame of one MoldUDP64 packet carrying one ITCH message: an Add Order
@@ -117,15 +106,15 @@ std::vector<double> run(Nic& nic, Deliver deliver_frame, double ticks_per_ns) {
         u64 ref = 1000 + s;
         n = md_frame(frame, sequence++, ref, 'S', 100'0100);
         deliver_frame(frame, n);
-        u64 sent_before = g_entry.sent;
+        u64 sent_before = g_engine.entry.sent;
         u64 t0 = tsc_begin();
         take_one(nic);
         u64 t1 = tsc_end();
-        if (g_entry.sent != sent_before + 1) {  // no order: the path is broken
+        if (g_engine.entry.sent != sent_before + 1) {  // no order: the path is broken
             std::fprintf(stderr, "sample %u: messages=%lu bbo=%lu rx=%lu delivered=%lu risk-ok=%lu tx=%lu nobuf=%lu\n", s,
-                         (unsigned long)g_pipeline.counters().messages, (unsigned long)g_pipeline.counters().bbo_changes,
+                         (unsigned long)g_engine.pipeline.counters().messages, (unsigned long)g_engine.pipeline.counters().bbo_changes,
                          (unsigned long)g_net.counters().rx_frames, (unsigned long)g_net.counters().rx_delivered,
-                         (unsigned long)g_entry.risk.counters().accepted, (unsigned long)g_net.counters().tx_frames,
+                         (unsigned long)g_engine.entry.risk.counters().accepted, (unsigned long)g_net.counters().tx_frames,
                          (unsigned long)g_net.counters().tx_no_buffer);
             return {};
         }
@@ -135,7 +124,7 @@ std::vector<double> run(Nic& nic, Deliver deliver_frame, double ticks_per_ns) {
         n = md_frame(frame, sequence++, ref, 0, 0);
         deliver_frame(frame, n);
         take_one(nic);
-        g_strategy.done[5] = 0;
+        g_engine.strategy.done[5] = 0;
     }
     return samples;
 }
@@ -147,10 +136,6 @@ std::vector<double> tick_to_trade(double ticks_per_ns) {
     static net::ReplayNic nic;
     setup(net::TxPort{nullptr, [](void*) { return nic.tx_acquire(); },
                       [](void*, u8* f, usize n) { nic.tx_send(f, u32(n)); }});
-    // The gateway's MAC is known (as after ARP at start of day).
-    u8 arp[60] = {0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 2, 0, 0, 0, 0, 0x20, 0x08, 0x06, 0, 1, 8, 0, 6, 4, 0, 2,
-                  2, 0, 0, 0, 0, 0x20, 10, 0, 0, 0x20, 2, 0, 0, 0, 0, 0x10, 10, 0, 0, 0x10};
-    g_net.receive(arp, sizeof arp);
     return run(nic, [](const u8* f, u32 n) { nic.inject(f, n); }, ticks_per_ns);
 }
 
@@ -174,9 +159,6 @@ std::vector<double> linux_udp_socket_tick_to_trade(double ticks_per_ns) {
     if (!port) return {};
     setup(net::TxPort{nullptr, [](void*) { return nic.tx_acquire(); },
                       [](void*, u8* f, usize n) { nic.tx_send(f, n); }});
-    u8 arp[60] = {0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 2, 0, 0, 0, 0, 0x20, 0x08, 0x06, 0, 1, 8, 0, 6, 4, 0, 2,
-                  2, 0, 0, 0, 0, 0x20, 10, 0, 0, 0x20, 2, 0, 0, 0, 0, 0x10, 10, 0, 0, 0x10};
-    g_net.receive(arp, sizeof arp);
     sockaddr_in to{};
     to.sin_family = AF_INET;
     to.sin_port = htons(port);

@@ -90,6 +90,9 @@ public:
     u32 multicast_macs(MacAddress* out, u32 capacity) const;
 
     bool arp_lookup(Ipv4Address ip, MacAddress& mac) const;
+    // A neighbour known in advance (a static ARP entry), e.g. the order
+    // gateway on a configured link.
+    void add_neighbor(Ipv4Address ip, const MacAddress& mac) { learn(ip, mac); }
     const NetCounters& counters() const { return counters_; }
     const NetConfig& config() const { return config_; }
 

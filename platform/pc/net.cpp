@@ -6,7 +6,7 @@
 #include "kernel/mem/frame_allocator.h"
 #include "kernel/net/poll_loop.h"
 #include "kernel/sched/scheduler.h"
-#include "kernel/trade/pipeline.h"
+#include "kernel/trade/engine.h"
 #include "kernel/net/stack.h"
 #include "platform/pc/memory.h"
 #include "tk/platform.h"
@@ -136,16 +136,11 @@ bool net_init(const CommandLine& cmdline) {
 
 namespace {
 
-book::Order g_book_orders[1 << 16];
-book::Books::Book g_book_storage[64];
-book::Books g_books;
-trade::Orders g_entry;
-trade::SpreadTakerState g_strategy;
-trade::Pipeline g_pipeline;
+trade::Engine g_engine;
 constexpr u16 kMarketDataPort = 26500;  // 26400 is mode=net's acknowledging port
 
 void on_market_data(void*, const net::UdpDatagram& d) {
-    g_pipeline.on_feed_datagram(d.payload.data, d.payload.length);
+    g_engine.on_feed_datagram(d.payload.data, d.payload.length);
 }
 
 // Polls the NIC until the gateway's MAC is known (ARP), asking once a second.
@@ -169,13 +164,13 @@ bool resolve_gateway(net::Ipv4Address gateway) {
 // The trading task: the only code that touches the NIC from here on.
 void trading_task(void*) {
     net::poll_until(g_nic, g_stack, g_exit_requested);
+    const ouch::RiskCounters& risk = g_engine.entry.risk.counters();
     log::record("trade-counters", "messages=%lu bbo-changes=%lu orders=%lu risk-rejected=%lu gaps=%lu",
-                (unsigned long)g_pipeline.counters().messages,
-                (unsigned long)g_pipeline.counters().bbo_changes, (unsigned long)g_entry.sent,
-                (unsigned long)(g_entry.risk.counters().rejected_size +
-                                g_entry.risk.counters().rejected_position +
-                                g_entry.risk.counters().rejected_collar),
-                (unsigned long)g_pipeline.receiver().counters().gaps);
+                (unsigned long)g_engine.pipeline.counters().messages,
+                (unsigned long)g_engine.pipeline.counters().bbo_changes,
+                (unsigned long)g_engine.entry.sent,
+                (unsigned long)(risk.rejected_size + risk.rejected_position + risk.rejected_collar),
+                (unsigned long)g_engine.pipeline.receiver().counters().gaps);
     log_counters();
     platform::exit(ExitStatus::Success);
 }
@@ -185,16 +180,9 @@ void trading_task(void*) {
 bool trade_init(const CommandLine& cmdline, u32 core) {
     net::Ipv4Address gateway = parse_ip(cmdline.value("gateway"));
     if (!gateway) gateway = (g_stack.config().ip & 0xFFFFFF00) | 2;
-    g_books.init(g_book_orders, 1 << 16, g_book_storage, 64);
-    g_entry.net = &g_stack;
-    g_entry.gateway = gateway;
-    g_entry.gateway_port = 15000;
-    g_entry.local_port = 15001;
-    g_entry.risk.init({1000, 100'000, 100});
-    g_entry.next_token = 1;
-    g_strategy.max_spread = 100;
-    g_strategy.shares = 100;
-    g_pipeline.init(&g_books, trade::Strategy{&g_strategy, trade::spread_taker_on_bbo}, &g_entry);
+    trade::EngineConfig config;
+    config.gateway = gateway;
+    g_engine.init(&g_stack, config);
     g_stack.bind_udp(kMarketDataPort, on_market_data, nullptr);
     if (!resolve_gateway(gateway)) {
         log::info("trade: the order gateway did not answer ARP");

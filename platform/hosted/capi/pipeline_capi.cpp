@@ -4,7 +4,7 @@
 #include <cstring>
 #include <new>
 
-#include "kernel/trade/pipeline.h"
+#include "kernel/trade/engine.h"
 
 using namespace tk;
 
@@ -12,13 +12,8 @@ namespace {
 
 struct HostedPipeline {
     static constexpr u32 kFrames = 64;
-    book::Order orders[1 << 14];
-    book::Books::Book storage[16];
-    book::Books books;
     net::NetStack net;
-    trade::Orders entry;
-    trade::SpreadTakerState strategy;
-    trade::Pipeline pipeline;
+    trade::Engine engine;
     u8 frames[kFrames][2048];
     usize lengths[kFrames];
     u32 sent = 0;
@@ -40,36 +35,26 @@ extern "C" {
 void* tk_pipeline_create(u32 max_spread, u32 shares, u32 max_order, i64 max_position, u32 collar_bps) {
     auto* h = new (std::nothrow) HostedPipeline;
     if (!h) return nullptr;
-    h->books.init(h->orders, 1 << 14, h->storage, 16);
     net::NetConfig c{};
     c.mac = {{0x02, 0, 0, 0, 0, 0x10}};
     c.ip = 0x0A000010;
     c.netmask = 0xFFFFFF00;
     h->net.init(c, net::TxPort{h, acquire, send});
-    // The gateway is on the link: a known MAC, so no ARP round trip first.
-    u8 arp[60] = {0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 2, 0, 0, 0, 0, 0x20, 0x08, 0x06,
-                  0, 1, 8, 0, 6, 4, 0, 2, 2, 0, 0, 0, 0, 0x20, 10, 0, 0, 0x20,
-                  2, 0, 0, 0, 0, 0x10, 10, 0, 0, 0x10};
-    h->net.receive(arp, sizeof arp);
-    h->sent = 0;
-    std::memset(&h->entry, 0, sizeof h->entry);
-    h->entry.net = &h->net;
-    h->entry.gateway = 0x0A000020;
-    h->entry.gateway_port = 15000;
-    h->entry.local_port = 15001;
-    h->entry.risk.init({max_order, max_position, collar_bps});
-    h->entry.next_token = 1;
-    std::memset(&h->strategy, 0, sizeof h->strategy);
-    h->strategy.max_spread = max_spread;
-    h->strategy.shares = shares;
-    h->pipeline.init(&h->books, trade::Strategy{&h->strategy, trade::spread_taker_on_bbo}, &h->entry);
+    // The gateway is on the link with a known MAC: no ARP round trip first.
+    h->net.add_neighbor(0x0A000020, net::MacAddress{{2, 0, 0, 0, 0, 0x20}});
+    trade::EngineConfig config;
+    config.gateway = 0x0A000020;
+    config.limits = {max_order, max_position, collar_bps};
+    config.max_spread = max_spread;
+    config.shares = shares;
+    h->engine.init(&h->net, config);
     return h;
 }
 
 void tk_pipeline_destroy(void* h) { delete static_cast<HostedPipeline*>(h); }
 
 void tk_pipeline_feed(void* h, const u8* datagram, usize length) {
-    static_cast<HostedPipeline*>(h)->pipeline.on_feed_datagram(datagram, length);
+    static_cast<HostedPipeline*>(h)->engine.on_feed_datagram(datagram, length);
 }
 
 u32 tk_pipeline_sent(void* h) { return static_cast<HostedPipeline*>(h)->sent; }
@@ -84,9 +69,9 @@ usize tk_pipeline_frame(void* c, u32 i, u8* out, usize capacity) {
 
 void tk_pipeline_counters(void* c, u64* out) {
     auto* h = static_cast<HostedPipeline*>(c);
-    trade::PipelineCounters p = h->pipeline.counters();
-    ouch::RiskCounters r = h->entry.risk.counters();
-    u64 values[] = {p.messages, p.rejected_messages, p.bbo_changes, h->entry.sent,
+    trade::PipelineCounters p = h->engine.pipeline.counters();
+    ouch::RiskCounters r = h->engine.entry.risk.counters();
+    u64 values[] = {p.messages, p.rejected_messages, p.bbo_changes, h->engine.entry.sent,
                     r.accepted, r.rejected_size, r.rejected_position, r.rejected_collar,
                     r.rejected_kill_switch};
     std::memcpy(out, values, sizeof values);
