@@ -10,8 +10,16 @@ u64 load_be64(const u8* p) { return u64(net::load_be32(p)) << 32 | net::load_be3
 }  // namespace
 
 void Receiver::init(u64 first_sequence, MessageHandler deliver, RequestHandler request, void* context) {
-    *this = Receiver{};
+    // Field by field: a temporary Receiver (with its hold) is too big for a
+    // kernel stack.
     next_ = first_sequence;
+    requested_up_to_ = stalled_at_ = 0;
+    beyond_gap_ = 0;
+    for (char& c : session_) c = 0;
+    have_session_ = ended_ = false;
+    counters_ = {};
+    held_count_ = 0;
+    for (HeldPacket& h : held_) h.length = 0;
     deliver_ = deliver;
     request_ = request;
     context_ = context;
@@ -35,10 +43,12 @@ bool Receiver::walk(const u8* packet, usize length, u16 count, u64 first, bool d
     return true;
 }
 
-// Asks for what is missing before `first` and not asked for yet; asks again
-// for all of it when the gap has not moved for 64 packets.
+// Asks for what is missing before `first` and not asked for yet. When 128
+// packets have shown a gap without the next expected message moving, the
+// answer (or the request) was lost: everything from there is asked for again.
 void Receiver::gap_seen(u64 first) {
-    bool stuck = requested_from_ == next_ && ++beyond_gap_ >= 64;
+    if (next_ != stalled_at_) stalled_at_ = next_, beyond_gap_ = 0;
+    bool stuck = ++beyond_gap_ >= kStuckPackets;
     u64 from = requested_up_to_ >= next_ && !stuck ? requested_up_to_ + 1 : next_;
     if (from >= first) return;
     if (first - 1 > requested_up_to_) {
@@ -46,11 +56,37 @@ void Receiver::gap_seen(u64 first) {
         counters_.gap_messages += first - 1 - (requested_up_to_ >= next_ ? requested_up_to_ : next_ - 1);
     }
     ++counters_.retransmission_requests;
-    requested_up_to_ = first - 1;
-    requested_from_ = next_;
+    if (first - 1 > requested_up_to_) requested_up_to_ = first - 1;
     beyond_gap_ = 0;
     u64 missing = first - from;
     request_(context_, session_, from, u16(missing < 0xFFFE ? missing : 0xFFFE));
+}
+
+// Copies a packet beyond a gap; false if it does not fit or the hold is full.
+bool Receiver::hold(const u8* packet, usize length, u64 first, u16 count) {
+    if (length > kMaxPacket || held_count_ == kHeldPackets) return false;
+    for (HeldPacket& h : held_) {
+        if (h.length) continue;
+        for (usize i = 0; i < length; ++i) h.bytes[i] = packet[i];
+        h.first = first, h.count = count, h.length = u16(length);
+        ++held_count_;
+        return true;
+    }
+    return false;
+}
+
+// Delivers held packets that now start at or before the next expected
+// message, lowest first, until none does.
+void Receiver::deliver_held() {
+    while (held_count_) {
+        HeldPacket* next = nullptr;
+        for (HeldPacket& h : held_)
+            if (h.length && h.first <= next_ && (!next || h.first < next->first)) next = &h;
+        if (!next) return;
+        if (next->first + next->count > next_) walk(next->bytes, next->length, next->count, next->first, true);
+        next->length = 0;
+        --held_count_;
+    }
 }
 
 void Receiver::receive(const u8* packet, usize length) {
@@ -59,6 +95,15 @@ void Receiver::receive(const u8* packet, usize length) {
         ++counters_.malformed;
         return;
     }
+    u64 first = load_be64(packet + 10);
+    u16 count = net::load_be16(packet + 18);
+    bool carries_messages = count != 0 && count != kEndOfSession;
+    if (carries_messages && !walk(packet, length, count, first, false)) {
+        ++counters_.malformed;
+        return;
+    }
+    // The session is learnt from the first well-formed packet, so stray bytes
+    // arriving first cannot lock the receiver onto a session that never was.
     if (!have_session_) {
         for (int i = 0; i < 10; ++i) session_[i] = char(packet[i]);
         have_session_ = true;
@@ -70,20 +115,15 @@ void Receiver::receive(const u8* packet, usize length) {
             }
         }
     }
-    u64 first = load_be64(packet + 10);
-    u16 count = net::load_be16(packet + 18);
-    if (count == kEndOfSession) {
+    if (count == kEndOfSession) {  // its sequence is one past the last message
         ++counters_.end_of_session;
         ended_ = true;
+        if (first > next_) gap_seen(first);
         return;
     }
     if (count == 0) {  // heartbeat: its sequence is the next one to be sent
         ++counters_.heartbeats;
         if (first > next_) gap_seen(first);
-        return;
-    }
-    if (!walk(packet, length, count, first, false)) {
-        ++counters_.malformed;
         return;
     }
     u64 end = first + count;  // one past the last message in the packet
@@ -92,14 +132,21 @@ void Receiver::receive(const u8* packet, usize length) {
         return;
     }
     if (first > next_) {
-        // A gap: drop this packet (its messages come again after the
-        // retransmission) and ask for what is missing.
+        // A gap: ask for what is missing before this packet, and keep the
+        // packet for when it is filled -- or, with no room, ask for it too.
         ++counters_.future_packets;
-        gap_seen(first);
+        if (hold(packet, length, first, count)) {
+            gap_seen(first);
+            if (end - 1 > requested_up_to_) requested_up_to_ = end - 1;
+        } else {
+            ++counters_.future_dropped;
+            gap_seen(end);
+        }
         return;
     }
     if (first < next_) ++counters_.partial_duplicates;
     walk(packet, length, count, first, true);
+    if (held_count_) deliver_held();
 }
 
 }  // namespace tk::mold

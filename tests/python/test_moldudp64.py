@@ -17,7 +17,8 @@ from tradekernel.hosted_lib import library
 SESSION = b"TK00000001"
 COUNTERS = [
     "packets", "heartbeats", "messages_delivered", "duplicate_packets", "partial_duplicates",
-    "gaps", "gap_messages", "retransmission_requests", "future_packets", "malformed",
+    "gaps", "gap_messages", "retransmission_requests", "future_packets", "future_dropped",
+    "malformed",
     "wrong_session", "end_of_session",
 ]  # fmt: skip
 
@@ -112,16 +113,43 @@ def test_gap_requests_retransmission_and_recovers(rx: Receiver):
     rx.receive(packet(SESSION, 6, msgs[5:8]))  # 3-5 lost
     assert rx.requests() == [(3, 3)]
     assert [s for s, _ in rx.delivered()] == [1, 2]
-    # Packets beyond a gap are dropped, so their messages are asked for too,
-    # without asking again for 3-5.
+    # Packets beyond a gap are held: nothing more is asked for.
     rx.receive(packet(SESSION, 9, msgs[8:]))
-    assert rx.requests() == [(6, 3)]
-    rx.receive(packet(SESSION, 3, msgs[2:5]))  # the rewinder's answers
-    rx.receive(packet(SESSION, 6, msgs[5:8]))
-    rx.receive(packet(SESSION, 9, msgs[8:]))
+    assert rx.requests() == []
+    rx.receive(packet(SESSION, 3, msgs[2:5]))  # the rewinder's answer
     assert [s for s, _ in rx.delivered()] == list(range(1, 11))
     c = rx.counters()
-    assert (c["gaps"], c["gap_messages"], c["future_packets"]) == (2, 6, 2)
+    assert (c["gaps"], c["gap_messages"], c["future_packets"], c["future_dropped"]) == (1, 3, 2, 0)
+
+
+def test_a_full_hold_drops_and_asks_for_what_follows(rx: Receiver):
+    msgs = messages(82)
+    rx.receive(packet(SESSION, 1, msgs[:1]))
+    for seq in range(3, 83):  # 2 lost; 80 single-message packets beyond it
+        rx.receive(packet(SESSION, seq, msgs[seq - 1 : seq]))
+    c = rx.counters()
+    assert (c["future_packets"], c["future_dropped"]) == (80, 80 - 64)
+    # 2, then each dropped packet's message as it arrives.
+    assert rx.requests() == [(2, 1)] + [(seq, 1) for seq in range(67, 83)]
+    rx.receive(packet(SESSION, 2, msgs[1:2]))
+    assert [s for s, _ in rx.delivered()] == list(range(1, 67))
+
+
+def test_a_lost_answer_is_asked_for_again(rx: Receiver):
+    msgs = messages(8)
+    rx.receive(packet(SESSION, 1, msgs[:1]))
+    rx.receive(packet(SESSION, 3, msgs[2:4]))  # 2 lost
+    rx.receive(packet(SESSION, 6, msgs[5:8]))  # 5 lost
+    assert rx.requests() == [(2, 1), (5, 1)]
+    rx.receive(packet(SESSION, 2, msgs[1:2]))  # the first answer: progress to 5
+    # The second answer never comes; heartbeats show the gap is still there.
+    for _ in range(127):
+        rx.receive(heartbeat(SESSION, 9))
+    assert rx.requests() == []
+    rx.receive(heartbeat(SESSION, 9))
+    assert rx.requests() == [(5, 4)]  # from the stall to the heartbeat
+    rx.receive(packet(SESSION, 5, msgs[4:8]))
+    assert [s for s, _ in rx.delivered()] == list(range(1, 9))
 
 
 def test_heartbeat_reveals_a_gap_at_the_tail(rx: Receiver):
@@ -155,7 +183,7 @@ def test_loss_duplication_and_reordering_lose_nothing(seed: int):
             wire[i], wire[i + 1] = wire[i + 1], wire[i]
     rx = Receiver()
     try:
-        for p in wire + [heartbeat(SESSION, total + 1)] * 70:
+        for p in wire + [heartbeat(SESSION, total + 1)] * 140:
             rx.receive(p)
             for first, count in rx.requests():  # the rewinder
                 if rng.random() < 0.05:
@@ -195,3 +223,18 @@ def test_wrong_session_and_short_packets_are_counted(rx: Receiver):
     rx.receive(packet(SESSION, 2, messages(1, 2))[:-3])  # block runs past the end
     c = rx.counters()
     assert (c["wrong_session"], c["malformed"], c["messages_delivered"]) == (1, 2, 1)
+
+
+def test_stray_bytes_first_do_not_lock_the_session(rx: Receiver):
+    rx.receive(b"GARBAGE!!!" + b"\x00" * 9 + b"\x05")  # 5 messages claimed, none there
+    rx.receive(packet(SESSION, 1, messages(2)))
+    assert [s for s, _ in rx.delivered()] == [1, 2]
+    c = rx.counters()
+    assert (c["malformed"], c["wrong_session"]) == (1, 0)
+
+
+def test_end_of_session_beyond_the_last_message_is_a_gap(rx: Receiver):
+    rx.receive(packet(SESSION, 1, messages(2)))
+    rx.receive(end_of_session(SESSION, 6))  # 3-5 were sent and lost
+    assert rx.requests() == [(3, 3)]
+    assert rx.lib.tk_mold_ended(rx.h) == 1
