@@ -188,4 +188,32 @@ u32 Books::depth(u16 locate, Side side, Level* out, u32 max) const {
     return n;
 }
 
+namespace {
+
+u64 fnv1a(u64 hash, u64 value, int bytes) {
+    for (int i = 0; i < bytes; ++i, value >>= 8) hash = (hash ^ (value & 0xFF)) * 0x100000001B3ull;
+    return hash;
+}
+
+}  // namespace
+
+u64 Books::checksum() const {
+    u64 hash = 0xCBF29CE484222325ull;
+    for (u32 locate = 0; locate < kMaxLocates; ++locate) {
+        const Book* b = book_for(u16(locate));
+        if (!b) continue;
+        for (u8 side = 0; side < 2; ++side) {
+            for (u32 i = 0; i < b->levels[side]; ++i) {
+                const Level& l = b->side[side][i];
+                hash = fnv1a(hash, locate, 2);
+                hash = fnv1a(hash, side, 1);
+                hash = fnv1a(hash, l.price, 4);
+                hash = fnv1a(hash, l.shares, 8);
+                hash = fnv1a(hash, l.orders, 4);
+            }
+        }
+    }
+    return hash;
+}
+
 }  // namespace tk::book

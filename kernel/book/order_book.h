@@ -55,6 +55,14 @@ public:
     // Up to `max` best levels of one side; returns how many.
     u32 depth(u16 locate, Side side, Level* out, u32 max) const;
     const Order* find(u64 reference) const;
+    u32 live_orders() const { return live_orders_; }
+
+    // FNV-1a (64-bit) over every price level of every book, locates in
+    // ascending order, bids then offers, best first; per level its locate
+    // (2 bytes), side (1), price (4), shares (8) and orders (4), little
+    // endian. Equal books give equal checksums on any machine; the Python
+    // reference computes the same (tradekernel/feed/reference_book.py).
+    u64 checksum() const;
     const BookCounters& counters() const { return counters_; }
 
 private:

@@ -22,6 +22,8 @@ class KernelBooks:
         lib.tk_book_depth.argtypes = [ptr, ctypes.c_uint16, ctypes.c_uint32, ptr, ctypes.c_uint32]
         lib.tk_book_depth.restype = ctypes.c_uint32
         lib.tk_book_counters.argtypes = [ptr, ptr]
+        lib.tk_book_checksum.argtypes = [ptr]
+        lib.tk_book_checksum.restype = ctypes.c_uint64
         self.h = lib.tk_book_create()
         self._out = (ctypes.c_uint64 * (3 * 256))()
 
@@ -32,6 +34,9 @@ class KernelBooks:
         count = self.lib.tk_book_depth(self.h, locate, 0 if side == "B" else 1, self._out, n)
         o = self._out
         return [(o[3 * i], o[3 * i + 1], o[3 * i + 2]) for i in range(count)]
+
+    def checksum(self) -> int:
+        return self.lib.tk_book_checksum(self.h)
 
     def close(self) -> None:
         self.lib.tk_book_destroy(self.h)
@@ -52,6 +57,7 @@ def test_books_match_the_reference_after_every_message(seed: int, messages: int)
         for locate in range(1, 9):
             for side in "BS":
                 assert kernel.depth(locate, side, 256) == reference.depth(locate, side, 256)
+        assert kernel.checksum() == reference.checksum()
     finally:
         kernel.close()
 
@@ -78,3 +84,20 @@ def test_partial_execution_cancel_replace_delete_exactly():
         assert kernel.apply(b"A" + bytes(10)) == -2  # wrong length: rejected by the ITCH layer
     finally:
         kernel.close()
+
+
+def test_checksum_tells_books_apart():
+    a, b = KernelBooks(), KernelBooks()
+    try:
+        empty = a.checksum()
+        assert empty == ReferenceBooks().checksum()
+        add = encode("A", stock_locate=3, order_reference_number=1, buy_sell_indicator="B",
+                     shares=100, stock="TK", price=10_0000)  # fmt: skip
+        for books in (a, b):
+            books.apply(add)
+        assert a.checksum() == b.checksum() != empty
+        b.apply(encode("X", stock_locate=3, order_reference_number=1, cancelled_shares=1))
+        assert a.checksum() != b.checksum()
+    finally:
+        a.close()
+        b.close()

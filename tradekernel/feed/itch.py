@@ -103,6 +103,12 @@ def encode(code: str, **values: int | str) -> bytes:
     return bytes(out)
 
 
+def is_valid(message: bytes) -> bool:
+    """A known type with its exact length (what the kernel's itch::check accepts)."""
+    t = TYPES.get(chr(message[0])) if message else None
+    return t is not None and len(message) == t.length
+
+
 def decode(message: bytes) -> dict[str, int | str]:
     t = TYPES[chr(message[0])]
     if len(message) != t.length:

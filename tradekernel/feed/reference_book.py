@@ -4,10 +4,11 @@ not speed: dictionaries of orders and of price levels."""
 
 from __future__ import annotations
 
+import struct
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from tradekernel.feed.itch import decode
+from tradekernel.feed.itch import decode, is_valid
 
 
 @dataclass
@@ -49,7 +50,10 @@ class ReferenceBooks:
             o.shares -= shares
 
     def apply(self, message: bytes) -> int | None:
-        """Applies one message; returns the locate it touched, if any."""
+        """Applies one message; returns the locate it touched, if any. A
+        malformed message (unknown type, wrong length) changes nothing."""
+        if not is_valid(message):
+            return None
         code = chr(message[0])
         m = decode(message)
         if code in "AF":
@@ -81,3 +85,18 @@ class ReferenceBooks:
         book = self.levels.get((locate, side), {})
         prices = sorted(book, reverse=(side == "B"))[:n]
         return [(p, book[p][0], book[p][1]) for p in prices]
+
+    def checksum(self) -> int:
+        """The kernel's Books::checksum(): FNV-1a 64 over every level, locates
+        ascending, bids then offers, best first; per level locate (2 bytes),
+        side (1), price (4), shares (8), orders (4), little endian."""
+        h = 0xCBF29CE484222325
+        for locate in sorted({loc for loc, _ in self.levels}):
+            for side_index, side in enumerate("BS"):
+                book = self.levels.get((locate, side), {})
+                for price in sorted(book, reverse=(side == "B")):
+                    shares, orders = book[price]
+                    data = struct.pack("<HBIQI", locate, side_index, price, shares, orders)
+                    for byte in data:
+                        h = ((h ^ byte) * 0x100000001B3) & 0xFFFFFFFFFFFFFFFF
+        return h

@@ -50,6 +50,8 @@ u32 tk_book_depth(void* h, u16 locate, u32 side, u64* out, u32 max) {
     return n;
 }
 
+u64 tk_book_checksum(void* h) { return static_cast<HostedBooks*>(h)->books.checksum(); }
+
 void tk_book_counters(void* h, u64* out) {
     book::BookCounters c = static_cast<HostedBooks*>(h)->books.counters();
     std::memcpy(out, &c, sizeof c);
