@@ -18,6 +18,7 @@
 #include <cstdio>
 #include <cstring>
 
+#include "bench/market_frames.h"
 #include "bench/measure.h"
 #include "kernel/net/replay_nic.h"
 #include "kernel/trade/engine.h"
@@ -41,45 +42,11 @@ void setup(const net::TxPort& tx) {
     c.ip = 0x0A000010;
     c.netmask = 0xFFFFFF00;
     g_net.init(c, tx);
-    g_net.bind_udp(kFeedPort, feed, nullptr);
-    // The gateway's MAC is known, as after ARP at the start of the day.
-    g_net.add_neighbor(0x0A000020, net::MacAddress{{2, 0, 0, 0, 0, 0x20}});
-    trade::EngineConfig config;
-    config.gateway = 0x0A000020;
-    config.limits = {1000, i64(1) << 40, 100};
-    g_engine.init(&g_net, config);
+    bench::start_engine(g_net, g_engine, kFeedPort, feed);
 }
 
-// The frame of one MoldUDP64 packet carrying one ITCH message: an Add Order
-// for `side` at `price` (locate 5), or, with side 0, an Order Delete.
-u32 md_frame(u8* f, u64 sequence, u64 reference, u8 side, u32 price) {
-    u8 m[36] = {u8(side ? 'A' : 'D'), 0, 5};
-    net::store_be32(m + 15, u32(reference));
-    u16 length = side ? 36 : 19;
-    if (side) {
-        m[19] = side;
-        net::store_be32(m + 20, 100);
-        std::memcpy(m + 24, "TK      ", 8);
-        net::store_be32(m + 32, price);
-    }
-    u8 payload[20 + 2 + 36];
-    std::memcpy(payload, "TKSESSION1", 10);
-    net::store_be32(payload + 10, u32(sequence >> 32));
-    net::store_be32(payload + 14, u32(sequence));
-    net::store_be16(payload + 18, 1);
-    net::store_be16(payload + 20, length);
-    std::memcpy(payload + 22, m, length);
-    // A peer stack writes the UDP frame to us (valid checksums).
-    net::NetStack peer;
-    net::NetConfig pc = g_net.config();
-    pc.ip = 0x0A000099;
-    pc.mac.bytes[5] = 0x99;
-    struct Cap { u8* f; u32 n; } cap{f, 0};
-    peer.init(pc, net::TxPort{&cap, [](void* c) { return static_cast<Cap*>(c)->f; },
-                              [](void* c, u8*, usize n) { static_cast<Cap*>(c)->n = u32(n); }});
-    peer.reply_udp(net::UdpDatagram{g_net.config().mac, g_net.config().ip, pc.ip, kFeedPort, 4000, {}},
-                   payload, 22u + length);
-    return cap.n;
+u32 order_frame(u8* f, u64 sequence, u64 reference, u8 side, u32 price) {
+    return bench::order_frame(g_net.config(), kFeedPort, f, sequence, reference, side, price);
 }
 
 template <typename Nic>
@@ -96,21 +63,24 @@ std::vector<double> run(Nic& nic, Deliver deliver_frame, double ticks_per_ns) {
     std::vector<double> samples;
     u8 frame[2048];
     u64 sequence = 1;
-    // A standing bid.
-    u32 n = md_frame(frame, sequence++, 1, 'B', 100'0000);
+    // The symbol's directory entry and a standing bid.
+    u32 n = bench::directory_frame(g_net.config(), kFeedPort, frame, sequence++);
+    deliver_frame(frame, n);
+    take_one(nic);
+    n = order_frame(frame, sequence++, 1, 'B', 100'0000);
     deliver_frame(frame, n);
     take_one(nic);
     for (u32 s = 0; s < kSamples + 100; ++s) {
         // Each sample: a new offer at 100.0100 (spread 0.0100: the trigger),
         // then, untimed, its delete and a fresh strategy so it trades again.
         u64 ref = 1000 + s;
-        n = md_frame(frame, sequence++, ref, 'S', 100'0100);
+        n = order_frame(frame, sequence++, ref, 'S', 100'0100);
         deliver_frame(frame, n);
-        u64 sent_before = g_engine.entry.sent;
+        u64 sent_before = g_engine.entry.counters.sent;
         u64 t0 = tsc_begin();
         take_one(nic);
         u64 t1 = tsc_end();
-        if (g_engine.entry.sent != sent_before + 1) {  // no order: the path is broken
+        if (g_engine.entry.counters.sent != sent_before + 1) {  // no order: the path is broken
             std::fprintf(stderr, "sample %u: messages=%lu bbo=%lu rx=%lu delivered=%lu risk-ok=%lu tx=%lu nobuf=%lu\n", s,
                          (unsigned long)g_engine.pipeline.counters().messages, (unsigned long)g_engine.pipeline.counters().bbo_changes,
                          (unsigned long)g_net.counters().rx_frames, (unsigned long)g_net.counters().rx_delivered,
@@ -121,7 +91,7 @@ std::vector<double> run(Nic& nic, Deliver deliver_frame, double ticks_per_ns) {
         if (s >= 100) samples.push_back(double(t1 - t0) / ticks_per_ns);
         // Untimed: the offer is deleted through the same path, and the
         // strategy may trade again.
-        n = md_frame(frame, sequence++, ref, 0, 0);
+        n = order_frame(frame, sequence++, ref, 0, 0);
         deliver_frame(frame, n);
         take_one(nic);
         g_engine.strategy.done[5] = 0;

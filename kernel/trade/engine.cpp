@@ -6,15 +6,15 @@ void Engine::init(net::NetStack* net, const EngineConfig& config) {
     books.init(orders_, kOrders, storage_, kBooks);
     entry = Orders{};
     entry.net = net;
+    entry.books = &books;
     entry.gateway = config.gateway;
     entry.gateway_port = config.gateway_port;
     entry.local_port = config.local_port;
     entry.risk.init(config.limits);
-    entry.next_token = 1;
     strategy = SpreadTakerState{};
     strategy.max_spread = config.max_spread;
     strategy.shares = config.shares;
-    pipeline.init(&books, Strategy{&strategy, spread_taker_on_bbo}, &entry);
+    pipeline.init(&books, Strategy{&strategy, spread_taker_on_bbo}, &entry, net, config.rewinder);
 }
 
 }  // namespace tk::trade

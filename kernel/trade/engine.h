@@ -12,6 +12,7 @@ struct EngineConfig {
     net::Ipv4Address gateway;
     u16 gateway_port = 15000;
     u16 local_port = 15001;
+    RewinderAddress rewinder{};  // MoldUDP64 retransmission requests; 0: none sent
     ouch::RiskLimits limits{1000, 100'000, 100};
     u32 max_spread = 100;  // the sample strategy's trigger, Price(4) units
     u32 shares = 100;      // and its order size

@@ -1,53 +1,21 @@
 #include "kernel/trade/pipeline.h"
 
 #include "kernel/feed/itch.h"
+#include "kernel/net/wire.h"
 
 namespace tk::trade {
 
-bool send_order(Orders* o, u16 locate, char side, u32 shares, u32 price) {
-    if (locate >= (1 << 14)) return false;
-    if (!o->risk.check(side, shares, price, o->position[locate], price)) return false;
-    ouch::EnterOrder order{};
-    u64 token = o->next_token++;
-    for (int i = 13; i >= 0; --i, token /= 10) order.token[i] = char('0' + token % 10);
-    order.side = side;
-    order.shares = shares;
-    order.stock[0] = 'L';  // the symbol of a locate comes from the stock directory (not yet kept)
-    for (int i = 1; i < 8; ++i) order.stock[i] = ' ';
-    order.price = price;
-    order.time_in_force = 0;  // immediate or cancel
-    order.firm[0] = order.firm[1] = order.firm[2] = order.firm[3] = ' ';
-    order.display = 'Y';
-    order.capacity = 'P';
-    order.intermarket_sweep = 'N';
-    order.cross_type = 'N';
-    order.customer_type = ' ';
-    u8 message[ouch::kEnterOrderLength];
-    ouch::encode_enter_order(order, message);
-    if (!o->net->send_udp(o->gateway, o->gateway_port, o->local_port, message, sizeof message))
-        return false;
-    o->position[locate] += side == 'B' ? i64(shares) : -i64(shares);
-    ++o->sent;
-    return true;
-}
-
-void spread_taker_on_bbo(void* state, const Bbo* bbo, Orders* orders) {
-    auto* s = static_cast<SpreadTakerState*>(state);
-    if (!bbo->bid_shares || !bbo->ask_shares || s->done[bbo->locate]) return;
-    if (bbo->ask_price - bbo->bid_price > s->max_spread) return;
-    if (send_order(orders, bbo->locate, 'B', s->shares, bbo->ask_price)) s->done[bbo->locate] = 1;
-}
-
-void Pipeline::init(book::Books* books, Strategy strategy, Orders* orders) {
+void Pipeline::init(book::Books* books, Strategy strategy, Orders* orders, net::NetStack* net,
+                    const RewinderAddress& rewinder) {
     books_ = books;
     strategy_ = strategy;
     orders_ = orders;
+    net_ = net;
+    rewinder_ = rewinder;
     receiver_.init(1, on_message, on_request, this);
     counters_ = {};
     for (Bbo& b : last_) b = Bbo{};
 }
-
-void Pipeline::on_feed_datagram(const u8* payload, usize length) { receiver_.receive(payload, length); }
 
 void Pipeline::on_message(void* self_ptr, u64 sequence, const u8* m, u16 length) {
     auto* self = static_cast<Pipeline*>(self_ptr);
@@ -56,23 +24,43 @@ void Pipeline::on_message(void* self_ptr, u64 sequence, const u8* m, u16 length)
         ++self->counters_.rejected_messages;
         return;
     }
+    // Stock Directory (ITCH 5.0 section 1.2.1): Stock (8 Alpha) at offset 11
+    // names the locate for order entry.
+    if (m[0] == 'R') set_symbol(self->orders_, net::load_be16(m + 1), m + 11);
     i32 locate = self->books_->apply(m, length);
-    if (locate < 0) return;
+    if (locate >= 0) self->tell_strategy_if_bbo_changed(u16(locate), sequence);
+}
+
+void Pipeline::tell_strategy_if_bbo_changed(u16 locate, u64 sequence) {
     book::Level bid, ask;
-    Bbo now{u16(locate), 0, 0, 0, 0, sequence};
-    if (self->books_->depth(u16(locate), book::kBuy, &bid, 1)) now.bid_price = bid.price, now.bid_shares = u32(bid.shares);
-    if (self->books_->depth(u16(locate), book::kSell, &ask, 1)) now.ask_price = ask.price, now.ask_shares = u32(ask.shares);
-    Bbo& last = self->last_[locate];
+    Bbo now{locate, 0, 0, 0, 0, sequence};
+    if (books_->depth(locate, book::kBuy, &bid, 1)) now.bid_price = bid.price, now.bid_shares = u32(bid.shares);
+    if (books_->depth(locate, book::kSell, &ask, 1)) now.ask_price = ask.price, now.ask_shares = u32(ask.shares);
+    Bbo& last = last_[locate];
     if (now.bid_price == last.bid_price && now.bid_shares == last.bid_shares &&
         now.ask_price == last.ask_price && now.ask_shares == last.ask_shares)
         return;
     last = now;
-    ++self->counters_.bbo_changes;
-    self->strategy_.on_bbo(self->strategy_.state, &now, self->orders_);
+    ++counters_.bbo_changes;
+    orders_->trigger_sequence = sequence;
+    orders_->trigger_orders = 0;
+    strategy_.on_bbo(strategy_.state, &now, orders_);
 }
 
-// Retransmission requests need a path to the rewinder; on this pipeline they
-// are only counted by the receiver (the request tool comes with the feed tools).
-void Pipeline::on_request(void*, const char*, u64, u16) {}
+// MoldUDP64 1.00, Request Packet: the downstream header's layout -- Session,
+// Sequence Number of the first message wanted, Message Count -- sent alone.
+void Pipeline::on_request(void* self_ptr, const char* session, u64 sequence, u16 count) {
+    auto* self = static_cast<Pipeline*>(self_ptr);
+    const RewinderAddress& r = self->rewinder_;
+    u8 request[mold::kHeader];
+    for (int i = 0; i < 10; ++i) request[i] = u8(session[i]);
+    net::store_be32(request + 10, u32(sequence >> 32));
+    net::store_be32(request + 14, u32(sequence));
+    net::store_be16(request + 18, count);
+    if (r.ip && self->net_->send_udp(r.ip, r.port, r.local_port, request, sizeof request))
+        ++self->counters_.requests_sent;
+    else
+        ++self->counters_.requests_unsent;
+}
 
 }  // namespace tk::trade

@@ -1,49 +1,56 @@
 // Tick to trade, in software: a MoldUDP64 datagram of ITCH 5.0 messages in,
 // order books updated, the strategy told of best-bid-and-offer changes, its
-// orders checked by the risk gate and sent as OUCH 4.2 over UDP.
+// orders checked by the risk gate and sent as OUCH 4.2 over UDP. Gaps in the
+// feed are recovered by retransmission requests to the rewinder; nothing
+// after a gap reaches the books or the strategy until it is filled.
 #pragma once
 
 #include "kernel/book/order_book.h"
 #include "kernel/feed/moldudp64.h"
 #include "kernel/net/stack.h"
-#include "kernel/trade/ouch.h"
+#include "kernel/trade/order_entry.h"
 #include "kernel/trade/strategy.h"
 
 namespace tk::trade {
 
-struct Orders {
-    net::NetStack* net;
-    net::Ipv4Address gateway;
-    u16 gateway_port, local_port;
-    ouch::RiskGate risk;
-    u64 next_token;
-    u64 sent;
-    i64 position[1 << 14];  // per locate, assuming every order fills
-};
-
 struct PipelineCounters {
     u64 messages, rejected_messages, bbo_changes;
+    u64 requests_sent, requests_unsent;  // retransmission requests to the rewinder
+};
+
+// Where MoldUDP64 retransmission requests go; the rewinder answers to the
+// request's source port, which is the feed port, so answers enter the same
+// receiver. An address of 0: gaps are detected and counted, never filled.
+struct RewinderAddress {
+    net::Ipv4Address ip;
+    u16 port;
+    u16 local_port;
 };
 
 class Pipeline {
 public:
-    void init(book::Books* books, Strategy strategy, Orders* orders);
+    void init(book::Books* books, Strategy strategy, Orders* orders, net::NetStack* net,
+              const RewinderAddress& rewinder);
 
     // One MoldUDP64 packet (a UDP payload).
-    void on_feed_datagram(const u8* payload, usize length);
+    void on_feed_datagram(const u8* payload, usize length) { receiver_.receive(payload, length); }
 
     mold::Receiver& receiver() { return receiver_; }
+    const mold::Receiver& receiver() const { return receiver_; }
     const PipelineCounters& counters() const { return counters_; }
 
 private:
     static void on_message(void* self, u64 sequence, const u8* message, u16 length);
     static void on_request(void* self, const char* session, u64 sequence, u16 count);
+    void tell_strategy_if_bbo_changed(u16 locate, u64 sequence);
 
     book::Books* books_ = nullptr;
     Strategy strategy_{};
     Orders* orders_ = nullptr;
+    net::NetStack* net_ = nullptr;
+    RewinderAddress rewinder_{};
     mold::Receiver receiver_;
-    Bbo last_[1 << 14] = {};
+    Bbo last_[kMaxLocates] = {};
     PipelineCounters counters_{};
 };
 

@@ -19,7 +19,7 @@ struct Bbo {
     u64 feed_sequence;          // the MoldUDP64 sequence of the message that changed it
 };
 
-struct Orders;  // the pipeline's order entry (kernel/trade/pipeline.h)
+struct Orders;  // order entry: risk gate and OUCH gateway (kernel/trade/order_entry.h)
 
 // Returns true if the order passed the risk checks and was sent.
 bool send_order(Orders* orders, u16 locate, char side, u32 shares, u32 price);
@@ -30,12 +30,14 @@ struct Strategy {
 };
 
 // The sample strategy: when the spread of a symbol narrows to at most
-// `max_spread` (Price(4) units), buy `shares` at the offer, at most once per
-// symbol. It exists to exercise the path from market data to an order.
+// `max_spread` (Price(4) units), buy `shares` at the offer; once per
+// narrowing -- it trades again only after the spread has widened. The risk
+// gate's position limit ends its buying. It exists to exercise the path
+// from market data to an order, not to make money.
 struct SpreadTakerState {
     u32 max_spread;
     u32 shares;
-    u8 done[1 << 14];  // per locate: already traded
+    u8 done[1 << 14];  // per locate: traded since the spread last narrowed
 };
 void spread_taker_on_bbo(void* state, const Bbo* bbo, Orders* orders);
 

@@ -7,14 +7,19 @@ import ctypes
 
 from scapy.all import IP, UDP, Ether
 
+from tradekernel.feed.generator import session
 from tradekernel.feed.itch import encode
-from tradekernel.feed.moldudp64 import packet
+from tradekernel.feed.moldudp64 import packet, request
+from tradekernel.feed.reference_book import ReferenceBooks
 from tradekernel.hosted_lib import library
-from tradekernel.trade.ouch import decode
+from tradekernel.trade.order_receiver import OrderReceiver, match_orders
+from tradekernel.trade.ouch import ENTER_ORDER, decode
+from tradekernel.trade.reference_strategy import ExpectedOrder, spread_taker_orders
 
 SESSION = b"TKSESSION1"
-NAMES = ["messages", "rejected", "bbo_changes", "orders_sent", "accepted", "size", "position",
-         "collar", "kill_switch"]  # fmt: skip
+NAMES = ["messages", "rejected", "bbo_changes", "orders_sent", "unknown_symbol", "send_failed",
+         "accepted", "size", "position", "collar", "kill_switch", "requests_sent",
+         "requests_unsent"]  # fmt: skip
 
 
 class HostedPipeline:
@@ -30,23 +35,38 @@ class HostedPipeline:
         lib.tk_pipeline_frame.argtypes = [p, ctypes.c_uint32, ctypes.c_char_p, ctypes.c_size_t]
         lib.tk_pipeline_frame.restype = ctypes.c_size_t
         lib.tk_pipeline_counters.argtypes = [p, p]
+        lib.tk_pipeline_checksum.argtypes = [p]
+        lib.tk_pipeline_checksum.restype = ctypes.c_uint64
         self.h = lib.tk_pipeline_create(max_spread, shares, max_order, max_position, collar)
         self.seq = 1
 
     def feed(self, *messages: bytes) -> None:
-        datagram = packet(SESSION, self.seq, list(messages))
+        self.feed_datagram(packet(SESSION, self.seq, list(messages)))
         self.seq += len(messages)
+
+    def feed_datagram(self, datagram: bytes) -> None:
         self.lib.tk_pipeline_feed(self.h, datagram, len(datagram))
 
-    def orders(self) -> list[dict]:
+    def _sent(self, port: int) -> list[bytes]:
         out, buf = [], ctypes.create_string_buffer(2048)
         for i in range(self.lib.tk_pipeline_sent(self.h)):
             n = self.lib.tk_pipeline_frame(self.h, i, buf, 2048)
             frame = Ether(buf.raw[:n])
-            assert frame[IP].dst == "10.0.0.32" and frame[UDP].dport == 15000
+            assert frame[IP].dst == "10.0.0.32"
             udp = frame[UDP]
-            out.append(decode(bytes(udp.payload)[: udp.len - 8]))
+            if udp.dport == port:
+                out.append(bytes(udp.payload)[: udp.len - 8])
         return out
+
+    def orders(self) -> list[dict]:
+        return [decode(payload) for payload in self._sent(15000)]
+
+    def requests(self) -> list[bytes]:
+        """MoldUDP64 retransmission requests sent to the rewinder."""
+        return self._sent(26501)
+
+    def checksum(self) -> int:
+        return self.lib.tk_pipeline_checksum(self.h)
 
     def counters(self) -> dict[str, int]:
         values = (ctypes.c_uint64 * len(NAMES))()
@@ -57,6 +77,16 @@ class HostedPipeline:
         self.lib.tk_pipeline_destroy(self.h)
 
 
+def PipelineOrder(token: str, stock: str, price: int, shares: int = 100) -> bytes:
+    """An OUCH 4.2 Enter Order as the kernel writes it."""
+    return ENTER_ORDER.pack(b"O", token.encode().ljust(14), b"B", shares, stock.encode().ljust(8),
+                            price, 0, b"    ", b"Y", b"P", b"N", 0, b"N", b" ")  # fmt: skip
+
+
+def directory(locate: int = 5, stock: str = "TK") -> bytes:
+    return encode("R", stock_locate=locate, stock=stock, round_lot_size=100)
+
+
 def add(ref: int, side: str, price: int, shares: int = 300, locate: int = 5) -> bytes:
     return encode("A", stock_locate=locate, order_reference_number=ref, buy_sell_indicator=side,
                   shares=shares, stock="TK", price=price)  # fmt: skip
@@ -65,17 +95,20 @@ def add(ref: int, side: str, price: int, shares: int = 300, locate: int = 5) -> 
 def test_narrowing_spread_sends_one_ouch_order_at_the_offer():
     p = HostedPipeline(max_spread=100)
     try:
+        p.feed(directory(5, "TKX"))
         p.feed(add(1, "B", 100_0000), add(2, "S", 100_0500))  # spread 0.05: too wide
         assert p.orders() == []
-        p.feed(add(3, "S", 100_0100))  # spread 0.01: the trigger
+        p.feed(add(3, "S", 100_0100))  # spread 0.01: the trigger, sequence 4
         (order,) = p.orders()
         assert order["type"] == "enter_order"
         assert (order["side"], order["shares"], order["price"]) == ("B", 200, 100_0100)
-        assert order["token"] == "00000000000001"
+        assert order["stock"] == "TKX"
+        # The token names the triggering message: sequence 4, first order.
+        assert order["token"] == "0000000004" + "0000"
         p.feed(add(4, "S", 100_0050))  # narrower still, but this symbol has traded
         assert len(p.orders()) == 1
         c = p.counters()
-        assert (c["messages"], c["bbo_changes"], c["orders_sent"]) == (4, 4, 1)
+        assert (c["messages"], c["bbo_changes"], c["orders_sent"]) == (5, 4, 1)
     finally:
         p.close()
 
@@ -83,7 +116,7 @@ def test_narrowing_spread_sends_one_ouch_order_at_the_offer():
 def test_risk_gate_stops_orders_outside_limits():
     p = HostedPipeline(max_spread=100, shares=2000, max_order=1000)
     try:
-        p.feed(add(1, "B", 100_0000), add(2, "S", 100_0100))
+        p.feed(directory(), add(1, "B", 100_0000), add(2, "S", 100_0100))
         assert p.orders() == []
         assert p.counters()["size"] == 1
     finally:
@@ -93,10 +126,68 @@ def test_risk_gate_stops_orders_outside_limits():
 def test_gaps_in_the_feed_are_not_acted_on():
     p = HostedPipeline()
     try:
-        p.feed(add(1, "B", 100_0000))
+        p.feed(directory(), add(1, "B", 100_0000))
         p.seq += 5  # five messages lost
         p.feed(add(2, "S", 100_0100))
         assert p.orders() == []  # held back until the gap is filled
-        assert p.counters()["messages"] == 1
+        assert p.counters()["messages"] == 2
+        # The gap is asked for from the rewinder: a bare MoldUDP64 header.
+        assert p.requests() == [request(SESSION, 3, 5)]
+        assert p.counters()["requests_sent"] == 1
     finally:
         p.close()
+
+
+def test_no_order_for_a_symbol_without_a_directory_entry():
+    p = HostedPipeline(max_spread=100)
+    try:
+        p.feed(add(1, "B", 100_0000), add(2, "S", 100_0100))
+        assert p.orders() == []
+        assert p.counters()["unknown_symbol"] == 1
+    finally:
+        p.close()
+
+
+def test_orders_match_the_reference_strategy_over_a_generated_session():
+    """Every order the kernel's pipeline sends over a 30,000-message session
+    is one the Python replay of the strategy predicts, for the same trigger,
+    and none is missing; the position limit stops some."""
+    messages = list(session(seed=21, messages=30_000, symbols=8))
+    limits = {"max_spread": 100, "shares": 200, "max_order": 1000, "max_position": 600}
+    p = HostedPipeline(**limits, collar=100)
+    try:
+        for i in range(0, len(messages), 16):
+            p.feed(*messages[i : i + 16])
+        receiver = OrderReceiver()
+        for payload in p._sent(15000):
+            receiver.on_datagram(payload, 0.0)
+        match = match_orders(spread_taker_orders(messages, **limits), receiver.orders)
+        assert len(match.matched) >= 15
+        assert match.missing == [] and match.unexpected == []
+        assert p.counters()["position"] > 0
+        books = ReferenceBooks()
+        for m in messages:
+            books.apply(m)
+        assert p.checksum() == books.checksum()
+    finally:
+        p.close()
+
+
+def test_order_receiver_counts_what_it_cannot_read_and_reports_mismatches():
+    receiver = OrderReceiver()
+    good = PipelineOrder(token="0000000042" + "0000", stock="SYM1", price=10_0100)
+    receiver.on_datagram(good, 1.0)
+    receiver.on_datagram(b"O" + bytes(10), 1.0)  # short
+    receiver.on_datagram(PipelineOrder(token="not-digits", stock="SYM1", price=1), 1.0)
+    assert receiver.malformed == 2
+    (order,) = receiver.orders
+    assert (order.trigger, order.index) == (42, 0)
+    expected = [
+        ExpectedOrder(42, "SYM1", "B", 100, 10_0100),
+        ExpectedOrder(50, "SYM2", "B", 100, 1),
+    ]
+    match = match_orders(expected, receiver.orders)
+    assert [e.trigger for e, _ in match.matched] == [42]
+    assert [e.trigger for e in match.missing] == [50]
+    wrong_price = ExpectedOrder(42, "SYM1", "B", 100, 10_0200)
+    assert match_orders([wrong_price], receiver.orders).unexpected == receiver.orders

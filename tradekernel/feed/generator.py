@@ -2,11 +2,13 @@
 symbols around a drifting mid price -- adds, partial and full executions,
 partial cancels, deletes, replaces and trades -- always consistent (no
 message names an order that does not exist), with a steady state of about
-2,000 resting orders."""
+2,000 resting orders. As on a real exchange, a book never crosses: an order
+that would trade through the other side's best rests one tick behind it."""
 
 from __future__ import annotations
 
 import random
+from collections import Counter
 from collections.abc import Iterator
 
 from tradekernel.feed.itch import encode
@@ -17,6 +19,23 @@ def session(seed: int, messages: int, symbols: int = 8) -> Iterator[bytes]:
     live: dict[int, tuple[int, str, int, int]] = {}  # ref -> (locate, side, price, shares)
     mids = {locate: 100_0000 + 10_0000 * locate for locate in range(1, symbols + 1)}
     names = {locate: f"SYM{locate}" for locate in mids}
+    # (locate, side) -> resting orders per price, to keep books uncrossed.
+    levels: dict[tuple[int, str], Counter[int]] = {
+        (locate, side): Counter() for locate in mids for side in "BS"
+    }
+
+    def uncrossed(locate: int, side: str, price: int) -> int:
+        other = levels[(locate, "S" if side == "B" else "B")]
+        if not other:
+            return price
+        return min(price, min(other) - 100) if side == "B" else max(price, max(other) + 100)
+
+    def rest(locate: int, side: str, price: int, change: int) -> None:
+        level = levels[(locate, side)]
+        level[price] += change
+        if level[price] == 0:
+            del level[price]
+
     next_ref, match, ts = 1, 1, 34_200_000_000_000
     for locate, name in names.items():
         yield encode("R", stock_locate=locate, timestamp=ts, stock=name, round_lot_size=100)
@@ -32,6 +51,7 @@ def session(seed: int, messages: int, symbols: int = 8) -> Iterator[bytes]:
             side = rng.choice("BS")
             offset = rng.randrange(0, 20) * 100
             price = mids[locate] - offset if side == "B" else mids[locate] + offset
+            price = max(100, uncrossed(locate, side, price))
             shares = rng.choice((100, 200, 300, 500, 1000)) + rng.randrange(0, 100)
             code = rng.choice("AAAF")
             extra = {"attribution": "TKMM"} if code == "F" else {}
@@ -39,6 +59,7 @@ def session(seed: int, messages: int, symbols: int = 8) -> Iterator[bytes]:
                          buy_sell_indicator=side, shares=shares, stock=names[locate], price=price,
                          **extra)  # fmt: skip
             live[next_ref] = (locate, side, price, shares)
+            rest(locate, side, price, 1)
             next_ref += 1
         else:
             ref = rng.choice(list(live))
@@ -59,7 +80,8 @@ def session(seed: int, messages: int, symbols: int = 8) -> Iterator[bytes]:
                 n = shares
                 yield encode("D", stock_locate=locate, timestamp=ts, order_reference_number=ref)
             else:
-                new_price = price + rng.choice((-100, 100))
+                rest(locate, side, price, -1)
+                new_price = max(100, uncrossed(locate, side, price + rng.choice((-100, 100))))
                 new_shares = rng.choice((100, 200, 400))
                 yield encode("U", stock_locate=locate, timestamp=ts,
                              original_order_reference_number=ref,
@@ -67,11 +89,13 @@ def session(seed: int, messages: int, symbols: int = 8) -> Iterator[bytes]:
                              shares=new_shares, price=new_price)  # fmt: skip
                 del live[ref]
                 live[next_ref] = (locate, side, new_price, new_shares)
+                rest(locate, side, new_price, 1)
                 next_ref += 1
                 produced += 1
                 continue
             if n >= shares:
                 del live[ref]
+                rest(locate, side, price, -1)
             else:
                 live[ref] = (locate, side, price, shares - n)
         produced += 1

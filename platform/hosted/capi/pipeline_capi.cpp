@@ -11,7 +11,7 @@ using namespace tk;
 namespace {
 
 struct HostedPipeline {
-    static constexpr u32 kFrames = 64;
+    static constexpr u32 kFrames = 1024;
     net::NetStack net;
     trade::Engine engine;
     u8 frames[kFrames][2048];
@@ -44,6 +44,7 @@ void* tk_pipeline_create(u32 max_spread, u32 shares, u32 max_order, i64 max_posi
     h->net.add_neighbor(0x0A000020, net::MacAddress{{2, 0, 0, 0, 0, 0x20}});
     trade::EngineConfig config;
     config.gateway = 0x0A000020;
+    config.rewinder = {0x0A000020, 26501, 26500};
     config.limits = {max_order, max_position, collar_bps};
     config.max_spread = max_spread;
     config.shares = shares;
@@ -71,10 +72,13 @@ void tk_pipeline_counters(void* c, u64* out) {
     auto* h = static_cast<HostedPipeline*>(c);
     trade::PipelineCounters p = h->engine.pipeline.counters();
     ouch::RiskCounters r = h->engine.entry.risk.counters();
-    u64 values[] = {p.messages, p.rejected_messages, p.bbo_changes, h->engine.entry.sent,
-                    r.accepted, r.rejected_size, r.rejected_position, r.rejected_collar,
-                    r.rejected_kill_switch};
+    const trade::OrderEntryCounters& o = h->engine.entry.counters;
+    u64 values[] = {p.messages, p.rejected_messages, p.bbo_changes, o.sent, o.unknown_symbol,
+                    o.send_failed, r.accepted, r.rejected_size, r.rejected_position,
+                    r.rejected_collar, r.rejected_kill_switch, p.requests_sent, p.requests_unsent};
     std::memcpy(out, values, sizeof values);
 }
+
+u64 tk_pipeline_checksum(void* h) { return static_cast<HostedPipeline*>(h)->engine.books.checksum(); }
 
 }  // extern "C"

@@ -1,0 +1,75 @@
+// The engine and market-data frames of the tick-to-trade benchmarks, hosted
+// (bench/ttt_bench.cpp) and pc-icount (platform/pc/bench_mode.cpp): one
+// MoldUDP64 packet carrying one ITCH 5.0 message for stock locate 5, written
+// by a peer stack as a host on the link would send it (valid checksums).
+// Freestanding: no libc, so the kernel build can include it too.
+#pragma once
+
+#include "kernel/net/stack.h"
+#include "kernel/net/wire.h"
+#include "kernel/trade/engine.h"
+
+namespace tk::bench {
+
+inline constexpr u16 kLocate = 5;
+
+inline void copy_bytes(u8* to, const void* from, usize n) {
+    for (usize i = 0; i < n; ++i) to[i] = static_cast<const u8*>(from)[i];
+}
+
+// The frame to `to` (its UDP `port`) of a MoldUDP64 packet of one message.
+inline u32 md_frame(const net::NetConfig& to, u16 port, u8* frame, u64 sequence, const u8* m, u16 length) {
+    u8 payload[20 + 2 + 64];
+    copy_bytes(payload, "TKSESSION1", 10);
+    net::store_be32(payload + 10, u32(sequence >> 32));
+    net::store_be32(payload + 14, u32(sequence));
+    net::store_be16(payload + 18, 1);
+    net::store_be16(payload + 20, length);
+    copy_bytes(payload + 22, m, length);
+    net::NetStack peer;
+    net::NetConfig pc = to;
+    pc.ip = (to.ip & 0xFFFFFF00) | 0x99;
+    pc.mac.bytes[5] = 0x99;
+    struct Capture { u8* frame; u32 length; } capture{frame, 0};
+    peer.init(pc, net::TxPort{&capture, [](void* c) { return static_cast<Capture*>(c)->frame; },
+                              [](void* c, u8*, usize n) { static_cast<Capture*>(c)->length = u32(n); }});
+    peer.reply_udp(net::UdpDatagram{to.mac, to.ip, pc.ip, port, 4000, {}}, payload, 22u + length);
+    return capture.length;
+}
+
+// Add Order (ITCH 5.0 section 1.3.1) for `side` at `price`, 100 shares; with
+// side 0, Order Delete (1.5.3) of `reference`.
+inline u32 order_frame(const net::NetConfig& to, u16 port, u8* frame, u64 sequence, u64 reference,
+                       u8 side, u32 price) {
+    u8 m[36] = {u8(side ? 'A' : 'D'), 0, kLocate};
+    net::store_be32(m + 11, u32(reference >> 32));
+    net::store_be32(m + 15, u32(reference));
+    if (side) {
+        m[19] = side;
+        net::store_be32(m + 20, 100);
+        copy_bytes(m + 24, "TK      ", 8);
+        net::store_be32(m + 32, price);
+    }
+    return md_frame(to, port, frame, sequence, m, side ? 36 : 19);
+}
+
+// Stock Directory (1.2.1): order entry learns the locate's symbol from it.
+inline u32 directory_frame(const net::NetConfig& to, u16 port, u8* frame, u64 sequence) {
+    u8 m[39] = {'R', 0, kLocate};
+    copy_bytes(m + 11, "TK      ", 8);
+    return md_frame(to, port, frame, sequence, m, sizeof m);
+}
+
+// The engine as both benchmarks run it: market data on `feed_port` goes to
+// `feed`, the gateway (10.0.0.32) is already resolved, as after ARP at the
+// start of the day, and the position limit never binds.
+inline void start_engine(net::NetStack& net, trade::Engine& engine, u16 feed_port, net::UdpHandler feed) {
+    net.bind_udp(feed_port, feed, nullptr);
+    net.add_neighbor(0x0A000020, net::MacAddress{{2, 0, 0, 0, 0, 0x20}});
+    trade::EngineConfig config;
+    config.gateway = 0x0A000020;
+    config.limits = {1000, i64(1) << 40, 100};
+    engine.init(&net, config);
+}
+
+}  // namespace tk::bench

@@ -1,0 +1,71 @@
+#include "kernel/trade/order_entry.h"
+
+#include "kernel/trade/strategy.h"
+#include "tk/tsc.h"
+
+namespace tk::trade {
+namespace {
+
+void fill_decimal(char* out, int width, u64 value) {
+    for (int i = width - 1; i >= 0; --i, value /= 10) out[i] = char('0' + value % 10);
+}
+
+// The collar's reference: the best price on the side the order would trade
+// against, else the best on its own side; 0 (always rejected) if the book is
+// empty.
+u32 reference_price(const book::Books* books, u16 locate, char side) {
+    book::Level best;
+    book::Side opposite = side == 'B' ? book::kSell : book::kBuy;
+    book::Side same = side == 'B' ? book::kBuy : book::kSell;
+    if (books->depth(locate, opposite, &best, 1) || books->depth(locate, same, &best, 1))
+        return best.price;
+    return 0;
+}
+
+}  // namespace
+
+void set_symbol(Orders* o, u16 locate, const u8* stock) {
+    if (locate >= kMaxLocates) return;
+    for (int i = 0; i < 8; ++i) o->symbol[locate][i] = char(stock[i]);
+}
+
+void make_token(u64 trigger_sequence, u32 index, char token[14]) {
+    fill_decimal(token, 10, trigger_sequence);
+    fill_decimal(token + 10, 4, index);
+}
+
+bool send_order(Orders* o, u16 locate, char side, u32 shares, u32 price) {
+    if (locate >= kMaxLocates) return false;
+    if (o->symbol[locate][0] == 0) {
+        ++o->counters.unknown_symbol;
+        return false;
+    }
+    if (!o->risk.check(side, shares, price, o->position[locate], reference_price(o->books, locate, side)))
+        return false;
+    ouch::EnterOrder order{};
+    make_token(o->trigger_sequence, o->trigger_orders, order.token);
+    order.side = side;
+    order.shares = shares;
+    for (int i = 0; i < 8; ++i) order.stock[i] = o->symbol[locate][i];
+    order.price = price;
+    order.time_in_force = 0;  // immediate or cancel
+    for (char& c : order.firm) c = ' ';
+    order.display = 'Y';
+    order.capacity = 'P';
+    order.intermarket_sweep = 'N';
+    order.cross_type = 'N';
+    order.customer_type = ' ';
+    u8 message[ouch::kEnterOrderLength];
+    ouch::encode_enter_order(order, message);
+    if (!o->net->send_udp(o->gateway, o->gateway_port, o->local_port, message, sizeof message)) {
+        ++o->counters.send_failed;
+        return false;
+    }
+    if (o->stamp_sends) o->last_sent_tsc = rdtscp(nullptr);  // waits for the send to be issued
+    o->position[locate] += side == 'B' ? i64(shares) : -i64(shares);
+    ++o->trigger_orders;
+    ++o->counters.sent;
+    return true;
+}
+
+}  // namespace tk::trade
