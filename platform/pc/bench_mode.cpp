@@ -1,9 +1,12 @@
 #include "platform/pc/bench_mode.h"
 
+#include "bench/market_frames.h"
+#include "kernel/feed/itch.h"
 #include "kernel/net/replay_nic.h"
 #include "kernel/net/stack.h"
 #include "kernel/prof/stats.h"
 #include "kernel/sched/scheduler.h"
+#include "kernel/trade/engine.h"
 #include "platform/pc/clock.h"
 #include "tk/tsc.h"
 
@@ -89,6 +92,70 @@ void measure_rx_to_app() {
         prof::report("nic_rx_to_app", "pc-icount", "instructions", prof::summarize(g_samples, kSamples));
 }
 
+// Tick to trade in instructions: the same path and frames as the hosted
+// tick_to_trade benchmark (bench/ttt_bench.cpp) -- a one-message MoldUDP64
+// frame in the receive ring, through the UDP stack, MoldUDP64, ITCH, the
+// book, the strategy, the risk gate and OUCH, to the order frame handed to
+// the transmit ring.
+trade::Engine g_engine;
+constexpr u16 kFeedPort = 26500;
+
+void feed(void*, const net::UdpDatagram& d) { g_engine.on_feed_datagram(d.payload.data, d.payload.length); }
+
+void take_one() {
+    net::NetworkPacket p;
+    if (g_nic.receive_packet(p)) {
+        g_stack.receive(p.data, p.length);
+        g_nic.release(p);
+    }
+}
+
+void measure_tick_to_trade() {
+    bench::start_engine(g_stack, g_engine, kFeedPort, feed);
+    const net::NetConfig& us = g_stack.config();
+    static u8 frame[2048];
+    u64 sequence = 1;
+    g_nic.inject(frame, bench::directory_frame(us, kFeedPort, frame, sequence++));
+    take_one();
+    g_nic.inject(frame, bench::order_frame(us, kFeedPort, frame, sequence++, 1, 'B', 100'0000));
+    take_one();
+    usize taken = 0;
+    for (usize s = 0; s < kSamples; ++s) {
+        u64 reference = 1000 + s;
+        g_nic.inject(frame, bench::order_frame(us, kFeedPort, frame, sequence++, reference, 'S', 100'0100));
+        u64 sent = g_engine.entry.counters.sent;
+        u64 t0 = tsc_begin();
+        take_one();
+        u64 t1 = tsc_end();
+        if (g_engine.entry.counters.sent == sent + 1) g_samples[taken++] = t1 - t0;
+        g_nic.inject(frame, bench::order_frame(us, kFeedPort, frame, sequence++, reference, 0, 0));
+        take_one();
+        g_engine.strategy.done[bench::kLocate] = 0;
+    }
+    if (taken == kSamples)
+        prof::report("tick_to_trade", "pc-icount", "instructions", prof::summarize(g_samples, kSamples));
+}
+
+// Decode plus book update per message, in instructions: ITCH length check and
+// Books::apply for an Add Order, then for its Delete, alternately.
+void measure_decode_book() {
+    u8 add[36] = {'A', 0, bench::kLocate}, del[19] = {'D', 0, bench::kLocate};
+    add[19] = 'B';
+    net::store_be32(add + 20, 100);
+    for (usize s = 0; s < kSamples; ++s) {
+        const u8* m = s % 2 ? del : add;
+        usize length = s % 2 ? sizeof del : sizeof add;
+        net::store_be32(add + 15, u32(s / 2 + 1));
+        net::store_be32(del + 15, u32(s / 2 + 1));
+        net::store_be32(add + 32, 100'0000 - u32(s / 2 % 64) * 100);
+        u64 t0 = tsc_begin();
+        if (itch::check(m, length) == itch::DecodeStatus::Ok) g_engine.books.apply(m, length);
+        g_samples[s] = tsc_end() - t0;
+    }
+    if (g_engine.books.counters().unknown_order == 0)
+        prof::report("itch_decode_book", "pc-icount", "instructions", prof::summarize(g_samples, kSamples));
+}
+
 }  // namespace
 
 void run_benchmarks() {
@@ -105,6 +172,8 @@ void run_benchmarks() {
                  prof::summarize(g_samples, kSamples));
 
     measure_rx_to_app();
+    measure_tick_to_trade();
+    measure_decode_book();
 }
 
 }  // namespace tk::pc

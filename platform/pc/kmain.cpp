@@ -21,6 +21,7 @@
 #include "platform/pc/acpi.h"
 #include "platform/pc/bench_mode.h"
 #include "platform/pc/net.h"
+#include "platform/pc/trading.h"
 #include "platform/pc/smp.h"
 #include "kernel/acpi/madt.h"
 #include "platform/pc/boot_info.h"

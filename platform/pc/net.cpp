@@ -6,7 +6,6 @@
 #include "kernel/mem/frame_allocator.h"
 #include "kernel/net/poll_loop.h"
 #include "kernel/sched/scheduler.h"
-#include "kernel/trade/engine.h"
 #include "kernel/net/stack.h"
 #include "platform/pc/memory.h"
 #include "tk/platform.h"
@@ -17,10 +16,13 @@ namespace {
 drivers::VirtioNet g_nic;
 net::NetStack g_stack;
 volatile bool g_exit_requested = false;
+StatusHandler g_status_handler = nullptr;
 
 constexpr u16 kVirtioVendor = 0x1AF4;
 constexpr u16 kVirtioNetModern = 0x1041;       // virtio 1.x, 4.1.2.1: 0x1040 + 1
 constexpr u16 kVirtioNetTransitional = 0x1000;
+
+}  // namespace
 
 // "10.0.2.15" -> 0x0A00020F; 0 if malformed.
 net::Ipv4Address parse_ip(StringView text) {
@@ -44,14 +46,22 @@ net::Ipv4Address parse_ip(StringView text) {
     return dots == 4 ? value : 0;
 }
 
+namespace {
+
 u8* tx_acquire(void*) { return g_nic.tx_acquire(); }
 void tx_send(void*, u8* frame, usize length) { g_nic.tx_send(frame, length); }
 
+bool starts_with(const net::UdpDatagram& d, const char* word) {
+    usize i = 0;
+    for (; word[i]; ++i)
+        if (i >= d.payload.length || d.payload.data[i] != u8(word[i])) return false;
+    return true;
+}
+
+// Port 9: "tk-exit" ends the run; "tk-status" goes to the mode's handler.
 void on_control(void*, const net::UdpDatagram& d) {
-    const char* word = "tk-exit";
-    bool match = d.payload.length >= 7;
-    for (usize i = 0; match && i < 7; ++i) match = d.payload.data[i] == u8(word[i]);
-    if (match) g_exit_requested = true;
+    if (starts_with(d, "tk-exit")) g_exit_requested = true;
+    else if (starts_with(d, "tk-status") && g_status_handler) g_status_handler(d);
 }
 
 // Market-data port: every datagram the stack delivers (multicast ones only
@@ -65,7 +75,9 @@ void on_feed(void*, const net::UdpDatagram& d) {
     g_stack.reply_udp(d, reply, 4 + n);
 }
 
-void log_counters() {
+}  // namespace
+
+void log_net_counters() {
     const net::NetCounters& c = g_stack.counters();
     const drivers::VirtioNetStats& s = g_nic.stats();
     log::record("net-counters",
@@ -84,7 +96,10 @@ void log_counters() {
                 (unsigned long)s.tx_notifies_skipped);
 }
 
-}  // namespace
+drivers::VirtioNet& nic() { return g_nic; }
+net::NetStack& stack() { return g_stack; }
+const volatile bool& exit_requested() { return g_exit_requested; }
+void set_status_handler(StatusHandler handler) { g_status_handler = handler; }
 
 bool net_init(const CommandLine& cmdline) {
     drivers::PciDevice nic{};
@@ -132,72 +147,9 @@ bool net_init(const CommandLine& cmdline) {
     return true;
 }
 
-// --- mode=trade: the tick-to-trade pipeline as a task -------------------------
-
-namespace {
-
-trade::Engine g_engine;
-constexpr u16 kMarketDataPort = 26500;  // 26400 is mode=net's acknowledging port
-
-void on_market_data(void*, const net::UdpDatagram& d) {
-    g_engine.on_feed_datagram(d.payload.data, d.payload.length);
-}
-
-// Polls the NIC until the gateway's MAC is known (ARP), asking once a second.
-bool resolve_gateway(net::Ipv4Address gateway) {
-    net::MacAddress mac;
-    for (int attempt = 0; attempt < 20 && !g_stack.arp_lookup(gateway, mac); ++attempt) {
-        u8 probe = 0;
-        g_stack.send_udp(gateway, 9, 9, &probe, 1);  // sends the ARP request
-        u64 until = rdtsc() + 1'000'000'000ull;
-        net::NetworkPacket p;
-        while (rdtsc() < until && !g_stack.arp_lookup(gateway, mac)) {
-            if (g_nic.receive_packet(p)) {
-                g_stack.receive(p.data, p.length);
-                g_nic.release(p);
-            }
-        }
-    }
-    return g_stack.arp_lookup(gateway, mac);
-}
-
-// The trading task: the only code that touches the NIC from here on.
-void trading_task(void*) {
-    net::poll_until(g_nic, g_stack, g_exit_requested);
-    const ouch::RiskCounters& risk = g_engine.entry.risk.counters();
-    log::record("trade-counters", "messages=%lu bbo-changes=%lu orders=%lu risk-rejected=%lu gaps=%lu",
-                (unsigned long)g_engine.pipeline.counters().messages,
-                (unsigned long)g_engine.pipeline.counters().bbo_changes,
-                (unsigned long)g_engine.entry.sent,
-                (unsigned long)(risk.rejected_size + risk.rejected_position + risk.rejected_collar),
-                (unsigned long)g_engine.pipeline.receiver().counters().gaps);
-    log_counters();
-    platform::exit(ExitStatus::Success);
-}
-
-}  // namespace
-
-bool trade_init(const CommandLine& cmdline, u32 core) {
-    net::Ipv4Address gateway = parse_ip(cmdline.value("gateway"));
-    if (!gateway) gateway = (g_stack.config().ip & 0xFFFFFF00) | 2;
-    trade::EngineConfig config;
-    config.gateway = gateway;
-    g_engine.init(&g_stack, config);
-    g_stack.bind_udp(kMarketDataPort, on_market_data, nullptr);
-    if (!resolve_gateway(gateway)) {
-        log::info("trade: the order gateway did not answer ARP");
-        return false;
-    }
-    sched::TaskId task = sched::create_task(sched::Priority::Critical, trading_task, nullptr, 16384,
-                                            core, "trading");
-    log::record("trade-ready", "core=%u task=%u gateway-port=15000 feed-port=%u", core, task,
-                kMarketDataPort);
-    return task != sched::kNoTask;
-}
-
 void net_run() {
     net::poll_until(g_nic, g_stack, g_exit_requested);
-    log_counters();
+    log_net_counters();
     platform::exit(ExitStatus::Success);
 }
 

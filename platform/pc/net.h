@@ -5,7 +5,9 @@
 // join=<group>), and ends when a datagram "tk-exit" arrives on UDP port 9.
 #pragma once
 
+#include "drivers/virtio_net.h"
 #include "kernel/boot/cmdline.h"
+#include "kernel/net/stack.h"
 
 namespace tk::pc {
 
@@ -13,10 +15,14 @@ namespace tk::pc {
 bool net_init(const CommandLine& cmdline);
 [[noreturn]] void net_run();
 
-// cmdline "mode=trade": after net_init, starts the tick-to-trade pipeline
-// (MoldUDP64 on UDP port 26500 -> books -> the sample strategy -> OUCH 4.2 to
-// gateway=<ip>:15000) as a Critical task pinned to `core`, which then polls
-// the NIC itself. Ends like mode=net on "tk-exit" to port 9.
-bool trade_init(const CommandLine& cmdline, u32 core);
+// For the modes built on the NIC (mode=trade: platform/pc/trading.h).
+drivers::VirtioNet& nic();
+net::NetStack& stack();
+const volatile bool& exit_requested();  // "tk-exit" arrived on port 9
+// Called for a "tk-status" datagram on port 9 (the mode answers it).
+using StatusHandler = void (*)(const net::UdpDatagram& request);
+void set_status_handler(StatusHandler handler);
+void log_net_counters();
+net::Ipv4Address parse_ip(StringView text);  // "10.0.2.15" -> 0x0A00020F; 0 if malformed
 
 }  // namespace tk::pc

@@ -51,11 +51,12 @@ def test_market_data_in_ouch_order_out():
             raise AssertionError("no ARP request for the gateway")
         link.send(bytes(Ether(dst=GUEST_MAC, src=HOST_MAC) / ARP(
             op=2, hwsrc=HOST_MAC, psrc=HOST_IP, hwdst=GUEST_MAC, pdst=GUEST_IP)))  # fmt: skip
-        # A bid and a wide offer, then an offer that narrows the spread.
-        link.send(
-            to_guest(packet(SESSION, 1, [add(1, "B", 100_0000), add(2, "S", 100_0500)]), 26500)
-        )
-        link.send(to_guest(packet(SESSION, 3, [add(3, "S", 100_0100)]), 26500))
+        # The symbol's directory entry, a bid and a wide offer, then an
+        # offer that narrows the spread.
+        directory = encode("R", stock_locate=5, stock="TK", round_lot_size=100)
+        first = [directory, add(1, "B", 100_0000), add(2, "S", 100_0500)]
+        link.send(to_guest(packet(SESSION, 1, first), 26500))
+        link.send(to_guest(packet(SESSION, 4, [add(3, "S", 100_0100)]), 26500))
         order = None
         for _ in range(50):
             frame = link.receive(timeout=2)
@@ -66,6 +67,7 @@ def test_market_data_in_ouch_order_out():
         assert order is not None, "no OUCH order came out"
         assert (order["type"], order["side"], order["shares"], order["price"]) == (
             "enter_order", "B", 100, 100_0100)  # fmt: skip
+        assert (order["stock"], order["token"]) == ("TK", "0000000004" + "0000")
     finally:
         link.send(to_guest(b"tk-exit", 9))
         guest.join(60)
@@ -75,4 +77,6 @@ def test_market_data_in_ouch_order_out():
     (ready,) = result.of_kind("trade-ready")
     assert ready.int("core") == 1
     (counters,) = result.of_kind("trade-counters")
-    assert (counters.int("messages"), counters.int("orders"), counters.int("gaps")) == (3, 1, 0)
+    assert (counters.int("messages"), counters.int("orders")) == (4, 1)
+    (feed,) = result.of_kind("feed-counters")
+    assert (feed.int("delivered"), feed.int("gaps")) == (4, 0)

@@ -1,0 +1,151 @@
+#include "platform/pc/trading.h"
+
+#include "kernel/lib/format.h"
+#include "kernel/log/log.h"
+#include "kernel/prof/stats.h"
+#include "kernel/sched/scheduler.h"
+#include "kernel/trade/engine.h"
+#include "platform/pc/net.h"
+#include "tk/platform.h"
+#include "tk/tsc.h"
+
+namespace tk::pc {
+namespace {
+
+trade::Engine g_engine;
+constexpr u16 kMarketDataPort = 26500;  // 26400 is mode=net's acknowledging port
+constexpr u16 kRewinderPort = 26501;
+
+// In-guest spans, in TSC ticks (instructions under QEMU -icount shift=0).
+// The first kSamples of each are kept; the rest only counted.
+constexpr usize kSamples = 4096;
+struct Spans {
+    u64 samples[kSamples];
+    usize count;
+    void add(u64 ticks) {
+        if (count < kSamples) samples[count] = ticks;
+        ++count;
+    }
+};
+Spans g_tick_to_trade;   // frame found by the poll -> OUCH frame handed to the NIC
+Spans g_per_message;     // a market-data frame's handling / its messages
+
+void on_market_data(void*, const net::UdpDatagram& d) {
+    g_engine.on_feed_datagram(d.payload.data, d.payload.length);
+}
+
+// "@tk status next=.. messages=.. orders=.. gaps=.. requests=.. ended=..":
+// lets the venue see progress, and when the session is complete.
+void on_status(const net::UdpDatagram& request) {
+    const mold::Receiver& rx = g_engine.pipeline.receiver();
+    char line[160];
+    usize n = format(line, sizeof line, "@tk status next=%lu messages=%lu orders=%lu gaps=%lu requests=%lu ended=%d",
+                     (unsigned long)rx.next_sequence(), (unsigned long)g_engine.pipeline.counters().messages,
+                     (unsigned long)g_engine.entry.counters.sent, (unsigned long)rx.counters().gaps,
+                     (unsigned long)rx.counters().retransmission_requests, rx.session_ended());
+    stack().reply_udp(request, reinterpret_cast<const u8*>(line), n);
+}
+
+// Polls the NIC until `ip`'s MAC is known (ARP), asking once a second.
+bool resolve(net::Ipv4Address ip) {
+    net::MacAddress mac;
+    for (int attempt = 0; attempt < 20 && !stack().arp_lookup(ip, mac); ++attempt) {
+        u8 probe = 0;
+        stack().send_udp(ip, 9, 9, &probe, 1);  // sends the ARP request
+        u64 until = rdtsc() + 1'000'000'000ull;
+        net::NetworkPacket p;
+        while (rdtsc() < until && !stack().arp_lookup(ip, mac)) {
+            if (nic().receive_packet(p)) {
+                stack().receive(p.data, p.length);
+                nic().release(p);
+            }
+        }
+    }
+    return stack().arp_lookup(ip, mac);
+}
+
+void report() {
+    const trade::PipelineCounters& p = g_engine.pipeline.counters();
+    const mold::Counters& m = g_engine.pipeline.receiver().counters();
+    const ouch::RiskCounters& r = g_engine.entry.risk.counters();
+    const book::BookCounters& b = g_engine.books.counters();
+    log::record("trade-counters",
+                "messages=%lu rejected-messages=%lu bbo-changes=%lu orders=%lu risk-rejected=%lu "
+                "unknown-symbol=%lu send-failed=%lu",
+                (unsigned long)p.messages, (unsigned long)p.rejected_messages, (unsigned long)p.bbo_changes,
+                (unsigned long)g_engine.entry.counters.sent,
+                (unsigned long)(r.rejected_size + r.rejected_position + r.rejected_collar + r.rejected_kill_switch),
+                (unsigned long)g_engine.entry.counters.unknown_symbol,
+                (unsigned long)g_engine.entry.counters.send_failed);
+    log::record("feed-counters",
+                "packets=%lu heartbeats=%lu delivered=%lu next=%lu duplicate-packets=%lu "
+                "partial-duplicates=%lu gaps=%lu gap-messages=%lu requests=%lu requests-sent=%lu "
+                "future-packets=%lu malformed=%lu wrong-session=%lu end-of-session=%lu",
+                (unsigned long)m.packets, (unsigned long)m.heartbeats, (unsigned long)m.messages_delivered,
+                (unsigned long)g_engine.pipeline.receiver().next_sequence(), (unsigned long)m.duplicate_packets,
+                (unsigned long)m.partial_duplicates, (unsigned long)m.gaps, (unsigned long)m.gap_messages,
+                (unsigned long)m.retransmission_requests, (unsigned long)p.requests_sent,
+                (unsigned long)m.future_packets, (unsigned long)m.malformed, (unsigned long)m.wrong_session,
+                (unsigned long)m.end_of_session);
+    log::record("book-summary",
+                "live-orders=%u checksum=%#lx applied=%lu unknown-order=%lu duplicate-order=%lu "
+                "table-full=%lu levels-full=%lu bad-locate=%lu",
+                g_engine.books.live_orders(), (unsigned long)g_engine.books.checksum(), (unsigned long)b.applied,
+                (unsigned long)b.unknown_order, (unsigned long)b.duplicate_order, (unsigned long)b.table_full,
+                (unsigned long)b.levels_full, (unsigned long)b.bad_locate);
+    usize n = g_tick_to_trade.count < kSamples ? g_tick_to_trade.count : kSamples;
+    prof::report("tick_to_trade", "pc", "tsc-ticks", prof::summarize(g_tick_to_trade.samples, n));
+    n = g_per_message.count < kSamples ? g_per_message.count : kSamples;
+    prof::report("feed_per_message", "pc", "tsc-ticks", prof::summarize(g_per_message.samples, n));
+    log_net_counters();
+}
+
+// The trading task: from here on the only code that touches the NIC.
+void trading_task(void*) {
+    drivers::VirtioNet& n = nic();
+    net::NetStack& s = stack();
+    net::NetworkPacket packet;
+    while (!exit_requested()) {
+        if (!n.receive_packet(packet)) {
+            __builtin_ia32_pause();
+            continue;
+        }
+        u64 orders = g_engine.entry.counters.sent;
+        u64 messages = g_engine.pipeline.counters().messages;
+        s.receive(packet.data, packet.length);
+        n.release(packet);
+        u64 handled = tsc_end();
+        u64 new_messages = g_engine.pipeline.counters().messages - messages;
+        if (new_messages) g_per_message.add((handled - packet.rx_tsc) / new_messages);
+        if (g_engine.entry.counters.sent != orders) g_tick_to_trade.add(g_engine.entry.last_sent_tsc - packet.rx_tsc);
+    }
+    report();
+    platform::exit(ExitStatus::Success);
+}
+
+}  // namespace
+
+bool trade_init(const CommandLine& cmdline, u32 core) {
+    net::Ipv4Address gateway = parse_ip(cmdline.value("gateway"));
+    if (!gateway) gateway = (stack().config().ip & 0xFFFFFF00) | 2;
+    net::Ipv4Address rewinder = parse_ip(cmdline.value("rewinder"));
+    if (!rewinder) rewinder = gateway;
+    trade::EngineConfig config;
+    config.gateway = gateway;
+    config.rewinder = {rewinder, kRewinderPort, kMarketDataPort};
+    g_engine.init(&stack(), config);
+    g_engine.entry.stamp_sends = true;
+    stack().bind_udp(kMarketDataPort, on_market_data, nullptr);
+    set_status_handler(on_status);
+    if (!resolve(gateway) || !resolve(rewinder)) {
+        log::info("trade: the order gateway or the rewinder did not answer ARP");
+        return false;
+    }
+    sched::TaskId task = sched::create_task(sched::Priority::Critical, trading_task, nullptr, 16384,
+                                            core, "trading");
+    log::record("trade-ready", "core=%u task=%u gateway-port=15000 feed-port=%u rewinder-port=%u", core,
+                task, kMarketDataPort, kRewinderPort);
+    return task != sched::kNoTask;
+}
+
+}  // namespace tk::pc
