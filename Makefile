@@ -65,7 +65,7 @@ HOSTED_TESTS := $(BUILD)/hosted/tk_tests
 HOSTED_SO    := $(BUILD)/hosted/libtkcore.so
 VENV_STAMP   := $(VENV)/.installed
 
-.PHONY: all kernel image iso hosted bench-bin run test benchmark debug clean install-deps lint help
+.PHONY: all kernel image iso hosted bench-bin run boot test benchmark debug clean install-deps lint help
 
 all: kernel image hosted ## Build the kernel, the disk image and the hosted core
 
@@ -153,7 +153,10 @@ $(VENV_STAMP): pyproject.toml
 install-deps: ## Install missing system packages (apt) and the Python venv
 	tools/install-deps.sh
 
-run: install-deps all ## Build, boot under QEMU (TCG) and show the kernel log
+run: install-deps all ## Build, boot mode=trade under QEMU and replay the market-data demo
+	$(PYTHON) -m tradekernel demo
+
+boot: install-deps all ## Build, boot under QEMU (TCG) and show the kernel log
 	$(PYTHON) -m tradekernel run
 
 test: install-deps all iso bench-bin lint ## Every test: Python, hosted core, QEMU boots

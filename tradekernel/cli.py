@@ -3,6 +3,8 @@
 tradekernel build [all|image|iso|hosted|clean]
 tradekernel run [--boot disk|kernel|iso] [--cmdline TEXT] [--icount] [--gdb [PORT]]
                 [--smp N] [--numa N] [--nic [--pcap FILE]]
+tradekernel demo [--messages N] [--seed N] [--loss P] [--duplicate P] [--reorder P]
+                 [--rate MSG/S] [--itch-file FILE [--limit N] [--symbols A,B]] [--no-icount]
 tradekernel test [pytest arguments]
 tradekernel bench
 """
@@ -15,10 +17,12 @@ import sys
 from pathlib import Path
 
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from tradekernel import bench, paths, qemu
 from tradekernel.exit_codes import Outcome
 from tradekernel.guest_link import GuestLink
+from tradekernel.records import Record, parse_record
 from tradekernel.tools import ToolMissing, require
 
 status = Console(stderr=True, highlight=False)
@@ -65,6 +69,63 @@ def cmd_run(args: argparse.Namespace) -> int:
     if result.outcome in (Outcome.TIMEOUT, Outcome.RESET, Outcome.QEMU_ERROR):
         status.print(result.describe(tail=5))
     return 0 if result.outcome is Outcome.PASSED else 1
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from tradekernel import demo, demo_report
+    from tradekernel.feed import sources
+    from tradekernel.feed.publisher import Faults
+    from tradekernel.venue import VenueConfig
+
+    if args.itch_file:
+        symbols = set(args.symbols.split(",")) if args.symbols else None
+        status.print(f"[bold]reading[/] {args.itch_file} (up to {args.limit:,} messages)")
+        messages = sources.recorded(args.itch_file, args.limit, symbols)
+        origin = f"{args.itch_file.name}"
+    else:
+        messages = sources.synthetic(args.seed, args.messages)
+        origin = f"the built-in synthetic session (seed {args.seed})"
+    if not messages:
+        status.print("[red]error:[/] no messages to replay")
+        return 2
+    faults = Faults(args.loss, args.duplicate, args.reorder, args.seed)
+    config = demo.DemoConfig(
+        venue=VenueConfig(
+            rate=args.rate, max_messages=args.batch, faults=faults, multicast=not args.unicast
+        ),
+        icount=not args.no_icount,
+        boot=qemu.BootMethod(args.boot),
+    )
+    status.print(
+        f"[bold]booting[/] {config.boot.artifact.name} under QEMU TCG"
+        + (", -icount shift=0" if config.icount else "")
+        + f"; replaying {len(messages):,} messages of {origin} at {args.rate:,.0f} messages/s "
+        f"with {args.loss:.0%} loss, {args.duplicate:.0%} duplicates, {args.reorder:.0%} reordering"
+    )
+    with Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+        TimeElapsedColumn(), console=status,
+    ) as progress:  # fmt: skip
+        sent = progress.add_task("published", total=len(messages))
+        seen = progress.add_task("kernel has", total=len(messages))
+
+        def on_status(record: Record) -> None:
+            progress.update(seen, completed=record.int("next") - 1)
+
+        def on_line(line: str) -> None:
+            if args.verbose or parse_record(line) is None:
+                progress.console.print(f"[dim]{line}[/]", highlight=False)
+
+        result = demo.run_demo(
+            messages, config, on_line=on_line,
+            on_published=lambda n: progress.update(sent, completed=n), on_status=on_status,
+        )  # fmt: skip
+    demo_report.print_summary(status, result, config.icount)
+    if not result.ok:
+        status.print(f"[red]demo did not complete cleanly[/]\n{result.run.describe(tail=10)}")
+        return 1
+    status.print("[green]demo complete[/]")
+    return 0
 
 
 def cmd_test(args: argparse.Namespace) -> int:
@@ -133,6 +194,25 @@ def parser() -> argparse.ArgumentParser:
         help="with --nic: capture the NIC's traffic to FILE (QEMU filter-dump)",
     )
     r.set_defaults(func=cmd_run)
+
+    d = sub.add_parser(
+        "demo", help="boot mode=trade and replay a market-data session through it (make run)"
+    )
+    d.add_argument("--messages", type=int, default=100_000, help="synthetic session length")
+    d.add_argument("--seed", type=int, default=1, help="synthetic session and fault seed")
+    d.add_argument("--loss", type=float, default=0.01, help="fraction of packets lost")
+    d.add_argument("--duplicate", type=float, default=0.01, help="fraction sent twice")
+    d.add_argument("--reorder", type=float, default=0.01, help="fraction swapped with the next")
+    d.add_argument("--batch", type=int, default=16, help="most messages per MoldUDP64 packet")
+    d.add_argument("--rate", type=float, default=100_000, help="messages per second (0: no limit)")
+    d.add_argument("--itch-file", type=Path, help="replay a recorded ITCH 5.0 file (.gz too)")
+    d.add_argument("--limit", type=int, default=1_000_000, help="with --itch-file: messages")
+    d.add_argument("--symbols", help="with --itch-file: only these symbols, e.g. AAPL,MSFT")
+    d.add_argument("--unicast", action="store_true", help="publish unicast, not multicast")
+    d.add_argument("--no-icount", action="store_true", help="plain TCG, no instruction count")
+    d.add_argument("--boot", choices=[m.value for m in qemu.BootMethod], default="disk")
+    d.add_argument("--verbose", action="store_true", help="show the kernel's @tk records too")
+    d.set_defaults(func=cmd_demo)
 
     t = sub.add_parser("test", help="run every test (pytest)")
     t.add_argument("pytest_args", nargs=argparse.REMAINDER, help="passed to pytest")

@@ -1,6 +1,8 @@
-"""The `tradekernel` command as a user runs it (`make run` calls `tradekernel run`)."""
+"""The `tradekernel` command as a user runs it (`make run` calls `tradekernel demo`,
+`make boot` calls `tradekernel run`)."""
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -10,15 +12,17 @@ from tradekernel import paths
 
 
 def tradekernel(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    # Wide enough that rich does not wrap the phrases the tests look for.
+    env = dict(os.environ, COLUMNS="250")
     return subprocess.run(
         [sys.executable, "-m", "tradekernel", *args],
-        capture_output=True, text=True, timeout=timeout, cwd=paths.ROOT,
+        capture_output=True, text=True, timeout=timeout, cwd=paths.ROOT, env=env,
     )  # fmt: skip
 
 
 def test_help_lists_subcommands():
     out = tradekernel("--help").stdout
-    for sub in ("build", "run", "test", "bench"):
+    for sub in ("build", "run", "demo", "test", "bench"):
         assert sub in out
 
 
@@ -84,7 +88,10 @@ def test_bench_writes_results_in_the_shared_format():
     assert set(report["machine"]) == {"cpu", "cores", "kernel", "date"}
     results = {r["name"]: r for r in report["results"] if r["platform"] != "pc-icount"}
     icount = {r["name"]: r for r in report["results"] if r["platform"] == "pc-icount"}
-    assert set(icount) == {"context_switch", "timer_wakeup_lateness", "nic_rx_to_app"}
+    assert set(icount) == {
+        "context_switch", "timer_wakeup_lateness", "nic_rx_to_app", "tick_to_trade",
+        "itch_decode_book",
+    }  # fmt: skip
     for r in icount.values():
         assert r["unit"] == "instructions"
         assert 0 < r["median"] <= r["p99"] <= r["max"]
@@ -119,3 +126,35 @@ def test_bench_writes_results_in_the_shared_format():
     assert pps["unit"] == "packets/s" and 0 < pps["p99"] <= pps["median"] <= pps["max"]
     for plot in ("allocators.png", "scheduler.png"):
         assert (paths.BENCH_DIR / plot).stat().st_size > 10_000
+
+
+def test_demo_replays_the_built_in_session_and_summarises_it():
+    done = tradekernel("demo", "--messages", "5000", timeout=120)
+    assert done.returncode == 0, done.stderr
+    out = done.stderr
+    assert "tkboot: TradeKernel BIOS loader" in out  # the boot log is shown
+    assert "every message, once" in out
+    assert "matches the Python reference" in out
+    assert "matched to their trigger message, 0 missing, 0 unexpected" in out
+    assert "in-guest per message" in out and "instructions" in out
+    assert "host round trip" in out
+    assert "demo complete" in out
+
+
+def test_demo_replays_a_recorded_itch_file(tmp_path):
+    from tradekernel.feed.generator import session
+    from tradekernel.feed.itch_file import write_session
+
+    day = tmp_path / "day.itch"
+    write_session(day, session(seed=6, messages=20_000))
+    done = tradekernel("demo", "--itch-file", str(day), "--limit", "4000", "--symbols",
+                       "SYM1,SYM2", "--boot", "kernel", timeout=120)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "4,000 ITCH 5.0 messages" in done.stderr
+    assert "matches the Python reference" in done.stderr
+
+
+def test_demo_explains_a_missing_file():
+    done = tradekernel("demo", "--itch-file", "/nonexistent/day.itch")
+    assert done.returncode == 2
+    assert "error:" in done.stderr and "/nonexistent/day.itch" in done.stderr

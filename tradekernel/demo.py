@@ -1,0 +1,159 @@
+"""The market-data demo (`make run`, `tradekernel demo`): boot the kernel in
+mode=trade under QEMU, replay a session through the simulated venue, and
+summarise what the kernel saw and did.
+
+The session is the built-in synthetic one (tradekernel/feed/generator.py)
+unless a recorded ITCH 5.0 file is given. Latency figures come from two
+places: in-guest rdtscp spans (with --icount the guest TSC counts
+instructions, so they are path lengths, the same every run) and the round
+trip the venue measures from a trigger's last transmission to its order's
+arrival, which under TCG is mostly emulator time, not kernel speed.
+"""
+
+from __future__ import annotations
+
+import statistics
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from tradekernel import qemu
+from tradekernel.exit_codes import Outcome
+from tradekernel.feed.reference_book import ReferenceBooks
+from tradekernel.guest_link import GuestLink
+from tradekernel.records import Record, parse_record
+from tradekernel.trade.order_receiver import Match, match_orders
+from tradekernel.trade.reference_strategy import spread_taker_orders
+from tradekernel.venue import FEED_GROUP, GUEST, VENUE, Venue, VenueConfig
+
+
+@dataclass(frozen=True)
+class DemoConfig:
+    venue: VenueConfig = field(default_factory=VenueConfig)
+    icount: bool = True
+    boot: qemu.BootMethod = qemu.BootMethod.DISK
+    timeout: float = 300.0  # the whole run, seconds
+
+
+@dataclass
+class DemoResult:
+    run: qemu.RunResult
+    venue: Venue
+    complete: bool  # the kernel reported every message received
+    expected_checksum: int
+    match: Match
+    phases: dict[str, float]
+
+    def record(self, kind: str) -> Record | None:
+        found = self.run.of_kind(kind)
+        return found[-1] if found else None
+
+    def bench(self, name: str) -> Record | None:
+        return next((r for r in self.run.of_kind("bench") if r["name"] == name), None)
+
+    @property
+    def checksum_matches(self) -> bool:
+        books = self.record("book-summary")
+        return books is not None and int(books["checksum"], 16) == self.expected_checksum
+
+    def round_trips_us(self) -> list[float]:
+        sent_at = self.venue.sent_at
+        return [(r.received_at - sent_at[e.trigger]) * 1e6 for e, r in self.match.matched]
+
+    @property
+    def ok(self) -> bool:
+        return (
+            self.run.outcome is Outcome.PASSED
+            and self.complete
+            and self.checksum_matches
+            and not self.match.missing
+            and not self.match.unexpected
+        )
+
+
+def expected_books_checksum(messages: list[bytes]) -> int:
+    books = ReferenceBooks()
+    for m in messages:
+        books.apply(m)
+    return books.checksum()
+
+
+class _Watcher:
+    """Follows the console for the record that says trading has started."""
+
+    def __init__(self, on_line: Callable[[str], None] | None) -> None:
+        self.ready = threading.Event()
+        self.on_line = on_line
+
+    def __call__(self, line: str) -> None:
+        r = parse_record(line)
+        if r is not None and r.kind == "trade-ready":
+            self.ready.set()
+        if self.on_line:
+            self.on_line(line)
+
+
+def run_demo(
+    messages: list[bytes],
+    config: DemoConfig,
+    on_line: Callable[[str], None] | None = None,
+    on_published: Callable[[int], None] | None = None,
+    on_status: Callable[[Record], None] | None = None,
+    junk: list[bytes] | None = None,
+) -> DemoResult:
+    phases: dict[str, float] = {}
+    link = GuestLink()
+    cmdline = f"mode=trade ip={GUEST.ip} gateway={VENUE.ip} isolate=1"
+    if config.venue.multicast:
+        cmdline += f" join={FEED_GROUP}"
+    qemu_config = qemu.QemuConfig(
+        boot=config.boot, smp=2, cmdline=cmdline, icount=config.icount,
+        extra_args=link.qemu_args(), timeout=config.timeout,
+    )  # fmt: skip
+    watcher = _Watcher(on_line)
+    results: list[qemu.RunResult] = []
+    guest = threading.Thread(target=lambda: results.append(qemu.run(qemu_config, watcher)))
+    venue = Venue(link, messages, config.venue)
+    start = time.monotonic()
+    venue.start()
+    guest.start()
+    complete = False
+    try:
+        if watcher.ready.wait(60) and venue.arp_answered.is_set():
+            phases["boot"] = time.monotonic() - start
+            venue.publish(on_published, junk)
+            phases["publish"] = time.monotonic() - start - phases["boot"]
+            complete = venue.finish(timeout=120, progress=on_status)
+            phases["recover"] = time.monotonic() - start - phases["boot"] - phases["publish"]
+    finally:
+        venue.stop()
+        guest.join(60)
+        link.close()
+    expected = spread_taker_orders(messages)
+    return DemoResult(
+        run=results[0] if results else _no_run(qemu_config),
+        venue=venue,
+        complete=complete,
+        expected_checksum=expected_books_checksum(messages),
+        match=match_orders(expected, venue.orders.orders),
+        phases=phases,
+    )
+
+
+def _no_run(config: qemu.QemuConfig) -> qemu.RunResult:
+    return qemu.RunResult(Outcome.QEMU_ERROR, None, [], [], "QEMU did not return", 0.0)
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(p / 100 * (len(ordered) - 1) + 0.5))]
+
+
+def describe_spread(values: list[float]) -> str:
+    if not values:
+        return "none"
+    return (
+        f"median {statistics.median(values):,.0f}, p99 {percentile(values, 99):,.0f}, "
+        f"max {max(values):,.0f} ({len(values)} samples)"
+    )

@@ -1,0 +1,84 @@
+"""The demo's closing summary, as a table a trader reads at a glance."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+
+from tradekernel.demo import DemoResult, describe_spread
+
+
+def _int(result: DemoResult, kind: str, key: str) -> int:
+    r = result.record(kind)
+    return r.int(key) if r is not None and r.get(key) is not None else 0
+
+
+def summary_table(result: DemoResult, icount: bool) -> Table:
+    v = result.venue
+    t = Table(title="TradeKernel market-data demo", show_header=False, title_justify="left")
+    t.add_column(style="bold")
+    t.add_column()
+    f = v.fault_counts
+    t.add_row(
+        "published",
+        f"{len(v.messages):,} ITCH 5.0 messages in {f.sent:,} MoldUDP64 packets "
+        f"(injected: {f.lost} lost, {f.duplicated} duplicated, {f.reordered} reordered)",
+    )
+    delivered = _int(result, "feed-counters", "delivered")
+    whole = result.complete and delivered == len(v.messages)
+    t.add_row(
+        "received",
+        f"{delivered:,} messages in sequence"
+        + (" - every message, once" if whole else " - [red]INCOMPLETE[/]"),
+    )
+    t.add_row(
+        "gaps",
+        f"{_int(result, 'feed-counters', 'gaps'):,} detected, "
+        f"{'all' if result.complete else 'NOT all'} recovered: "
+        f"{_int(result, 'feed-counters', 'requests-sent'):,} retransmission requests, "
+        f"{v.rewinder.counts.messages_resent:,} messages resent by the rewinder",
+    )
+    t.add_row(
+        "dropped",
+        f"{_int(result, 'feed-counters', 'duplicate-packets'):,} duplicate packets, "
+        f"{_int(result, 'feed-counters', 'malformed'):,} malformed packets, "
+        f"{_int(result, 'trade-counters', 'rejected-messages'):,} malformed ITCH messages",
+    )
+    books = result.record("book-summary")
+    if books is not None:
+        verdict = "[green]matches[/]" if result.checksum_matches else "[red]DIFFERS from[/]"
+        t.add_row(
+            "books",
+            f"checksum {books['checksum']} {verdict} the Python reference "
+            f"({result.expected_checksum:#x}); {books.int('live-orders'):,} resting orders",
+        )
+    m = result.match
+    t.add_row(
+        "orders",
+        f"{_int(result, 'trade-counters', 'orders'):,} OUCH 4.2 Enter Orders sent, "
+        f"{_int(result, 'trade-counters', 'risk-rejected'):,} stopped by the risk gate; "
+        f"{len(m.matched)} matched to their trigger message, {len(m.missing)} missing, "
+        f"{len(m.unexpected)} unexpected",
+    )
+    unit = "instructions" if icount else "TCG TSC ticks (not time: run with --icount)"
+    for name, label in (("feed_per_message", "per message"), ("tick_to_trade", "tick to trade")):
+        b = result.bench(name)
+        if b is not None and b.int("samples"):
+            t.add_row(
+                f"in-guest {label}",
+                f"median {b.int('median'):,}, p99 {b.int('p99'):,}, max {b.int('max'):,} {unit} "
+                f"({b.int('samples'):,} samples)",
+            )
+    t.add_row("host round trip", describe_spread(result.round_trips_us()) + " us, through QEMU TCG")
+    return t
+
+
+def print_summary(console: Console, result: DemoResult, icount: bool) -> None:
+    console.print(summary_table(result, icount))
+    console.print(
+        "[dim]in-guest per message: a market-data frame's handling (UDP, MoldUDP64, ITCH, book, "
+        "strategy) divided by its messages; tick to trade: from the poll finding the frame to "
+        "the order handed to the NIC, for frames that sent one. The host round trip is the "
+        "venue's clock from the trigger's last transmission to the order's arrival, mostly "
+        "emulator time.[/]"
+    )

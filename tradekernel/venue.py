@@ -1,0 +1,167 @@
+"""A simulated exchange on the guest's NIC: it answers the kernel's ARP for
+the gateway, publishes a market-data session over MoldUDP64 (multicast, at a
+set rate, with faults injected), answers retransmission requests as the
+rewinder, receives the kernel's OUCH orders and polls its status.
+
+    venue = Venue(link, messages, VenueConfig(faults=Faults(loss=0.05)))
+    venue.start()
+    venue.publish()
+    venue.finish(timeout=60)
+    venue.stop()
+
+Addresses (docs/trading.md): the guest is 10.0.2.15, the venue 10.0.2.2;
+market data to 233.54.12.111:26500, rewinder at 26501, orders to 15000,
+control (tk-status, tk-exit) at the guest's port 9.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from scapy.all import ARP, Ether
+
+from tradekernel.feed.moldudp64 import end_of_session
+from tradekernel.feed.publisher import FaultCounts, Faults, Packet, RateLimiter, pack, with_faults
+from tradekernel.feed.rewinder import Rewinder
+from tradekernel.frames import Endpoint, multicast_mac, parse_udp, udp_frame
+from tradekernel.guest_link import GUEST_MAC, GuestLink
+from tradekernel.records import Record, parse_record
+from tradekernel.trade.order_receiver import OrderReceiver
+
+GUEST = Endpoint(GUEST_MAC, "10.0.2.15")
+VENUE = Endpoint("02:00:00:00:00:99", "10.0.2.2")
+FEED_GROUP = "233.54.12.111"
+FEED_PORT, REWINDER_PORT, ORDER_PORT, CONTROL_PORT = 26500, 26501, 15000, 9
+VENUE_FEED_PORT = 26400  # source port of downstream packets
+
+
+@dataclass(frozen=True)
+class VenueConfig:
+    session: bytes = b"TKDEMO0001"
+    rate: float = 100_000  # messages per second; 0: as fast as the link takes them
+    max_messages: int = 16  # per MoldUDP64 packet (1: every message its own frame)
+    faults: Faults = field(default_factory=Faults)
+    multicast: bool = True
+
+
+class Venue:
+    def __init__(self, link: GuestLink, messages: list[bytes], config: VenueConfig) -> None:
+        self.link, self.messages, self.config = link, messages, config
+        # Answers are packed full whatever the feed's batching: a flood of
+        # small retransmissions would cost the receiver more than the loss.
+        self.rewinder = Rewinder(config.session, messages)
+        self.orders = OrderReceiver()
+        self.fault_counts = FaultCounts()
+        self.status: Record | None = None
+        self.arp_answered = threading.Event()
+        # sent_at[n]: when message n last went out (downstream or resent).
+        self.sent_at: list[float] = [0.0] * (len(messages) + 1)
+        group = Endpoint(multicast_mac(FEED_GROUP), FEED_GROUP)
+        self._feed_dst = group if config.multicast else GUEST
+        self._stop = threading.Event()
+        self._status_seen = threading.Event()
+        self._thread = threading.Thread(target=self._receive_loop, name="venue-rx", daemon=True)
+
+    # --- the venue's side of the link ------------------------------------
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self.send_control(b"tk-exit")
+        self._stop.set()
+        self._thread.join(5)
+
+    def send_control(self, word: bytes) -> None:
+        self.link.send(udp_frame(VENUE, GUEST, CONTROL_PORT, CONTROL_PORT, word))
+
+    def _send_feed(self, p: Packet, destination: Endpoint, port: int = FEED_PORT) -> None:
+        self.link.send(udp_frame(VENUE, destination, VENUE_FEED_PORT, port, p.data))
+        now = time.perf_counter()
+        for n in range(p.first, p.first + p.count):
+            self.sent_at[n] = now
+
+    def _send_raw(self, payload: bytes) -> None:
+        self.link.send(udp_frame(VENUE, self._feed_dst, VENUE_FEED_PORT, FEED_PORT, payload))
+
+    def _receive_loop(self) -> None:
+        while not self._stop.is_set():
+            frame = self.link.receive(timeout=0.05)
+            if frame is None:
+                continue
+            now = time.perf_counter()
+            d = parse_udp(frame)
+            if d is None:
+                self._maybe_answer_arp(frame)
+            elif d.dport == ORDER_PORT:
+                self.orders.on_datagram(d.payload, now)
+            elif d.dport == REWINDER_PORT:
+                for p in self.rewinder.answer(d.payload):
+                    self._send_feed(p, GUEST, d.sport)
+            elif d.sport == CONTROL_PORT and d.payload.startswith(b"@tk status"):
+                self.status = parse_record(d.payload.decode(errors="replace"))
+                self._status_seen.set()
+
+    def _maybe_answer_arp(self, frame: bytes) -> None:
+        packet = Ether(frame)
+        if ARP in packet and packet[ARP].op == 1 and packet[ARP].pdst == VENUE.ip:
+            reply = Ether(dst=packet.src, src=VENUE.mac) / ARP(
+                op=2, hwsrc=VENUE.mac, psrc=VENUE.ip, hwdst=packet[ARP].hwsrc, pdst=packet[ARP].psrc
+            )
+            self.link.send(bytes(reply))
+            self.arp_answered.set()
+
+    # --- the session -----------------------------------------------------
+
+    def publish(
+        self, progress: Callable[[int], None] | None = None, junk: list[bytes] | None = None
+    ) -> None:
+        """Sends the whole session downstream once, faults included; `junk`
+        datagrams (malformed packets, say) are spread evenly among it."""
+        rate = RateLimiter(self.config.rate)
+        packets = pack(self.config.session, self.messages, self.config.max_messages)
+        junk = list(junk or [])
+        every = max(1, len(packets) // (len(junk) + 1))
+        for i, p in enumerate(with_faults(packets, self.config.faults, self.fault_counts)):
+            rate.wait(p.count)
+            self.rewinder.published = max(self.rewinder.published, p.first + p.count - 1)
+            self._send_feed(p, self._feed_dst)
+            if junk and i % every == every - 1:
+                self.link.send(
+                    udp_frame(VENUE, self._feed_dst, VENUE_FEED_PORT, FEED_PORT, junk.pop())
+                )
+            if progress:
+                progress(p.first + p.count - 1)
+        for datagram in junk:
+            self._send_raw(datagram)
+        self.rewinder.published = len(self.messages)
+
+    def poll_status(self, timeout: float = 1.0) -> Record | None:
+        self._status_seen.clear()
+        self.send_control(b"tk-status")
+        self._status_seen.wait(timeout)
+        return self.status
+
+    def finish(self, timeout: float, progress: Callable[[Record], None] | None = None) -> bool:
+        """Sends End of Session every 10 ms (as a publisher's heartbeats, it
+        reveals a lost tail and keeps the kernel's repeat requests going)
+        until the kernel reports every message received."""
+        end = end_of_session(self.config.session, len(self.messages) + 1)
+        deadline = time.monotonic() + timeout
+        next_poll = 0.0
+        while time.monotonic() < deadline:
+            self._send_raw(end)
+            if self._status_seen.is_set() and self.status is not None:
+                if progress:
+                    progress(self.status)
+                if self.status.int("next") == len(self.messages) + 1:
+                    return True
+            if time.monotonic() >= next_poll:
+                self._status_seen.clear()
+                self.send_control(b"tk-status")
+                next_poll = time.monotonic() + 0.25
+            time.sleep(0.01)
+        return False
