@@ -72,15 +72,15 @@ void Books::erase(Order* order) {
     --live_orders_;
 }
 
+// Levels are kept worst first, best last, and searched from the best: the
+// action of a day is at and near the best price, so the search ends within a
+// few predictable steps and an insert or removal moves only the few levels
+// above it. (A binary search measured no faster: its branches mispredict.)
 void Books::level_add(Book& b, u8 side, u32 price, i64 shares, i32 orders) {
     Level* levels = b.side[side];
     u32& n = b.levels[side];
-    u32 lo = 0, hi = n;
-    while (lo < hi) {  // first level not better than `price`
-        u32 mid = (lo + hi) / 2;
-        if (better(side, levels[mid].price, price)) lo = mid + 1;
-        else hi = mid;
-    }
+    u32 lo = n;  // first level not worse than `price`
+    while (lo > 0 && !better(side, price, levels[lo - 1].price)) --lo;
     if (lo < n && levels[lo].price == price) {
         levels[lo].shares = u64(i64(levels[lo].shares) + shares);
         levels[lo].orders = u32(i32(levels[lo].orders) + orders);
@@ -92,8 +92,10 @@ void Books::level_add(Book& b, u8 side, u32 price, i64 shares, i32 orders) {
     }
     if (n == kLevelsPerSide) {  // the worst level falls off: counted
         ++counters_.levels_full;
-        if (lo == n) return;
-        --n;
+        if (lo == 0) return;
+        for (u32 i = 0; i + 1 < lo; ++i) levels[i] = levels[i + 1];
+        levels[lo - 1] = {price, u32(orders), u64(shares)};
+        return;
     }
     for (u32 i = n; i > lo; --i) levels[i] = levels[i - 1];
     levels[lo] = {price, u32(orders), u64(shares)};
@@ -183,8 +185,9 @@ i32 Books::apply(const u8* m, usize length) {
 u32 Books::depth(u16 locate, Side side, Level* out, u32 max) const {
     const Book* b = book_for(locate);
     if (!b) return 0;
-    u32 n = b->levels[side] < max ? b->levels[side] : max;
-    for (u32 i = 0; i < n; ++i) out[i] = b->side[side][i];
+    u32 levels = b->levels[side];
+    u32 n = levels < max ? levels : max;
+    for (u32 i = 0; i < n; ++i) out[i] = b->side[side][levels - 1 - i];
     return n;
 }
 
@@ -203,7 +206,7 @@ u64 Books::checksum() const {
         const Book* b = book_for(u16(locate));
         if (!b) continue;
         for (u8 side = 0; side < 2; ++side) {
-            for (u32 i = 0; i < b->levels[side]; ++i) {
+            for (u32 i = b->levels[side]; i-- > 0;) {  // best first
                 const Level& l = b->side[side][i];
                 hash = fnv1a(hash, locate, 2);
                 hash = fnv1a(hash, side, 1);

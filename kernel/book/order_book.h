@@ -4,7 +4,8 @@
 //
 // Orders live in one open-addressing table keyed by order reference number
 // (linear probing, backward-shift deletion, so no tombstones build up).
-// Price levels are sorted arrays per side: the best level is element 0.
+// Price levels are sorted arrays per side, worst first: the best level is
+// the last element, so the busy top of the book moves the fewest entries.
 #pragma once
 
 #include "tk/types.h"
