@@ -84,6 +84,7 @@ void Books::level_add(Book& b, u8 side, u32 price, i64 shares, i32 orders) {
     if (lo < n && levels[lo].price == price) {
         levels[lo].shares = u64(i64(levels[lo].shares) + shares);
         levels[lo].orders = u32(i32(levels[lo].orders) + orders);
+        record(side, levels[lo]);
         if (levels[lo].orders == 0) {
             for (u32 i = lo; i + 1 < n; ++i) levels[i] = levels[i + 1];
             --n;
@@ -95,11 +96,17 @@ void Books::level_add(Book& b, u8 side, u32 price, i64 shares, i32 orders) {
         if (lo == 0) return;
         for (u32 i = 0; i + 1 < lo; ++i) levels[i] = levels[i + 1];
         levels[lo - 1] = {price, u32(orders), u64(shares)};
+        record(side, levels[lo - 1]);
         return;
     }
     for (u32 i = n; i > lo; --i) levels[i] = levels[i - 1];
     levels[lo] = {price, u32(orders), u64(shares)};
+    record(side, levels[lo]);
     ++n;
+}
+
+void Books::record(u8 side, const Level& level) {
+    if (change_.levels < 2) change_.level[change_.levels++] = {side, level.price, level.shares, level.orders};
 }
 
 bool Books::add(u16 locate, u64 reference, u8 side, u32 shares, u32 price) {
@@ -123,13 +130,19 @@ bool Books::add(u16 locate, u64 reference, u8 side, u32 shares, u32 price) {
     return true;
 }
 
-void Books::reduce(Order* order, u32 shares) {
+void Books::reduce(Order* order, u32 shares, bool executed) {
     if (shares > order->shares) {
         ++counters_.over_execution;
         shares = order->shares;
     }
     Book* b = book_for(order->locate, false);
     bool gone = shares == order->shares;
+    if (executed) {
+        change_.executed = true;
+        change_.executed_side = order->side;
+        change_.executed_price = order->price;
+        change_.executed_shares = shares;
+    }
     level_add(*b, order->side, order->price, -i64(shares), gone ? -1 : 0);
     if (gone) erase(order);
     else order->shares -= shares;
@@ -138,6 +151,8 @@ void Books::reduce(Order* order, u32 shares) {
 i32 Books::apply(const u8* m, usize length) {
     (void)length;  // the ITCH layer has checked the length for the type
     u16 locate = be16(m + 1);
+    change_.levels = 0;
+    change_.executed = false;
     switch (m[0]) {
         case 'A':
         case 'F': {
@@ -159,7 +174,7 @@ i32 Books::apply(const u8* m, usize length) {
                 return -1;
             }
             locate = o->locate;
-            reduce(o, m[0] == 'D' ? o->shares : be32(m + 19));
+            reduce(o, m[0] == 'D' ? o->shares : be32(m + 19), m[0] == 'E' || m[0] == 'C');
             break;
         }
         case 'U': {
@@ -170,7 +185,7 @@ i32 Books::apply(const u8* m, usize length) {
             }
             locate = o->locate;
             u8 side = o->side;
-            reduce(o, o->shares);  // section 4.3.5: the new order keeps side and stock
+            reduce(o, o->shares, false);  // section 4.3.5: the new order keeps side and stock
             if (!add(locate, be64(m + 19), side, be32(m + 27), be32(m + 31))) return -1;
             break;
         }

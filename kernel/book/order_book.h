@@ -28,6 +28,23 @@ struct Order {
     u8 side;
 };
 
+// What the last apply() changed, for the strategy's callbacks: the levels it
+// touched (as they are now; 0 orders: the level is gone) and, for Order
+// Executed (E, C), the resting order that traded.
+struct LevelChange {
+    u8 side;
+    u32 price;
+    u64 shares;
+    u32 orders;
+};
+struct Change {
+    u32 levels;  // 0, 1 or 2 (Order Replace touches two)
+    LevelChange level[2];
+    bool executed;
+    u8 executed_side;
+    u32 executed_price, executed_shares;  // the resting order's price
+};
+
 struct BookCounters {
     u64 applied, ignored;              // order messages applied; other types
     u64 unknown_order, duplicate_order;
@@ -52,6 +69,7 @@ public:
     // change the book; others are ignored. Returns the locate it touched, or
     // -1 if none.
     i32 apply(const u8* message, usize length);
+    const Change& last_change() const { return change_; }
 
     // Up to `max` best levels of one side; returns how many.
     u32 depth(u16 locate, Side side, Level* out, u32 max) const;
@@ -70,7 +88,8 @@ private:
     Book* book_for(u16 locate, bool create);
     const Book* book_for(u16 locate) const;
     bool add(u16 locate, u64 reference, u8 side, u32 shares, u32 price);
-    void reduce(Order* order, u32 shares);  // removes the order at zero
+    void reduce(Order* order, u32 shares, bool executed);  // removes the order at zero
+    void record(u8 side, const Level& level);
     void level_add(Book& b, u8 side, u32 price, i64 shares, i32 orders);
     Order* slot_of(u64 reference);
     void erase(Order* order);
@@ -82,6 +101,7 @@ private:
     u32 book_capacity_ = 0, books_used_ = 0;
     u16 book_index_[kMaxLocates] = {};  // locate -> book index + 1
     BookCounters counters_{};
+    Change change_{};
 };
 
 }  // namespace tk::book

@@ -14,7 +14,7 @@ void Engine::init(net::NetStack* net, const EngineConfig& config) {
     strategy = SpreadTakerState{};
     strategy.max_spread = config.max_spread;
     strategy.shares = config.shares;
-    pipeline.init(&books, Strategy{&strategy, spread_taker_on_bbo}, &entry, net, config.rewinder);
+    pipeline.init(&books, Strategy{&strategy, nullptr, nullptr, spread_taker_on_bbo}, &entry, net, config.rewinder);
 }
 
 }  // namespace tk::trade

@@ -26,7 +26,7 @@ u32 reference_price(const book::Books* books, u16 locate, char side) {
 
 void set_symbol(Orders* o, u16 locate, const u8* stock) {
     if (locate >= kMaxLocates) return;
-    for (int i = 0; i < 8; ++i) o->symbol[locate][i] = char(stock[i]);
+    for (int i = 0; i < 8; ++i) o->symbols[locate].stock[i] = char(stock[i]);
 }
 
 void make_token(u64 trigger_sequence, u32 index, char token[14]) {
@@ -36,17 +36,18 @@ void make_token(u64 trigger_sequence, u32 index, char token[14]) {
 
 bool send_order(Orders* o, u16 locate, char side, u32 shares, u32 price) {
     if (locate >= kMaxLocates) return false;
-    if (o->symbol[locate][0] == 0) {
+    SymbolState& symbol = o->symbols[locate];
+    if (symbol.stock[0] == 0) {
         ++o->counters.unknown_symbol;
         return false;
     }
-    if (!o->risk.check(side, shares, price, o->position[locate], reference_price(o->books, locate, side)))
+    if (!o->risk.check(side, shares, price, symbol.position, reference_price(o->books, locate, side)))
         return false;
     ouch::EnterOrder order{};
     make_token(o->trigger_sequence, o->trigger_orders, order.token);
     order.side = side;
     order.shares = shares;
-    for (int i = 0; i < 8; ++i) order.stock[i] = o->symbol[locate][i];
+    for (int i = 0; i < 8; ++i) order.stock[i] = symbol.stock[i];
     order.price = price;
     order.time_in_force = 0;  // immediate or cancel
     for (char& c : order.firm) c = ' ';
@@ -62,7 +63,7 @@ bool send_order(Orders* o, u16 locate, char side, u32 shares, u32 price) {
         return false;
     }
     if (o->stamp_sends) o->last_sent_tsc = rdtscp(nullptr);  // waits for the send to be issued
-    o->position[locate] += side == 'B' ? i64(shares) : -i64(shares);
+    symbol.position += side == 'B' ? i64(shares) : -i64(shares);
     ++o->trigger_orders;
     ++o->counters.sent;
     return true;

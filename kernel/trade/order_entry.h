@@ -8,6 +8,7 @@
 #include "kernel/book/order_book.h"
 #include "kernel/net/stack.h"
 #include "kernel/trade/ouch.h"
+#include "kernel/trade/strategy.h"
 
 namespace tk::trade {
 
@@ -36,8 +37,7 @@ struct Orders {
     // benchmark 20 ns of its 160 ns median.
     bool stamp_sends;
     u64 last_sent_tsc;
-    char symbol[kMaxLocates][8];  // from Stock Directory messages; "" if none yet
-    i64 position[kMaxLocates];    // per locate, assuming every order fills
+    SymbolState symbols[kMaxLocates];  // per locate: name, position, BBO, volume
 };
 
 // Remembers the 8-character ITCH Stock field of a locate.

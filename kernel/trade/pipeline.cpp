@@ -5,6 +5,12 @@
 
 namespace tk::trade {
 
+namespace {
+
+u64 be64(const u8* p) { return u64(net::load_be32(p)) << 32 | net::load_be32(p + 4); }
+
+}  // namespace
+
 void Pipeline::init(book::Books* books, Strategy strategy, Orders* orders, net::NetStack* net,
                     const RewinderAddress& rewinder) {
     books_ = books;
@@ -14,7 +20,6 @@ void Pipeline::init(book::Books* books, Strategy strategy, Orders* orders, net::
     rewinder_ = rewinder;
     receiver_.init(1, on_message, on_request, this);
     counters_ = {};
-    for (Bbo& b : last_) b = Bbo{};
 }
 
 void Pipeline::on_message(void* self_ptr, u64 sequence, const u8* m, u16 length) {
@@ -24,11 +29,56 @@ void Pipeline::on_message(void* self_ptr, u64 sequence, const u8* m, u16 length)
         ++self->counters_.rejected_messages;
         return;
     }
-    // Stock Directory (ITCH 5.0 section 1.2.1): Stock (8 Alpha) at offset 11
-    // names the locate for order entry.
-    if (m[0] == 'R') set_symbol(self->orders_, net::load_be16(m + 1), m + 11);
-    i32 locate = self->books_->apply(m, length);
-    if (locate >= 0) self->tell_strategy_if_bbo_changed(u16(locate), sequence);
+    // Orders sent from here on name this message in their token.
+    self->orders_->trigger_sequence = sequence;
+    self->orders_->trigger_orders = 0;
+    u16 locate = net::load_be16(m + 1);
+    switch (m[0]) {
+        case 'R':  // Stock Directory (ITCH 5.0 section 1.2.1): Stock at offset 11
+            set_symbol(self->orders_, locate, m + 11);
+            return;
+        case 'P':  // Trade, non-cross (1.6.1): side 19, shares 20, price 32, match 36
+            self->on_trade({locate, char(m[19]), net::load_be32(m + 32), net::load_be32(m + 20), be64(m + 36), sequence}, true);
+            return;
+        case 'Q':  // Cross Trade (1.6.2): shares 11 (8 bytes), price 27, match 31
+            self->on_trade({locate, ' ', net::load_be32(m + 27), be64(m + 11), be64(m + 31), sequence}, true);
+            return;
+        default:
+            break;
+    }
+    i32 touched = self->books_->apply(m, length);
+    if (touched >= 0) self->tell_strategy(u16(touched), sequence, m);
+}
+
+void Pipeline::on_trade(const Trade& trade, bool counts_as_volume) {
+    if (trade.locate >= kMaxLocates) return;
+    SymbolState& symbol = orders_->symbols[trade.locate];
+    if (counts_as_volume) symbol.volume += trade.shares;
+    symbol.last_price = trade.price;
+    ++counters_.trades;
+    if (strategy_.on_trade) strategy_.on_trade(strategy_.state, &trade, &symbol, orders_);
+}
+
+// After a book message `m`: the execution it reports (Order Executed E at the
+// order's price; C at its own Execution Price, offset 32, counted as volume
+// only if Printable, offset 31), the levels it changed, then the BBO.
+void Pipeline::tell_strategy(u16 locate, u64 sequence, const u8* m) {
+    const book::Change& c = books_->last_change();
+    if (c.executed) {
+        bool with_price = m[0] == 'C';
+        Trade trade{locate, c.executed_side == book::kBuy ? 'B' : 'S',
+                    with_price ? net::load_be32(m + 32) : c.executed_price, c.executed_shares, be64(m + 23),
+                    sequence};
+        on_trade(trade, !with_price || m[31] == 'Y');
+    }
+    if (strategy_.on_book) {
+        for (u32 i = 0; i < c.levels; ++i) {
+            const book::LevelChange& l = c.level[i];
+            BookChange change{locate, l.side == book::kBuy ? 'B' : 'S', l.price, l.shares, l.orders, sequence};
+            strategy_.on_book(strategy_.state, &change, &orders_->symbols[locate], orders_);
+        }
+    }
+    tell_strategy_if_bbo_changed(locate, sequence);
 }
 
 void Pipeline::tell_strategy_if_bbo_changed(u16 locate, u64 sequence) {
@@ -36,15 +86,14 @@ void Pipeline::tell_strategy_if_bbo_changed(u16 locate, u64 sequence) {
     Bbo now{locate, 0, 0, 0, 0, sequence};
     if (books_->depth(locate, book::kBuy, &bid, 1)) now.bid_price = bid.price, now.bid_shares = u32(bid.shares);
     if (books_->depth(locate, book::kSell, &ask, 1)) now.ask_price = ask.price, now.ask_shares = u32(ask.shares);
-    Bbo& last = last_[locate];
+    SymbolState& symbol = orders_->symbols[locate];
+    Bbo& last = symbol.bbo;
     if (now.bid_price == last.bid_price && now.bid_shares == last.bid_shares &&
         now.ask_price == last.ask_price && now.ask_shares == last.ask_shares)
         return;
     last = now;
     ++counters_.bbo_changes;
-    orders_->trigger_sequence = sequence;
-    orders_->trigger_orders = 0;
-    strategy_.on_bbo(strategy_.state, &now, orders_);
+    if (strategy_.on_bbo) strategy_.on_bbo(strategy_.state, &now, &symbol, orders_);
 }
 
 // MoldUDP64 1.00, Request Packet: the downstream header's layout -- Session,

@@ -14,7 +14,7 @@
 namespace tk::trade {
 
 struct PipelineCounters {
-    u64 messages, rejected_messages, bbo_changes;
+    u64 messages, rejected_messages, bbo_changes, trades;
     u64 requests_sent, requests_unsent;  // retransmission requests to the rewinder
 };
 
@@ -31,6 +31,7 @@ class Pipeline {
 public:
     void init(book::Books* books, Strategy strategy, Orders* orders, net::NetStack* net,
               const RewinderAddress& rewinder);
+    void set_strategy(Strategy strategy) { strategy_ = strategy; }
 
     // One MoldUDP64 packet (a UDP payload).
     void on_feed_datagram(const u8* payload, usize length) { receiver_.receive(payload, length); }
@@ -42,6 +43,8 @@ public:
 private:
     static void on_message(void* self, u64 sequence, const u8* message, u16 length);
     static void on_request(void* self, const char* session, u64 sequence, u16 count);
+    void on_trade(const Trade& trade, bool counts_as_volume);
+    void tell_strategy(u16 locate, u64 sequence, const u8* message);
     void tell_strategy_if_bbo_changed(u16 locate, u64 sequence);
 
     book::Books* books_ = nullptr;
@@ -50,7 +53,6 @@ private:
     net::NetStack* net_ = nullptr;
     RewinderAddress rewinder_{};
     mold::Receiver receiver_;
-    Bbo last_[kMaxLocates] = {};
     PipelineCounters counters_{};
 };
 

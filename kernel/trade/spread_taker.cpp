@@ -3,7 +3,7 @@
 
 namespace tk::trade {
 
-void spread_taker_on_bbo(void* state, const Bbo* bbo, Orders* orders) {
+void spread_taker_on_bbo(void* state, const Bbo* bbo, const SymbolState*, Orders* orders) {
     auto* s = static_cast<SpreadTakerState*>(state);
     if (!bbo->bid_shares || !bbo->ask_shares) return;
     // Unsigned: a crossed book (offer below bid) is never a narrow spread.

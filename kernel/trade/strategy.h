@@ -1,11 +1,13 @@
-// The strategy API: plain functions and structs (no templates, no virtual
-// calls), so that strategies compiled from Python later can target it.
+// The strategy API: plain structs and function pointers (no templates, no
+// virtual calls, no C++ library types), so that strategies compiled from
+// Python later can target it.
 //
-//   void on_bbo(void* state, const tk::trade::Bbo* bbo, tk::trade::Orders* orders);
-//
-// A strategy sees best-bid-and-offer changes of the symbols it trades and
-// asks for orders through `orders`, which passes each one through the risk
-// gate and hands accepted ones to the OUCH gateway.
+// The pipeline calls a strategy for each market-data message that matters,
+// in this order: on_trade (an execution or a trade print), on_book (each
+// price level the message changed), on_bbo (when the symbol's best bid or
+// offer changed). Each callback gets the symbol's state kept by the
+// pipeline and `orders`, through which it sends orders (send_order: risk
+// gate, then OUCH 4.2 to the gateway). Callbacks it does not need are null.
 #pragma once
 
 #include "tk/types.h"
@@ -19,6 +21,36 @@ struct Bbo {
     u64 feed_sequence;          // the MoldUDP64 sequence of the message that changed it
 };
 
+// A price level after a change; 0 orders: the level is gone.
+struct BookChange {
+    u16 locate;
+    char side;  // 'B' bid, 'S' offer
+    u32 price;
+    u64 shares;
+    u32 orders;
+    u64 feed_sequence;
+};
+
+// An execution against a resting order (ITCH Order Executed E, C) or a
+// trade print of a non-displayed order (P) or a cross (Q).
+struct Trade {
+    u16 locate;
+    char side;   // the resting order's side: 'B' (a bid was hit), 'S', or ' ' for a cross
+    u32 price;   // Price(4)
+    u64 shares;
+    u64 match_number;
+    u64 feed_sequence;
+};
+
+// What the pipeline keeps per stock locate; strategies read it.
+struct SymbolState {
+    char stock[8];     // from Stock Directory (R); stock[0] == 0 until then
+    i64 position;      // our orders' shares, assuming every order fills
+    Bbo bbo;           // the last best bid and offer
+    u64 volume;        // shares traded today, from E, C (printable), P and Q
+    u32 last_price;    // the last trade's price
+};
+
 struct Orders;  // order entry: risk gate and OUCH gateway (kernel/trade/order_entry.h)
 
 // Returns true if the order passed the risk checks and was sent.
@@ -26,7 +58,9 @@ bool send_order(Orders* orders, u16 locate, char side, u32 shares, u32 price);
 
 struct Strategy {
     void* state;
-    void (*on_bbo)(void* state, const Bbo* bbo, Orders* orders);
+    void (*on_trade)(void* state, const Trade* trade, const SymbolState* symbol, Orders* orders);
+    void (*on_book)(void* state, const BookChange* change, const SymbolState* symbol, Orders* orders);
+    void (*on_bbo)(void* state, const Bbo* bbo, const SymbolState* symbol, Orders* orders);
 };
 
 // The sample strategy: when the spread of a symbol narrows to at most
@@ -39,6 +73,6 @@ struct SpreadTakerState {
     u32 shares;
     u8 done[1 << 14];  // per locate: traded since the spread last narrowed
 };
-void spread_taker_on_bbo(void* state, const Bbo* bbo, Orders* orders);
+void spread_taker_on_bbo(void* state, const Bbo* bbo, const SymbolState* symbol, Orders* orders);
 
 }  // namespace tk::trade

@@ -70,9 +70,10 @@ void report() {
     const ouch::RiskCounters& r = g_engine.entry.risk.counters();
     const book::BookCounters& b = g_engine.books.counters();
     log::record("trade-counters",
-                "messages=%lu rejected-messages=%lu bbo-changes=%lu orders=%lu risk-rejected=%lu "
+                "messages=%lu rejected-messages=%lu trades=%lu bbo-changes=%lu orders=%lu risk-rejected=%lu "
                 "unknown-symbol=%lu send-failed=%lu",
-                (unsigned long)p.messages, (unsigned long)p.rejected_messages, (unsigned long)p.bbo_changes,
+                (unsigned long)p.messages, (unsigned long)p.rejected_messages, (unsigned long)p.trades,
+                (unsigned long)p.bbo_changes,
                 (unsigned long)g_engine.entry.counters.sent,
                 (unsigned long)(r.rejected_size + r.rejected_position + r.rejected_collar + r.rejected_kill_switch),
                 (unsigned long)g_engine.entry.counters.unknown_symbol,

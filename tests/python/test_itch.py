@@ -105,3 +105,8 @@ def test_random_bytes_are_classified_not_crashed(blob: bytes):
         assert status == 1
     else:
         assert status == (0 if len(blob) == SPEC_LENGTHS[chr(blob[0])] else 2)
+
+
+def test_encoder_refuses_a_field_the_type_does_not_have():
+    with pytest.raises(ValueError, match="order_delete has no field locate"):
+        encode("D", locate=5, order_reference_number=1)

@@ -5,10 +5,12 @@ matched to the market-data message that triggered them."""
 
 import ctypes
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scapy.all import IP, UDP, Ether
 
 from tradekernel.feed.generator import session
-from tradekernel.feed.itch import encode
+from tradekernel.feed.itch import TYPES, encode
 from tradekernel.feed.moldudp64 import packet, request
 from tradekernel.feed.reference_book import ReferenceBooks
 from tradekernel.hosted_lib import library
@@ -191,3 +193,109 @@ def test_order_receiver_counts_what_it_cannot_read_and_reports_mismatches():
     assert [e.trigger for e in match.missing] == [50]
     wrong_price = ExpectedOrder(42, "SYM1", "B", 100, 10_0200)
     assert match_orders([wrong_price], receiver.orders).unexpected == receiver.orders
+
+
+def test_strategy_callbacks_see_trades_levels_and_the_bbo_in_order():
+    """The strategy API's three callbacks, recorded: for each message the
+    trade it reports, the levels it changed (0 orders: gone), then the BBO if
+    it moved; and the symbol's volume counts printable executions only."""
+    p = HostedPipeline()
+    try:
+        lib = p.lib
+        lib.tk_pipeline_record_events.argtypes = [ctypes.c_void_p]
+        lib.tk_pipeline_events.argtypes = [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_uint32]
+        lib.tk_pipeline_events.restype = ctypes.c_uint32
+        lib.tk_pipeline_symbol.argtypes = [ctypes.c_void_p, ctypes.c_uint16, ctypes.c_void_p]
+        lib.tk_pipeline_record_events(p.h)
+        k = {"stock_locate": 5}
+        p.feed(
+            directory(),  # 1
+            add(1, "B", 100_0000),  # 2: 300 bid
+            add(2, "S", 100_0500, shares=200),  # 3
+            encode("E", **k, order_reference_number=1, executed_shares=100, match_number=7),  # 4
+            encode(
+                "C",
+                **k,
+                order_reference_number=2,
+                executed_shares=50,
+                match_number=8,
+                printable="N",
+                execution_price=100_0400,
+            ),  # 5  fmt: skip
+            encode(
+                "U",
+                **k,
+                original_order_reference_number=1,
+                new_order_reference_number=3,
+                shares=100,
+                price=99_9900,
+            ),  # 6  fmt: skip
+            encode(
+                "P",
+                **k,
+                order_reference_number=0,
+                buy_sell_indicator="B",
+                shares=40,
+                stock="TK",
+                price=100_0100,
+                match_number=9,
+            ),  # 7  fmt: skip
+            encode(
+                "Q",
+                **k,
+                shares=1000,
+                stock="TK",
+                cross_price=100_0200,
+                match_number=10,
+                cross_type="O",
+            ),  # 8  fmt: skip
+        )
+        out = (ctypes.c_uint64 * (7 * 64))()
+        n = lib.tk_pipeline_events(p.h, out, 64)
+        events = [tuple(out[7 * i : 7 * i + 7]) for i in range(n)]
+        t, k_, b, B, S = ord("t"), ord("k"), ord("b"), ord("B"), ord("S")
+        assert events == [
+            (k_, 5, B, 100_0000, 300, 1, 2),
+            (b, 5, 100_0000, 300, 0, 0, 2),
+            (k_, 5, S, 100_0500, 200, 1, 3),
+            (b, 5, 100_0000, 300, 100_0500, 200, 3),
+            (t, 5, B, 100_0000, 100, 7, 4),  # E: at the order's price
+            (k_, 5, B, 100_0000, 200, 1, 4),
+            (b, 5, 100_0000, 200, 100_0500, 200, 4),
+            (t, 5, S, 100_0400, 50, 8, 5),  # C: at its execution price
+            (k_, 5, S, 100_0500, 150, 1, 5),
+            (b, 5, 100_0000, 200, 100_0500, 150, 5),
+            (k_, 5, B, 100_0000, 0, 0, 6),  # U: the old level goes ...
+            (k_, 5, B, 99_9900, 100, 1, 6),  # ... and the new one comes
+            (b, 5, 99_9900, 100, 100_0500, 150, 6),
+            (t, 5, B, 100_0100, 40, 9, 7),  # P
+            (t, 5, ord(" "), 100_0200, 1000, 10, 8),  # Q
+        ]
+        symbol = (ctypes.c_int64 * 3)()
+        lib.tk_pipeline_symbol(p.h, 5, symbol)
+        # 100 (E) + 40 (P) + 1,000 (Q); the non-printable C is not volume.
+        assert (symbol[1], symbol[2]) == (1140, 100_0200)
+    finally:
+        p.close()
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(sorted(TYPES)), st.binary(min_size=64, max_size=64)),
+                max_size=60))  # fmt: skip
+def test_well_formed_messages_with_random_fields_never_corrupt_the_pipeline(messages):
+    """Right type and length, random contents (references, sides, locates up
+    to 65,535, prices): whatever the books cannot use is counted, and a
+    clean session afterwards still trades exactly as expected."""
+    p = HostedPipeline()
+    try:
+        junk = [code.encode() + body[: TYPES[code].length - 1] for code, body in messages]
+        for i in range(0, len(junk), 7):
+            p.feed(*junk[i : i + 7])
+        assert p.counters()["messages"] == len(junk)
+        assert p.counters()["rejected"] == 0
+        p.feed(directory(9, "AFTER"), add(1 << 62, "B", 50_0000, locate=9),
+               add((1 << 62) + 1, "S", 50_0100, locate=9))  # fmt: skip
+        orders = [o for o in p.orders() if o["stock"] == "AFTER"]
+        assert [(o["side"], o["price"]) for o in orders] == [("B", 50_0100)]
+    finally:
+        p.close()

@@ -88,8 +88,12 @@ TYPES = {
 
 
 def encode(code: str, **values: int | str) -> bytes:
-    """One message; missing fields are zero (numbers) or spaces (Alpha)."""
+    """One message; missing fields are zero (numbers) or spaces (Alpha). A
+    name the type does not have is an error, not silently dropped."""
     t = TYPES[code]
+    unknown = set(values) - {name for name, _, _ in t.fields}
+    if unknown:
+        raise ValueError(f"{t.name} has no field {', '.join(sorted(unknown))}")
     out = bytearray(code.encode())
     for name, kind, width in t.fields:
         value = values.get(name, "" if kind == "a" else 0)

@@ -10,8 +10,34 @@ using namespace tk;
 
 namespace {
 
+// A strategy that records every callback, for tests of the strategy API:
+// (kind 't'/'k'/'b', locate, side, price, shares, orders or match number,
+// feed sequence) per event.
+struct Recorder {
+    static constexpr u32 kEvents = 4096;
+    u64 events[kEvents][7];
+    u32 count = 0;
+    void add(u64 kind, u64 locate, u64 side, u64 price, u64 shares, u64 extra, u64 sequence) {
+        if (count == kEvents) return;
+        u64* e = events[count++];
+        e[0] = kind, e[1] = locate, e[2] = side, e[3] = price, e[4] = shares, e[5] = extra, e[6] = sequence;
+    }
+};
+
+void record_trade(void* r, const trade::Trade* t, const trade::SymbolState*, trade::Orders*) {
+    static_cast<Recorder*>(r)->add('t', t->locate, u8(t->side), t->price, t->shares, t->match_number, t->feed_sequence);
+}
+void record_book(void* r, const trade::BookChange* c, const trade::SymbolState*, trade::Orders*) {
+    static_cast<Recorder*>(r)->add('k', c->locate, u8(c->side), c->price, c->shares, c->orders, c->feed_sequence);
+}
+void record_bbo(void* r, const trade::Bbo* b, const trade::SymbolState*, trade::Orders*) {
+    static_cast<Recorder*>(r)->add('b', b->locate, b->bid_price, b->bid_shares, b->ask_price, b->ask_shares,
+                                   b->feed_sequence);
+}
+
 struct HostedPipeline {
     static constexpr u32 kFrames = 1024;
+    Recorder recorder;
     net::NetStack net;
     trade::Engine engine;
     u8 frames[kFrames][2048];
@@ -77,6 +103,25 @@ void tk_pipeline_counters(void* c, u64* out) {
                     o.send_failed, r.accepted, r.rejected_size, r.rejected_position,
                     r.rejected_collar, r.rejected_kill_switch, p.requests_sent, p.requests_unsent};
     std::memcpy(out, values, sizeof values);
+}
+
+// Replaces the sample strategy with the recorder.
+void tk_pipeline_record_events(void* c) {
+    auto* h = static_cast<HostedPipeline*>(c);
+    h->engine.pipeline.set_strategy(trade::Strategy{&h->recorder, record_trade, record_book, record_bbo});
+}
+
+u32 tk_pipeline_events(void* c, u64* out, u32 max) {
+    auto* h = static_cast<HostedPipeline*>(c);
+    u32 n = h->recorder.count < max ? h->recorder.count : max;
+    std::memcpy(out, h->recorder.events, n * sizeof h->recorder.events[0]);
+    return n;
+}
+
+// (position, volume, last price) of one locate.
+void tk_pipeline_symbol(void* c, u16 locate, i64* out) {
+    const trade::SymbolState& s = static_cast<HostedPipeline*>(c)->engine.entry.symbols[locate];
+    out[0] = s.position, out[1] = i64(s.volume), out[2] = s.last_price;
 }
 
 u64 tk_pipeline_checksum(void* h) { return static_cast<HostedPipeline*>(h)->engine.books.checksum(); }
