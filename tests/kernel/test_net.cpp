@@ -16,6 +16,28 @@ TK_TEST(net, internet_checksum_rfc1071_example) {
     TK_EXPECT_EQ(internet_checksum(odd, 3), u16(~(0x0102 + 0x0300)));
 }
 
+// The definition, one big-endian 16-bit word at a time.
+static u16 checksum_by_words(const u8* data, usize length) {
+    u32 sum = 0;
+    for (usize i = 0; i < length; i += 2) sum += u32(data[i]) << 8 | (i + 1 < length ? data[i + 1] : 0);
+    while (sum >> 16) sum = (sum & 0xFFFF) + (sum >> 16);
+    return u16(~sum);
+}
+
+TK_TEST(net, wide_checksum_equals_the_definition_at_every_length_and_alignment) {
+    u8 data[1600];
+    u32 x = 12345;
+    for (u8& b : data) b = u8((x = x * 1103515245 + 12345) >> 16);
+    for (usize offset = 0; offset < 8; ++offset) {
+        for (usize length = 0; length <= 1500; length += length < 80 ? 1 : 37)
+            TK_EXPECT_EQ(internet_checksum(data + offset, length), checksum_by_words(data + offset, length));
+    }
+    u8 ones[64];
+    for (u8& b : ones) b = 0xFF;  // carries on every add
+    TK_EXPECT_EQ(internet_checksum(ones, 64), checksum_by_words(ones, 64));
+    TK_EXPECT_EQ(internet_checksum(ones, 63), checksum_by_words(ones, 63));
+}
+
 TK_TEST(net, ipv4_header_with_its_checksum_sums_to_zero) {
     // A real header (RFC 791 layout); with its checksum filled in, the
     // checksum over it is zero.
