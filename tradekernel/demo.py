@@ -43,7 +43,7 @@ class DemoResult:
     complete: bool  # the kernel reported every message received
     expected_checksum: int
     match: Match
-    phases: dict[str, float]
+    phases: dict[str, float]  # seconds: boot, publish, recover (after publishing)
 
     def record(self, kind: str) -> Record | None:
         found = self.run.of_kind(kind)
@@ -132,7 +132,7 @@ def run_demo(
         link.close()
     expected = spread_taker_orders(messages)
     return DemoResult(
-        run=results[0] if results else _no_run(qemu_config),
+        run=results[0] if results else _no_run(),
         venue=venue,
         complete=complete,
         expected_checksum=expected_books_checksum(messages),
@@ -141,7 +141,8 @@ def run_demo(
     )
 
 
-def _no_run(config: qemu.QemuConfig) -> qemu.RunResult:
+def _no_run() -> qemu.RunResult:
+    """When the QEMU thread did not finish within its join timeout."""
     return qemu.RunResult(Outcome.QEMU_ERROR, None, [], [], "QEMU did not return", 0.0)
 
 

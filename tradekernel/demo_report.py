@@ -19,10 +19,12 @@ def summary_table(result: DemoResult, icount: bool) -> Table:
     t.add_column(style="bold")
     t.add_column()
     f = v.fault_counts
+    took = result.phases.get("publish")
     t.add_row(
         "published",
-        f"{len(v.messages):,} ITCH 5.0 messages in {f.sent:,} MoldUDP64 packets "
-        f"(injected: {f.lost} lost, {f.duplicated} duplicated, {f.reordered} reordered)",
+        f"{len(v.messages):,} ITCH 5.0 messages in {f.sent:,} MoldUDP64 packets"
+        + (f" in {took:.1f} s" if took else "")
+        + f" (injected: {f.lost} lost, {f.duplicated} duplicated, {f.reordered} reordered)",
     )
     delivered = _int(result, "feed-counters", "delivered")
     whole = result.complete and delivered == len(v.messages)
@@ -31,10 +33,13 @@ def summary_table(result: DemoResult, icount: bool) -> Table:
         f"{delivered:,} messages in sequence"
         + (" - every message, once" if whole else " - [red]INCOMPLETE[/]"),
     )
+    recover = result.phases.get("recover")
     t.add_row(
         "gaps",
         f"{_int(result, 'feed-counters', 'gaps'):,} detected, "
-        f"{'all' if result.complete else 'NOT all'} recovered: "
+        f"{'all' if result.complete else 'NOT all'} recovered"
+        + (f" {recover:.2f} s after the last packet" if recover is not None else "")
+        + ": "
         f"{_int(result, 'feed-counters', 'requests-sent'):,} retransmission requests, "
         f"{v.rewinder.counts.messages_resent:,} messages resent by the rewinder",
     )
