@@ -5,6 +5,7 @@ tradekernel run [--boot disk|kernel|iso] [--cmdline TEXT] [--icount] [--gdb [POR
                 [--smp N] [--numa N] [--nic [--pcap FILE]]
 tradekernel demo [--messages N] [--seed N] [--loss P] [--duplicate P] [--reorder P]
                  [--rate MSG/S] [--itch-file FILE [--limit N] [--symbols A,B]] [--no-icount]
+tradekernel session FILE [--messages N] [--seed N] [--symbols N]
 tradekernel test [pytest arguments]
 tradekernel bench
 """
@@ -128,6 +129,20 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_session(args: argparse.Namespace) -> int:
+    from tradekernel.feed import sources
+    from tradekernel.feed.itch_file import write_session
+
+    messages = sources.synthetic(args.seed, args.messages, args.symbols)
+    written = write_session(args.file, messages)
+    status.print(
+        f"{written:,} ITCH 5.0 messages ({args.symbols} symbols, seed {args.seed}) written to "
+        f"{args.file} in Nasdaq's length-prefixed format; replay with "
+        f"'tradekernel demo --itch-file {args.file}'"
+    )
+    return 0
+
+
 def cmd_test(args: argparse.Namespace) -> int:
     return subprocess.call([sys.executable, "-m", "pytest", *args.pytest_args], cwd=paths.ROOT)
 
@@ -213,6 +228,13 @@ def parser() -> argparse.ArgumentParser:
     d.add_argument("--boot", choices=[m.value for m in qemu.BootMethod], default="disk")
     d.add_argument("--verbose", action="store_true", help="show the kernel's @tk records too")
     d.set_defaults(func=cmd_demo)
+
+    w = sub.add_parser("session", help="write a generated ITCH 5.0 session file")
+    w.add_argument("file", type=Path)
+    w.add_argument("--messages", type=int, default=100_000, help="order messages")
+    w.add_argument("--seed", type=int, default=1)
+    w.add_argument("--symbols", type=int, default=8)
+    w.set_defaults(func=cmd_session)
 
     t = sub.add_parser("test", help="run every test (pytest)")
     t.add_argument("pytest_args", nargs=argparse.REMAINDER, help="passed to pytest")

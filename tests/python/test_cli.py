@@ -22,7 +22,7 @@ def tradekernel(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[
 
 def test_help_lists_subcommands():
     out = tradekernel("--help").stdout
-    for sub in ("build", "run", "demo", "test", "bench"):
+    for sub in ("build", "run", "demo", "session", "test", "bench"):
         assert sub in out
 
 
@@ -142,11 +142,10 @@ def test_demo_replays_the_built_in_session_and_summarises_it():
 
 
 def test_demo_replays_a_recorded_itch_file(tmp_path):
-    from tradekernel.feed.generator import session
-    from tradekernel.feed.itch_file import write_session
-
     day = tmp_path / "day.itch"
-    write_session(day, session(seed=6, messages=20_000))
+    written = tradekernel("session", str(day), "--messages", "20000", "--seed", "6")
+    assert written.returncode == 0, written.stderr
+    assert f"written to {day}" in written.stderr
     done = tradekernel("demo", "--itch-file", str(day), "--limit", "4000", "--symbols",
                        "SYM1,SYM2", "--boot", "kernel", timeout=120)  # fmt: skip
     assert done.returncode == 0, done.stderr
