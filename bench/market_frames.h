@@ -37,8 +37,8 @@ inline u32 md_frame(const net::NetConfig& to, u16 port, u8* frame, u64 sequence,
     return capture.length;
 }
 
-// Add Order (ITCH 5.0 section 1.3.1) for `side` at `price`, 100 shares; with
-// side 0, Order Delete (1.5.3) of `reference`.
+// Add Order (ITCH 5.0 section 4.3.1) for `side` at `price`, 100 shares; with
+// side 0, Order Delete (4.4.4) of `reference`.
 inline u32 order_frame(const net::NetConfig& to, u16 port, u8* frame, u64 sequence, u64 reference,
                        u8 side, u32 price) {
     u8 m[36] = {u8(side ? 'A' : 'D'), 0, kLocate};
@@ -53,7 +53,7 @@ inline u32 order_frame(const net::NetConfig& to, u16 port, u8* frame, u64 sequen
     return md_frame(to, port, frame, sequence, m, side ? 36 : 19);
 }
 
-// Stock Directory (1.2.1): order entry learns the locate's symbol from it.
+// Stock Directory (4.2.1): order entry learns the locate's symbol from it.
 inline u32 directory_frame(const net::NetConfig& to, u16 port, u8* frame, u64 sequence) {
     u8 m[39] = {'R', 0, kLocate};
     copy_bytes(m + 11, "TK      ", 8);

@@ -185,7 +185,7 @@ i32 Books::apply(const u8* m, usize length) {
             }
             locate = o->locate;
             u8 side = o->side;
-            reduce(o, o->shares, false);  // section 4.3.5: the new order keeps side and stock
+            reduce(o, o->shares, false);  // section 4.4.5: the new order keeps side and stock
             if (!add(locate, be64(m + 19), side, be32(m + 27), be32(m + 31))) return -1;
             break;
         }

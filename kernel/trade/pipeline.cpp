@@ -34,13 +34,13 @@ void Pipeline::on_message(void* self_ptr, u64 sequence, const u8* m, u16 length)
     self->orders_->trigger_orders = 0;
     u16 locate = net::load_be16(m + 1);
     switch (m[0]) {
-        case 'R':  // Stock Directory (ITCH 5.0 section 1.2.1): Stock at offset 11
+        case 'R':  // Stock Directory (ITCH 5.0 section 4.2.1): Stock at offset 11
             set_symbol(self->orders_, locate, m + 11);
             return;
-        case 'P':  // Trade, non-cross (1.6.1): side 19, shares 20, price 32, match 36
+        case 'P':  // Trade, non-cross (4.5.1): side 19, shares 20, price 32, match 36
             self->on_trade({locate, char(m[19]), net::load_be32(m + 32), net::load_be32(m + 20), be64(m + 36), sequence}, true);
             return;
-        case 'Q':  // Cross Trade (1.6.2): shares 11 (8 bytes), price 27, match 31
+        case 'Q':  // Cross Trade (4.5.2): shares 11 (8 bytes), price 27, match 31
             self->on_trade({locate, ' ', net::load_be32(m + 27), be64(m + 11), be64(m + 31), sequence}, true);
             return;
         default:
