@@ -7,6 +7,7 @@
 
 #include "bench/net_bench.h"
 
+#include "bench/frames.h"
 #include "bench/measure.h"
 #include "kernel/net/replay_nic.h"
 #include "kernel/net/stack.h"
@@ -31,21 +32,8 @@ void consume(void*, const net::UdpDatagram& d) {
 
 // A 64-byte-payload UDP datagram to port `port`, valid checksums.
 u32 build_frame(u8* f, const net::NetConfig& config, u16 port) {
-    net::NetStack sender;
-    net::NetConfig peer = config;
-    peer.ip = config.ip + 1;
-    peer.mac.bytes[5] ^= 1;
-    struct Capture {
-        u8 frame[2048];
-        u32 length;
-    } capture{};
-    sender.init(peer, net::TxPort{&capture, [](void* c) { return static_cast<Capture*>(c)->frame; },
-                                 [](void* c, u8*, usize n) { static_cast<Capture*>(c)->length = u32(n); }});
-    net::UdpDatagram to{config.mac, config.ip, peer.ip, port, 4000, {}};
     u8 payload[64] = {};
-    sender.reply_udp(to, payload, sizeof payload);
-    for (u32 i = 0; i < capture.length; ++i) f[i] = capture.frame[i];
-    return capture.length;
+    return peer_udp_frame(config, port, payload, sizeof payload, f);
 }
 
 net::NetConfig config() {

@@ -18,7 +18,7 @@
 #include <cstdio>
 #include <cstring>
 
-#include "bench/market_frames.h"
+#include "bench/frames.h"
 #include "bench/measure.h"
 #include "kernel/net/replay_nic.h"
 #include "kernel/trade/engine.h"

@@ -1,7 +1,7 @@
 // An in-memory NIC with the same interface as drivers::VirtioNet
 // (receive_packet / release / tx_acquire / tx_send), for benchmarks and
 // tests on the hosted build: recorded frames are served from a ring of
-// receive buffers, and sent frames are counted (and kept for inspection).
+// receive buffers, and sent frames are counted.
 #pragma once
 
 #include "kernel/net/packet.h"
@@ -39,23 +39,15 @@ public:
     void release(const NetworkPacket&) { --held_; }
 
     u8* tx_acquire() { return tx_; }
-    void tx_send(u8* frame, u32 length) {
-        last_tx_ = frame;
-        last_tx_length_ = length;
-        ++tx_frames_;
-    }
+    void tx_send(u8*, u32) { ++tx_frames_; }
 
     u64 tx_frames() const { return tx_frames_; }
-    const u8* last_tx() const { return last_tx_; }
-    u32 last_tx_length() const { return last_tx_length_; }
 
 private:
     alignas(64) u8 rx_[kBuffers][kBufferSize];
     u32 lengths_[kBuffers] = {};
     u32 head_ = 0, tail_ = 0, held_ = 0;
     alignas(64) u8 tx_[kBufferSize];
-    const u8* last_tx_ = nullptr;
-    u32 last_tx_length_ = 0;
     u64 tx_frames_ = 0;
 };
 

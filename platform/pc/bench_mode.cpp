@@ -1,6 +1,6 @@
 #include "platform/pc/bench_mode.h"
 
-#include "bench/market_frames.h"
+#include "bench/frames.h"
 #include "kernel/feed/itch.h"
 #include "kernel/net/replay_nic.h"
 #include "kernel/net/stack.h"
@@ -67,17 +67,9 @@ void measure_rx_to_app() {
     c.netmask = 0xFFFFFF00;
     g_stack.init(c, net::TxPort{nullptr, acquire, send});
     g_stack.bind_udp(26400, consume, nullptr);
-    // The frame a peer would send: built by a second stack, replying to us.
-    net::NetStack peer;
-    net::NetConfig pc = c;
-    pc.ip += 1;
-    pc.mac.bytes[5] = 2;
-    peer.init(pc, net::TxPort{nullptr, acquire, send});
     u8 payload[64] = {};
-    peer.reply_udp(net::UdpDatagram{c.mac, c.ip, pc.ip, 26400, 4000, {}}, payload, sizeof payload);
-    u8 frame[2048];
-    u32 length = g_nic.last_tx_length();
-    for (u32 i = 0; i < length; ++i) frame[i] = g_nic.last_tx()[i];
+    static u8 frame[2048];
+    u32 length = bench::peer_udp_frame(c, 26400, payload, sizeof payload, frame);
     for (usize s = 0; s < kSamples; ++s) {
         g_nic.inject(frame, length);
         u64 t0 = tsc_begin();

@@ -1,7 +1,7 @@
-// The engine and market-data frames of the tick-to-trade benchmarks, hosted
-// (bench/ttt_bench.cpp) and pc-icount (platform/pc/bench_mode.cpp): one
-// MoldUDP64 packet carrying one ITCH 5.0 message for stock locate 5, written
-// by a peer stack as a host on the link would send it (valid checksums).
+// Frames for the benchmarks, hosted (bench/) and pc-icount
+// (platform/pc/bench_mode.cpp): UDP datagrams written by a peer stack as a
+// host on the link would send them (valid checksums), and for tick to trade
+// the engine and MoldUDP64 packets of one ITCH 5.0 message for stock locate 5.
 // Freestanding: no libc, so the kernel build can include it too.
 #pragma once
 
@@ -17,6 +17,20 @@ inline void copy_bytes(u8* to, const void* from, usize n) {
     for (usize i = 0; i < n; ++i) to[i] = static_cast<const u8*>(from)[i];
 }
 
+// The frame of a UDP datagram from a peer on the link to `to`'s `port`;
+// returns its length. `frame` holds at least a full Ethernet frame.
+inline u32 peer_udp_frame(const net::NetConfig& to, u16 port, const u8* payload, usize length, u8* frame) {
+    net::NetStack peer;
+    net::NetConfig pc = to;
+    pc.ip = (to.ip & 0xFFFFFF00) | 0x99;
+    pc.mac.bytes[5] = 0x99;
+    struct Capture { u8* frame; u32 length; } capture{frame, 0};
+    peer.init(pc, net::TxPort{&capture, [](void* c) { return static_cast<Capture*>(c)->frame; },
+                              [](void* c, u8*, usize n) { static_cast<Capture*>(c)->length = u32(n); }});
+    peer.reply_udp(net::UdpDatagram{to.mac, to.ip, pc.ip, port, 4000, {}}, payload, length);
+    return capture.length;
+}
+
 // The frame to `to` (its UDP `port`) of a MoldUDP64 packet of one message.
 inline u32 md_frame(const net::NetConfig& to, u16 port, u8* frame, u64 sequence, const u8* m, u16 length) {
     u8 payload[20 + 2 + 64];
@@ -26,15 +40,7 @@ inline u32 md_frame(const net::NetConfig& to, u16 port, u8* frame, u64 sequence,
     net::store_be16(payload + 18, 1);
     net::store_be16(payload + 20, length);
     copy_bytes(payload + 22, m, length);
-    net::NetStack peer;
-    net::NetConfig pc = to;
-    pc.ip = (to.ip & 0xFFFFFF00) | 0x99;
-    pc.mac.bytes[5] = 0x99;
-    struct Capture { u8* frame; u32 length; } capture{frame, 0};
-    peer.init(pc, net::TxPort{&capture, [](void* c) { return static_cast<Capture*>(c)->frame; },
-                              [](void* c, u8*, usize n) { static_cast<Capture*>(c)->length = u32(n); }});
-    peer.reply_udp(net::UdpDatagram{to.mac, to.ip, pc.ip, port, 4000, {}}, payload, 22u + length);
-    return capture.length;
+    return peer_udp_frame(to, port, payload, 22u + length, frame);
 }
 
 // Add Order (ITCH 5.0 section 4.3.1) for `side` at `price`, 100 shares; with
