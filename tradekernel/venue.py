@@ -139,12 +139,6 @@ class Venue:
             self._send_raw(datagram)
         self.rewinder.published = len(self.messages)
 
-    def poll_status(self, timeout: float = 1.0) -> Record | None:
-        self._status_seen.clear()
-        self.send_control(b"tk-status")
-        self._status_seen.wait(timeout)
-        return self.status
-
     def finish(self, timeout: float, progress: Callable[[Record], None] | None = None) -> bool:
         """Sends End of Session every 10 ms (as a publisher's heartbeats, it
         reveals a lost tail and keeps the kernel's repeat requests going)
