@@ -47,15 +47,23 @@ HOSTED_CORE_OBJS := $(patsubst %.cpp,$(BUILD)/hosted/%.o,$(CORE_SRCS)) \
 HOSTED_TEST_OBJS := $(patsubst %.cpp,$(BUILD)/hosted/%.o,$(CORE_TESTS) $(HOSTED_SRCS))
 HOSTED_CAPI_OBJS := $(patsubst %.cpp,$(BUILD)/hosted/%.o,$(wildcard platform/hosted/capi/*.cpp) \
                     platform/hosted/platform.cpp platform/hosted/panic.cpp \
-                    platform/hosted/sched_platform.cpp platform/hosted/udp_socket_nic.cpp)
+                    platform/hosted/sched_platform.cpp platform/hosted/udp_socket_nic.cpp \
+                    platform/hosted/startup_memory.cpp)
 
 # Benchmarks: the hosted core again, release flags (no TK_DEBUG checks).
 BENCH_CXXFLAGS := $(COMMON_FLAGS) -DTK_PLATFORM_HOSTED -flto
 BENCH_OBJS := $(patsubst %.cpp,$(BUILD)/bench-obj/%.o,$(filter-out kernel/test/%,$(CORE_SRCS)) \
               $(wildcard bench/*.cpp) platform/hosted/platform.cpp platform/hosted/panic.cpp \
-              platform/hosted/sched_platform.cpp platform/hosted/udp_socket_nic.cpp) \
+              platform/hosted/sched_platform.cpp platform/hosted/udp_socket_nic.cpp \
+              platform/hosted/startup_memory.cpp) \
               $(BUILD)/bench-obj/arch/x86_64/context_switch.asm.o
 BENCH_BIN  := $(BUILD)/bench/tk_bench
+# The replay tool (tradekernel replay): the same release build of the core.
+REPLAY_OBJS := $(patsubst %.cpp,$(BUILD)/bench-obj/%.o,$(filter-out kernel/test/%,$(CORE_SRCS)) \
+               platform/hosted/platform.cpp platform/hosted/panic.cpp platform/hosted/sched_platform.cpp \
+               platform/hosted/startup_memory.cpp platform/hosted/replay/replay_main.cpp) \
+               $(BUILD)/bench-obj/arch/x86_64/context_switch.asm.o
+REPLAY_BIN  := $(BUILD)/hosted/tk_replay
 
 KERNEL := $(BUILD)/kernel.elf
 IMAGE  := $(BUILD)/tradekernel.img
@@ -72,7 +80,7 @@ all: kernel image hosted ## Build the kernel, the disk image and the hosted core
 kernel: $(KERNEL)
 image: $(IMAGE) ## Raw bootable disk image (BIOS loader + kernel)
 iso: $(ISO) ## GRUB rescue ISO (Multiboot 2 boot path)
-hosted: $(HOSTED_LIB) $(HOSTED_TESTS) $(HOSTED_SO)
+hosted: $(HOSTED_LIB) $(HOSTED_TESTS) $(HOSTED_SO) $(REPLAY_BIN)
 bench-bin: $(BENCH_BIN)
 
 $(BUILD)/pc/%.o: %.cpp $(HEADERS)
@@ -146,6 +154,10 @@ $(BUILD)/bench-obj/%.asm.o: %.asm
 $(BENCH_BIN): $(BENCH_OBJS)
 	@mkdir -p $(@D)
 	$(Q)$(CXX) -flto -fuse-ld=lld -O2 -pthread $^ -ldl -o $@
+
+$(REPLAY_BIN): $(REPLAY_OBJS)
+	@mkdir -p $(@D)
+	$(Q)$(CXX) -flto -fuse-ld=lld -O2 $^ -o $@
 
 $(VENV_STAMP): pyproject.toml
 	tools/install-deps.sh --python-only

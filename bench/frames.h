@@ -69,13 +69,15 @@ inline u32 directory_frame(const net::NetConfig& to, u16 port, u8* frame, u64 se
 // The engine as both benchmarks run it: market data on `feed_port` goes to
 // `feed`, the gateway (10.0.0.32) is already resolved, as after ARP at the
 // start of the day, and the position limit never binds.
-inline void start_engine(net::NetStack& net, trade::Engine& engine, u16 feed_port, net::UdpHandler feed) {
+// `memory`: trade::Engine::memory_bytes(book::kMarketDayCapacity) bytes, the
+// size the kernel ships.
+inline void start_engine(net::NetStack& net, trade::Engine& engine, u16 feed_port, net::UdpHandler feed, void* memory) {
     net.bind_udp(feed_port, feed, nullptr);
     net.add_neighbor(0x0A000020, net::MacAddress{{2, 0, 0, 0, 0, 0x20}});
     trade::EngineConfig config;
     config.gateway = 0x0A000020;
     config.limits = {1000, i64(1) << 40, 100};
-    engine.init(&net, config);
+    engine.init(&net, config, memory);
 }
 
 }  // namespace tk::bench

@@ -22,6 +22,7 @@
 #include "bench/measure.h"
 #include "kernel/net/replay_nic.h"
 #include "kernel/trade/engine.h"
+#include "platform/hosted/startup_memory.h"
 #include "platform/hosted/udp_socket_nic.h"
 #include "tk/tsc.h"
 
@@ -42,7 +43,8 @@ void setup(const net::TxPort& tx) {
     c.ip = 0x0A000010;
     c.netmask = 0xFFFFFF00;
     g_net.init(c, tx);
-    bench::start_engine(g_net, g_engine, kFeedPort, feed);
+    static void* memory = hosted::map_startup_memory(trade::Engine::memory_bytes(book::kMarketDayCapacity));
+    bench::start_engine(g_net, g_engine, kFeedPort, feed, memory);
 }
 
 u32 order_frame(u8* f, u64 sequence, u64 reference, u8 side, u32 price) {

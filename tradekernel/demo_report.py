@@ -55,7 +55,10 @@ def summary_table(result: DemoResult, icount: bool) -> Table:
         t.add_row(
             "books",
             f"checksum {books['checksum']} {verdict} the Python reference "
-            f"({result.expected_checksum:#x}); {books.int('live-orders'):,} resting orders",
+            f"({result.expected_checksum:#x}); {books.int('live-orders'):,} resting orders "
+            f"(peak {books.int('peak-orders'):,}) on {books.int('live-levels'):,} price levels "
+            f"(peak {books.int('peak-levels'):,}); "
+            f"{books.int('untrusted-books'):,} untrusted books",
         )
     m = result.match
     t.add_row(

@@ -58,7 +58,7 @@ class QemuConfig:
     # -icount shift=0,sleep=off: one instruction per virtual ns, so the guest
     # TSC counts instructions and runs are deterministic.
     icount: bool = False
-    memory_mb: int = 128
+    memory_mb: int = 512  # the order books take about 250 MiB (book::kMarketDayCapacity)
     smp: int = 1
     # NUMA nodes: memory split evenly, CPU i on node i % numa_nodes (ACPI SRAT).
     numa_nodes: int = 1

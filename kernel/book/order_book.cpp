@@ -9,143 +9,279 @@ u64 be64(const u8* p) { return u64(net::load_be32(p)) << 32 | net::load_be32(p +
 u32 be32(const u8* p) { return net::load_be32(p); }
 u16 be16(const u8* p) { return net::load_be16(p); }
 
-u32 hash(u64 reference) {  // Fibonacci hashing: sequential references spread out
-    return u32((reference * 0x9E3779B97F4A7C15ull) >> 32);
+// Table slots for `orders` live orders: a power of two with at least a fifth
+// of it free, where Robin Hood probe lengths stay short.
+u32 table_slots(u32 orders) {
+    u64 want = u64(orders) + orders / 4 + 1;
+    u64 slots = 16;
+    while (slots < want) slots <<= 1;
+    return u32(slots);
 }
+u32 log2(u32 power_of_two) { return u32(__builtin_ctz(power_of_two)); }
+
+u64 round_up(u64 bytes) { return (bytes + kCacheLine - 1) & ~u64(kCacheLine - 1); }
 
 // Bids sort high to low, asks low to high: "better" comes first.
 bool better(u8 side, u32 a, u32 b) { return side == kBuy ? a > b : a < b; }
 
 }  // namespace
 
-void Books::init(Order* orders, u32 order_capacity, Book* books, u32 book_capacity) {
-    orders_ = orders;
-    mask_ = order_capacity - 1;
-    live_orders_ = 0;
-    for (u32 i = 0; i < order_capacity; ++i) orders_[i] = Order{};
-    books_ = books;
-    book_capacity_ = book_capacity;
-    books_used_ = 0;
-    for (u16& i : book_index_) i = 0;
+u64 Books::memory_bytes(const Capacity& c) {
+    return round_up(u64(table_slots(c.orders)) * sizeof(Order)) + round_up(u64(c.levels) * sizeof(LevelNode)) +
+           round_up(u64(kLocates) * sizeof(Head));
+}
+
+void Books::init(void* memory, const Capacity& c) {
+    capacity_ = c;
+    u32 slots = table_slots(c.orders);
+    mask_ = slots - 1;
+    shift_ = log2(slots);
+    auto* at = static_cast<u8*>(memory);
+    orders_ = reinterpret_cast<Order*>(at);
+    at += round_up(u64(slots) * sizeof(Order));
+    levels_ = reinterpret_cast<LevelNode*>(at);
+    at += round_up(u64(c.levels) * sizeof(LevelNode));
+    heads_ = reinterpret_cast<Head*>(at);
+    __builtin_memset(static_cast<void*>(orders_), 0, u64(slots) * sizeof(Order));
+    for (u32 i = 0; i < kLocates; ++i) heads_[i] = {{kNoLevel, kNoLevel}, {kNoLevel, kNoLevel}, 0, 0};
+    free_level_ = kNoLevel;  // levels are handed out from unused_level_ up, then reused
+    unused_level_ = 0;
+    live_orders_ = live_levels_ = peak_orders_ = peak_levels_ = untrusted_books_ = 0;
     counters_ = {};
+    change_ = {};
 }
 
-Books::Book* Books::book_for(u16 locate, bool create) {
-    if (locate >= kMaxLocates) return nullptr;
-    if (book_index_[locate]) return &books_[book_index_[locate] - 1];
-    if (!create || books_used_ == book_capacity_) return nullptr;
-    Book& b = books_[books_used_++];
-    b.levels[0] = b.levels[1] = 0;
-    book_index_[locate] = u16(books_used_);
-    return &b;
+// --- The order table --------------------------------------------------------
+
+// The reference's low bits, offset by a mix of its high bits: consecutive
+// references take consecutive slots, and references a whole table apart do
+// not pile onto one slot.
+u32 Books::home(u64 reference) const {
+    u64 high = reference >> shift_;
+    return u32(reference + ((high * 0x9E3779B97F4A7C15ull) >> 32)) & mask_;
 }
 
-const Books::Book* Books::book_for(u16 locate) const {
-    return locate < kMaxLocates && book_index_[locate] ? &books_[book_index_[locate] - 1] : nullptr;
-}
+u32 Books::distance(u32 slot) const { return (slot - home(orders_[slot].reference)) & mask_; }
 
-Order* Books::slot_of(u64 reference) {
-    for (u32 i = hash(reference) & mask_;; i = (i + 1) & mask_) {
-        if (orders_[i].reference == reference || orders_[i].reference == 0) return &orders_[i];
+// Robin Hood invariant: every entry between a key's home and its slot is at
+// least as far from its own home as the key would be there. So an empty slot,
+// or an entry nearer its home than the probe is to ours, ends the search.
+Order* Books::find(u64 reference) {
+    u32 slot = home(reference);
+    for (u32 d = 0;; ++d, slot = (slot + 1) & mask_) {
+        Order& o = orders_[slot];
+        if (!o.used || distance(slot) < d) return nullptr;
+        if (o.reference == reference) return &o;
     }
 }
 
-const Order* Books::find(u64 reference) const {
-    for (u32 i = hash(reference) & mask_;; i = (i + 1) & mask_) {
-        if (orders_[i].reference == reference) return &orders_[i];
-        if (orders_[i].reference == 0) return nullptr;
-    }
-}
-
-// Linear-probing deletion by backward shift (Knuth, TAOCP 6.4, Algorithm R).
-void Books::erase(Order* order) {
-    u32 hole = u32(order - orders_);
-    for (u32 i = (hole + 1) & mask_; orders_[i].reference; i = (i + 1) & mask_) {
-        u32 home = hash(orders_[i].reference) & mask_;
-        bool movable = hole <= i ? (home <= hole || home > i) : (home <= hole && home > i);
-        if (movable) {
-            orders_[hole] = orders_[i];
-            hole = i;
+// `order` is not in the table, and there is room (live orders < capacity).
+void Books::insert(const Order& order) {
+    Order carried = order;
+    u32 slot = home(carried.reference);
+    for (u32 d = 0;; ++d, slot = (slot + 1) & mask_) {
+        Order& o = orders_[slot];
+        if (!o.used) {
+            o = carried;
+            break;
+        }
+        u32 theirs = distance(slot);
+        if (theirs < d) {  // the poorer entry takes the slot; the richer moves on
+            Order moved = o;
+            o = carried;
+            carried = moved;
+            d = theirs;
         }
     }
-    orders_[hole] = Order{};
+    if (++live_orders_ > peak_orders_) peak_orders_ = live_orders_;
+}
+
+// Backward shift: the entries after the hole move back one slot until one
+// sits at its home (or a slot is empty), so no tombstones build up.
+void Books::erase(Order* order) {
+    u32 hole = u32(order - orders_);
+    for (u32 next = (hole + 1) & mask_; orders_[next].used && distance(next) != 0; next = (next + 1) & mask_) {
+        orders_[hole] = orders_[next];
+        hole = next;
+    }
+    orders_[hole].used = 0;
     --live_orders_;
 }
 
-// Levels are kept worst first, best last, and searched from the best: the
-// action of a day is at and near the best price, so the search ends within a
-// few predictable steps and an insert or removal moves only the few levels
-// above it. (A binary search measured no faster: its branches mispredict.)
-void Books::level_add(Book& b, u8 side, u32 price, i64 shares, i32 orders) {
-    Level* levels = b.side[side];
-    u32& n = b.levels[side];
-    u32 lo = n;  // first level not worse than `price`
-    while (lo > 0 && !better(side, price, levels[lo - 1].price)) --lo;
-    if (lo < n && levels[lo].price == price) {
-        levels[lo].shares = u64(i64(levels[lo].shares) + shares);
-        levels[lo].orders = u32(i32(levels[lo].orders) + orders);
-        record(side, levels[lo]);
-        if (levels[lo].orders == 0) {
-            for (u32 i = lo; i + 1 < n; ++i) levels[i] = levels[i + 1];
-            --n;
-        }
-        return;
+// --- Price levels -----------------------------------------------------------
+
+u32 Books::new_level(u32 price) {
+    u32 index;
+    if (free_level_ != kNoLevel) {
+        index = free_level_;
+        free_level_ = levels_[index].worse;
+    } else if (unused_level_ < capacity_.levels) {
+        index = unused_level_++;
+    } else {
+        return kNoLevel;
     }
-    if (n == kLevelsPerSide) {  // the worst level falls off: counted
-        ++counters_.levels_full;
-        if (lo == 0) return;
-        for (u32 i = 0; i + 1 < lo; ++i) levels[i] = levels[i + 1];
-        levels[lo - 1] = {price, u32(orders), u64(shares)};
-        record(side, levels[lo - 1]);
-        return;
-    }
-    for (u32 i = n; i > lo; --i) levels[i] = levels[i - 1];
-    levels[lo] = {price, u32(orders), u64(shares)};
-    record(side, levels[lo]);
-    ++n;
+    levels_[index] = {price, 0, 0, kNoLevel, kNoLevel};
+    if (++live_levels_ > peak_levels_) peak_levels_ = live_levels_;
+    return index;
 }
 
-void Books::record(u8 side, const Level& level) {
+// The level of `price` on one side, created in its place if new; kNoLevel
+// when a new one is needed and none is free. The walk starts from the end
+// nearer in price: the best for the busy top of the book, the worst for the
+// orders placed far out.
+u32 Books::level_for(Head& h, u8 side, u32 price) {
+    u32 best = h.best[side], worst = h.worst[side];
+    u32 better_neighbour = kNoLevel, worse_neighbour = kNoLevel;
+    if (best == kNoLevel) {
+        // an empty side: the new level is both ends
+    } else if (better(side, price, levels_[best].price)) {
+        worse_neighbour = best;
+    } else if (better(side, levels_[worst].price, price)) {
+        better_neighbour = worst;
+    } else {
+        u32 from_best = side == kBuy ? levels_[best].price - price : price - levels_[best].price;
+        u32 from_worst = side == kBuy ? price - levels_[worst].price : levels_[worst].price - price;
+        u32 i;
+        if (from_best <= from_worst) {
+            for (i = best; better(side, levels_[i].price, price);) i = levels_[i].worse;
+        } else {
+            for (i = worst; better(side, price, levels_[i].price);) i = levels_[i].better;
+        }
+        if (levels_[i].price == price) return i;
+        // `i` is the first level worse than `price` (walking from the best) or
+        // the last level better than it (from the worst).
+        if (better(side, price, levels_[i].price)) {
+            worse_neighbour = i;
+            better_neighbour = levels_[i].better;
+        } else {
+            better_neighbour = i;
+            worse_neighbour = levels_[i].worse;
+        }
+    }
+    u32 index = new_level(price);
+    if (index == kNoLevel) return kNoLevel;
+    LevelNode& l = levels_[index];
+    l.better = better_neighbour;
+    l.worse = worse_neighbour;
+    if (better_neighbour == kNoLevel) h.best[side] = index;
+    else levels_[better_neighbour].worse = index;
+    if (worse_neighbour == kNoLevel) h.worst[side] = index;
+    else levels_[worse_neighbour].better = index;
+    return index;
+}
+
+void Books::unlink_level(Head& h, u8 side, u32 index) {
+    LevelNode& l = levels_[index];
+    if (l.better == kNoLevel) h.best[side] = l.worse;
+    else levels_[l.better].worse = l.worse;
+    if (l.worse == kNoLevel) h.worst[side] = l.better;
+    else levels_[l.worse].better = l.better;
+    l.worse = free_level_;
+    free_level_ = index;
+    --live_levels_;
+}
+
+void Books::record(u8 side, const LevelNode& level) {
     if (change_.levels < 2) change_.level[change_.levels++] = {side, level.price, level.shares, level.orders};
 }
 
+// --- Trust ------------------------------------------------------------------
+
+void Books::status_changed(u16 locate, bool trusted) {
+    if (trusted) {
+        ++counters_.recovered;
+        --untrusted_books_;
+    } else {
+        ++counters_.untrusted;
+        ++untrusted_books_;
+    }
+    if (change_.status_changes < 2) change_.status_locate[change_.status_changes++] = locate;
+}
+
+void Books::lose(u16 locate) {
+    Head& h = heads_[locate];
+    if (h.lost) return;
+    h.lost = 1;
+    if (h.orphans == 0) status_changed(locate, false);
+}
+
+void Books::orphan_added(u16 locate) {
+    Head& h = heads_[locate];
+    if (h.orphans++ == 0 && !h.lost) status_changed(locate, false);
+}
+
+void Books::orphan_gone(u16 locate) {
+    Head& h = heads_[locate];
+    if (--h.orphans == 0 && !h.lost) status_changed(locate, true);
+}
+
+// --- Messages ---------------------------------------------------------------
+
+// Returns false if the order was not kept (the caller's message then changed
+// no book, unless it removed another order first).
 bool Books::add(u16 locate, u64 reference, u8 side, u32 shares, u32 price) {
-    Book* b = book_for(locate, true);
-    if (!b) {
-        ++counters_.bad_locate;
+    if (shares == 0) {
+        ++counters_.zero_shares;
         return false;
     }
-    Order* slot = slot_of(reference);
-    if (slot->reference == reference) {
+    if (price == 0) {
+        ++counters_.zero_price;
+        return false;
+    }
+    if (find(reference)) {
         ++counters_.duplicate_order;
+        lose(locate);
         return false;
     }
-    if (live_orders_ + 1 > mask_) {  // keep one empty slot: every probe ends
+    if (live_orders_ == capacity_.orders) {
         ++counters_.table_full;
+        lose(locate);
         return false;
     }
-    *slot = {reference, price, shares, locate, side};
-    ++live_orders_;
-    level_add(*b, side, price, shares, 1);
+    Head& h = heads_[locate];
+    u32 level = kNoLevel;
+    if (side == kUnknownSide) {
+        ++counters_.bad_side;
+    } else {
+        level = level_for(h, side, price);
+        if (level == kNoLevel) ++counters_.levels_full;
+    }
+    insert({reference, shares, price, level, locate, side, 1});
+    if (level == kNoLevel) {
+        orphan_added(locate);
+    } else {
+        LevelNode& l = levels_[level];
+        l.shares += shares;
+        ++l.orders;
+        record(side, l);
+    }
     return true;
 }
 
-void Books::reduce(Order* order, u32 shares, bool executed) {
-    if (shares > order->shares) {
+void Books::reduce(Order* o, u32 shares, bool executed) {
+    if (shares > o->shares) {
         ++counters_.over_execution;
-        shares = order->shares;
+        lose(o->locate);
+        shares = o->shares;
     }
-    Book* b = book_for(order->locate, false);
-    bool gone = shares == order->shares;
     if (executed) {
         change_.executed = true;
-        change_.executed_side = order->side;
-        change_.executed_price = order->price;
+        change_.executed_side = o->side;
+        change_.executed_price = o->price;
         change_.executed_shares = shares;
     }
-    level_add(*b, order->side, order->price, -i64(shares), gone ? -1 : 0);
-    if (gone) erase(order);
-    else order->shares -= shares;
+    bool gone = shares == o->shares;
+    if (o->level == kNoLevel) {
+        if (gone) orphan_gone(o->locate);
+    } else {
+        LevelNode& l = levels_[o->level];
+        l.shares -= shares;
+        if (gone) --l.orders;
+        record(o->side, l);
+        if (l.orders == 0) unlink_level(heads_[o->locate], o->side, o->level);
+    }
+    if (gone) erase(o);
+    else o->shares -= shares;
 }
 
 i32 Books::apply(const u8* m, usize length) {
@@ -153,40 +289,37 @@ i32 Books::apply(const u8* m, usize length) {
     u16 locate = be16(m + 1);
     change_.levels = 0;
     change_.executed = false;
+    change_.status_changes = 0;
     switch (m[0]) {
-        case 'A':
-        case 'F': {
-            u8 side = m[19] == 'B' ? kBuy : m[19] == 'S' ? kSell : 2;
-            if (side == 2) {
-                ++counters_.bad_side;
-                return -1;
-            }
+        case 'A':  // Add Order (ITCH 5.0 section 4.3.1): reference 11, side 19, shares 20, price 32
+        case 'F': {  // Add Order with MPID (4.3.2): the same, then Attribution
+            u8 side = m[19] == 'B' ? kBuy : m[19] == 'S' ? kSell : kUnknownSide;
             if (!add(locate, be64(m + 11), side, be32(m + 20), be32(m + 32))) return -1;
             break;
         }
-        case 'E':
-        case 'C':
-        case 'X':
-        case 'D': {
-            Order* o = slot_of(be64(m + 11));
-            if (o->reference == 0) {
+        case 'E':  // Order Executed (4.4.1): reference 11, executed shares 19
+        case 'C':  // Order Executed With Price (4.4.2): the same fields first
+        case 'X':  // Order Cancel (4.4.3): reference 11, cancelled shares 19
+        case 'D':  // Order Delete (4.4.4): reference 11
+        case 'U': {  // Order Replace (4.4.5): original reference 11, new 19, shares 27, price 31
+            Order* o = find(be64(m + 11));
+            if (!o) {
                 ++counters_.unknown_order;
                 return -1;
             }
-            locate = o->locate;
-            reduce(o, m[0] == 'D' ? o->shares : be32(m + 19), m[0] == 'E' || m[0] == 'C');
-            break;
-        }
-        case 'U': {
-            Order* o = slot_of(be64(m + 11));
-            if (o->reference == 0) {
-                ++counters_.unknown_order;
+            if (o->locate != locate) {  // which book the exchange meant is unknown
+                ++counters_.locate_mismatch;
+                lose(o->locate);
+                lose(locate);
                 return -1;
             }
-            locate = o->locate;
-            u8 side = o->side;
-            reduce(o, o->shares, false);  // section 4.4.5: the new order keeps side and stock
-            if (!add(locate, be64(m + 19), side, be32(m + 27), be32(m + 31))) return -1;
+            if (m[0] == 'U') {
+                u8 side = o->side;  // section 4.4.5: the new order keeps side and stock
+                reduce(o, o->shares, false);
+                add(locate, be64(m + 19), side, be32(m + 27), be32(m + 31));
+            } else {
+                reduce(o, m[0] == 'D' ? o->shares : be32(m + 19), m[0] == 'E' || m[0] == 'C');
+            }
             break;
         }
         default:
@@ -198,11 +331,9 @@ i32 Books::apply(const u8* m, usize length) {
 }
 
 u32 Books::depth(u16 locate, Side side, Level* out, u32 max) const {
-    const Book* b = book_for(locate);
-    if (!b) return 0;
-    u32 levels = b->levels[side];
-    u32 n = levels < max ? levels : max;
-    for (u32 i = 0; i < n; ++i) out[i] = b->side[side][levels - 1 - i];
+    u32 n = 0;
+    for (u32 i = heads_[locate].best[side]; i != kNoLevel && n < max; i = levels_[i].worse, ++n)
+        out[n] = {levels_[i].price, levels_[i].orders, levels_[i].shares};
     return n;
 }
 
@@ -217,12 +348,10 @@ u64 fnv1a(u64 hash, u64 value, int bytes) {
 
 u64 Books::checksum() const {
     u64 hash = 0xCBF29CE484222325ull;
-    for (u32 locate = 0; locate < kMaxLocates; ++locate) {
-        const Book* b = book_for(u16(locate));
-        if (!b) continue;
+    for (u32 locate = 0; locate < kLocates; ++locate) {
         for (u8 side = 0; side < 2; ++side) {
-            for (u32 i = b->levels[side]; i-- > 0;) {  // best first
-                const Level& l = b->side[side][i];
+            for (u32 i = heads_[locate].best[side]; i != kNoLevel; i = levels_[i].worse) {
+                const LevelNode& l = levels_[i];
                 hash = fnv1a(hash, locate, 2);
                 hash = fnv1a(hash, side, 1);
                 hash = fnv1a(hash, l.price, 4);

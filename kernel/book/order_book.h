@@ -1,11 +1,25 @@
-// Limit order books built from ITCH 5.0 order messages: one book per stock
-// locate, price levels on both sides, best bid and offer, depth. All memory
-// is given at init() (set-up); applying a message allocates nothing.
+// Limit order books built from ITCH 5.0 order messages, for every stock
+// locate the protocol can carry (0-65535): price levels on both sides, best
+// bid and offer, depth, and whether each book can be trusted. All memory is
+// given once at init() (set-up) and sized by a Capacity; applying a message
+// allocates nothing.
 //
-// Orders live in one open-addressing table keyed by order reference number
-// (linear probing, backward-shift deletion, so no tombstones build up).
-// Price levels are sorted arrays per side, worst first: the best level is
-// the last element, so the busy top of the book moves the fewest entries.
+// Storage, all in the one region init() is given:
+// - Orders: an open-addressing table keyed by order reference number, Robin
+//   Hood probing with backward-shift deletion. Nasdaq hands out references in
+//   increasing order, so the slot is the reference itself (low bits) moved by
+//   a mix of its high bits: orders added together sit together, and the busy
+//   recent ones stay in cache. Each order names its price level, so an
+//   execution, cancel or delete never searches for a price.
+// - Levels: one pool for all books; each side of a book is a doubly linked
+//   list from best to worst. The top of a book costs the same whatever its
+//   depth; a new price level is found by walking from the nearer end.
+// - Book heads: one per locate (best and worst level of each side, level
+//   counts, and the trust state).
+//
+// What every capacity limit and every input the specification does not
+// cover does to a book is one policy, written in docs/order-books.md and
+// followed by the Python reference (tradekernel/feed/reference_book.py).
 #pragma once
 
 #include "tk/types.h"
@@ -13,24 +27,44 @@
 namespace tk::book {
 
 enum Side : u8 { kBuy = 0, kSell = 1 };
+// An order whose Buy/Sell Indicator was neither 'B' nor 'S': kept, never shown.
+inline constexpr u8 kUnknownSide = 2;
+inline constexpr u32 kLocates = 1u << 16;  // ITCH 5.0 section 1.1: Stock Locate is 2 bytes
 
+// What one price level holds, as depth() reports it.
 struct Level {
-    u32 price;   // Price(4): 4 implied decimals
+    u32 price;  // Price(4): 4 implied decimals
     u32 orders;
     u64 shares;
 };
 
+// Set at start-up. `orders`: live orders at once over all books, orphans
+// included; `levels`: price levels at once over all books and sides.
+struct Capacity {
+    u32 orders;
+    u32 levels;
+};
+
+// What the kernel ships with, sized for a real Nasdaq day (docs/order-books.md
+// cites the counts): the busiest published days peaked at about 5.3 million
+// live orders (December 2025; about 1.9 million in 2019-2020), and the
+// deepest books hold a few thousand levels a side. About 250 MiB.
+inline constexpr Capacity kMarketDayCapacity{6'500'000, 2'000'000};
+
+// One resting order, as the table keeps it.
 struct Order {
-    u64 reference;  // 0: empty slot
-    u32 price;
+    u64 reference;
     u32 shares;
+    u32 price;
+    u32 level;  // its price level; kNoLevel: an orphan, counted in its book
     u16 locate;
-    u8 side;
+    u8 side;    // kBuy, kSell or kUnknownSide
+    u8 used;    // 0: an empty slot
 };
 
 // What the last apply() changed, for the strategy's callbacks: the levels it
-// touched (as they are now; 0 orders: the level is gone) and, for Order
-// Executed (E, C), the resting order that traded.
+// touched (as they are now; 0 orders: the level is gone); for Order Executed
+// (E, C) the resting order that traded; and the books whose trust changed.
 struct LevelChange {
     u8 side;
     u32 price;
@@ -43,38 +77,56 @@ struct Change {
     bool executed;
     u8 executed_side;
     u32 executed_price, executed_shares;  // the resting order's price
+    u32 status_changes;                   // 0, 1 or 2 (a locate mismatch marks two books)
+    u16 status_locate[2];
 };
 
 struct BookCounters {
-    u64 applied, ignored;              // order messages applied; other types
-    u64 unknown_order, duplicate_order;
-    u64 table_full, levels_full, bad_locate, bad_side, over_execution;
+    u64 applied, ignored;  // order messages applied to a book; other types
+    u64 unknown_order;     // E, C, X, D or U naming no live order
+    // Rejected, the book still trusted: an order for no shares or at no price
+    // cannot rest.
+    u64 zero_shares, zero_price;
+    // Kept as orphans, the book untrusted until they leave: an unknown side,
+    // and no free price level.
+    u64 bad_side, levels_full;
+    // The book untrusted for the rest of the session: an order that could not
+    // be kept (table full, a reference already live), an execution or cancel
+    // beyond the order's shares, a locate that is not its order's.
+    u64 table_full, duplicate_order, over_execution, locate_mismatch;
+    u64 untrusted, recovered;  // books that lost, and regained, trust
 };
 
 class Books {
 public:
-    static constexpr u32 kLevelsPerSide = 256;
-    static constexpr u32 kMaxLocates = 1 << 14;
+    static constexpr u32 kNoLevel = ~0u;
 
-    struct Book {
-        u32 levels[2];
-        Level side[2][kLevelsPerSide];
-    };
+    // Bytes of memory init() needs for `capacity`.
+    static u64 memory_bytes(const Capacity& capacity);
 
-    // `orders` holds `order_capacity` entries (a power of two); `books` holds
-    // `book_capacity` books, handed to stock locates as they first appear.
-    void init(Order* orders, u32 order_capacity, Book* books, u32 book_capacity);
+    // `memory`: memory_bytes(capacity) bytes, 64-byte aligned, any contents.
+    void init(void* memory, const Capacity& capacity);
 
     // Applies one ITCH message (already length-checked): A, F, E, C, X, D, U
-    // change the book; others are ignored. Returns the locate it touched, or
-    // -1 if none.
+    // change the books; others are ignored. Returns the locate whose book the
+    // message changed, or -1 if it changed none.
     i32 apply(const u8* message, usize length);
     const Change& last_change() const { return change_; }
 
     // Up to `max` best levels of one side; returns how many.
     u32 depth(u16 locate, Side side, Level* out, u32 max) const;
-    const Order* find(u64 reference) const;
+
+    // A book is trusted unless it holds orphans or was lost this session.
+    bool trusted(u16 locate) const { return heads_[locate].orphans == 0 && !heads_[locate].lost; }
+    u32 orphans(u16 locate) const { return heads_[locate].orphans; }
+    bool lost(u16 locate) const { return heads_[locate].lost; }
+    u32 untrusted_books() const { return untrusted_books_; }
+
     u32 live_orders() const { return live_orders_; }
+    u32 live_levels() const { return live_levels_; }
+    u32 peak_orders() const { return peak_orders_; }
+    u32 peak_levels() const { return peak_levels_; }
+    const Capacity& capacity() const { return capacity_; }
 
     // FNV-1a (64-bit) over every price level of every book, locates in
     // ascending order, bids then offers, best first; per level its locate
@@ -85,21 +137,43 @@ public:
     const BookCounters& counters() const { return counters_; }
 
 private:
-    Book* book_for(u16 locate, bool create);
-    const Book* book_for(u16 locate) const;
-    bool add(u16 locate, u64 reference, u8 side, u32 shares, u32 price);
-    void reduce(Order* order, u32 shares, bool executed);  // removes the order at zero
-    void record(u8 side, const Level& level);
-    void level_add(Book& b, u8 side, u32 price, i64 shares, i32 orders);
-    Order* slot_of(u64 reference);
+    struct LevelNode {
+        u32 price;
+        u32 orders;
+        u64 shares;
+        u32 better, worse;  // kNoLevel at the ends
+    };
+    struct Head {
+        u32 best[2], worst[2];  // kNoLevel: the side is empty
+        u32 orphans;
+        u8 lost;
+    };
+
+    u32 home(u64 reference) const;
+    u32 distance(u32 slot) const;
+    Order* find(u64 reference);
+    void insert(const Order& order);
     void erase(Order* order);
 
+    bool add(u16 locate, u64 reference, u8 side, u32 shares, u32 price);
+    void reduce(Order* order, u32 shares, bool executed);
+    u32 level_for(Head& head, u8 side, u32 price);
+    u32 new_level(u32 price);
+    void unlink_level(Head& head, u8 side, u32 index);
+    void record(u8 side, const LevelNode& level);
+    void lose(u16 locate);
+    void orphan_added(u16 locate);
+    void orphan_gone(u16 locate);
+    void status_changed(u16 locate, bool trusted);
+
     Order* orders_ = nullptr;
-    u32 mask_ = 0;
-    u32 live_orders_ = 0;
-    Book* books_ = nullptr;
-    u32 book_capacity_ = 0, books_used_ = 0;
-    u16 book_index_[kMaxLocates] = {};  // locate -> book index + 1
+    u32 mask_ = 0, shift_ = 0;
+    LevelNode* levels_ = nullptr;
+    u32 free_level_ = kNoLevel, unused_level_ = 0;
+    Head* heads_ = nullptr;
+    Capacity capacity_{};
+    u32 live_orders_ = 0, live_levels_ = 0, peak_orders_ = 0, peak_levels_ = 0;
+    u32 untrusted_books_ = 0;
     BookCounters counters_{};
     Change change_{};
 };

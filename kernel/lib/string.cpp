@@ -31,4 +31,18 @@ bool StringView::equals(const char* s) const {
     return s[length] == '\0';
 }
 
+bool parse_u64(StringView text, u64& out) {
+    if (text.length == 0) return false;
+    u64 v = 0;
+    for (usize i = 0; i < text.length; ++i) {
+        char c = text.data[i];
+        if (c < '0' || c > '9') return false;
+        u64 digit = u64(c - '0');
+        if (v > (~0ull - digit) / 10) return false;
+        v = v * 10 + digit;
+    }
+    out = v;
+    return true;
+}
+
 }  // namespace tk

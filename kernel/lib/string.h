@@ -19,4 +19,8 @@ struct StringView {
     bool empty() const { return length == 0; }
 };
 
+// A decimal number that fills `text` and fits in 64 bits; false otherwise
+// (empty, another character, or too large), leaving `out` alone.
+bool parse_u64(StringView text, u64& out);
+
 }  // namespace tk

@@ -50,12 +50,12 @@ void FrameAllocator::init(const MemoryMap& map, u64* bitmaps, u64 limit, const T
     stats_.free_frames = stats_.total_frames;
 }
 
-// First run of `frames_needed` free frames in [first, end), aligned to its
-// own size; frames_ when none.
-u64 FrameAllocator::find_free(u64 first, u64 end, u64 frames_needed) const {
+// First run of `frames_needed` free frames in [first, end), starting at a
+// multiple of `align` frames; frames_ when none.
+u64 FrameAllocator::find_free(u64 first, u64 end, u64 frames_needed, u64 align) const {
     if (end > frames_) end = frames_;
-    first = (first + frames_needed - 1) / frames_needed * frames_needed;
-    for (u64 f = first; f + frames_needed <= end; f += frames_needed) {
+    first = (first + align - 1) / align * align;
+    for (u64 f = first; f + frames_needed <= end; f += align) {
         if (frames_needed == 1) {
             // Skip whole words of used frames.
             if (f % 64 == 0 && used_[f / 64] == ~0ull) {
@@ -71,19 +71,32 @@ u64 FrameAllocator::find_free(u64 first, u64 end, u64 frames_needed) const {
 }
 
 u64 FrameAllocator::alloc(FrameSize size, u32 node) {
+    u64 need = size == FrameSize::Small ? 1 : kLargeFrames;
+    u64 found = claim(need, need, node);
+    if (found) ++(size == FrameSize::Small ? stats_.small_allocated : stats_.large_allocated);
+    return found;
+}
+
+u64 FrameAllocator::alloc_large_run(u64 count, u32 node) {
+    if (count == 0) return 0;
+    u64 found = claim(count * kLargeFrames, kLargeFrames, node);
+    if (found) stats_.large_allocated += count;
+    return found;
+}
+
+u64 FrameAllocator::claim(u64 need, u64 align, u32 node) {
     if (!permit_allocation("frame")) {
         ++stats_.failures;
         return 0;
     }
-    u64 need = size == FrameSize::Small ? 1 : kLargeFrames;
     u64 found = frames_;
     if (node == kAnyNode || !topology_ || topology_->range_count == 0) {
-        found = find_free(1, frames_, need);
+        found = find_free(1, frames_, need, align);
     } else {
         for (u32 i = 0; i < topology_->range_count && found == frames_; ++i) {
             const NodeRange& r = topology_->ranges[i];
             if (r.node != node) continue;
-            found = find_free(r.base / kSmallFrame, (r.base + r.length) / kSmallFrame, need);
+            found = find_free(r.base / kSmallFrame, (r.base + r.length) / kSmallFrame, need, align);
         }
     }
     if (found == frames_) {
@@ -92,7 +105,6 @@ u64 FrameAllocator::alloc(FrameSize size, u32 node) {
     }
     set_bits(used_, found, need, true);
     stats_.free_frames -= need;
-    ++(size == FrameSize::Small ? stats_.small_allocated : stats_.large_allocated);
     return found * kSmallFrame;
 }
 

@@ -44,6 +44,10 @@ public:
     // `node` unless kAnyNode; 0 when none is free or trading has started.
     u64 alloc(FrameSize size, u32 node = kAnyNode);
 
+    // `count` physically contiguous 2 MiB frames (for tables sized at start-up,
+    // such as the order books'); freed one by one with free(.., Large).
+    u64 alloc_large_run(u64 count, u32 node = kAnyNode);
+
     // Returns false, and counts, when the frames are misaligned, reserved or
     // not allocated (a 2 MiB frame freed as 4 KiB frames is not detected).
     bool free(u64 physical, FrameSize size);
@@ -56,7 +60,8 @@ private:
     bool bit(const u64* map, u64 frame) const { return map[frame / 64] >> (frame % 64) & 1; }
     void set_bits(u64* map, u64 first, u64 count, bool value);
     bool all_bits(const u64* map, u64 first, u64 count, bool value) const;
-    u64 find_free(u64 first, u64 end, u64 frames_needed) const;
+    u64 find_free(u64 first, u64 end, u64 frames_needed, u64 align) const;
+    u64 claim(u64 frames_needed, u64 align, u32 node);
 
     u64* used_ = nullptr;
     u64* reserved_ = nullptr;

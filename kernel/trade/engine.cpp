@@ -1,15 +1,25 @@
 #include "kernel/trade/engine.h"
 
+#include "kernel/book/book_records.h"
+#include "kernel/log/log.h"
+
 namespace tk::trade {
 
-void Engine::init(net::NetStack* net, const EngineConfig& config) {
-    books.init(orders_, kOrders, storage_, kBooks);
-    // Cleared in place: `entry = Orders{}` may build its megabyte on the
-    // stack first, and kernel stacks are 16-32 KiB. All-zero is its empty
-    // state (plain data; the risk gate is set up below).
+u64 Engine::memory_bytes(const book::Capacity& capacity) {
+    return book::Books::memory_bytes(capacity) + u64(book::kLocates) * sizeof(SymbolState);
+}
+
+void Engine::init(net::NetStack* net, const EngineConfig& config, void* memory) {
+    books.init(memory, config.capacity);
+    auto* symbols = reinterpret_cast<SymbolState*>(static_cast<u8*>(memory) + book::Books::memory_bytes(config.capacity));
+    __builtin_memset(static_cast<void*>(symbols), 0, u64(book::kLocates) * sizeof(SymbolState));
+    // Cleared in place: `entry = Orders{}` may build it on the stack first, and
+    // kernel stacks are 16-32 KiB. All-zero is its empty state (plain data; the
+    // risk gate is set up below).
     __builtin_memset(static_cast<void*>(&entry), 0, sizeof entry);
     entry.net = net;
     entry.books = &books;
+    entry.symbols = symbols;
     entry.gateway = config.gateway;
     entry.gateway_port = config.gateway_port;
     entry.local_port = config.local_port;
@@ -17,7 +27,22 @@ void Engine::init(net::NetStack* net, const EngineConfig& config) {
     __builtin_memset(static_cast<void*>(&strategy), 0, sizeof strategy);
     strategy.max_spread = config.max_spread;
     strategy.shares = config.shares;
-    pipeline.init(&books, Strategy{&strategy, nullptr, nullptr, spread_taker_on_bbo}, &entry, net, config.rewinder);
+    pipeline.init(&books, Strategy{&strategy, nullptr, nullptr, spread_taker_on_bbo, nullptr}, &entry, net,
+                  config.rewinder);
+}
+
+void Engine::log_records() const {
+    const PipelineCounters& p = pipeline.counters();
+    const ouch::RiskCounters& r = entry.risk.counters();
+    log::record("trade-counters",
+                "messages=%lu rejected-messages=%lu trades=%lu bbo-changes=%lu orders=%lu risk-rejected=%lu "
+                "unknown-symbol=%lu untrusted-book=%lu send-failed=%lu book-status-changes=%lu",
+                (unsigned long)p.messages, (unsigned long)p.rejected_messages, (unsigned long)p.trades,
+                (unsigned long)p.bbo_changes, (unsigned long)entry.counters.sent,
+                (unsigned long)(r.rejected_size + r.rejected_position + r.rejected_collar + r.rejected_kill_switch),
+                (unsigned long)entry.counters.unknown_symbol, (unsigned long)entry.counters.untrusted_book,
+                (unsigned long)entry.counters.send_failed, (unsigned long)p.book_status_changes);
+    book::log_records(books);
 }
 
 }  // namespace tk::trade

@@ -25,7 +25,6 @@ u32 reference_price(const book::Books* books, u16 locate, char side) {
 }  // namespace
 
 void set_symbol(Orders* o, u16 locate, const u8* stock) {
-    if (locate >= kMaxLocates) return;
     for (int i = 0; i < 8; ++i) o->symbols[locate].stock[i] = char(stock[i]);
 }
 
@@ -35,10 +34,13 @@ void make_token(u64 trigger_sequence, u32 index, char token[14]) {
 }
 
 bool send_order(Orders* o, u16 locate, char side, u32 shares, u32 price) {
-    if (locate >= kMaxLocates) return false;
     SymbolState& symbol = o->symbols[locate];
     if (symbol.stock[0] == 0) {
         ++o->counters.unknown_symbol;
+        return false;
+    }
+    if (symbol.book_untrusted) {
+        ++o->counters.untrusted_book;
         return false;
     }
     if (!o->risk.check(side, shares, price, symbol.position, reference_price(o->books, locate, side)))

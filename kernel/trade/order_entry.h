@@ -12,11 +12,11 @@
 
 namespace tk::trade {
 
-inline constexpr u32 kMaxLocates = book::Books::kMaxLocates;
 
 struct OrderEntryCounters {
     u64 sent;
     u64 unknown_symbol;  // no Stock Directory message named the locate yet
+    u64 untrusted_book;  // the symbol's book could not be trusted
     u64 send_failed;     // no transmit buffer, or the gateway's MAC unknown
 };
 
@@ -37,7 +37,7 @@ struct Orders {
     // benchmark 20 ns of its 160 ns median.
     bool stamp_sends;
     u64 last_sent_tsc;
-    SymbolState symbols[kMaxLocates];  // per locate: name, position, BBO, volume
+    SymbolState* symbols;  // book::kLocates of them: name, position, BBO, volume, trust
 };
 
 // Remembers the 8-character ITCH Stock field of a locate.

@@ -1,6 +1,7 @@
 #include "kernel/trade/pipeline.h"
 
 #include "kernel/feed/itch.h"
+#include "kernel/log/log.h"
 #include "kernel/net/wire.h"
 
 namespace tk::trade {
@@ -47,11 +48,25 @@ void Pipeline::on_message(void* self_ptr, u64 sequence, const u8* m, u16 length)
             break;
     }
     i32 touched = self->books_->apply(m, length);
+    const book::Change& c = self->books_->last_change();
+    // Trust changes are rare; the symbol's flag is set before any callback
+    // runs, so order entry already refuses (or accepts) orders on it.
+    for (u32 i = 0; i < c.status_changes; ++i)
+        self->orders_->symbols[c.status_locate[i]].book_untrusted = !self->books_->trusted(c.status_locate[i]);
     if (touched >= 0) self->tell_strategy(u16(touched), sequence, m);
+    for (u32 i = 0; i < c.status_changes; ++i) self->tell_status(c.status_locate[i], sequence);
+}
+
+// A book's trust changed: logged, counted, and the strategy told.
+void Pipeline::tell_status(u16 locate, u64 sequence) {
+    BookStatus status{locate, books_->trusted(locate), books_->orphans(locate), books_->lost(locate), sequence};
+    ++counters_.book_status_changes;
+    log::record("book-status", "locate=%u trusted=%d orphans=%u lost=%d sequence=%lu", locate, status.trusted,
+                status.orphans, status.lost, (unsigned long)sequence);
+    if (strategy_.on_status) strategy_.on_status(strategy_.state, &status, &orders_->symbols[locate], orders_);
 }
 
 void Pipeline::on_trade(const Trade& trade, bool counts_as_volume) {
-    if (trade.locate >= kMaxLocates) return;
     SymbolState& symbol = orders_->symbols[trade.locate];
     if (counts_as_volume) symbol.volume += trade.shares;
     symbol.last_price = trade.price;
@@ -66,7 +81,8 @@ void Pipeline::tell_strategy(u16 locate, u64 sequence, const u8* m) {
     const book::Change& c = books_->last_change();
     if (c.executed) {
         bool with_price = m[0] == 'C';
-        Trade trade{locate, c.executed_side == book::kBuy ? 'B' : 'S',
+        char side = c.executed_side == book::kBuy ? 'B' : c.executed_side == book::kSell ? 'S' : ' ';
+        Trade trade{locate, side,
                     with_price ? net::load_be32(m + 32) : c.executed_price, c.executed_shares, be64(m + 23),
                     sequence};
         on_trade(trade, !with_price || m[31] == 'Y');
@@ -84,8 +100,8 @@ void Pipeline::tell_strategy(u16 locate, u64 sequence, const u8* m) {
 void Pipeline::tell_strategy_if_bbo_changed(u16 locate, u64 sequence) {
     book::Level bid, ask;
     Bbo now{locate, 0, 0, 0, 0, sequence};
-    if (books_->depth(locate, book::kBuy, &bid, 1)) now.bid_price = bid.price, now.bid_shares = u32(bid.shares);
-    if (books_->depth(locate, book::kSell, &ask, 1)) now.ask_price = ask.price, now.ask_shares = u32(ask.shares);
+    if (books_->depth(locate, book::kBuy, &bid, 1)) now.bid_price = bid.price, now.bid_shares = bid.shares;
+    if (books_->depth(locate, book::kSell, &ask, 1)) now.ask_price = ask.price, now.ask_shares = ask.shares;
     SymbolState& symbol = orders_->symbols[locate];
     Bbo& last = symbol.bbo;
     if (now.bid_price == last.bid_price && now.bid_shares == last.bid_shares &&

@@ -14,7 +14,7 @@
 namespace tk::trade {
 
 struct PipelineCounters {
-    u64 messages, rejected_messages, bbo_changes, trades;
+    u64 messages, rejected_messages, bbo_changes, trades, book_status_changes;
     u64 requests_sent, requests_unsent;  // retransmission requests to the rewinder
 };
 
@@ -36,6 +36,10 @@ public:
     // One MoldUDP64 packet (a UDP payload).
     void on_feed_datagram(const u8* payload, usize length) { receiver_.receive(payload, length); }
 
+    // One ITCH message already in sequence, as the MoldUDP64 receiver delivers
+    // it: for replaying a recorded day without the network.
+    void on_itch_message(u64 sequence, const u8* message, u16 length) { on_message(this, sequence, message, length); }
+
     mold::Receiver& receiver() { return receiver_; }
     const mold::Receiver& receiver() const { return receiver_; }
     const PipelineCounters& counters() const { return counters_; }
@@ -46,6 +50,7 @@ private:
     void on_trade(const Trade& trade, bool counts_as_volume);
     void tell_strategy(u16 locate, u64 sequence, const u8* message);
     void tell_strategy_if_bbo_changed(u16 locate, u64 sequence);
+    void tell_status(u16 locate, u64 sequence);
 
     book::Books* books_ = nullptr;
     Strategy strategy_{};

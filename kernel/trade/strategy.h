@@ -5,7 +5,8 @@
 // The pipeline calls a strategy for each market-data message that matters,
 // in this order: on_trade (an execution or a trade print), on_book (each
 // price level the message changed), on_bbo (when the symbol's best bid or
-// offer changed). Each callback gets the symbol's state kept by the
+// offer changed), on_status (when a symbol's book lost or regained trust:
+// while it is untrusted, order entry refuses every order on it). Each callback gets the symbol's state kept by the
 // pipeline and `orders`, through which it sends orders (send_order: risk
 // gate, then OUCH 4.2 to the gateway). Callbacks it does not need are null.
 #pragma once
@@ -16,8 +17,10 @@ namespace tk::trade {
 
 struct Bbo {
     u16 locate;
-    u32 bid_price, bid_shares;  // 0 shares: no bid
-    u32 ask_price, ask_shares;  // 0 shares: no offer
+    u32 bid_price;
+    u64 bid_shares;  // 0: no bid
+    u32 ask_price;
+    u64 ask_shares;  // 0: no offer
     u64 feed_sequence;          // the MoldUDP64 sequence of the message that changed it
 };
 
@@ -35,20 +38,31 @@ struct BookChange {
 // trade print of a non-displayed order (P) or a cross (Q).
 struct Trade {
     u16 locate;
-    char side;   // the resting order's side: 'B' (a bid was hit), 'S', or ' ' for a cross
+    char side;   // the resting order's side: 'B' (a bid was hit), 'S'; ' ' for a cross or an
+                 // order whose side was neither (docs/order-books.md)
     u32 price;   // Price(4)
     u64 shares;
     u64 match_number;
     u64 feed_sequence;
 };
 
+// A symbol's book lost or regained trust (docs/order-books.md says when).
+struct BookStatus {
+    u16 locate;
+    bool trusted;
+    u32 orphans;  // orders the book keeps but cannot show
+    bool lost;    // untrusted for the rest of the session
+    u64 feed_sequence;
+};
+
 // What the pipeline keeps per stock locate; strategies read it.
 struct SymbolState {
-    char stock[8];     // from Stock Directory (R); stock[0] == 0 until then
-    i64 position;      // our orders' shares, assuming every order fills
-    Bbo bbo;           // the last best bid and offer
-    u64 volume;        // shares traded today, from E, C (printable), P and Q
-    u32 last_price;    // the last trade's price
+    char stock[8];        // from Stock Directory (R); stock[0] == 0 until then
+    i64 position;         // our orders' shares, assuming every order fills
+    Bbo bbo;              // the last best bid and offer
+    u64 volume;           // shares traded today, from E, C (printable), P and Q
+    u32 last_price;       // the last trade's price
+    bool book_untrusted;  // no order is sent on the symbol while set
 };
 
 struct Orders;  // order entry: risk gate and OUCH gateway (kernel/trade/order_entry.h)
@@ -61,6 +75,7 @@ struct Strategy {
     void (*on_trade)(void* state, const Trade* trade, const SymbolState* symbol, Orders* orders);
     void (*on_book)(void* state, const BookChange* change, const SymbolState* symbol, Orders* orders);
     void (*on_bbo)(void* state, const Bbo* bbo, const SymbolState* symbol, Orders* orders);
+    void (*on_status)(void* state, const BookStatus* status, const SymbolState* symbol, Orders* orders);
 };
 
 // The sample strategy: when the spread of a symbol narrows to at most
@@ -71,7 +86,7 @@ struct Strategy {
 struct SpreadTakerState {
     u32 max_spread;
     u32 shares;
-    u8 done[1 << 14];  // per locate: traded since the spread last narrowed
+    u8 done[1 << 16];  // per stock locate: traded since the spread last narrowed
 };
 void spread_taker_on_bbo(void* state, const Bbo* bbo, const SymbolState* symbol, Orders* orders);
 

@@ -2,12 +2,14 @@
 
 #include "bench/frames.h"
 #include "kernel/feed/itch.h"
+#include "kernel/log/log.h"
 #include "kernel/net/replay_nic.h"
 #include "kernel/net/stack.h"
 #include "kernel/prof/stats.h"
 #include "kernel/sched/scheduler.h"
 #include "kernel/trade/engine.h"
 #include "platform/pc/clock.h"
+#include "platform/pc/memory.h"
 #include "tk/tsc.h"
 
 namespace tk::pc {
@@ -103,7 +105,12 @@ void take_one() {
 }
 
 void measure_tick_to_trade() {
-    bench::start_engine(g_stack, g_engine, kFeedPort, feed);
+    void* memory = alloc_startup_memory(0, trade::Engine::memory_bytes(book::kMarketDayCapacity));
+    if (!memory) {
+        log::info("bench: no memory for the market-day order books");
+        return;
+    }
+    bench::start_engine(g_stack, g_engine, kFeedPort, feed, memory);
     const net::NetConfig& us = g_stack.config();
     static u8 frame[2048];
     u64 sequence = 1;

@@ -70,13 +70,6 @@ void print_memory_map(const MemoryMap& map) {
                 (unsigned long)map.usable_bytes(), map.dropped());
 }
 
-u64 parse_u64(StringView text) {
-    u64 v = 0;
-    for (usize i = 0; i < text.length && text.data[i] >= '0' && text.data[i] <= '9'; ++i)
-        v = v * 10 + u64(text.data[i] - '0');
-    return v;
-}
-
 // "1,3" -> bits 1 and 3.
 u64 parse_cpu_list(StringView list) {
     u64 mask = 0;
@@ -117,7 +110,8 @@ void init_apic_and_scheduler() {
     if (config.cores > arch::kMaxCpus) config.cores = arch::kMaxCpus;
     config.clock = g_tsc;
     config.isolated = parse_cpu_list(g_boot.cmdline.value("isolate"));
-    config.time_slice_ns = parse_u64(g_boot.cmdline.value("timeslice-us")) * 1000;
+    u64 slice_us = 0;
+    if (parse_u64(g_boot.cmdline.value("timeslice-us"), slice_us)) config.time_slice_ns = slice_us * 1000;
     sched::init(config);
     g_sched_config = config;
     u32 online = cpus.count > 1 ? smp_start(cpus) : 1;

@@ -72,6 +72,11 @@ void* alloc_pool_slab(u32 node, u64 bytes) {
     return physical ? reinterpret_cast<void*>(arch::paging::physical_to_virtual(physical)) : nullptr;
 }
 
+void* alloc_startup_memory(u32 node, u64 bytes) {
+    u64 physical = g_frames.alloc_large_run((bytes + mem::kLargeFrame - 1) / mem::kLargeFrame, node);
+    return physical ? reinterpret_cast<void*>(arch::paging::physical_to_virtual(physical)) : nullptr;
+}
+
 u64 virtual_to_physical(const void* direct_mapped) {
     return u64(direct_mapped) - arch::paging::kDirectMapBase;
 }

@@ -20,6 +20,11 @@ mem::FrameAllocator& frames();
 // through the direct map. nullptr if `bytes` exceeds 2 MiB or none is free.
 void* alloc_pool_slab(u32 node, u64 bytes);
 
+// Memory set aside at start-up for tables that live all session (the order
+// books): whole contiguous 2 MiB frames on `node`, through the direct map.
+// nullptr if none are free or trading has started.
+void* alloc_startup_memory(u32 node, u64 bytes);
+
 // Physical address of a direct-map pointer.
 u64 virtual_to_physical(const void* direct_mapped);
 

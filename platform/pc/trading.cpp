@@ -5,6 +5,7 @@
 #include "kernel/prof/stats.h"
 #include "kernel/sched/scheduler.h"
 #include "kernel/trade/engine.h"
+#include "platform/pc/memory.h"
 #include "platform/pc/net.h"
 #include "tk/platform.h"
 #include "tk/tsc.h"
@@ -67,17 +68,7 @@ bool resolve(net::Ipv4Address ip) {
 void report() {
     const trade::PipelineCounters& p = g_engine.pipeline.counters();
     const mold::Counters& m = g_engine.pipeline.receiver().counters();
-    const ouch::RiskCounters& r = g_engine.entry.risk.counters();
-    const book::BookCounters& b = g_engine.books.counters();
-    log::record("trade-counters",
-                "messages=%lu rejected-messages=%lu trades=%lu bbo-changes=%lu orders=%lu risk-rejected=%lu "
-                "unknown-symbol=%lu send-failed=%lu",
-                (unsigned long)p.messages, (unsigned long)p.rejected_messages, (unsigned long)p.trades,
-                (unsigned long)p.bbo_changes,
-                (unsigned long)g_engine.entry.counters.sent,
-                (unsigned long)(r.rejected_size + r.rejected_position + r.rejected_collar + r.rejected_kill_switch),
-                (unsigned long)g_engine.entry.counters.unknown_symbol,
-                (unsigned long)g_engine.entry.counters.send_failed);
+    g_engine.log_records();
     log::record("feed-counters",
                 "packets=%lu heartbeats=%lu delivered=%lu next=%lu duplicate-packets=%lu "
                 "partial-duplicates=%lu gaps=%lu gap-messages=%lu requests=%lu requests-sent=%lu "
@@ -88,12 +79,6 @@ void report() {
                 (unsigned long)m.retransmission_requests, (unsigned long)p.requests_sent,
                 (unsigned long)m.future_packets, (unsigned long)m.malformed, (unsigned long)m.wrong_session,
                 (unsigned long)m.end_of_session);
-    log::record("book-summary",
-                "live-orders=%u checksum=%#lx applied=%lu unknown-order=%lu duplicate-order=%lu "
-                "table-full=%lu levels-full=%lu bad-locate=%lu",
-                g_engine.books.live_orders(), (unsigned long)g_engine.books.checksum(), (unsigned long)b.applied,
-                (unsigned long)b.unknown_order, (unsigned long)b.duplicate_order, (unsigned long)b.table_full,
-                (unsigned long)b.levels_full, (unsigned long)b.bad_locate);
     usize n = g_tick_to_trade.count < kSamples ? g_tick_to_trade.count : kSamples;
     prof::report("tick_to_trade", "pc", "tsc-ticks", prof::summarize(g_tick_to_trade.samples, n));
     n = g_per_message.count < kSamples ? g_per_message.count : kSamples;
@@ -124,6 +109,16 @@ void trading_task(void*) {
     platform::exit(ExitStatus::Success);
 }
 
+
+// orders=N levels=N on the command line replace the market-day capacity.
+book::Capacity capacity_from(const CommandLine& cmdline) {
+    book::Capacity c = book::kMarketDayCapacity;
+    u64 value = 0;
+    if (parse_u64(cmdline.value("orders"), value) && value > 0 && value < (1u << 30)) c.orders = u32(value);
+    if (parse_u64(cmdline.value("levels"), value) && value > 0 && value < (1u << 30)) c.levels = u32(value);
+    return c;
+}
+
 }  // namespace
 
 bool trade_init(const CommandLine& cmdline, u32 core) {
@@ -134,7 +129,20 @@ bool trade_init(const CommandLine& cmdline, u32 core) {
     trade::EngineConfig config;
     config.gateway = gateway;
     config.rewinder = {rewinder, kRewinderPort, kMarketDataPort};
-    g_engine.init(&stack(), config);
+    config.capacity = capacity_from(cmdline);
+    // The books live all session in frames of the trading core's NUMA node.
+    u32 node = topology().node_of_core(core);
+    u64 bytes = trade::Engine::memory_bytes(config.capacity);
+    void* memory = alloc_startup_memory(node, bytes);
+    if (!memory) {
+        log::info("trade: no %lu MiB of contiguous memory on node %u for the order books", (unsigned long)(bytes >> 20),
+                  node);
+        return false;
+    }
+    g_engine.init(&stack(), config, memory);
+    log::record("books", "node=%u orders=%u levels=%u locates=%u bytes=%lu at=%#lx", node, config.capacity.orders,
+                config.capacity.levels, book::kLocates, (unsigned long)bytes,
+                (unsigned long)virtual_to_physical(memory));
     g_engine.entry.stamp_sends = true;
     stack().bind_udp(kMarketDataPort, on_market_data, nullptr);
     set_status_handler(on_status);

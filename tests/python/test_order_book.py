@@ -1,75 +1,71 @@
-"""The kernel's order books against the Python reference book, after every
-message of a generated session: the top five levels of the symbol each
-message touched, and every symbol's full depth at the end."""
+"""The kernel's order books against the Python reference book: after every
+message of generated sessions, exactly; deep books, every stock locate, and
+every case of the policy for capacity limits and for input the ITCH 5.0
+specification does not cover (docs/order-books.md)."""
 
-import ctypes
+from __future__ import annotations
 
 import pytest
 
 from tradekernel.feed.generator import session
 from tradekernel.feed.itch import encode
-from tradekernel.feed.reference_book import ReferenceBooks
-from tradekernel.hosted_lib import library
+from tradekernel.feed.reference_book import Capacity, ReferenceBooks
+from tradekernel.hosted_books import HostedBooks, market_day_capacity
 
 
-class KernelBooks:
-    def __init__(self) -> None:
-        lib = self.lib = library()
-        ptr = ctypes.c_void_p
-        lib.tk_book_create.restype = ptr
-        lib.tk_book_destroy.argtypes = [ptr]
-        lib.tk_book_apply.argtypes = [ptr, ctypes.c_char_p, ctypes.c_size_t]
-        lib.tk_book_depth.argtypes = [ptr, ctypes.c_uint16, ctypes.c_uint32, ptr, ctypes.c_uint32]
-        lib.tk_book_depth.restype = ctypes.c_uint32
-        lib.tk_book_counters.argtypes = [ptr, ptr]
-        lib.tk_book_checksum.argtypes = [ptr]
-        lib.tk_book_checksum.restype = ctypes.c_uint64
-        self.h = lib.tk_book_create()
-        self._out = (ctypes.c_uint64 * (3 * 256))()
+def add(ref: int, locate: int = 3, side: str = "B", shares: int = 100, price: int = 100_0000,
+        code: str = "A") -> bytes:  # fmt: skip
+    return encode(code, stock_locate=locate, order_reference_number=ref, buy_sell_indicator=side,
+                  shares=shares, stock="TK", price=price)  # fmt: skip
 
-    def apply(self, message: bytes) -> int:
-        return self.lib.tk_book_apply(self.h, message, len(message))
 
-    def depth(self, locate: int, side: str, n: int) -> list[tuple[int, int, int]]:
-        count = self.lib.tk_book_depth(self.h, locate, 0 if side == "B" else 1, self._out, n)
-        o = self._out
-        return [(o[3 * i], o[3 * i + 1], o[3 * i + 2]) for i in range(count)]
+def delete(ref: int, locate: int = 3) -> bytes:
+    return encode("D", stock_locate=locate, order_reference_number=ref)
 
-    def checksum(self) -> int:
-        return self.lib.tk_book_checksum(self.h)
 
-    def close(self) -> None:
-        self.lib.tk_book_destroy(self.h)
+def check_message(
+    kernel: HostedBooks, reference: ReferenceBooks, message: bytes, where: str
+) -> None:
+    """One message into both; what it changed and the touched book's top must agree."""
+    touched = reference.apply(message)
+    assert kernel.apply(message) == (-1 if touched is None else touched), where
+    levels, status = kernel.last_change()
+    assert levels == reference.change.levels, where
+    assert status == reference.change.status, where
+    for locate in {touched, *status} - {None}:
+        for side in "BS":
+            best = kernel.depth(locate, side, 1)
+            assert best == (
+                [reference.best(locate, side)] if reference.best(locate, side) else []
+            ), where
+        trust = reference.trust.get(locate)
+        assert kernel.state(locate) == (
+            (True, 0, False) if trust is None else (trust.trusted, trust.orphans, trust.lost)
+        ), where
+
+
+def check_everything(kernel: HostedBooks, reference: ReferenceBooks) -> None:
+    for locate, side in reference.levels:
+        assert kernel.depth(locate, side, 100_000) == reference.depth(locate, side, 100_000)
+    assert kernel.checksum() == reference.checksum()
+    assert kernel.counters() == reference.counters
+    assert kernel.figures()["live_orders"] == len(reference.orders)
+    assert kernel.figures()["live_levels"] == reference.live_levels
+    assert kernel.figures()["untrusted_books"] == reference.untrusted_books()
 
 
 @pytest.mark.parametrize(("seed", "messages"), [(1, 100_000), (2, 30_000)])
 def test_books_match_the_reference_after_every_message(seed: int, messages: int):
-    kernel, reference = KernelBooks(), ReferenceBooks()
-    try:
+    with HostedBooks() as kernel:
+        reference = ReferenceBooks()
         for count, message in enumerate(session(seed, messages), start=1):
-            touched = reference.apply(message)
-            assert kernel.apply(message) == (touched if touched is not None else -1)
-            if touched is not None:
-                for side in "BS":
-                    assert kernel.depth(touched, side, 5) == reference.depth(touched, side, 5), (
-                        f"message {count}: {message!r}"
-                    )
-        for locate in range(1, 9):
-            for side in "BS":
-                assert kernel.depth(locate, side, 256) == reference.depth(locate, side, 256)
-        assert kernel.checksum() == reference.checksum()
-    finally:
-        kernel.close()
+            check_message(kernel, reference, message, f"message {count}: {message!r}")
+        check_everything(kernel, reference)
 
 
 def test_partial_execution_cancel_replace_delete_exactly():
-    kernel = KernelBooks()
-    try:
-        add = encode("A", stock_locate=3, order_reference_number=10, buy_sell_indicator="B",
-                     shares=500, stock="TK", price=100_0000)  # fmt: skip
-        add2 = encode("A", stock_locate=3, order_reference_number=11, buy_sell_indicator="B",
-                      shares=200, stock="TK", price=100_0000)  # fmt: skip
-        for m in (add, add2):
+    with HostedBooks() as kernel:
+        for m in (add(10, shares=500), add(11, shares=200)):
             assert kernel.apply(m) == 3
         assert kernel.depth(3, "B", 5) == [(100_0000, 700, 2)]
         kernel.apply(encode("E", stock_locate=3, order_reference_number=10, executed_shares=120))
@@ -78,26 +74,158 @@ def test_partial_execution_cancel_replace_delete_exactly():
         kernel.apply(encode("U", stock_locate=3, original_order_reference_number=10,
                             new_order_reference_number=12, shares=50, price=100_0100))  # fmt: skip
         assert kernel.depth(3, "B", 5) == [(100_0100, 50, 1), (100_0000, 200, 1)]
-        kernel.apply(encode("D", stock_locate=3, order_reference_number=11))
+        kernel.apply(delete(11))
         assert kernel.depth(3, "B", 5) == [(100_0100, 50, 1)]
-        assert kernel.apply(encode("D", stock_locate=3, order_reference_number=999)) == -1
+        assert kernel.apply(delete(999)) == -1
         assert kernel.apply(b"A" + bytes(10)) == -2  # wrong length: rejected by the ITCH layer
-    finally:
-        kernel.close()
+        assert kernel.counters()["unknown_order"] == 1
 
 
 def test_checksum_tells_books_apart():
-    a, b = KernelBooks(), KernelBooks()
-    try:
+    with HostedBooks() as a, HostedBooks() as b:
         empty = a.checksum()
         assert empty == ReferenceBooks().checksum()
-        add = encode("A", stock_locate=3, order_reference_number=1, buy_sell_indicator="B",
-                     shares=100, stock="TK", price=10_0000)  # fmt: skip
         for books in (a, b):
-            books.apply(add)
+            books.apply(add(1, price=10_0000))
         assert a.checksum() == b.checksum() != empty
         b.apply(encode("X", stock_locate=3, order_reference_number=1, cancelled_shares=1))
         assert a.checksum() != b.checksum()
-    finally:
-        a.close()
-        b.close()
+
+
+def test_a_book_thousands_of_levels_deep_keeps_every_level_and_its_top():
+    """The old engine kept 256 levels a side: past that the worst fell off
+    while its orders stayed, and removing one of them made a phantom level
+    of about 2^64 shares that could become the best. Here 3,000 levels a side
+    are built in an order that inserts in the middle, then the orders of the
+    worst levels are executed, cancelled and deleted."""
+    with HostedBooks() as kernel:
+        reference = ReferenceBooks()
+        messages = []
+        ref = 1
+        for i in range(3_000):
+            k = (i * 1_237) % 3_000  # every price once, in scattered order
+            messages.append(add(ref, side="B", price=50_0000 - k * 100))
+            messages.append(add(ref + 1, side="S", price=50_0100 + k * 100))
+            ref += 2
+        for r in range(1, 600, 2):  # orders of scattered levels leave in three ways
+            messages.append(delete(r))
+            messages.append(encode("E", stock_locate=3, order_reference_number=r + 1,
+                                   executed_shares=100))  # fmt: skip
+        for r in range(601, 1200, 2):
+            messages.append(
+                encode("X", stock_locate=3, order_reference_number=r, cancelled_shares=40)
+            )
+        for i, m in enumerate(messages):
+            check_message(kernel, reference, m, f"message {i}")
+        check_everything(kernel, reference)
+        bids = kernel.depth(3, "B", 10_000)
+        assert len(bids) > 2_500
+        assert all(shares <= 100 * orders for _, shares, orders in bids)
+        assert kernel.state(3) == (True, 0, False)
+
+
+def test_every_stock_locate_has_its_own_book():
+    with HostedBooks() as kernel:
+        reference = ReferenceBooks()
+        for locate in (0, 1, 16_383, 16_384, 40_000, 65_535):
+            for m in (add(locate + 1, locate=locate, price=(locate + 1) * 100), delete(99, locate)):
+                check_message(kernel, reference, m, f"locate {locate}")
+        check_everything(kernel, reference)
+        assert kernel.depth(65_535, "B", 1) == [(65_536 * 100, 100, 1)]
+        assert kernel.counters()["applied"] == 6
+
+
+# Each case of the policy: the messages, then the counter it must raise and
+# what becomes of the book at locate 3 (trusted, orphans, lost).
+POLICY = {
+    "zero shares: rejected, still trusted": (
+        [add(1, shares=0)], "zero_shares", (True, 0, False)),
+    "zero price: rejected, still trusted": (
+        [add(1, price=0)], "zero_price", (True, 0, False)),
+    "unknown side: an orphan until it leaves": (
+        [add(1, side="Z")], "bad_side", (False, 1, False)),
+    "unknown side, then deleted: trusted again": (
+        [add(1, side="Z"), delete(1)], "bad_side", (True, 0, False)),
+    "duplicate live reference: lost": (
+        [add(1), add(1, price=99_0000)], "duplicate_order", (False, 0, True)),
+    "replace onto a live reference: lost, the original gone": (
+        [add(1), add(2), encode("U", stock_locate=3, original_order_reference_number=1,
+                                new_order_reference_number=2, shares=10, price=1)],
+        "duplicate_order", (False, 0, True)),
+    "replace with zero shares: the original gone, still trusted": (
+        [add(1), encode("U", stock_locate=3, original_order_reference_number=1,
+                        new_order_reference_number=2, shares=0, price=100_0000)],
+        "zero_shares", (True, 0, False)),
+    "execution beyond the order's shares: removed, lost": (
+        [add(1), encode("E", stock_locate=3, order_reference_number=1, executed_shares=101)],
+        "over_execution", (False, 0, True)),
+    "cancel beyond the order's shares: removed, lost": (
+        [add(1), encode("X", stock_locate=3, order_reference_number=1, cancelled_shares=500)],
+        "over_execution", (False, 0, True)),
+    "locate differs from the order's: rejected, both books lost": (
+        [add(1, locate=4), delete(1, locate=3)], "locate_mismatch", (False, 0, True)),
+    "reference 0 is a reference like any other": (
+        [add(0), encode("X", stock_locate=3, order_reference_number=0, cancelled_shares=30)],
+        "applied", (True, 0, False)),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("case", POLICY)
+def test_policy_for_input_the_specification_does_not_cover(case: str):
+    messages, counter, state = POLICY[case]
+    with HostedBooks() as kernel:
+        reference = ReferenceBooks()
+        for i, m in enumerate(messages):
+            check_message(kernel, reference, m, f"{case}: message {i}")
+        check_everything(kernel, reference)
+        assert kernel.counters()[counter] >= 1
+        assert kernel.state(3) == state
+        for side in "BS":
+            for _, shares, orders in kernel.depth(3, side, 100):
+                assert orders > 0 and 0 < shares <= 2**32 * orders
+
+
+def test_no_free_level_makes_an_orphan_and_trust_returns_when_it_leaves():
+    with HostedBooks(Capacity(orders=100, levels=2)) as kernel:
+        reference = ReferenceBooks(Capacity(orders=100, levels=2))
+        messages = [add(1, price=10_0000), add(2, price=9_0000), add(3, price=8_0000),
+                    add(4, price=10_0000), delete(3)]  # fmt: skip
+        for i, m in enumerate(messages):
+            check_message(kernel, reference, m, f"message {i}")
+            if i == 2:
+                assert kernel.state(3) == (False, 1, False)
+                assert kernel.depth(3, "B", 5) == [(10_0000, 100, 1), (9_0000, 100, 1)]
+        assert kernel.state(3) == (True, 0, False)
+        assert kernel.counters()["levels_full"] == 1 and kernel.counters()["recovered"] == 1
+
+
+def test_a_full_order_table_loses_the_book_for_the_session():
+    with HostedBooks(Capacity(orders=3, levels=100)) as kernel:
+        reference = ReferenceBooks(Capacity(orders=3, levels=100))
+        messages = [add(1), add(2, locate=4), add(3), add(4), delete(1), add(5)]
+        for i, m in enumerate(messages):
+            check_message(kernel, reference, m, f"message {i}")
+        check_everything(kernel, reference)
+        assert kernel.counters()["table_full"] == 1
+        assert kernel.state(3) == (False, 0, True) and kernel.state(4) == (True, 0, False)
+
+
+@pytest.mark.parametrize(("orders", "levels"), [(400, 50), (2_000, 20), (150, 1_000)])
+def test_sessions_that_overflow_each_capacity_match_the_reference(orders: int, levels: int):
+    capacity = Capacity(orders, levels)
+    with HostedBooks(capacity) as kernel:
+        reference = ReferenceBooks(capacity)
+        for count, message in enumerate(session(7, 20_000), start=1):
+            check_message(kernel, reference, message, f"message {count}")
+        check_everything(kernel, reference)
+        c = kernel.counters()
+        assert c["table_full"] + c["levels_full"] > 0, "the session must overflow"
+        assert kernel.figures()["peak_orders"] <= orders
+        assert kernel.figures()["peak_levels"] <= levels
+
+
+def test_the_python_side_sees_the_capacity_the_kernel_ships():
+    capacity = market_day_capacity()
+    assert capacity.orders >= 5_300_000, "the busiest published day peaked at 5.27 million"
+    with HostedBooks() as kernel:
+        assert kernel.capacity == capacity

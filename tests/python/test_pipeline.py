@@ -5,6 +5,7 @@ matched to the market-data message that triggered them."""
 
 import ctypes
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scapy.all import IP, UDP, Ether
@@ -12,7 +13,7 @@ from scapy.all import IP, UDP, Ether
 from tradekernel.feed.generator import session
 from tradekernel.feed.itch import TYPES, encode
 from tradekernel.feed.moldudp64 import packet, request
-from tradekernel.feed.reference_book import ReferenceBooks
+from tradekernel.feed.reference_book import Capacity, ReferenceBooks
 from tradekernel.hosted_lib import library
 from tradekernel.trade.order_receiver import OrderReceiver, match_orders
 from tradekernel.trade.ouch import ENTER_ORDER, decode
@@ -21,15 +22,18 @@ from tradekernel.trade.reference_strategy import ExpectedOrder, spread_taker_ord
 SESSION = b"TKSESSION1"
 NAMES = ["messages", "rejected", "bbo_changes", "orders_sent", "unknown_symbol", "send_failed",
          "accepted", "size", "position", "collar", "kill_switch", "requests_sent",
-         "requests_unsent"]  # fmt: skip
+         "requests_unsent", "untrusted_book", "book_status_changes"]  # fmt: skip
 
 
 class HostedPipeline:
-    def __init__(self, max_spread=100, shares=200, max_order=1000, max_position=5000, collar=50):
+    def __init__(self, max_spread=100, shares=200, max_order=1000, max_position=5000, collar=50,
+                 orders=0, levels=0):  # fmt: skip
         lib = self.lib = library()
         p = ctypes.c_void_p
         lib.tk_pipeline_create.restype = p
-        lib.tk_pipeline_create.argtypes = [ctypes.c_uint32] * 3 + [ctypes.c_int64, ctypes.c_uint32]
+        lib.tk_pipeline_create.argtypes = (
+            [ctypes.c_uint32] * 3 + [ctypes.c_int64] + [ctypes.c_uint32] * 3
+        )
         lib.tk_pipeline_destroy.argtypes = [p]
         lib.tk_pipeline_feed.argtypes = [p, ctypes.c_char_p, ctypes.c_size_t]
         lib.tk_pipeline_sent.argtypes = [p]
@@ -39,7 +43,10 @@ class HostedPipeline:
         lib.tk_pipeline_counters.argtypes = [p, p]
         lib.tk_pipeline_checksum.argtypes = [p]
         lib.tk_pipeline_checksum.restype = ctypes.c_uint64
-        self.h = lib.tk_pipeline_create(max_spread, shares, max_order, max_position, collar)
+        # orders, levels: the books' capacity (0, 0: the market-day capacity the kernel ships)
+        self.h = lib.tk_pipeline_create(
+            max_spread, shares, max_order, max_position, collar, orders, levels
+        )
         self.seq = 1
 
     def feed(self, *messages: bytes) -> None:
@@ -271,10 +278,86 @@ def test_strategy_callbacks_see_trades_levels_and_the_bbo_in_order():
             (t, 5, B, 100_0100, 40, 9, 7),  # P
             (t, 5, ord(" "), 100_0200, 1000, 10, 8),  # Q
         ]
-        symbol = (ctypes.c_int64 * 3)()
+        symbol = (ctypes.c_int64 * 4)()
         lib.tk_pipeline_symbol(p.h, 5, symbol)
         # 100 (E) + 40 (P) + 1,000 (Q); the non-printable C is not volume.
         assert (symbol[1], symbol[2]) == (1140, 100_0200)
+    finally:
+        p.close()
+
+
+def recorded_events(p: HostedPipeline) -> list[tuple[int, ...]]:
+    lib = p.lib
+    lib.tk_pipeline_events.argtypes = [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_uint32]
+    lib.tk_pipeline_events.restype = ctypes.c_uint32
+    out = (ctypes.c_uint64 * (7 * 4096))()
+    n = lib.tk_pipeline_events(p.h, out, 4096)
+    assert n < 4096, "the recorder is full: feed fewer messages"
+    return [tuple(out[7 * i : 7 * i + 7]) for i in range(n)]
+
+
+def test_an_untrusted_book_is_told_to_the_strategy_and_gets_no_order_until_trusted_again():
+    p = HostedPipeline(max_spread=100)
+    try:
+        p.lib.tk_pipeline_record_events.argtypes = [ctypes.c_void_p]
+        p.lib.tk_pipeline_record_events(p.h)
+        p.feed(directory(), add(1, "B", 100_0000), add(2, "S", 100_0500))  # 1-3: wide
+        p.feed(add(9, "Z", 100_0000))  # 4: a side neither B nor S: an orphan, untrusted
+        p.feed(add(3, "S", 100_0100))  # 5: narrow, but the book cannot be trusted
+        assert p.orders() == [] and p.counters()["untrusted_book"] == 1
+        p.feed(encode("D", stock_locate=5, order_reference_number=9))  # 6: trusted again
+        p.feed(add(4, "B", 100_0000))  # 7: the BBO moves while narrow: now it trades
+        assert [o["price"] for o in p.orders()] == [100_0100]
+        assert p.orders()[0]["token"].startswith("0000000007")
+        s = ord("s")
+        status = [e for e in recorded_events(p) if e[0] == s]
+        # (kind, locate, trusted, orphans, lost, -, feed sequence)
+        assert status == [(s, 5, 0, 1, 0, 0, 4), (s, 5, 1, 0, 0, 0, 6)]
+        assert p.counters()["book_status_changes"] == 2
+    finally:
+        p.close()
+
+
+@pytest.mark.parametrize(("orders", "levels"), [(60, 400), (400, 40)])
+def test_overflowing_the_books_never_shows_a_strategy_an_impossible_level(orders: int, levels: int):
+    """A session through books too small for it: the strategy sees only
+    levels the reference books (with the same capacity) also hold, is told
+    each change of trust, and no order leaves for a symbol while its book is
+    untrusted."""
+    p = HostedPipeline(max_spread=300, shares=100, orders=orders, levels=levels)
+    reference = ReferenceBooks(Capacity(orders, levels))
+    try:
+        p.lib.tk_pipeline_record_events.argtypes = [ctypes.c_void_p]
+        p.lib.tk_pipeline_record_events(p.h)
+        messages = list(session(11, 1_200))
+        for i in range(0, len(messages), 8):
+            p.feed(*messages[i : i + 8])
+        untrusted_at: dict[int, set[int]] = {}  # locate -> sequences while untrusted
+        trusted: dict[int, bool] = {}
+        expected_levels: list[tuple[int, ...]] = []
+        for sequence, m in enumerate(messages, start=1):
+            locate = reference.apply(m)
+            for loc in reference.change.status:
+                trusted[loc] = reference.trusted(loc)
+            for side, price, shares, count in reference.change.levels if locate is not None else []:
+                expected_levels.append((locate, ord(side), price, shares, count, sequence))
+            for loc, ok in trusted.items():
+                if not ok:
+                    untrusted_at.setdefault(loc, set()).add(sequence)
+        events = recorded_events(p)
+        k = ord("k")
+        seen_levels = [e[1:] for e in events if e[0] == k]
+        assert seen_levels == expected_levels
+        assert p.checksum() == reference.checksum()
+        statuses = [e for e in events if e[0] == ord("s")]
+        assert statuses, "the session must overflow and make some book untrusted"
+        assert p.counters()["book_status_changes"] == len(statuses)
+        locate_of = {m[1:3]: int.from_bytes(m[1:3], "big") for m in messages}
+        assert p.orders(), "the strategy must trade on the books it can trust"
+        for order in p.orders():
+            trigger = int(order["token"][:10])
+            loc = locate_of[messages[trigger - 1][1:3]]
+            assert trigger not in untrusted_at.get(loc, set()), order
     finally:
         p.close()
 

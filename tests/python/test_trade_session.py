@@ -81,8 +81,9 @@ def test_every_message_recovered_once_in_order(faulty_session):
 def test_books_equal_the_reference(faulty_session):
     result, _, _, _ = faulty_session
     assert result.checksum_matches, (result.record("book-summary"), hex(result.expected_checksum))
-    books = result.record("book-summary")
-    assert books.int("unknown-order") == 0 and books.int("table-full") == 0
+    counters, trust = result.record("book-counters"), result.record("book-trust")
+    assert counters.int("unknown-order") == 0 and trust.int("table-full") == 0
+    assert result.record("book-summary").int("untrusted-books") == 0
 
 
 def test_malformed_input_is_counted_not_applied(faulty_session):

@@ -8,7 +8,8 @@ spread is at most `max_spread`, once per narrowing: it trades again only
 after the spread has widened. Its spread is computed in 32-bit unsigned
 arithmetic, so a crossed book never counts as narrow. An order for a symbol
 with no Stock Directory message yet is not sent, nor one the risk gate
-refuses (size, or a position beyond `max_position` after a full fill); the
+refuses (size, or a position beyond `max_position` after a full fill), nor
+one for a symbol whose book cannot be trusted (docs/order-books.md); the
 strategy then tries again on the next change.
 """
 
@@ -62,7 +63,7 @@ def spread_taker_orders(
             continue
         after = position.get(locate, 0) + shares
         risk_ok = 0 < shares <= max_order and after <= max_position
-        if locate not in done and locate in symbols and risk_ok:
+        if locate not in done and locate in symbols and risk_ok and books.trusted(locate):
             expected.append(ExpectedOrder(sequence, symbols[locate], "B", shares, ask_price))
             position[locate] = after
             done.add(locate)

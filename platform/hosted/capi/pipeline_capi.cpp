@@ -5,18 +5,23 @@
 #include <new>
 
 #include "kernel/trade/engine.h"
+#include "platform/hosted/startup_memory.h"
 
 using namespace tk;
 
 namespace {
 
 // A strategy that records every callback, for tests of the strategy API:
-// (kind 't'/'k'/'b', locate, side, price, shares, orders or match number,
-// feed sequence) per event.
+// (kind 't'/'k'/'b'/'s', locate, then per kind: side, price, shares, orders or
+// match number; bid price, bid shares, ask price, ask shares; trusted,
+// orphans, lost; and last the feed sequence) per event.
+// The sample strategy still runs behind it, so its orders can be checked
+// beside the events.
 struct Recorder {
     static constexpr u32 kEvents = 4096;
     u64 events[kEvents][7];
     u32 count = 0;
+    trade::SpreadTakerState* sample = nullptr;
     void add(u64 kind, u64 locate, u64 side, u64 price, u64 shares, u64 extra, u64 sequence) {
         if (count == kEvents) return;
         u64* e = events[count++];
@@ -30,9 +35,14 @@ void record_trade(void* r, const trade::Trade* t, const trade::SymbolState*, tra
 void record_book(void* r, const trade::BookChange* c, const trade::SymbolState*, trade::Orders*) {
     static_cast<Recorder*>(r)->add('k', c->locate, u8(c->side), c->price, c->shares, c->orders, c->feed_sequence);
 }
-void record_bbo(void* r, const trade::Bbo* b, const trade::SymbolState*, trade::Orders*) {
-    static_cast<Recorder*>(r)->add('b', b->locate, b->bid_price, b->bid_shares, b->ask_price, b->ask_shares,
-                                   b->feed_sequence);
+void record_bbo(void* r, const trade::Bbo* b, const trade::SymbolState* symbol, trade::Orders* orders) {
+    auto* recorder = static_cast<Recorder*>(r);
+    recorder->add('b', b->locate, b->bid_price, b->bid_shares, b->ask_price, b->ask_shares, b->feed_sequence);
+    trade::spread_taker_on_bbo(recorder->sample, b, symbol, orders);
+}
+
+void record_status(void* r, const trade::BookStatus* s, const trade::SymbolState*, trade::Orders*) {
+    static_cast<Recorder*>(r)->add('s', s->locate, s->trusted, s->orphans, s->lost, 0, s->feed_sequence);
 }
 
 struct HostedPipeline {
@@ -43,6 +53,8 @@ struct HostedPipeline {
     u8 frames[kFrames][2048];
     usize lengths[kFrames];
     u32 sent = 0;
+    void* memory = nullptr;
+    u64 bytes = 0;
 };
 
 u8* acquire(void* c) {
@@ -58,9 +70,18 @@ void send(void* c, u8*, usize n) {
 
 extern "C" {
 
-void* tk_pipeline_create(u32 max_spread, u32 shares, u32 max_order, i64 max_position, u32 collar_bps) {
+// `orders`, `levels`: the books' capacity (0, 0: the market-day capacity).
+void* tk_pipeline_create(u32 max_spread, u32 shares, u32 max_order, i64 max_position, u32 collar_bps, u32 orders,
+                         u32 levels) {
     auto* h = new (std::nothrow) HostedPipeline;
     if (!h) return nullptr;
+    book::Capacity capacity = orders ? book::Capacity{orders, levels} : book::kMarketDayCapacity;
+    h->bytes = trade::Engine::memory_bytes(capacity);
+    h->memory = hosted::map_startup_memory(h->bytes);
+    if (!h->memory) {
+        delete h;
+        return nullptr;
+    }
     net::NetConfig c{};
     c.mac = {{0x02, 0, 0, 0, 0, 0x10}};
     c.ip = 0x0A000010;
@@ -74,11 +95,16 @@ void* tk_pipeline_create(u32 max_spread, u32 shares, u32 max_order, i64 max_posi
     config.limits = {max_order, max_position, collar_bps};
     config.max_spread = max_spread;
     config.shares = shares;
-    h->engine.init(&h->net, config);
+    config.capacity = capacity;
+    h->engine.init(&h->net, config, h->memory);
     return h;
 }
 
-void tk_pipeline_destroy(void* h) { delete static_cast<HostedPipeline*>(h); }
+void tk_pipeline_destroy(void* p) {
+    auto* h = static_cast<HostedPipeline*>(p);
+    hosted::unmap_startup_memory(h->memory, h->bytes);
+    delete h;
+}
 
 void tk_pipeline_feed(void* h, const u8* datagram, usize length) {
     static_cast<HostedPipeline*>(h)->engine.on_feed_datagram(datagram, length);
@@ -101,14 +127,16 @@ void tk_pipeline_counters(void* c, u64* out) {
     const trade::OrderEntryCounters& o = h->engine.entry.counters;
     u64 values[] = {p.messages, p.rejected_messages, p.bbo_changes, o.sent, o.unknown_symbol,
                     o.send_failed, r.accepted, r.rejected_size, r.rejected_position,
-                    r.rejected_collar, r.rejected_kill_switch, p.requests_sent, p.requests_unsent};
+                    r.rejected_collar, r.rejected_kill_switch, p.requests_sent, p.requests_unsent,
+                    o.untrusted_book, p.book_status_changes};
     std::memcpy(out, values, sizeof values);
 }
 
-// Replaces the sample strategy with the recorder.
+// Puts the recorder in front of the sample strategy.
 void tk_pipeline_record_events(void* c) {
     auto* h = static_cast<HostedPipeline*>(c);
-    h->engine.pipeline.set_strategy(trade::Strategy{&h->recorder, record_trade, record_book, record_bbo});
+    h->recorder.sample = &h->engine.strategy;
+    h->engine.pipeline.set_strategy(trade::Strategy{&h->recorder, record_trade, record_book, record_bbo, record_status});
 }
 
 u32 tk_pipeline_events(void* c, u64* out, u32 max) {
@@ -118,10 +146,10 @@ u32 tk_pipeline_events(void* c, u64* out, u32 max) {
     return n;
 }
 
-// (position, volume, last price) of one locate.
+// (position, volume, last price, book untrusted) of one locate.
 void tk_pipeline_symbol(void* c, u16 locate, i64* out) {
     const trade::SymbolState& s = static_cast<HostedPipeline*>(c)->engine.entry.symbols[locate];
-    out[0] = s.position, out[1] = i64(s.volume), out[2] = s.last_price;
+    out[0] = s.position, out[1] = i64(s.volume), out[2] = s.last_price, out[3] = s.book_untrusted;
 }
 
 u64 tk_pipeline_checksum(void* h) { return static_cast<HostedPipeline*>(h)->engine.books.checksum(); }
