@@ -5,7 +5,8 @@ tradekernel run [--boot disk|kernel|iso] [--cmdline TEXT] [--icount] [--gdb [POR
                 [--smp N] [--numa N] [--nic [--pcap FILE]]
 tradekernel demo [--messages N] [--seed N] [--loss P] [--duplicate P] [--reorder P]
                  [--rate MSG/S] [--itch-file FILE [--limit N] [--symbols A,B]] [--no-icount]
-tradekernel session FILE [--messages N] [--seed N] [--symbols N]
+tradekernel session FILE [--messages N] [--seed N] [--symbols N] [--market-day]
+tradekernel replay FILE [--orders N] [--levels N]
 tradekernel test [pytest arguments]
 tradekernel bench
 """
@@ -132,13 +133,27 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_session(args: argparse.Namespace) -> int:
     from tradekernel.feed import sources
     from tradekernel.feed.itch_file import write_session
+    from tradekernel.feed.market_day import MarketDay, MarketDayProfile
 
-    messages = sources.synthetic(args.seed, args.messages, args.symbols)
-    written = write_session(args.file, messages)
+    if args.market_day:
+        day = MarketDay(args.seed, args.messages, MarketDayProfile(symbols=args.symbols or 8_800))
+        what = f"a market day of {len(day.names):,} symbols"
+        with Progress(
+            TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+            TimeElapsedColumn(), console=status,
+        ) as progress:  # fmt: skip
+            task = progress.add_task("generated", total=args.messages)
+            written = write_session(
+                args.file, day, on_progress=lambda n: progress.update(task, completed=n)
+            )
+    else:
+        symbols = args.symbols or 8
+        written = write_session(args.file, sources.synthetic(args.seed, args.messages, symbols))
+        what = f"{symbols} symbols"
     status.print(
-        f"{written:,} ITCH 5.0 messages ({args.symbols} symbols, seed {args.seed}) written to "
+        f"{written:,} ITCH 5.0 messages ({what}, seed {args.seed}) written to "
         f"{args.file} in Nasdaq's length-prefixed format; replay with "
-        f"'tradekernel demo --itch-file {args.file}'"
+        f"'tradekernel replay {args.file}' or 'tradekernel demo --itch-file {args.file}'"
     )
     return 0
 
@@ -181,7 +196,7 @@ def parser() -> argparse.ArgumentParser:
         action="store_true",
         help="-icount shift=0,sleep=off: guest TSC counts instructions",
     )
-    r.add_argument("--memory", type=int, default=128, help="guest memory in MiB")
+    r.add_argument("--memory", type=int, default=512, help="guest memory in MiB")
     r.add_argument("--smp", type=int, default=1, help="number of CPUs")
     r.add_argument("--numa", type=int, default=1, metavar="NODES", help="NUMA nodes (SRAT)")
     r.add_argument(
@@ -231,9 +246,16 @@ def parser() -> argparse.ArgumentParser:
 
     w = sub.add_parser("session", help="write a generated ITCH 5.0 session file")
     w.add_argument("file", type=Path)
-    w.add_argument("--messages", type=int, default=100_000, help="order messages")
+    w.add_argument("--messages", type=int, default=100_000, help="about this many messages")
     w.add_argument("--seed", type=int, default=1)
-    w.add_argument("--symbols", type=int, default=8)
+    w.add_argument(
+        "--symbols", type=int, default=0, help="symbols (default 8, or 8,800 with --market-day)"
+    )
+    w.add_argument(
+        "--market-day",
+        action="store_true",
+        help="a day shaped like a real Nasdaq day (docs/order-books.md), streamed to the file",
+    )
     w.set_defaults(func=cmd_session)
 
     t = sub.add_parser("test", help="run every test (pytest)")

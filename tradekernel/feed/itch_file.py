@@ -6,19 +6,27 @@ whole; gzip-compressed files (as Nasdaq publishes them) are read as well."""
 from __future__ import annotations
 
 import gzip
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
 CHUNK = 1 << 20
 
 
-def write_session(path: Path, messages: Iterable[bytes]) -> int:
+def write_session(
+    path: Path,
+    messages: Iterable[bytes],
+    on_progress: Callable[[int], None] | None = None,
+    every: int = 100_000,
+) -> int:
+    """Streams `messages` to `path`; `on_progress(count)` every `every` messages."""
     count = 0
-    with path.open("wb") as f:
+    with path.open("wb", buffering=CHUNK) as f:
         for m in messages:
             f.write(len(m).to_bytes(2, "big") + m)
             count += 1
+            if on_progress and count % every == 0:
+                on_progress(count)
     return count
 
 
