@@ -4,7 +4,7 @@ The format is the project's (shared BENCHMARKS.md): a `machine` description
 and a list of `results`, each with name, platform, unit, median, p99, max and
 samples. Every TradeKernel figure has its Linux peer measured in the same run.
 Beside the JSON: results.md (the table, with peer/TradeKernel ratios),
-allocators.png and scheduler.png (latency distributions).
+allocators.png, scheduler.png and books.png (latency distributions).
 
 The benchmarks run build/bench/tk_bench (bench/*.cpp, built with LTO like the
 kernel), one process per benchmark and round; jemalloc is Debian's libjemalloc2 loaded
@@ -57,7 +57,10 @@ def machine() -> dict[str, object]:
     }
 
 
-SESSION_FILE = paths.BENCH_DIR / "session.itch"
+# itch_decode_book's input: a generated market day (tradekernel/feed/
+# market_day.py) of this many messages, made once and kept.
+SESSION_MESSAGES = 2_000_000
+SESSION_FILE = paths.BENCH_DIR / f"market-day-{SESSION_MESSAGES // 1_000_000}m.itch"
 
 
 @dataclass(frozen=True)
@@ -151,11 +154,15 @@ def run_benchmarks(progress: Callable[[str], None] = lambda _: None) -> list[Res
         raise FileNotFoundError(f"{BENCH_BIN} does not exist: run 'make bench-bin'")
     samples_dir = paths.BENCH_DIR / "samples"
     samples_dir.mkdir(parents=True, exist_ok=True)
-    from tradekernel.feed.generator import session
-    from tradekernel.feed.itch_file import write_session
+    if not SESSION_FILE.exists():
+        from tradekernel.feed.itch_file import write_session
+        from tradekernel.feed.market_day import MarketDay
 
-    written = write_session(SESSION_FILE, session(seed=42, messages=200_000))
-    progress(f"ITCH session for itch_decode_book: {written} messages in {SESSION_FILE.name}")
+        progress(f"writing the market day for itch_decode_book ({SESSION_MESSAGES:,} messages)")
+        part = SESSION_FILE.with_suffix(".part")
+        written = write_session(part, MarketDay(seed=42, messages=SESSION_MESSAGES))
+        part.rename(SESSION_FILE)
+        progress(f"{written:,} messages in {SESSION_FILE.name}")
     for old in samples_dir.glob("*.txt"):
         old.unlink()
     pooled: dict[str, list[float]] = {}
@@ -169,6 +176,8 @@ def run_benchmarks(progress: Callable[[str], None] = lambda _: None) -> list[Res
             platform_of[name], unit_of[name] = platform, unit
             pooled.setdefault(name, []).extend(float(v) for v in part.read_text().split())
             part.unlink()
+    pooled["meatpy_itch_decode_book"] = run_meatpy(progress)
+    platform_of["meatpy_itch_decode_book"], unit_of["meatpy_itch_decode_book"] = "linux", "ns"
     results = run_pc_icount(progress)
     for name, values in pooled.items():
         (samples_dir / f"{name}.txt").write_text("\n".join(f"{v:.3f}" for v in values) + "\n")
@@ -178,12 +187,26 @@ def run_benchmarks(progress: Callable[[str], None] = lambda _: None) -> list[Res
     return results
 
 
+def run_meatpy(progress: Callable[[str], None]) -> list[float]:
+    """The independent library's figure on the same file: MeatPy (PyPI) decodes
+    and applies each message, timed alone (tradekernel/feed/meatpy_books.py)."""
+    from tradekernel.feed.itch_file import read_session
+    from tradekernel.feed.meatpy_books import IndependentBooks
+
+    progress("meatpy_itch_decode_book: the same market day through MeatPy")
+    books = IndependentBooks()
+    for message in read_session(SESSION_FILE):
+        books.apply(message)
+    return [float(ns) for ns in books.apply_ns]
+
+
 # TradeKernel figure -> its peers, for the ratio table.
 def peers_of(name: str) -> list[str]:
     fixed = {
         "context_switch": ["linux_futex_switch"],
         "timer_wakeup_lateness": ["linux_clock_nanosleep_lateness"],
         "tick_to_trade": ["linux_udp_socket_tick_to_trade"],
+        "itch_decode_book": ["meatpy_itch_decode_book"],
     }
     if name in fixed:
         return fixed[name]
@@ -235,6 +258,10 @@ PLOT_GROUPS = {
     "scheduler.png": [
         ("context switch", "switch", None),
         ("timer wake-up lateness", "lateness", None),
+    ],
+    "books.png": [
+        ("ITCH decode + book update, market day", "itch_decode_book", None),
+        ("tick to trade", "tick_to_trade", None),
     ],
 }
 

@@ -158,6 +158,57 @@ def cmd_session(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_replay(args: argparse.Namespace) -> int:
+    from rich.table import Table
+
+    from tradekernel.replay import ReplayFailed, replay
+
+    size = args.file.stat().st_size
+    status.print(f"[bold]replaying[/] {args.file} ({size / 1e9:.2f} GB) through the hosted engine")
+    with Progress(
+        TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[messages]}"),
+        TimeElapsedColumn(), console=status,
+    ) as progress:  # fmt: skip
+        task = progress.add_task("replayed", total=size, messages="")
+
+        def on_progress(messages: int, consumed: int) -> None:
+            progress.update(task, completed=min(consumed, size), messages=f"{messages:,} messages")
+
+        try:
+            r = replay(args.file, args.orders, args.levels, on_progress)
+        except ReplayFailed as e:
+            status.print(f"[red]error:[/] {e}")
+            return 1
+    s, lat, mem, books = (
+        r["replay-summary"],
+        r["replay-latency"],
+        r["replay-memory"],
+        r["book-summary"],
+    )
+    t = Table(show_header=False, box=None)
+    rate = float(s["messages-per-second"]) / 1e6
+    t.add_row("messages", f"{s.int('messages'):,} in {float(s['seconds']):.1f} s: {rate:.2f} M/s")
+    quantiles = ("p50", "p90", "p99", "p99.9", "p99.99", "max")
+    timed = "  ".join(f"{q} {lat[q]} ns" for q in quantiles)
+    t.add_row("per message", f"{timed}  (each message timed alone)")
+    for what, kind in (("live orders", "orders"), ("price levels", "levels")):
+        peak, capacity = books.int(f"peak-{kind}"), mem.int(f"capacity-{kind}")
+        t.add_row(what, f"peak {peak:,} of {capacity:,}; {books.int(f'live-{kind}'):,} at the end")
+    t.add_row(
+        "memory",
+        f"{mem.int('engine-bytes') / 2**20:,.0f} MiB set aside at start-up; "
+        f"peak resident {mem.int('peak-rss-kib') / 2**10:,.0f} MiB",
+    )
+    t.add_row(
+        "books",
+        f"{books.int('untrusted-books')} untrusted at the end; checksum {books['checksum']}",
+    )
+    for kind in ("trade-counters", "book-counters", "book-trust"):
+        t.add_row(kind, " ".join(f"{k}={v}" for k, v in r[kind].fields.items()))
+    status.print(t)
+    return 0
+
+
 def cmd_test(args: argparse.Namespace) -> int:
     return subprocess.call([sys.executable, "-m", "pytest", *args.pytest_args], cwd=paths.ROOT)
 
@@ -257,6 +308,12 @@ def parser() -> argparse.ArgumentParser:
         help="a day shaped like a real Nasdaq day (docs/order-books.md), streamed to the file",
     )
     w.set_defaults(func=cmd_session)
+
+    y = sub.add_parser("replay", help="a recorded or generated day through the hosted engine")
+    y.add_argument("file", type=Path, help="ITCH 5.0 in Nasdaq's format (.gz too)")
+    y.add_argument("--orders", type=int, help="live-order capacity (default: the kernel's)")
+    y.add_argument("--levels", type=int, help="price-level capacity (default: the kernel's)")
+    y.set_defaults(func=cmd_replay)
 
     t = sub.add_parser("test", help="run every test (pytest)")
     t.add_argument("pytest_args", nargs=argparse.REMAINDER, help="passed to pytest")

@@ -1,6 +1,7 @@
 """The `tradekernel` command as a user runs it (`make run` calls `tradekernel demo`,
 `make boot` calls `tradekernel run`)."""
 
+import gzip
 import json
 import os
 import shutil
@@ -22,8 +23,40 @@ def tradekernel(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[
 
 def test_help_lists_subcommands():
     out = tradekernel("--help").stdout
-    for sub in ("build", "run", "demo", "session", "test", "bench"):
+    for sub in ("build", "run", "demo", "session", "replay", "test", "bench"):
         assert sub in out
+
+
+def test_a_generated_market_day_replays_through_the_hosted_engine(tmp_path):
+    day = tmp_path / "day.itch"
+    made = tradekernel(
+        "session", str(day), "--market-day", "--messages", "30000", "--symbols", "300"
+    )
+    assert made.returncode == 0, made.stderr
+    assert "messages (a market day of 300 symbols, seed 1)" in made.stderr
+    gz = tmp_path / "day.itch.gz"
+    gz.write_bytes(gzip.compress(day.read_bytes()))
+    outputs = []
+    for path in (day, gz):
+        done = tradekernel("replay", str(path))
+        assert done.returncode == 0, done.stderr
+        outputs.append(done.stderr)
+        assert "each message timed alone" in done.stderr
+        assert "244 MiB set aside at start-up" in done.stderr  # the size the kernel ships
+        assert "0 untrusted at the end" in done.stderr
+        assert "unknown-order=0" in done.stderr
+    counters = [line for line in outputs[0].splitlines() if "applied=" in line]
+    assert counters and all(any(c in out for c in counters) for out in outputs)
+    small = tradekernel("replay", str(day), "--orders", "50", "--levels", "40")
+    assert small.returncode == 0, small.stderr
+    assert "peak 50 of 50" in small.stderr  # the table filled, counted, and the day ran on
+    assert "table-full=0" not in small.stderr
+
+
+def test_replay_explains_a_missing_file(tmp_path):
+    done = tradekernel("replay", str(tmp_path / "nothing.itch"))
+    assert done.returncode == 2
+    assert "nothing.itch" in done.stderr
 
 
 def test_run_boots_and_shows_the_log_within_10_seconds():
@@ -57,7 +90,7 @@ def test_run_with_a_nic_and_a_pcap(tmp_path):
         "--cmdline",
         "mode=net join=239.1.1.1",
         "--timeout",
-        "5",
+        "10",  # mode=net runs until stopped; 5 s was too short on a loaded machine
     )
     assert "NIC: virtio-net 02:54:00:12:34:56" in done.stderr
     assert "@tk net-ready ip=10.0.2.15" in done.stdout

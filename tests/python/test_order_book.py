@@ -6,6 +6,7 @@ specification does not cover (docs/order-books.md)."""
 from __future__ import annotations
 
 import pytest
+from book_checks import check_everything, check_message
 
 from tradekernel.feed.generator import session
 from tradekernel.feed.itch import encode
@@ -21,37 +22,6 @@ def add(ref: int, locate: int = 3, side: str = "B", shares: int = 100, price: in
 
 def delete(ref: int, locate: int = 3) -> bytes:
     return encode("D", stock_locate=locate, order_reference_number=ref)
-
-
-def check_message(
-    kernel: HostedBooks, reference: ReferenceBooks, message: bytes, where: str
-) -> None:
-    """One message into both; what it changed and the touched book's top must agree."""
-    touched = reference.apply(message)
-    assert kernel.apply(message) == (-1 if touched is None else touched), where
-    levels, status = kernel.last_change()
-    assert levels == reference.change.levels, where
-    assert status == reference.change.status, where
-    for locate in {touched, *status} - {None}:
-        for side in "BS":
-            best = kernel.depth(locate, side, 1)
-            assert best == (
-                [reference.best(locate, side)] if reference.best(locate, side) else []
-            ), where
-        trust = reference.trust.get(locate)
-        assert kernel.state(locate) == (
-            (True, 0, False) if trust is None else (trust.trusted, trust.orphans, trust.lost)
-        ), where
-
-
-def check_everything(kernel: HostedBooks, reference: ReferenceBooks) -> None:
-    for locate, side in reference.levels:
-        assert kernel.depth(locate, side, 100_000) == reference.depth(locate, side, 100_000)
-    assert kernel.checksum() == reference.checksum()
-    assert kernel.counters() == reference.counters
-    assert kernel.figures()["live_orders"] == len(reference.orders)
-    assert kernel.figures()["live_levels"] == reference.live_levels
-    assert kernel.figures()["untrusted_books"] == reference.untrusted_books()
 
 
 @pytest.mark.parametrize(("seed", "messages"), [(1, 100_000), (2, 30_000)])

@@ -53,6 +53,7 @@ struct Histogram {
         if (v > max) max = v;
     }
     u64 quantile(double q) const {
+        if (total == 0) return 0;
         u64 rank = u64(q * double(total - 1)), seen = 0;
         for (u32 b = 0; b < kBuckets; ++b)
             if ((seen += counts[b]) > rank) return lower_bound(b);
@@ -185,8 +186,7 @@ int main(int argc, char** argv) {
                 "timer-overhead-ticks=%lu ticks-per-ns=%.4f\n",
                 (unsigned long)messages, (unsigned long)bytes, elapsed, double(messages) / elapsed,
                 (unsigned long)overhead, ticks_per_ns);
-    if (messages)
-        std::printf("@tk replay-latency unit=ns p50=%.1f p90=%.1f p99=%.1f p99.9=%.1f p99.99=%.1f max=%.1f samples=%lu\n",
+    std::printf("@tk replay-latency unit=ns p50=%.1f p90=%.1f p99=%.1f p99.9=%.1f p99.99=%.1f max=%.1f samples=%lu\n",
                     ns(latency.quantile(0.5)), ns(latency.quantile(0.9)), ns(latency.quantile(0.99)),
                     ns(latency.quantile(0.999)), ns(latency.quantile(0.9999)), ns(latency.max),
                     (unsigned long)latency.total);
