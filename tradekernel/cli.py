@@ -91,12 +91,15 @@ def cmd_demo(args: argparse.Namespace) -> int:
         status.print("[red]error:[/] no messages to replay")
         return 2
     faults = Faults(args.loss, args.duplicate, args.reorder, args.seed)
+    # Publishing takes len/rate seconds; the rest is boot and recovery.
+    publishing = len(messages) / args.rate if args.rate else len(messages) / 50_000
     config = demo.DemoConfig(
         venue=VenueConfig(
             rate=args.rate, max_messages=args.batch, faults=faults, multicast=not args.unicast
         ),
         icount=not args.no_icount,
         boot=qemu.BootMethod(args.boot),
+        timeout=max(300.0, 2 * publishing + 180),
     )
     status.print(
         f"[bold]booting[/] {config.boot.artifact.name} under QEMU TCG"

@@ -69,14 +69,19 @@ class DemoResult:
             and self.checksum_matches
             and not self.match.missing
             and not self.match.unexpected
+            and self.memory_flat
         )
 
-
-def expected_books_checksum(messages: list[bytes]) -> int:
-    books = ReferenceBooks()
-    for m in messages:
-        books.apply(m)
-    return books.checksum()
+    @property
+    def memory_flat(self) -> bool:
+        """No frame allocated, and none asked for, once trading started."""
+        ready, memory = self.record("trade-ready"), self.record("memory")
+        return (
+            ready is not None
+            and memory is not None
+            and ready.int("frames-free") == memory.int("frames-free")
+            and memory.int("alloc-violations") == 0
+        )
 
 
 class _Watcher:
@@ -130,12 +135,13 @@ def run_demo(
         venue.stop()
         guest.join(60)
         link.close()
-    expected = spread_taker_orders(messages)
+    reference = ReferenceBooks()
+    expected = spread_taker_orders(messages, books=reference)
     return DemoResult(
         run=results[0] if results else _no_run(),
         venue=venue,
         complete=complete,
-        expected_checksum=expected_books_checksum(messages),
+        expected_checksum=reference.checksum(),
         match=match_orders(expected, venue.orders.orders),
         phases=phases,
     )

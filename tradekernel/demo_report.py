@@ -60,6 +60,15 @@ def summary_table(result: DemoResult, icount: bool) -> Table:
             f"(peak {books.int('peak-levels'):,}); "
             f"{books.int('untrusted-books'):,} untrusted books",
         )
+    ready, memory = result.record("trade-ready"), result.record("memory")
+    if ready is not None and memory is not None:
+        start, end = ready.int("frames-free"), memory.int("frames-free")
+        flat = "unchanged" if start == end else f"[red]{end - start:+,} frames[/]"
+        t.add_row(
+            "guest memory",
+            f"free 4 KiB frames {start:,} when trading started, {end:,} at the end ({flat}); "
+            f"{memory.int('alloc-violations')} allocations attempted while trading",
+        )
     m = result.match
     t.add_row(
         "orders",

@@ -2,6 +2,7 @@
 
 #include "kernel/lib/format.h"
 #include "kernel/log/log.h"
+#include "kernel/mem/trading_guard.h"
 #include "kernel/prof/stats.h"
 #include "kernel/sched/scheduler.h"
 #include "kernel/trade/engine.h"
@@ -84,6 +85,10 @@ void report() {
     n = g_per_message.count < kSamples ? g_per_message.count : kSamples;
     prof::report("feed_per_message", "pc", "tsc-ticks", prof::summarize(g_per_message.samples, n));
     log_net_counters();
+    // Nothing is allocated once trading starts: the free frames at the end
+    // equal those at trade-ready, and the guard saw no attempt.
+    log::record("memory", "frames-free=%lu alloc-violations=%u", (unsigned long)frames().stats().free_frames,
+                mem::allocation_violations());
 }
 
 // The trading task: from here on the only code that touches the NIC.
@@ -152,8 +157,8 @@ bool trade_init(const CommandLine& cmdline, u32 core) {
     }
     sched::TaskId task = sched::create_task(sched::Priority::Critical, trading_task, nullptr, 16384,
                                             core, "trading");
-    log::record("trade-ready", "core=%u task=%u gateway-port=15000 feed-port=%u rewinder-port=%u", core,
-                task, kMarketDataPort, kRewinderPort);
+    log::record("trade-ready", "core=%u task=%u gateway-port=15000 feed-port=%u rewinder-port=%u frames-free=%lu",
+                core, task, kMarketDataPort, kRewinderPort, (unsigned long)frames().stats().free_frames);
     return task != sched::kNoTask;
 }
 

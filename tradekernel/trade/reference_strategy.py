@@ -37,8 +37,12 @@ def spread_taker_orders(
     shares: int = 100,
     max_order: int = 1000,
     max_position: int = 100_000,
+    books: ReferenceBooks | None = None,
 ) -> list[ExpectedOrder]:
-    books, symbols = ReferenceBooks(), {}
+    """The orders, in sequence; `books` (fresh if not given) ends holding the
+    session's books, for their checksum."""
+    books = books if books is not None else ReferenceBooks()
+    symbols: dict[int, str] = {}
     last: dict[int, tuple[int, int, int, int]] = {}
     done: set[int] = set()
     position: dict[int, int] = {}
@@ -50,8 +54,8 @@ def spread_taker_orders(
         locate = books.apply(m)
         if locate is None:
             continue
-        bid, ask = books.depth(locate, "B", 1), books.depth(locate, "S", 1)
-        now = (*(bid[0][:2] if bid else (0, 0)), *(ask[0][:2] if ask else (0, 0)))
+        bid, ask = books.best(locate, "B"), books.best(locate, "S")
+        now = (*(bid[:2] if bid else (0, 0)), *(ask[:2] if ask else (0, 0)))
         if now == last.get(locate, (0, 0, 0, 0)):
             continue
         last[locate] = now
