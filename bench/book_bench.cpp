@@ -14,6 +14,7 @@
 #include "bench/measure.h"
 #include "kernel/book/order_book.h"
 #include "kernel/feed/itch.h"
+#include "kernel/net/wire.h"
 #include "platform/hosted/startup_memory.h"
 #include "tk/tsc.h"
 
@@ -67,6 +68,61 @@ std::vector<double> itch_decode_book(double ticks_per_ns, const char* path) {
     }
     const book::BookCounters& c = books.counters();
     if (rejected || c.unknown_order || books.untrusted_books()) samples.clear();  // the session must be clean
+    hosted::unmap_startup_memory(memory, bytes);
+    return samples;
+}
+
+std::vector<double> itch_top_of_book(double ticks_per_ns, unsigned depth) {
+    std::vector<double> samples;
+    u64 bytes = book::Books::memory_bytes(book::kMarketDayCapacity);
+    void* memory = hosted::map_startup_memory(bytes);
+    if (!memory) return samples;
+    static book::Books books;
+    books.init(memory, book::kMarketDayCapacity);
+    constexpr u16 kLocate = 7;
+    u8 add[36] = {'A'}, del[19] = {'D'};
+    net::store_be16(add + 1, kLocate);
+    net::store_be16(del + 1, kLocate);
+    net::store_be32(add + 20, 100);
+    auto put = [&](u64 reference, u8 side, u32 price) {
+        net::store_be32(add + 11, u32(reference >> 32));
+        net::store_be32(add + 15, u32(reference));
+        add[19] = side;
+        net::store_be32(add + 32, price);
+        books.apply(add, sizeof add);
+    };
+    // Levels one cent apart below a bid of $100.00 and above an offer of $100.10.
+    for (u32 i = 0; i < depth; ++i) {
+        put(1 + 2 * u64(i), 'B', 100'0000 - (depth - 1 - i) * 100);
+        put(2 + 2 * u64(i), 'S', 100'1000 + (depth - 1 - i) * 100);
+    }
+    pin_to_cpu(0);
+    u64 overhead = empty_pair_ticks();
+    constexpr u32 kSamples = 200'000;
+    samples.reserve(kSamples);
+    for (u32 s = 0; s < kSamples; ++s) {
+        u64 reference = 1'000'000 + s / 2;
+        u8 side = s / 2 % 2 ? 'S' : 'B';
+        u32 price = side == 'B' ? 100'0100 : 100'0900;
+        const u8* m = del;
+        usize length = sizeof del;
+        if (s % 2 == 0) {
+            net::store_be32(add + 11, u32(reference >> 32));
+            net::store_be32(add + 15, u32(reference));
+            add[19] = side;
+            net::store_be32(add + 32, price);
+            m = add;
+            length = sizeof add;
+        } else {
+            net::store_be32(del + 11, u32(reference >> 32));
+            net::store_be32(del + 15, u32(reference));
+        }
+        u64 t0 = tsc_begin();
+        if (itch::check(m, length) == itch::DecodeStatus::Ok) books.apply(m, length);
+        u64 t1 = tsc_end();
+        samples.push_back(double(t1 - t0 > overhead ? t1 - t0 - overhead : 0) / ticks_per_ns);
+    }
+    if (books.counters().unknown_order || books.live_orders() != 2 * depth) samples.clear();
     hosted::unmap_startup_memory(memory, bytes);
     return samples;
 }

@@ -207,6 +207,18 @@ int main(int argc, char** argv) {
         report("itch_decode_book", "hosted", samples, path);
         return 0;
     }
+    if (which == "itch_top_of_book") {  // itch_top_of_book DEPTH [--samples FILE]
+        if (argc < 3) return usage();
+        unsigned depth = unsigned(std::strtoul(argv[2], nullptr, 10));
+        std::string path = argc >= 5 && std::strcmp(argv[3], "--samples") == 0 ? argv[4] : "";
+        std::vector<double> samples = itch_top_of_book(tsc_ticks_per_ns(), depth);
+        if (samples.empty()) {
+            std::fprintf(stderr, "itch_top_of_book: the book lost orders\n");
+            return 1;
+        }
+        report("itch_top_of_book_" + std::to_string(depth) + "_levels", "hosted", samples, path);
+        return 0;
+    }
     if (which == "nic_rx_to_app" || which == "udp_echo_pps") {
         std::string path = argc >= 4 && std::strcmp(argv[2], "--samples") == 0 ? argv[3] : "";
         return run_net_bench(which, path);

@@ -66,7 +66,7 @@ SESSION_FILE = paths.BENCH_DIR / f"market-day-{SESSION_MESSAGES // 1_000_000}m.i
 @dataclass(frozen=True)
 class BenchRun:
     mode: str  # tk_bench subcommand
-    size: int | None = None  # object size, for the allocator benchmarks
+    size: int | None = None  # object size (allocators), book depth (itch_top_of_book)
     preload: Path | None = None  # LD_PRELOAD, for jemalloc
     expect_prefix: str = ""  # the name tk_bench must report
     session: bool = False  # pass the generated ITCH session file
@@ -80,6 +80,7 @@ RUNS = [
     BenchRun("nic_rx_to_app", expect_prefix="nic_rx_to_app"),
     BenchRun("udp_echo_pps", expect_prefix="udp_echo_pps"),
     BenchRun("itch_decode_book", session=True, expect_prefix="itch_decode_book"),
+    *(BenchRun("itch_top_of_book", depth, expect_prefix="itch_top_of_book") for depth in (10, 5000)),
     BenchRun("tick_to_trade", expect_prefix="tick_to_trade"),
     BenchRun("linux_tick_to_trade", expect_prefix="linux_udp_socket_tick_to_trade"),
     *(BenchRun("pool_alloc_free", size) for size in (64, 256)),
@@ -207,6 +208,7 @@ def peers_of(name: str) -> list[str]:
         "timer_wakeup_lateness": ["linux_clock_nanosleep_lateness"],
         "tick_to_trade": ["linux_udp_socket_tick_to_trade"],
         "itch_decode_book": ["meatpy_itch_decode_book"],
+        "itch_top_of_book_10_levels": ["itch_top_of_book_5000_levels"],
     }
     if name in fixed:
         return fixed[name]
