@@ -107,3 +107,24 @@ TK_TEST(frames, refused_after_trading_starts) {
     reset_trading_for_tests();
     TK_EXPECT(fa.alloc(FrameSize::Small) != 0);
 }
+
+// The order books' start-up memory: a run of contiguous 2 MiB frames that
+// need not be aligned to the run's own size, and nothing when no run fits.
+TK_TEST(frames, large_runs_are_contiguous_and_fail_cleanly) {
+    static FrameAllocator fa;
+    MemoryMap map = test_map();
+    fa.init(map, g_bitmaps, kLimit, nullptr);
+    // Usable 2 MiB frames: 0x400000..0x1200000 (7, after the kernel and the
+    // partial frame) and 0x2000000..0x4000000 (16).
+    u64 run = fa.alloc_large_run(3);
+    TK_EXPECT_EQ(run % kLargeFrame, 0);
+    TK_EXPECT_EQ(run, 0x400000);  // the first fit, not aligned to 6 MiB
+    for (u64 a = run; a < run + 3 * kLargeFrame; a += kSmallFrame) TK_EXPECT(!fa.is_free(a));
+    TK_EXPECT_EQ(fa.stats().large_allocated, 3);
+    TK_EXPECT_EQ(fa.alloc_large_run(16), 0x2000000);  // only the upper region holds 16
+    TK_EXPECT_EQ(fa.alloc_large_run(5), 0);           // 4 left below, none above
+    TK_EXPECT_EQ(fa.stats().failures, 1);
+    TK_EXPECT_EQ(fa.alloc_large_run(0), 0);
+    for (u64 i = 0; i < 3; ++i) TK_EXPECT(fa.free(run + i * kLargeFrame, FrameSize::Large));
+    TK_EXPECT_EQ(fa.alloc_large_run(7), run);  // freed frames join the run again
+}

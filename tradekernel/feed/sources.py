@@ -1,7 +1,6 @@
 """Where a replayed session comes from: the built-in synthetic generator, or
-a recorded NASDAQ TotalView-ITCH 5.0 file, optionally cut to a number of
-messages and to some symbols (the kernel's books hold a bounded number of
-stock locates: trade::Engine::kBooks)."""
+a recorded (or generated) NASDAQ TotalView-ITCH 5.0 file, optionally cut to
+a number of messages and to some symbols, to keep a replay short."""
 
 from __future__ import annotations
 
