@@ -80,7 +80,10 @@ RUNS = [
     BenchRun("nic_rx_to_app", expect_prefix="nic_rx_to_app"),
     BenchRun("udp_echo_pps", expect_prefix="udp_echo_pps"),
     BenchRun("itch_decode_book", session=True, expect_prefix="itch_decode_book"),
-    *(BenchRun("itch_top_of_book", depth, expect_prefix="itch_top_of_book") for depth in (10, 5000)),
+    *(
+        BenchRun("itch_top_of_book", depth, expect_prefix="itch_top_of_book")
+        for depth in (10, 5000)
+    ),
     BenchRun("tick_to_trade", expect_prefix="tick_to_trade"),
     BenchRun("linux_tick_to_trade", expect_prefix="linux_udp_socket_tick_to_trade"),
     *(BenchRun("pool_alloc_free", size) for size in (64, 256)),

@@ -57,12 +57,18 @@ void Pipeline::on_message(void* self_ptr, u64 sequence, const u8* m, u16 length)
     for (u32 i = 0; i < c.status_changes; ++i) self->tell_status(c.status_locate[i], sequence);
 }
 
-// A book's trust changed: logged, counted, and the strategy told.
+// A book's trust changed: counted, logged, and the strategy told. A console
+// line costs milliseconds on a real serial port, so only the first
+// kLoggedStatusChanges are logged; input that flips trust again and again
+// cannot stall the trading core. The count is in trade-counters.
 void Pipeline::tell_status(u16 locate, u64 sequence) {
     BookStatus status{locate, books_->trusted(locate), books_->orphans(locate), books_->lost(locate), sequence};
-    ++counters_.book_status_changes;
-    log::record("book-status", "locate=%u trusted=%d orphans=%u lost=%d sequence=%lu", locate, status.trusted,
-                status.orphans, status.lost, (unsigned long)sequence);
+    u64 n = ++counters_.book_status_changes;
+    if (n <= kLoggedStatusChanges)
+        log::record("book-status", "locate=%u trusted=%d orphans=%u lost=%d sequence=%lu", locate, status.trusted,
+                    status.orphans, status.lost, (unsigned long)sequence);
+    if (n == kLoggedStatusChanges)
+        log::record("book-status-log-full", "logged=%u further-changes=counted-only", kLoggedStatusChanges);
     if (strategy_.on_status) strategy_.on_status(strategy_.state, &status, &orders_->symbols[locate], orders_);
 }
 

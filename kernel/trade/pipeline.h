@@ -29,6 +29,8 @@ struct RewinderAddress {
 
 class Pipeline {
 public:
+    static constexpr u32 kLoggedStatusChanges = 64;
+
     void init(book::Books* books, Strategy strategy, Orders* orders, net::NetStack* net,
               const RewinderAddress& rewinder);
     void set_strategy(Strategy strategy) { strategy_ = strategy; }

@@ -318,6 +318,21 @@ def test_an_untrusted_book_is_told_to_the_strategy_and_gets_no_order_until_trust
         p.close()
 
 
+def test_trust_that_flips_again_and_again_is_counted_but_logged_only_64_times(capfd):
+    p = HostedPipeline()
+    try:
+        p.feed(directory())
+        capfd.readouterr()
+        for ref in range(1, 101):  # each orphan makes the book untrusted; its delete, trusted
+            p.feed(add(ref, "Z", 100_0000), encode("D", stock_locate=5, order_reference_number=ref))
+        assert p.counters()["book_status_changes"] == 200
+        out = capfd.readouterr().out
+        assert out.count("@tk book-status ") == 64
+        assert out.count("@tk book-status-log-full logged=64") == 1
+    finally:
+        p.close()
+
+
 @pytest.mark.parametrize(("orders", "levels"), [(60, 400), (400, 40)])
 def test_overflowing_the_books_never_shows_a_strategy_an_impossible_level(orders: int, levels: int):
     """A session through books too small for it: the strategy sees only
