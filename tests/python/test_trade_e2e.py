@@ -6,6 +6,7 @@ strategy sends when the spread narrows."""
 
 import threading
 
+import pytest
 from scapy.all import ARP, IP, UDP, Ether, Raw
 
 from tradekernel.exit_codes import Outcome
@@ -29,12 +30,17 @@ def to_guest(payload: bytes, port: int) -> bytes:
     return bytes(frame / UDP(sport=4000, dport=port) / Raw(payload))
 
 
-def test_market_data_in_ouch_order_out():
+@pytest.mark.parametrize("nodes", [1, 2])
+def test_market_data_in_ouch_order_out(nodes: int):
+    """With two NUMA nodes the trading CPU is on node 1, and so must be the
+    order books' memory."""
     link = GuestLink()
     results: list[RunResult] = []
     config = QemuConfig(
         boot=BootMethod.KERNEL,
         smp=2,
+        numa_nodes=nodes,
+        memory_mb=512 * nodes,
         cmdline=f"mode=trade ip={GUEST_IP} gateway={HOST_IP} isolate=1",
         extra_args=link.qemu_args(),
         timeout=120,
@@ -80,3 +86,13 @@ def test_market_data_in_ouch_order_out():
     assert (counters.int("messages"), counters.int("orders")) == (4, 1)
     (feed,) = result.of_kind("feed-counters")
     assert (feed.int("delivered"), feed.int("gaps")) == (4, 0)
+    (books,) = result.of_kind("books")
+    node = {r.int("core"): r.int("node") for r in result.of_kind("numa-core")}.get(1, 0)
+    assert node == nodes - 1
+    assert books.int("node") == node and books.int("locates") == 65_536
+    if nodes > 1:
+        start, end = books.int("at"), books.int("at") + books.int("bytes")
+        ranges = [r for r in result.of_kind("numa-range") if r.int("node") == node]
+        assert any(
+            r.int("base") <= start and end <= r.int("base") + r.int("length") for r in ranges
+        )
