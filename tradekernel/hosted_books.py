@@ -47,6 +47,8 @@ class HostedBooks:
         lib = self.lib = library()
         _declare(lib)
         self.capacity = capacity or market_day_capacity()
+        if not (0 <= self.capacity.orders <= 2**30 and 0 <= self.capacity.levels <= 2**30):
+            raise ValueError(f"{self.capacity}: each capacity is at most 2^30")
         self.h = lib.tk_book_create(self.capacity.orders, self.capacity.levels)
         if not self.h:
             raise MemoryError(f"no memory for books of {self.capacity}")
@@ -78,14 +80,15 @@ class HostedBooks:
         names = ("live_orders", "peak_orders", "live_levels", "peak_levels", "untrusted_books")
         return dict(zip(names, self._state, strict=True))
 
-    def last_change(self) -> tuple[list[tuple[str, int, int, int]], list[int]]:
+    def last_change(self) -> tuple[list[tuple[str, int, int, int]], list[tuple[int, bool]]]:
         """The levels the last apply() changed, as (side, price, shares,
-        orders), and the locates whose trust changed."""
+        orders), and its changes of trust, as (locate, trusted after it)."""
         levels = (ctypes.c_uint64 * 8)()
-        status = (ctypes.c_uint32 * 3)()
+        status = (ctypes.c_uint32 * 5)()
         n = self.lib.tk_book_last_change(self.h, levels, status)
         changed = [("BS"[levels[4 * i]], *levels[4 * i + 1 : 4 * i + 4]) for i in range(n)]
-        return changed, list(status[1 : 1 + status[0]])  # type: ignore[misc]
+        trust = [(status[1 + 2 * i], bool(status[2 + 2 * i])) for i in range(status[0])]
+        return changed, trust  # type: ignore[return-value]
 
     def checksum(self) -> int:
         return self.lib.tk_book_checksum(self.h)

@@ -26,12 +26,24 @@ bool better(u8 side, u32 a, u32 b) { return side == kBuy ? a > b : a < b; }
 
 }  // namespace
 
-u64 Books::memory_bytes(const Capacity& c) {
+namespace {
+
+Capacity bounded(Capacity c) {
+    if (c.orders > Capacity::kMax) c.orders = Capacity::kMax;
+    if (c.levels > Capacity::kMax) c.levels = Capacity::kMax;
+    return c;
+}
+
+}  // namespace
+
+u64 Books::memory_bytes(const Capacity& capacity) {
+    Capacity c = bounded(capacity);
     return round_up(u64(table_slots(c.orders)) * sizeof(Order)) + round_up(u64(c.levels) * sizeof(LevelNode)) +
            round_up(u64(kLocates) * sizeof(Head));
 }
 
-void Books::init(void* memory, const Capacity& c) {
+void Books::init(void* memory, const Capacity& capacity) {
+    Capacity c = bounded(capacity);
     capacity_ = c;
     u32 slots = table_slots(c.orders);
     mask_ = slots - 1;
@@ -195,7 +207,10 @@ void Books::status_changed(u16 locate, bool trusted) {
         ++counters_.untrusted;
         ++untrusted_books_;
     }
-    if (change_.status_changes < 2) change_.status_locate[change_.status_changes++] = locate;
+    if (change_.status_changes < 2) {
+        change_.status_locate[change_.status_changes] = locate;
+        change_.status_trusted[change_.status_changes++] = trusted;
+    }
 }
 
 void Books::lose(u16 locate) {

@@ -43,6 +43,11 @@ struct Level {
 struct Capacity {
     u32 orders;
     u32 levels;
+
+    // Each at most 2^30: the table's slots (a power of two, a fifth spare)
+    // and level indexes must fit in 32 bits.
+    static constexpr u32 kMax = 1u << 30;
+    constexpr bool valid() const { return orders <= kMax && levels <= kMax; }
 };
 
 // What the kernel ships with, sized for a real Nasdaq day (docs/order-books.md
@@ -77,8 +82,9 @@ struct Change {
     bool executed;
     u8 executed_side;
     u32 executed_price, executed_shares;  // the resting order's price
-    u32 status_changes;                   // 0, 1 or 2 (a locate mismatch marks two books)
-    u16 status_locate[2];
+    u32 status_changes;                   // 0, 1 or 2 (a locate mismatch marks two books; a
+    u16 status_locate[2];                 // replaced orphan can untrust, trust and untrust one)
+    bool status_trusted[2];               // the book's trust just after that change
 };
 
 struct BookCounters {
@@ -105,6 +111,7 @@ public:
     static u64 memory_bytes(const Capacity& capacity);
 
     // `memory`: memory_bytes(capacity) bytes, 64-byte aligned, any contents.
+    // `capacity` must be valid(); an invalid one is cut to Capacity::kMax.
     void init(void* memory, const Capacity& capacity);
 
     // Applies one ITCH message (already length-checked): A, F, E, C, X, D, U

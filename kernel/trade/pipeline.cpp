@@ -54,15 +54,15 @@ void Pipeline::on_message(void* self_ptr, u64 sequence, const u8* m, u16 length)
     for (u32 i = 0; i < c.status_changes; ++i)
         self->orders_->symbols[c.status_locate[i]].book_untrusted = !self->books_->trusted(c.status_locate[i]);
     if (touched >= 0) self->tell_strategy(u16(touched), sequence, m);
-    for (u32 i = 0; i < c.status_changes; ++i) self->tell_status(c.status_locate[i], sequence);
+    for (u32 i = 0; i < c.status_changes; ++i) self->tell_status(c.status_locate[i], c.status_trusted[i], sequence);
 }
 
 // A book's trust changed: counted, logged, and the strategy told. A console
 // line costs milliseconds on a real serial port, so only the first
 // kLoggedStatusChanges are logged; input that flips trust again and again
 // cannot stall the trading core. The count is in trade-counters.
-void Pipeline::tell_status(u16 locate, u64 sequence) {
-    BookStatus status{locate, books_->trusted(locate), books_->orphans(locate), books_->lost(locate), sequence};
+void Pipeline::tell_status(u16 locate, bool trusted, u64 sequence) {
+    BookStatus status{locate, trusted, books_->orphans(locate), books_->lost(locate), sequence};
     u64 n = ++counters_.book_status_changes;
     if (n <= kLoggedStatusChanges)
         log::record("book-status", "locate=%u trusted=%d orphans=%u lost=%d sequence=%lu", locate, status.trusted,

@@ -52,7 +52,7 @@ private:
     void on_trade(const Trade& trade, bool counts_as_volume);
     void tell_strategy(u16 locate, u64 sequence, const u8* message);
     void tell_strategy_if_bbo_changed(u16 locate, u64 sequence);
-    void tell_status(u16 locate, u64 sequence);
+    void tell_status(u16 locate, bool trusted, u64 sequence);
 
     book::Books* books_ = nullptr;
     Strategy strategy_{};

@@ -12,6 +12,7 @@ from tradekernel.feed.generator import session
 from tradekernel.feed.itch import encode
 from tradekernel.feed.reference_book import Capacity, ReferenceBooks
 from tradekernel.hosted_books import HostedBooks, market_day_capacity
+from tradekernel.hosted_lib import library
 
 
 def add(ref: int, locate: int = 3, side: str = "B", shares: int = 100, price: int = 100_0000,
@@ -114,6 +115,14 @@ POLICY = {
         [add(1, price=0)], "zero_price", (True, 0, False)),
     "unknown side: an orphan until it leaves": (
         [add(1, side="Z")], "bad_side", (False, 1, False)),
+    "a space for a side is an unknown side too": (
+        [add(1, side=" ")], "bad_side", (False, 1, False)),
+    "a byte above ASCII for a side, too": (
+        [add(1)[:19] + b"\x80" + add(1)[20:]], "bad_side", (False, 1, False)),
+    "an orphan replaced by an orphan: untrusted, trusted, untrusted in one message": (
+        [add(1, side="Z"), encode("U", stock_locate=3, original_order_reference_number=1,
+                                  new_order_reference_number=2, shares=10, price=5)],
+        "bad_side", (False, 1, False)),
     "unknown side, then deleted: trusted again": (
         [add(1, side="Z"), delete(1)], "bad_side", (True, 0, False)),
     "duplicate live reference: lost": (
@@ -192,6 +201,13 @@ def test_sessions_that_overflow_each_capacity_match_the_reference(orders: int, l
         assert c["table_full"] + c["levels_full"] > 0, "the session must overflow"
         assert kernel.figures()["peak_orders"] <= orders
         assert kernel.figures()["peak_levels"] <= levels
+
+
+def test_a_capacity_beyond_what_32_bit_indexes_hold_is_refused():
+    with pytest.raises(ValueError):
+        HostedBooks(Capacity(orders=1_800_000_000, levels=4))
+    market_day_capacity()  # declares the C ABI's types
+    assert library().tk_book_create(2**31, 4) is None  # the C ABI refuses it too
 
 
 def test_the_python_side_sees_the_capacity_the_kernel_ships():

@@ -352,7 +352,7 @@ def test_overflowing_the_books_never_shows_a_strategy_an_impossible_level(orders
         expected_levels: list[tuple[int, ...]] = []
         for sequence, m in enumerate(messages, start=1):
             locate = reference.apply(m)
-            for loc in reference.change.status:
+            for loc, _ in reference.change.status:
                 trusted[loc] = reference.trusted(loc)
             for side, price, shares, count in reference.change.levels if locate is not None else []:
                 expected_levels.append((locate, ord(side), price, shares, count, sequence))

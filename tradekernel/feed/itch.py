@@ -124,7 +124,8 @@ def decode(message: bytes) -> dict[str, int | str]:
     for name, kind, width in t.fields:
         raw = message[at : at + width]
         values[name] = (
-            raw.decode("ascii").rstrip(" ") if kind == "a" else int.from_bytes(raw, "big")
+            # Latin-1: any byte decodes, so input off the wire never raises here.
+            raw.decode("latin-1").rstrip(" ") if kind == "a" else int.from_bytes(raw, "big")
         )
         at += width
     return values

@@ -47,12 +47,12 @@ class BookTrust:
 class Change:
     """What the last apply() did: the levels it changed as (side, price,
     shares, orders) after the change (0 orders: gone), the executed (side,
-    price, shares) of the resting order for E and C, and the locates whose
-    trust changed."""
+    price, shares) of the resting order for E and C, and each change of a
+    book's trust: its locate and the trust just after it."""
 
     levels: list[tuple[str, int, int, int]] = field(default_factory=list)
     executed: tuple[str, int, int] | None = None
-    status: list[int] = field(default_factory=list)
+    status: list[tuple[int, bool]] = field(default_factory=list)  # (locate, trusted after)
 
 
 COUNTERS = ("applied", "ignored", "unknown_order", "zero_shares", "zero_price", "bad_side",
@@ -88,7 +88,7 @@ class ReferenceBooks:
             t.lost = lost
         if t.trusted != before:
             self.counters["recovered" if t.trusted else "untrusted"] += 1
-            self.change.status.append(locate)
+            self.change.status.append((locate, t.trusted))
 
     def _lose(self, locate: int) -> None:
         self._set(locate, lost=True)
@@ -174,8 +174,9 @@ class ReferenceBooks:
         m = decode(message)
         locate = m["stock_locate"]
         if code in "AF":
-            side = m["buy_sell_indicator"]
-            side = side if side in SIDES else UNKNOWN_SIDE
+            # The raw byte: decode() strips a space, and "" is in every string.
+            side = chr(message[19])
+            side = side if side in ("B", "S") else UNKNOWN_SIDE
             if not self._add(m["order_reference_number"], locate, side, m["shares"], m["price"]):
                 return None
         else:

@@ -31,6 +31,7 @@ void tk_book_market_day_capacity(u32* out) {
 
 void* tk_book_create(u32 orders, u32 levels) {
     book::Capacity capacity{orders, levels};
+    if (!capacity.valid()) return nullptr;
     auto* h = new (std::nothrow) HostedBooks;
     if (!h) return nullptr;
     h->bytes = book::Books::memory_bytes(capacity);
@@ -58,6 +59,7 @@ int tk_book_apply(void* h, const u8* message, usize length) {
 
 // Up to `max` levels of one side, best first, as (price, shares, orders).
 u32 tk_book_depth(void* h, u16 locate, u32 side, u64* out, u32 max) {
+    if (side > book::kSell) return 0;
     auto* levels = new (std::nothrow) book::Level[max ? max : 1];
     if (!levels) return 0;
     u32 n = static_cast<HostedBooks*>(h)->books.depth(locate, book::Side(side), levels, max);
@@ -85,7 +87,7 @@ void tk_book_figures(void* p, u32* out) {
 
 // What the last apply() changed: returns the number of levels (0-2) written
 // to `levels` as (side, price, shares, orders); `status` gets the count of
-// books whose trust changed, then their locates.
+// trust changes, then per change its locate and the trust after it.
 u32 tk_book_last_change(void* p, u64* levels, u32* status) {
     const book::Change& c = static_cast<HostedBooks*>(p)->books.last_change();
     for (u32 i = 0; i < c.levels; ++i) {
@@ -95,7 +97,10 @@ u32 tk_book_last_change(void* p, u64* levels, u32* status) {
         levels[4 * i + 3] = c.level[i].orders;
     }
     status[0] = c.status_changes;
-    for (u32 i = 0; i < c.status_changes; ++i) status[1 + i] = c.status_locate[i];
+    for (u32 i = 0; i < c.status_changes; ++i) {
+        status[1 + 2 * i] = c.status_locate[i];
+        status[2 + 2 * i] = c.status_trusted[i];
+    }
     return c.levels;
 }
 

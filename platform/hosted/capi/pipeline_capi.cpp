@@ -76,6 +76,10 @@ void* tk_pipeline_create(u32 max_spread, u32 shares, u32 max_order, i64 max_posi
     auto* h = new (std::nothrow) HostedPipeline;
     if (!h) return nullptr;
     book::Capacity capacity = orders ? book::Capacity{orders, levels} : book::kMarketDayCapacity;
+    if (!capacity.valid()) {
+        delete h;
+        return nullptr;
+    }
     h->bytes = trade::Engine::memory_bytes(capacity);
     h->memory = hosted::map_startup_memory(h->bytes);
     if (!h->memory) {
