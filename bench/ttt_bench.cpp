@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 
 #include "bench/frames.h"
@@ -44,6 +45,10 @@ void setup(const net::TxPort& tx) {
     c.netmask = 0xFFFFFF00;
     g_net.init(c, tx);
     static void* memory = hosted::map_startup_memory(trade::Engine::memory_bytes(book::kMarketDayCapacity));
+    if (!memory) {
+        std::fprintf(stderr, "tick_to_trade: no memory for the market-day order books\n");
+        std::exit(1);
+    }
     bench::start_engine(g_net, g_engine, kFeedPort, feed, memory);
 }
 

@@ -14,6 +14,7 @@ tradekernel bench
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import subprocess
 import sys
 from pathlib import Path
@@ -139,7 +140,10 @@ def cmd_session(args: argparse.Namespace) -> int:
     from tradekernel.feed.market_day import MarketDay, MarketDayProfile
 
     if args.market_day:
-        day = MarketDay(args.seed, args.messages, MarketDayProfile(symbols=args.symbols or 8_800))
+        profile = MarketDayProfile(symbols=args.symbols or 8_800)
+        if args.zipf is not None:
+            profile = dataclasses.replace(profile, zipf_exponent=args.zipf)
+        day = MarketDay(args.seed, args.messages, profile)
         what = f"a market day of {len(day.names):,} symbols"
         with Progress(
             TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
@@ -309,6 +313,9 @@ def parser() -> argparse.ArgumentParser:
         "--market-day",
         action="store_true",
         help="a day shaped like a real Nasdaq day (docs/order-books.md), streamed to the file",
+    )
+    w.add_argument(
+        "--zipf", type=float, help="with --market-day: the skew of activity over symbols (0.6)"
     )
     w.set_defaults(func=cmd_session)
 

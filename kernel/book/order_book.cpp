@@ -299,6 +299,17 @@ void Books::reduce(Order* o, u32 shares, bool executed) {
     else o->shares -= shares;
 }
 
+// Takes a shown order out of its level; it stays in the table as an orphan.
+void Books::make_orphan(Order* o) {
+    LevelNode& l = levels_[o->level];
+    l.shares -= o->shares;
+    --l.orders;
+    record(o->side, l);
+    if (l.orders == 0) unlink_level(heads_[o->locate], o->side, o->level);
+    o->level = kNoLevel;
+    orphan_added(o->locate);
+}
+
 i32 Books::apply(const u8* m, usize length) {
     (void)length;  // the ITCH layer has checked the length for the type
     u16 locate = be16(m + 1);
@@ -322,10 +333,18 @@ i32 Books::apply(const u8* m, usize length) {
                 ++counters_.unknown_order;
                 return -1;
             }
-            if (o->locate != locate) {  // which book the exchange meant is unknown
+            if (o->locate != locate) {
+                // Which book the exchange meant is unknown: nothing is applied,
+                // and the order, which may have changed there, is no longer
+                // shown; its book is trusted again once it leaves.
                 ++counters_.locate_mismatch;
-                lose(o->locate);
-                lose(locate);
+                if (o->level == kNoLevel) return -1;
+                u16 book = o->locate;
+                make_orphan(o);
+                return book;
+            }
+            if (m[0] != 'D' && m[0] != 'U' && be32(m + 19) == 0) {  // an execution or cancel of nothing
+                ++counters_.zero_shares;
                 return -1;
             }
             if (m[0] == 'U') {

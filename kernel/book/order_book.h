@@ -53,7 +53,7 @@ struct Capacity {
 // What the kernel ships with, sized for a real Nasdaq day (docs/order-books.md
 // cites the counts): the busiest published days peaked at about 5.3 million
 // live orders (December 2025; about 1.9 million in 2019-2020), and the
-// deepest books hold a few thousand levels a side. About 250 MiB.
+// deepest books hold a few thousand levels a side. 239 MiB of tables.
 inline constexpr Capacity kMarketDayCapacity{6'500'000, 2'000'000};
 
 // One resting order, as the table keeps it.
@@ -91,15 +91,15 @@ struct BookCounters {
     u64 applied, ignored;  // order messages applied to a book; other types
     u64 unknown_order;     // E, C, X, D or U naming no live order
     // Rejected, the book still trusted: an order for no shares or at no price
-    // cannot rest.
+    // cannot rest; an execution or cancel of no shares changes nothing.
     u64 zero_shares, zero_price;
     // Kept as orphans, the book untrusted until they leave: an unknown side,
-    // and no free price level.
-    u64 bad_side, levels_full;
+    // no free price level, a message naming the order under another locate.
+    u64 bad_side, levels_full, locate_mismatch;
     // The book untrusted for the rest of the session: an order that could not
     // be kept (table full, a reference already live), an execution or cancel
-    // beyond the order's shares, a locate that is not its order's.
-    u64 table_full, duplicate_order, over_execution, locate_mismatch;
+    // beyond the order's shares.
+    u64 table_full, duplicate_order, over_execution;
     u64 untrusted, recovered;  // books that lost, and regained, trust
 };
 
@@ -164,6 +164,7 @@ private:
 
     bool add(u16 locate, u64 reference, u8 side, u32 shares, u32 price);
     void reduce(Order* order, u32 shares, bool executed);
+    void make_orphan(Order* order);
     u32 level_for(Head& head, u8 side, u32 price);
     u32 new_level(u32 price);
     void unlink_level(Head& head, u8 side, u32 index);

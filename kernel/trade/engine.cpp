@@ -43,6 +43,7 @@ void Engine::log_records() const {
                 (unsigned long)entry.counters.unknown_symbol, (unsigned long)entry.counters.untrusted_book,
                 (unsigned long)entry.counters.send_failed, (unsigned long)p.book_status_changes);
     book::log_records(books);
+    pipeline.log_status_changes();
 }
 
 }  // namespace tk::trade

@@ -30,7 +30,8 @@ public:
     void init(net::NetStack* net, const EngineConfig& config, void* memory);
     void on_feed_datagram(const u8* payload, usize length) { pipeline.on_feed_datagram(payload, length); }
 
-    // "@tk trade-counters ..." and the books' records (kernel/book/book_records.h).
+    // "@tk trade-counters ...", the books' records (kernel/book/book_records.h)
+    // and the changes of book trust kept by the pipeline.
     void log_records() const;
 
     book::Books books;

@@ -57,19 +57,25 @@ void Pipeline::on_message(void* self_ptr, u64 sequence, const u8* m, u16 length)
     for (u32 i = 0; i < c.status_changes; ++i) self->tell_status(c.status_locate[i], c.status_trusted[i], sequence);
 }
 
-// A book's trust changed: counted, logged, and the strategy told. A console
-// line costs milliseconds on a real serial port, so only the first
-// kLoggedStatusChanges are logged; input that flips trust again and again
-// cannot stall the trading core. The count is in trade-counters.
+// A book's trust changed: counted, kept for the log, and the strategy told.
+// Nothing is written here: a console line costs milliseconds on a real serial
+// port and the trading core must not wait on it, so the first
+// kKeptStatusChanges are kept and log_status_changes() writes them later.
 void Pipeline::tell_status(u16 locate, bool trusted, u64 sequence) {
     BookStatus status{locate, trusted, books_->orphans(locate), books_->lost(locate), sequence};
     u64 n = ++counters_.book_status_changes;
-    if (n <= kLoggedStatusChanges)
-        log::record("book-status", "locate=%u trusted=%d orphans=%u lost=%d sequence=%lu", locate, status.trusted,
-                    status.orphans, status.lost, (unsigned long)sequence);
-    if (n == kLoggedStatusChanges)
-        log::record("book-status-log-full", "logged=%u further-changes=counted-only", kLoggedStatusChanges);
+    if (n <= kKeptStatusChanges) status_log_[n - 1] = {locate, trusted, sequence};
     if (strategy_.on_status) strategy_.on_status(strategy_.state, &status, &orders_->symbols[locate], orders_);
+}
+
+void Pipeline::log_status_changes() const {
+    u64 n = counters_.book_status_changes;
+    u32 kept = n < kKeptStatusChanges ? u32(n) : kKeptStatusChanges;
+    for (u32 i = 0; i < kept; ++i)
+        log::record("book-status", "locate=%u trusted=%d sequence=%lu", status_log_[i].locate,
+                    status_log_[i].trusted, (unsigned long)status_log_[i].sequence);
+    log::record("book-status-summary", "changes=%lu logged=%u untrusted-now=%u", (unsigned long)n, kept,
+                books_->untrusted_books());
 }
 
 void Pipeline::on_trade(const Trade& trade, bool counts_as_volume) {

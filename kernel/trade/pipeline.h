@@ -29,7 +29,7 @@ struct RewinderAddress {
 
 class Pipeline {
 public:
-    static constexpr u32 kLoggedStatusChanges = 64;
+    static constexpr u32 kKeptStatusChanges = 64;
 
     void init(book::Books* books, Strategy strategy, Orders* orders, net::NetStack* net,
               const RewinderAddress& rewinder);
@@ -46,6 +46,10 @@ public:
     const mold::Receiver& receiver() const { return receiver_; }
     const PipelineCounters& counters() const { return counters_; }
 
+    // "@tk book-status locate=.. trusted=.. sequence=.." for each of the first
+    // kKeptStatusChanges changes of book trust, then "@tk book-status-summary".
+    void log_status_changes() const;
+
 private:
     static void on_message(void* self, u64 sequence, const u8* message, u16 length);
     static void on_request(void* self, const char* session, u64 sequence, u16 count);
@@ -61,6 +65,12 @@ private:
     RewinderAddress rewinder_{};
     mold::Receiver receiver_;
     PipelineCounters counters_{};
+    struct StatusChange {
+        u16 locate;
+        bool trusted;
+        u64 sequence;
+    };
+    StatusChange status_log_[kKeptStatusChanges]{};
 };
 
 }  // namespace tk::trade

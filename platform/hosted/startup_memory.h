@@ -1,6 +1,7 @@
 // Memory set aside at start-up for tables that live the whole session (the
 // order books), on the hosted build: anonymous zeroed pages, asked to be
-// backed by 2 MiB pages as the kernel's frames are.
+// backed by 2 MiB pages as the kernel's frames are, all faulted in before
+// returning.
 #pragma once
 
 #include "tk/types.h"

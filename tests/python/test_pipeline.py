@@ -318,7 +318,7 @@ def test_an_untrusted_book_is_told_to_the_strategy_and_gets_no_order_until_trust
         p.close()
 
 
-def test_trust_that_flips_again_and_again_is_counted_but_logged_only_64_times(capfd):
+def test_trust_that_flips_again_and_again_is_counted_and_the_first_64_logged_at_the_end(capfd):
     p = HostedPipeline()
     try:
         p.feed(directory())
@@ -326,9 +326,13 @@ def test_trust_that_flips_again_and_again_is_counted_but_logged_only_64_times(ca
         for ref in range(1, 101):  # each orphan makes the book untrusted; its delete, trusted
             p.feed(add(ref, "Z", 100_0000), encode("D", stock_locate=5, order_reference_number=ref))
         assert p.counters()["book_status_changes"] == 200
+        assert "@tk book-status" not in capfd.readouterr().out, "nothing written while trading"
+        p.lib.tk_pipeline_log_records.argtypes = [ctypes.c_void_p]
+        p.lib.tk_pipeline_log_records(p.h)
         out = capfd.readouterr().out
         assert out.count("@tk book-status ") == 64
-        assert out.count("@tk book-status-log-full logged=64") == 1
+        assert "@tk book-status locate=5 trusted=0 sequence=2\n" in out
+        assert "@tk book-status-summary changes=200 logged=64 untrusted-now=0" in out
     finally:
         p.close()
 
@@ -350,19 +354,28 @@ def test_overflowing_the_books_never_shows_a_strategy_an_impossible_level(orders
         untrusted_at: dict[int, set[int]] = {}  # locate -> sequences while untrusted
         trusted: dict[int, bool] = {}
         expected_levels: list[tuple[int, ...]] = []
+        expected_bbos: list[tuple[int, ...]] = []
+        last_bbo: dict[int, tuple[int, int, int, int]] = {}
         for sequence, m in enumerate(messages, start=1):
             locate = reference.apply(m)
             for loc, _ in reference.change.status:
                 trusted[loc] = reference.trusted(loc)
-            for side, price, shares, count in reference.change.levels if locate is not None else []:
-                expected_levels.append((locate, ord(side), price, shares, count, sequence))
             for loc, ok in trusted.items():
                 if not ok:
                     untrusted_at.setdefault(loc, set()).add(sequence)
+            if locate is None:
+                continue
+            for side, price, shares, count in reference.change.levels:
+                expected_levels.append((locate, ord(side), price, shares, count, sequence))
+            bid, ask = reference.best(locate, "B"), reference.best(locate, "S")
+            bbo = (*(bid[:2] if bid else (0, 0)), *(ask[:2] if ask else (0, 0)))
+            if bbo != last_bbo.get(locate, (0, 0, 0, 0)):
+                last_bbo[locate] = bbo
+                expected_bbos.append((locate, *bbo, sequence))
         events = recorded_events(p)
-        k = ord("k")
-        seen_levels = [e[1:] for e in events if e[0] == k]
-        assert seen_levels == expected_levels
+        k, b = ord("k"), ord("b")
+        assert [e[1:] for e in events if e[0] == k] == expected_levels
+        assert [e[1:] for e in events if e[0] == b] == expected_bbos
         assert p.checksum() == reference.checksum()
         statuses = [e for e in events if e[0] == ord("s")]
         assert statuses, "the session must overflow and make some book untrusted"

@@ -24,7 +24,8 @@ Two settings differ from MeatPy's defaults, both for a well-formed feed:
     (MeatPy 0.5.0 leaves one behind when a C, or an E out of priority,
     executes more shares than the order has; a later E at that price would
     then fail with IndexError).
-Exceptions are counted in `errors` by type name, never raised.
+Exceptions are never raised: they are counted in `errors` by (message type,
+exception name, stock locate), for tests to explain each.
 
 Where MeatPy and the specification part (both settings above), the
 specification wins. On input the specification does not cover it follows
@@ -77,7 +78,7 @@ class IndependentBooks:
         self.processors: dict[bytes, _Processor] = {}
         self.locate_of: dict[bytes, int] = {}  # symbol -> locate
         self.owner: dict[int, _Processor] = {}  # order reference -> the processor of its Add
-        self.errors: Counter[str] = Counter()
+        self.errors: Counter[tuple[str, str, int]] = Counter()
         self.apply_ns: list[int] = []  # time of each apply(), parse included
 
     def _processor(self, symbol: bytes, locate: int) -> _Processor:
@@ -109,19 +110,23 @@ class IndependentBooks:
             return [p]
         return list(self.processors.values())
 
+    @staticmethod
+    def _error(message: bytes, e: Exception) -> tuple[str, str, int]:
+        return chr(message[0]), type(e).__name__, int.from_bytes(message[1:3], "big")
+
     def apply(self, message: bytes) -> None:
         start = time.perf_counter_ns()
         try:
             m = ITCH50MarketMessage.from_bytes(message)
         except Exception as e:  # unknown type, wrong length
-            self.errors[type(e).__name__] += 1
+            self.errors[self._error(message, e)] += 1
             m = None
         if m is not None:
             for p in self._targets(m):
                 try:
                     p.process_message(m)
                 except Exception as e:
-                    self.errors[type(e).__name__] += 1
+                    self.errors[self._error(message, e)] += 1
                     lob = p.current_lob
                     if lob is not None:
                         lob.bid_levels[:] = [x for x in lob.bid_levels if x.queue]

@@ -55,8 +55,9 @@ class Change:
     status: list[tuple[int, bool]] = field(default_factory=list)  # (locate, trusted after)
 
 
+# In the order of the kernel's BookCounters (kernel/book/order_book.h).
 COUNTERS = ("applied", "ignored", "unknown_order", "zero_shares", "zero_price", "bad_side",
-            "levels_full", "table_full", "duplicate_order", "over_execution", "locate_mismatch",
+            "levels_full", "locate_mismatch", "table_full", "duplicate_order", "over_execution",
             "untrusted", "recovered")  # fmt: skip
 
 
@@ -186,9 +187,17 @@ class ReferenceBooks:
                 self.counters["unknown_order"] += 1
                 return None
             if o.locate != locate:
+                # Which book was meant is unknown: nothing applied, the order
+                # no longer shown (an orphan) until it leaves.
                 self.counters["locate_mismatch"] += 1
-                self._lose(o.locate)
-                self._lose(locate)
+                if not o.shown:
+                    return None
+                self._level(o, -o.shares, -1)
+                o.shown = False
+                self._set(o.locate, orphans=self._trust(o.locate).orphans + 1)
+                return o.locate
+            if code in "ECX" and m["cancelled_shares" if code == "X" else "executed_shares"] == 0:
+                self.counters["zero_shares"] += 1
                 return None
             if code == "U":
                 self._reduce(ref, o.shares, executed=False)

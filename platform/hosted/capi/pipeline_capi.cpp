@@ -156,6 +156,10 @@ void tk_pipeline_symbol(void* c, u16 locate, i64* out) {
     out[0] = s.position, out[1] = i64(s.volume), out[2] = s.last_price, out[3] = s.book_untrusted;
 }
 
+// The records mode=trade prints at its end (trade-counters, the books', the
+// changes of trust), on stdout.
+void tk_pipeline_log_records(void* h) { static_cast<HostedPipeline*>(h)->engine.log_records(); }
+
 u64 tk_pipeline_checksum(void* h) { return static_cast<HostedPipeline*>(h)->engine.books.checksum(); }
 
 }  // extern "C"
