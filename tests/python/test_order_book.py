@@ -25,6 +25,19 @@ def delete(ref: int, locate: int = 3) -> bytes:
     return encode("D", stock_locate=locate, order_reference_number=ref)
 
 
+def execute(ref: int, shares: int) -> bytes:
+    return encode("E", stock_locate=3, order_reference_number=ref, executed_shares=shares)
+
+
+def cancel(ref: int, shares: int) -> bytes:
+    return encode("X", stock_locate=3, order_reference_number=ref, cancelled_shares=shares)
+
+
+def replace(ref: int, new: int, shares: int, price: int) -> bytes:
+    return encode("U", stock_locate=3, original_order_reference_number=ref,
+                  new_order_reference_number=new, shares=shares, price=price)  # fmt: skip
+
+
 @pytest.mark.parametrize(("seed", "messages"), [(1, 100_000), (2, 30_000)])
 def test_books_match_the_reference_after_every_message(seed: int, messages: int):
     with HostedBooks() as kernel:
@@ -39,11 +52,10 @@ def test_partial_execution_cancel_replace_delete_exactly():
         for m in (add(10, shares=500), add(11, shares=200)):
             assert kernel.apply(m) == 3
         assert kernel.depth(3, "B", 5) == [(100_0000, 700, 2)]
-        kernel.apply(encode("E", stock_locate=3, order_reference_number=10, executed_shares=120))
-        kernel.apply(encode("X", stock_locate=3, order_reference_number=10, cancelled_shares=80))
+        kernel.apply(execute(10, 120))
+        kernel.apply(cancel(10, 80))
         assert kernel.depth(3, "B", 5) == [(100_0000, 500, 2)]
-        kernel.apply(encode("U", stock_locate=3, original_order_reference_number=10,
-                            new_order_reference_number=12, shares=50, price=100_0100))  # fmt: skip
+        kernel.apply(replace(10, 12, 50, 100_0100))
         assert kernel.depth(3, "B", 5) == [(100_0100, 50, 1), (100_0000, 200, 1)]
         kernel.apply(delete(11))
         assert kernel.depth(3, "B", 5) == [(100_0100, 50, 1)]
@@ -59,7 +71,7 @@ def test_checksum_tells_books_apart():
         for books in (a, b):
             books.apply(add(1, price=10_0000))
         assert a.checksum() == b.checksum() != empty
-        b.apply(encode("X", stock_locate=3, order_reference_number=1, cancelled_shares=1))
+        b.apply(cancel(1, 1))
         assert a.checksum() != b.checksum()
 
 
@@ -80,8 +92,7 @@ def test_a_book_thousands_of_levels_deep_keeps_every_level_and_its_top():
             ref += 2
         for r in range(1, 600, 2):  # orders of scattered levels leave in three ways
             messages.append(delete(r))
-            messages.append(encode("E", stock_locate=3, order_reference_number=r + 1,
-                                   executed_shares=100))  # fmt: skip
+            messages.append(execute(r + 1, 100))
         for r in range(601, 1200, 2):
             messages.append(
                 encode("X", stock_locate=3, order_reference_number=r, cancelled_shares=40)
@@ -127,41 +138,29 @@ POLICY = {
     "a byte above ASCII for a side, too": (
         [add(1)[:19] + b"\x80" + add(1)[20:]], "bad_side", (False, 1, False)),
     "an orphan replaced by an orphan: untrusted, trusted, untrusted in one message": (
-        [add(1, side="Z"), encode("U", stock_locate=3, original_order_reference_number=1,
-                                  new_order_reference_number=2, shares=10, price=5)],
-        "bad_side", (False, 1, False)),
+        [add(1, side="Z"), replace(1, 2, 10, 5)], "bad_side", (False, 1, False)),
     "unknown side, then deleted: trusted again": (
         [add(1, side="Z"), delete(1)], "bad_side", (True, 0, False)),
     "duplicate live reference: lost": (
         [add(1), add(1, price=99_0000)], "duplicate_order", (False, 0, True)),
     "replace onto a live reference: lost, the original gone": (
-        [add(1), add(2), encode("U", stock_locate=3, original_order_reference_number=1,
-                                new_order_reference_number=2, shares=10, price=1)],
-        "duplicate_order", (False, 0, True)),
+        [add(1), add(2), replace(1, 2, 10, 1)], "duplicate_order", (False, 0, True)),
     "replace with zero shares: the original gone, still trusted": (
-        [add(1), encode("U", stock_locate=3, original_order_reference_number=1,
-                        new_order_reference_number=2, shares=0, price=100_0000)],
-        "zero_shares", (True, 0, False)),
+        [add(1), replace(1, 2, 0, 100_0000)], "zero_shares", (True, 0, False)),
     "execution beyond the order's shares: removed, lost": (
-        [add(1), encode("E", stock_locate=3, order_reference_number=1, executed_shares=101)],
-        "over_execution", (False, 0, True)),
+        [add(1), execute(1, 101)], "over_execution", (False, 0, True)),
     "cancel beyond the order's shares: removed, lost": (
-        [add(1), encode("X", stock_locate=3, order_reference_number=1, cancelled_shares=500)],
-        "over_execution", (False, 0, True)),
+        [add(1), cancel(1, 500)], "over_execution", (False, 0, True)),
     "locate differs from the order's: not applied, the order an orphan": (
         [add(1), delete(1, locate=4)], "locate_mismatch", (False, 1, False)),
     "locate differs, then the order leaves under its own: trusted again": (
         [add(1), delete(1, locate=4), delete(1)], "locate_mismatch", (True, 0, False)),
     "execution of zero shares: nothing applied, still trusted": (
-        [add(1), encode("E", stock_locate=3, order_reference_number=1, executed_shares=0)],
-        "zero_shares", (True, 0, False)),
+        [add(1), execute(1, 0)], "zero_shares", (True, 0, False)),
     "replace onto its own reference: the original leaves first, so it is new": (
-        [add(1), encode("U", stock_locate=3, original_order_reference_number=1,
-                        new_order_reference_number=1, shares=10, price=99_0000)],
-        "applied", (True, 0, False)),
+        [add(1), replace(1, 1, 10, 99_0000)], "applied", (True, 0, False)),
     "reference 0 is a reference like any other": (
-        [add(0), encode("X", stock_locate=3, order_reference_number=0, cancelled_shares=30)],
-        "applied", (True, 0, False)),
+        [add(0), cancel(0, 30)], "applied", (True, 0, False)),
 }  # fmt: skip
 
 
