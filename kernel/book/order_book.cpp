@@ -138,24 +138,38 @@ u32 Books::new_level(u32 price) {
 }
 
 // The level of `price` on one side, created in its place if new; kNoLevel
-// when a new one is needed and none is free. The walk starts from the end
-// nearer in price: the best for the busy top of the book, the worst for the
-// orders placed far out.
+// when a new one is needed and none is free. Most orders come within a few
+// cents of the best: for them only the best end is read and the walk starts
+// there. Farther out the walk starts from whichever end is nearer in price,
+// so orders placed far away (stub quotes) start from the worst.
 u32 Books::level_for(Head& h, u8 side, u32 price) {
+    constexpr u32 kNearBest = 32 * 100;  // $0.32 in Price(4): at most 32 levels of a cent
     u32 best = h.best[side], worst = h.worst[side];
     u32 better_neighbour = kNoLevel, worse_neighbour = kNoLevel;
+    auto away = [side](u32 from, u32 to) { return side == kBuy ? from - to : to - from; };
     if (best == kNoLevel) {
         // an empty side: the new level is both ends
     } else if (better(side, price, levels_[best].price)) {
         worse_neighbour = best;
-    } else if (better(side, levels_[worst].price, price)) {
-        better_neighbour = worst;
     } else {
-        u32 from_best = side == kBuy ? levels_[best].price - price : price - levels_[best].price;
-        u32 from_worst = side == kBuy ? price - levels_[worst].price : levels_[worst].price - price;
+        u32 from_best = away(levels_[best].price, price);
+        bool from_the_best = from_best <= kNearBest;
+        if (!from_the_best) {
+            u32 worst_price = levels_[worst].price;
+            if (better(side, worst_price, price)) {
+                better_neighbour = worst;
+                goto link;
+            }
+            from_the_best = from_best <= away(price, worst_price);
+        }
         u32 i;
-        if (from_best <= from_worst) {
-            for (i = best; better(side, levels_[i].price, price);) i = levels_[i].worse;
+        if (from_the_best) {  // near the best, but it may still be past a shallow side's worst
+            u32 last = kNoLevel;
+            for (i = best; i != kNoLevel && better(side, levels_[i].price, price); i = levels_[i].worse) last = i;
+            if (i == kNoLevel) {
+                better_neighbour = last;
+                goto link;
+            }
         } else {
             for (i = worst; better(side, price, levels_[i].price);) i = levels_[i].better;
         }
@@ -170,6 +184,7 @@ u32 Books::level_for(Head& h, u8 side, u32 price) {
             worse_neighbour = levels_[i].worse;
         }
     }
+link:
     u32 index = new_level(price);
     if (index == kNoLevel) return kNoLevel;
     LevelNode& l = levels_[index];
