@@ -40,6 +40,7 @@ class Result:
     p99: float
     max: float
     samples: int
+    load: float  # the 1-minute load average when it ran (shared BENCHMARKS.md)
 
 
 def machine() -> dict[str, object]:
@@ -125,7 +126,8 @@ def summarize(name: str, platform: str, unit: str, values: list[float]) -> Resul
         return values[min(n - 1, round(q * (n - 1)))]
 
     rate = unit.endswith("/s")
-    return Result(name, platform, unit, at(0.5), at(0.01 if rate else 0.99), values[-1], n)
+    load = os.getloadavg()[0]
+    return Result(name, platform, unit, at(0.5), at(0.01 if rate else 0.99), values[-1], n, load)
 
 
 def run_pc_icount(progress: Callable[[str], None]) -> list[Result]:
@@ -141,7 +143,7 @@ def run_pc_icount(progress: Callable[[str], None]) -> list[Result]:
     for r in result.of_kind("bench"):
         results.append(
             Result(r["name"], r["platform"], r["unit"], float(r["median"]), float(r["p99"]),
-                   float(r["max"]), r.int("samples"))
+                   float(r["max"]), r.int("samples"), os.getloadavg()[0])
         )  # fmt: skip
         progress(f"{r['name']} (pc-icount): median {r['median']} instructions")
     return results
@@ -233,13 +235,13 @@ def markdown(report: dict) -> str:
         lines.append("No benchmarks yet.")
         return "\n".join(lines) + "\n"
     lines += [
-        "| name | platform | unit | median | p99 | max | samples |",
-        "|---|---|---|---|---|---|---|",
+        "| name | platform | unit | median | p99 | max | samples | load |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for r in report["results"]:
         lines.append(
             f"| {r['name']} | {r['platform']} | {r['unit']} | {r['median']:.1f} "
-            f"| {r['p99']:.1f} | {r['max']:.1f} | {r['samples']} |"
+            f"| {r['p99']:.1f} | {r['max']:.1f} | {r['samples']} | {r.get('load', 0):.2f} |"
         )
     by_name = {r["name"]: r for r in report["results"] if r["unit"] == "ns"}
     ratios = [

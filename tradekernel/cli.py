@@ -172,14 +172,16 @@ def cmd_replay(args: argparse.Namespace) -> int:
 
     size = args.file.stat().st_size
     status.print(f"[bold]replaying[/] {args.file} ({size / 1e9:.2f} GB) through the hosted engine")
+    with args.file.open("rb") as f:
+        compressed = f.read(2) == b"\x1f\x8b"  # progress counts uncompressed bytes: no total
     with Progress(
         TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[messages]}"),
         TimeElapsedColumn(), console=status,
     ) as progress:  # fmt: skip
-        task = progress.add_task("replayed", total=size, messages="")
+        task = progress.add_task("replayed", total=None if compressed else size, messages="")
 
         def on_progress(messages: int, consumed: int) -> None:
-            progress.update(task, completed=min(consumed, size), messages=f"{messages:,} messages")
+            progress.update(task, completed=consumed, messages=f"{messages:,} messages")
 
         try:
             r = replay(args.file, args.orders, args.levels, on_progress)

@@ -141,11 +141,15 @@ def test_bench_writes_results_in_the_shared_format():
         "linux_clock_nanosleep_lateness",
         "nic_rx_to_app",
         "itch_decode_book",
+        "meatpy_itch_decode_book",
+        "itch_top_of_book_10_levels",
+        "itch_top_of_book_5000_levels",
         "tick_to_trade",
         "linux_udp_socket_tick_to_trade",
     ):
         r = results[name]
-        assert set(r) == {"name", "platform", "unit", "median", "p99", "max", "samples"}
+        assert set(r) == {"name", "platform", "unit", "median", "p99", "max", "samples", "load"}
+        assert r["load"] >= 0
         tradekernel_figure = name.startswith(("pool", "context", "timer", "nic", "itch", "tick"))
         assert r["platform"] == ("hosted" if tradekernel_figure else "linux")
         assert r["unit"] == "ns"
@@ -155,9 +159,10 @@ def test_bench_writes_results_in_the_shared_format():
     assert md.startswith("# TradeKernel benchmark")
     assert "glibc_malloc_free_64B / pool_alloc_free_64B" in md
     assert "linux_futex_switch / context_switch" in md
+    assert "meatpy_itch_decode_book / itch_decode_book" in md
     pps = results["udp_echo_pps"]
     assert pps["unit"] == "packets/s" and 0 < pps["p99"] <= pps["median"] <= pps["max"]
-    for plot in ("allocators.png", "scheduler.png"):
+    for plot in ("allocators.png", "scheduler.png", "books.png"):
         assert (paths.BENCH_DIR / plot).stat().st_size > 10_000
 
 
