@@ -44,6 +44,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         cmdline=args.cmdline,
         icount=args.icount,
         memory_mb=args.memory,
+        cpu=args.cpu,
         smp=args.smp,
         numa_nodes=args.numa,
         timeout=args.timeout,
@@ -257,6 +258,7 @@ def parser() -> argparse.ArgumentParser:
         help="-icount shift=0,sleep=off: guest TSC counts instructions",
     )
     r.add_argument("--memory", type=int, default=512, help="guest memory in MiB")
+    r.add_argument("--cpu", default="max", help="QEMU CPU model, e.g. qemu64 (which lacks RDTSCP)")
     r.add_argument("--smp", type=int, default=1, help="number of CPUs")
     r.add_argument("--numa", type=int, default=1, metavar="NODES", help="NUMA nodes (SRAT)")
     r.add_argument(

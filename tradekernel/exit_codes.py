@@ -12,6 +12,7 @@ from enum import Enum
 KERNEL_SUCCESS = 0x10
 KERNEL_TEST_FAILURE = 0x11
 KERNEL_PANIC = 0x12
+KERNEL_UNSUPPORTED_CPU = 0x13
 
 
 def qemu_status(kernel_value: int) -> int:
@@ -22,6 +23,7 @@ class Outcome(Enum):
     PASSED = "passed"  # the kernel reported success
     TEST_FAILED = "test-failed"  # in-kernel tests ran and some failed
     PANIC = "panic"  # CPU exception or tk::panic
+    UNSUPPORTED_CPU = "unsupported-cpu"  # a required CPU feature is missing (the log names it)
     TIMEOUT = "timeout"  # the host stopped QEMU
     RESET = "reset"  # QEMU exited without the kernel's word: triple fault (-no-reboot)
     QEMU_ERROR = "qemu-error"  # QEMU failed to start or died
@@ -38,5 +40,6 @@ def outcome_from_status(status: int | None, timed_out: bool) -> Outcome:
         qemu_status(KERNEL_SUCCESS): Outcome.PASSED,
         qemu_status(KERNEL_TEST_FAILURE): Outcome.TEST_FAILED,
         qemu_status(KERNEL_PANIC): Outcome.PANIC,
+        qemu_status(KERNEL_UNSUPPORTED_CPU): Outcome.UNSUPPORTED_CPU,
         0: Outcome.RESET,
     }.get(status if status is not None else -1, Outcome.QEMU_ERROR)

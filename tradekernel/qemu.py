@@ -59,6 +59,7 @@ class QemuConfig:
     # TSC counts instructions and runs are deterministic.
     icount: bool = False
     memory_mb: int = 512  # the order books take about 250 MiB (book::kMarketDayCapacity)
+    cpu: str = "max"  # QEMU's CPU model; the kernel refuses one without RDTSCP, the APIC or NX
     smp: int = 1
     # NUMA nodes: memory split evenly, CPU i on node i % numa_nodes (ACPI SRAT).
     numa_nodes: int = 1
@@ -114,7 +115,7 @@ def build_command(config: QemuConfig, qmp_socket: Path) -> list[str]:
     cmd = [
         require(QEMU),
         "-machine", "pc,accel=tcg",
-        "-cpu", "max",
+        "-cpu", config.cpu,
         "-m", str(config.memory_mb),
         "-smp", str(smp),
         "-display", "none",

@@ -11,6 +11,7 @@ enum class ExitStatus : u32 {
     Success = 0x10,      // QEMU exit status 33
     TestFailure = 0x11,  // QEMU exit status 35
     Panic = 0x12,        // QEMU exit status 37: CPU exception or tk::panic()
+    UnsupportedCpu = 0x13,  // QEMU exit status 39: a required CPU feature is missing
 };
 
 }  // namespace tk

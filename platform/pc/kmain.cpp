@@ -11,6 +11,7 @@
 #include "kernel/sched/scheduler.h"
 #include "arch/x86_64/idt.h"
 #include "arch/x86_64/paging.h"
+#include "arch/x86_64/cpu_features.h"
 #include "arch/x86_64/tsc_calibration.h"
 #include "drivers/fw_cfg.h"
 #include "drivers/uart16550.h"
@@ -174,6 +175,23 @@ void init_tsc(u64 boot_tsc) {
     platform::exit(ExitStatus::Success);
 }
 
+// Before anything that needs them: a CPU without a required feature gets one
+// line naming it and a distinct exit status, not an invalid-opcode fault.
+void check_cpu() {
+    arch::CpuFeatures cpu = arch::read_cpu_features();
+    log::record("cpu", "tsc=%d apic=%d rdtscp=%d nx=%d invariant-tsc=%d x2apic=%d tsc-deadline=%d xsave=%d "
+                "hypervisor=%d", cpu.tsc, cpu.apic, cpu.rdtscp, cpu.nx, cpu.invariant_tsc, cpu.x2apic,
+                cpu.tsc_deadline, cpu.xsave, cpu.hypervisor);
+    if (const arch::Requirement* r = arch::missing_requirement(cpu)) {
+        log::info("cpu: TradeKernel needs %s (%s), which this CPU does not have; stopping", r->name, r->cpuid);
+        log::record("cpu-refused", "missing=%s", r->name);
+        platform::exit(ExitStatus::UnsupportedCpu);
+    }
+    log::info("cpu: invariant TSC %s, x2APIC %s, TSC-deadline %s, XSAVE %s", cpu.invariant_tsc ? "yes" : "no",
+              cpu.x2apic ? "yes" : "no (xAPIC)", cpu.tsc_deadline ? "yes" : "no (one-shot)",
+              cpu.xsave ? "yes" : "no (FXSAVE)");
+}
+
 }  // namespace
 
 const BootInfo& boot_info() { return g_boot; }
@@ -186,6 +204,7 @@ extern "C" [[noreturn]] void kernel_main(u64 magic, u64 boot_info_physical) {
     log::raw("\nTradeKernel %s (x86_64, pc)\n", kVersion);
     arch::gdt_init(0);
     arch::idt_init();
+    check_cpu();
     run_global_constructors();
 
     if (!parse_boot_info(magic, boot_info_physical, g_boot))

@@ -3,7 +3,7 @@ faulting function, and QEMU exits with the panic status."""
 
 import pytest
 
-from tradekernel.exit_codes import KERNEL_PANIC, Outcome, qemu_status
+from tradekernel.exit_codes import KERNEL_PANIC, KERNEL_UNSUPPORTED_CPU, Outcome, qemu_status
 from tradekernel.qemu import BootMethod, QemuConfig, run
 
 FAULTS = {
@@ -55,3 +55,24 @@ def test_page_fault_reports_the_address():
     (panic,) = result.of_kind("panic")
     assert panic.int("cr2") == 0  # the null pointer
     assert panic.int("error") == 0x2  # write to a not-present page
+
+
+@pytest.mark.parametrize("method", [BootMethod.DISK, BootMethod.KERNEL])
+def test_a_cpu_without_rdtscp_is_refused_by_name_not_faulted_on(method: BootMethod):
+    """QEMU's default model, qemu64, has no RDTSCP, which every measured span
+    ends with: the kernel says so on one line and exits with its own status."""
+    result = run(QemuConfig(boot=method, cpu="qemu64", cmdline="mode=test", timeout=30))
+    assert result.outcome is Outcome.UNSUPPORTED_CPU, result.describe()
+    assert result.exit_status == qemu_status(KERNEL_UNSUPPORTED_CPU) == 39
+    (refused,) = result.of_kind("cpu-refused")
+    assert refused["missing"] == "RDTSCP"
+    assert any("needs RDTSCP (CPUID 8000_0001h EDX bit 27)" in line for line in result.lines)
+    assert not any("KERNEL PANIC" in line for line in result.lines)
+    assert not result.of_kind("test")  # nothing ran
+
+
+def test_the_cpu_the_kernel_runs_on_is_described_at_boot():
+    result = run(QemuConfig(boot=BootMethod.KERNEL, timeout=30))
+    (cpu,) = result.of_kind("cpu")
+    assert cpu.int("rdtscp") == cpu.int("apic") == cpu.int("nx") == 1
+    assert {"invariant-tsc", "x2apic", "tsc-deadline", "xsave"} <= set(cpu.fields)
