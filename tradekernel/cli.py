@@ -339,6 +339,11 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # Everything after `test` goes to pytest as it is: argparse's REMAINDER
+    # refuses a first word that looks like an option (`test -k faults`).
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["test"]:
+        return cmd_test(argparse.Namespace(pytest_args=argv[1:]))
     args = parser().parse_args(argv)
     try:
         return args.func(args)

@@ -59,6 +59,14 @@ def test_replay_explains_a_missing_file(tmp_path):
     assert "nothing.itch" in done.stderr
 
 
+def test_test_passes_options_through_to_pytest():
+    done = tradekernel(
+        "test", "-k", "kernel_exit_values_map", "-q", "tests/python/test_exit_codes.py"
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "1 passed" in done.stdout
+
+
 def test_run_boots_and_shows_the_log_within_10_seconds():
     start = time.monotonic()
     done = tradekernel("run")
