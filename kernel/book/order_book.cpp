@@ -55,7 +55,8 @@ void Books::init(void* memory, const Capacity& capacity) {
     at += round_up(u64(c.levels) * sizeof(LevelNode));
     heads_ = reinterpret_cast<Head*>(at);
     __builtin_memset(static_cast<void*>(orders_), 0, u64(slots) * sizeof(Order));
-    for (u32 i = 0; i < kLocates; ++i) heads_[i] = {{kNoLevel, kNoLevel}, {kNoLevel, kNoLevel}, 0, 0};
+    for (u32 i = 0; i < kLocates; ++i)
+        heads_[i] = {{kNoLevel, kNoLevel}, {kNoLevel, kNoLevel}, {kNoLevel, kNoLevel}, 0, 0};
     free_level_ = kNoLevel;  // levels are handed out from unused_level_ up, then reused
     unused_level_ = 0;
     live_orders_ = live_levels_ = peak_orders_ = peak_levels_ = untrusted_books_ = 0;
@@ -132,59 +133,116 @@ u32 Books::new_level(u32 price) {
     } else {
         return kNoLevel;
     }
-    levels_[index] = {price, 0, 0, kNoLevel, kNoLevel};
+    levels_[index] = {price, 0, 0, kNoLevel, kNoLevel, kNoLevel, kNoLevel, kNoLevel};
     if (++live_levels_ > peak_levels_) peak_levels_ = live_levels_;
     return index;
 }
 
-// The level of `price` on one side, created in its place if new; kNoLevel
-// when a new one is needed and none is free. Most orders come within a few
-// cents of the best: for them only the best end is read and the walk starts
-// there. Farther out the walk starts from whichever end is nearer in price,
-// so orders placed far away (stub quotes) start from the worst.
-u32 Books::level_for(Head& h, u8 side, u32 price) {
-    constexpr u32 kNearBest = 32 * 100;  // $0.32 in Price(4): at most 32 levels of a cent
-    u32 best = h.best[side], worst = h.worst[side];
-    u32 better_neighbour = kNoLevel, worse_neighbour = kNoLevel;
-    auto away = [side](u32 from, u32 to) { return side == kBuy ? from - to : to - from; };
-    if (best == kNoLevel) {
-        // an empty side: the new level is both ends
-    } else if (better(side, price, levels_[best].price)) {
-        worse_neighbour = best;
+namespace {
+
+// The treap's priorities: fixed per pool index, spread like random numbers
+// (a multiplicative hash), so no price sequence can make a tree deep.
+u32 priority(u32 index) {
+    u32 x = index * 0x9E3779B1u;
+    return x ^ (x >> 15);
+}
+
+}  // namespace
+
+// `node` (a new leaf) becomes the `as_left` child of `parent`, then rises
+// while its priority beats its parent's.
+void Books::attach(Head& h, u8 side, u32 node, u32 parent, bool as_left) {
+    levels_[node].up = parent;
+    if (parent == kNoLevel) h.root[side] = node;
+    else if (as_left) levels_[parent].left = node;
+    else levels_[parent].right = node;
+    while (levels_[node].up != kNoLevel && priority(node) > priority(levels_[node].up)) rotate_up(h, side, node);
+}
+
+// One rotation: `node` takes its parent's place, keeping the price order.
+void Books::rotate_up(Head& h, u8 side, u32 n) {
+    LevelNode& node = levels_[n];
+    u32 p = node.up;
+    LevelNode& parent = levels_[p];
+    u32 g = parent.up;
+    if (parent.left == n) {
+        parent.left = node.right;
+        if (node.right != kNoLevel) levels_[node.right].up = p;
+        node.right = p;
     } else {
-        u32 from_best = away(levels_[best].price, price);
-        bool from_the_best = from_best <= kNearBest;
-        if (!from_the_best) {
-            u32 worst_price = levels_[worst].price;
-            if (better(side, worst_price, price)) {
-                better_neighbour = worst;
-                goto link;
-            }
-            from_the_best = from_best <= away(price, worst_price);
-        }
-        u32 i;
-        if (from_the_best) {  // near the best, but it may still be past a shallow side's worst
-            u32 last = kNoLevel;
-            for (i = best; i != kNoLevel && better(side, levels_[i].price, price); i = levels_[i].worse) last = i;
-            if (i == kNoLevel) {
-                better_neighbour = last;
-                goto link;
-            }
-        } else {
-            for (i = worst; better(side, price, levels_[i].price);) i = levels_[i].better;
-        }
+        parent.right = node.left;
+        if (node.left != kNoLevel) levels_[node.left].up = p;
+        node.left = p;
+    }
+    parent.up = n;
+    node.up = g;
+    if (g == kNoLevel) h.root[side] = n;
+    else if (levels_[g].left == p) levels_[g].left = n;
+    else levels_[g].right = n;
+}
+
+// Takes `node` out of the tree: rotated down below its children until it
+// has at most one, then replaced by that one.
+void Books::detach(Head& h, u8 side, u32 n) {
+    LevelNode& node = levels_[n];
+    while (node.left != kNoLevel && node.right != kNoLevel)
+        rotate_up(h, side, priority(node.left) > priority(node.right) ? node.left : node.right);
+    u32 child = node.left != kNoLevel ? node.left : node.right;
+    u32 p = node.up;
+    if (child != kNoLevel) levels_[child].up = p;
+    if (p == kNoLevel) h.root[side] = child;
+    else if (levels_[p].left == n) levels_[p].left = child;
+    else levels_[p].right = child;
+}
+
+// The level of `price` on one side, created in its place if new; kNoLevel
+// when a new one is needed and none is free. The best and worst ends are
+// checked first (the busy top of a book, and orders placed beyond
+// everything), then a short walk from the best for prices near it; anywhere
+// else the tree is searched from its root, which also gives the new level's
+// neighbours in the list.
+u32 Books::level_for(Head& h, u8 side, u32 price) {
+    constexpr u32 kNearBest = 32 * 100;  // $0.32 in Price(4)
+    u32 best = h.best[side], worst = h.worst[side];
+    u32 better_neighbour = kNoLevel, worse_neighbour = kNoLevel, parent = kNoLevel;
+    bool as_left = false;
+    if (best == kNoLevel) {
+        // an empty side: the new level is the tree and both ends of the list
+    } else if (price == levels_[best].price) {
+        return best;
+    } else if (better(side, price, levels_[best].price)) {
+        worse_neighbour = parent = best;  // the best has no better child: the new one goes there
+        as_left = true;
+    } else if (price == levels_[worst].price) {
+        return worst;
+    } else if (better(side, levels_[worst].price, price)) {
+        better_neighbour = parent = worst;
+    } else if ((side == kBuy ? levels_[best].price - price : price - levels_[best].price) <= kNearBest) {
+        // Most new levels open a few cents from the best: walk the list from
+        // there (nodes in cache) rather than descend the tree from its root.
+        u32 i = best;
+        while (better(side, levels_[i].price, price)) i = levels_[i].worse;  // ends: price is not past the worst
         if (levels_[i].price == price) return i;
-        // `i` is the first level worse than `price` (walking from the best) or
-        // the last level better than it (from the worst).
-        if (better(side, price, levels_[i].price)) {
-            worse_neighbour = i;
-            better_neighbour = levels_[i].better;
-        } else {
-            better_neighbour = i;
-            worse_neighbour = levels_[i].worse;
+        better_neighbour = levels_[i].better;
+        worse_neighbour = i;
+        // Of two neighbours in price order one has its facing child free.
+        as_left = levels_[better_neighbour].right != kNoLevel;
+        parent = as_left ? worse_neighbour : better_neighbour;
+    } else {
+        for (u32 i = h.root[side]; i != kNoLevel;) {
+            const LevelNode& l = levels_[i];
+            if (l.price == price) return i;
+            parent = i;
+            as_left = better(side, price, l.price);
+            if (as_left) {
+                worse_neighbour = i;
+                i = l.left;
+            } else {
+                better_neighbour = i;
+                i = l.right;
+            }
         }
     }
-link:
     u32 index = new_level(price);
     if (index == kNoLevel) return kNoLevel;
     LevelNode& l = levels_[index];
@@ -194,10 +252,12 @@ link:
     else levels_[better_neighbour].worse = index;
     if (worse_neighbour == kNoLevel) h.worst[side] = index;
     else levels_[worse_neighbour].better = index;
+    attach(h, side, index, parent, as_left);
     return index;
 }
 
 void Books::unlink_level(Head& h, u8 side, u32 index) {
+    detach(h, side, index);
     LevelNode& l = levels_[index];
     if (l.better == kNoLevel) h.best[side] = l.worse;
     else levels_[l.better].worse = l.worse;

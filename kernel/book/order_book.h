@@ -12,8 +12,9 @@
 //   recent ones stay in cache. Each order names its price level, so an
 //   execution, cancel or delete never searches for a price.
 // - Levels: one pool for all books; each side of a book is a doubly linked
-//   list from best to worst. The top of a book costs the same whatever its
-//   depth; a new price level is found by walking from the nearer end.
+//   list from best to worst, for the top and for depth, and a treap by price,
+//   for placing a new level. The top of a book costs the same whatever its
+//   depth; a new level anywhere else costs O(log levels).
 // - Book heads: one per locate (best and worst level of each side, level
 //   counts, and the trust state).
 //
@@ -144,14 +145,20 @@ public:
     const BookCounters& counters() const { return counters_; }
 
 private:
+    // A price level: in its side's list, best to worst, and in its side's
+    // search tree (a treap: ordered by price, better to the left; a heap by
+    // a fixed priority drawn from the node's index), which finds the place
+    // of a new price in O(log levels) however deep the side.
     struct LevelNode {
         u32 price;
         u32 orders;
         u64 shares;
-        u32 better, worse;  // kNoLevel at the ends
+        u32 better, worse;      // the list; kNoLevel at the ends
+        u32 left, right, up;    // the tree; kNoLevel for none
     };
     struct Head {
         u32 best[2], worst[2];  // kNoLevel: the side is empty
+        u32 root[2];            // of the side's tree
         u32 orphans;
         u8 lost;
     };
@@ -168,6 +175,9 @@ private:
     u32 level_for(Head& head, u8 side, u32 price);
     u32 new_level(u32 price);
     void unlink_level(Head& head, u8 side, u32 index);
+    void attach(Head& head, u8 side, u32 node, u32 parent, bool as_left);
+    void rotate_up(Head& head, u8 side, u32 node);
+    void detach(Head& head, u8 side, u32 node);
     void record(u8 side, const LevelNode& level);
     void lose(u16 locate);
     void orphan_added(u16 locate);
