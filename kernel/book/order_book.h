@@ -54,7 +54,7 @@ struct Capacity {
 // What the kernel ships with, sized for a real Nasdaq day (docs/order-books.md
 // cites the counts): the busiest published days peaked at about 5.3 million
 // live orders (December 2025; about 1.9 million in 2019-2020), and the
-// deepest books hold a few thousand levels a side. 239 MiB of tables.
+// deepest books hold a few thousand levels a side. 270 MiB of tables.
 inline constexpr Capacity kMarketDayCapacity{6'500'000, 2'000'000};
 
 // One resting order, as the table keeps it.
