@@ -59,6 +59,7 @@ void Books::init(void* memory, const Capacity& capacity) {
         heads_[i] = {{kNoLevel, kNoLevel}, {kNoLevel, kNoLevel}, {kNoLevel, kNoLevel}, 0, 0};
     free_level_ = kNoLevel;  // levels are handed out from unused_level_ up, then reused
     unused_level_ = 0;
+    priority_state_ = 1;
     live_orders_ = live_levels_ = peak_orders_ = peak_levels_ = untrusted_books_ = 0;
     counters_ = {};
     change_ = {};
@@ -133,21 +134,18 @@ u32 Books::new_level(u32 price) {
     } else {
         return kNoLevel;
     }
-    levels_[index] = {price, 0, 0, kNoLevel, kNoLevel, kNoLevel, kNoLevel, kNoLevel};
+    // A fresh pseudo-random priority for every level opened (Marsaglia's
+    // xorshift32): a reused slot does not bring its old one back, so no price
+    // sequence can make a tree deep or a new best rise far each time.
+    u32 x = priority_state_;
+    x ^= x << 13;
+    x ^= x >> 17;
+    x ^= x << 5;
+    priority_state_ = x;
+    levels_[index] = {price, 0, 0, kNoLevel, kNoLevel, kNoLevel, kNoLevel, kNoLevel, x};
     if (++live_levels_ > peak_levels_) peak_levels_ = live_levels_;
     return index;
 }
-
-namespace {
-
-// The treap's priorities: fixed per pool index, spread like random numbers
-// (a multiplicative hash), so no price sequence can make a tree deep.
-u32 priority(u32 index) {
-    u32 x = index * 0x9E3779B1u;
-    return x ^ (x >> 15);
-}
-
-}  // namespace
 
 // `node` (a new leaf) becomes the `as_left` child of `parent`, then rises
 // while its priority beats its parent's.
@@ -156,7 +154,8 @@ void Books::attach(Head& h, u8 side, u32 node, u32 parent, bool as_left) {
     if (parent == kNoLevel) h.root[side] = node;
     else if (as_left) levels_[parent].left = node;
     else levels_[parent].right = node;
-    while (levels_[node].up != kNoLevel && priority(node) > priority(levels_[node].up)) rotate_up(h, side, node);
+    while (levels_[node].up != kNoLevel && levels_[node].priority > levels_[levels_[node].up].priority)
+        rotate_up(h, side, node);
 }
 
 // One rotation: `node` takes its parent's place, keeping the price order.
@@ -186,7 +185,7 @@ void Books::rotate_up(Head& h, u8 side, u32 n) {
 void Books::detach(Head& h, u8 side, u32 n) {
     LevelNode& node = levels_[n];
     while (node.left != kNoLevel && node.right != kNoLevel)
-        rotate_up(h, side, priority(node.left) > priority(node.right) ? node.left : node.right);
+        rotate_up(h, side, levels_[node.left].priority > levels_[node.right].priority ? node.left : node.right);
     u32 child = node.left != kNoLevel ? node.left : node.right;
     u32 p = node.up;
     if (child != kNoLevel) levels_[child].up = p;

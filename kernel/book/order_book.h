@@ -147,14 +147,15 @@ public:
 private:
     // A price level: in its side's list, best to worst, and in its side's
     // search tree (a treap: ordered by price, better to the left; a heap by
-    // a fixed priority drawn from the node's index), which finds the place
-    // of a new price in O(log levels) however deep the side.
+    // a pseudo-random priority drawn when the level opens), which finds the
+    // place of a new price in O(log levels) however deep the side.
     struct LevelNode {
         u32 price;
         u32 orders;
         u64 shares;
-        u32 better, worse;      // the list; kNoLevel at the ends
-        u32 left, right, up;    // the tree; kNoLevel for none
+        u32 better, worse;    // the list; kNoLevel at the ends
+        u32 left, right, up;  // the tree; kNoLevel for none
+        u32 priority;
     };
     struct Head {
         u32 best[2], worst[2];  // kNoLevel: the side is empty
@@ -188,6 +189,7 @@ private:
     u32 mask_ = 0, shift_ = 0;
     LevelNode* levels_ = nullptr;
     u32 free_level_ = kNoLevel, unused_level_ = 0;
+    u32 priority_state_ = 1;  // xorshift32: each new level's tree priority
     Head* heads_ = nullptr;
     Capacity capacity_{};
     u32 live_orders_ = 0, live_levels_ = 0, peak_orders_ = 0, peak_levels_ = 0;
