@@ -3,7 +3,7 @@
 # Two platforms share the portable core (kernel/):
 #   pc      bare-metal kernel: build/kernel.elf (Multiboot 1+2 ELF),
 #           build/tradekernel.img (raw disk image with our BIOS loader),
-#           build/tradekernel.iso (GRUB rescue image, Multiboot 2)
+#           build/tradekernel.iso (GRUB image, BIOS and UEFI, Multiboot 2)
 #   hosted  the core as a Linux static library and test executable
 
 .DEFAULT_GOAL := all
@@ -79,7 +79,7 @@ all: kernel image hosted ## Build the kernel, the disk image and the hosted core
 
 kernel: $(KERNEL)
 image: $(IMAGE) ## Raw bootable disk image (BIOS loader + kernel)
-iso: $(ISO) ## GRUB rescue ISO (Multiboot 2 boot path)
+iso: $(ISO) ## GRUB image for BIOS and UEFI, CD or USB stick (Multiboot 2)
 hosted: $(HOSTED_LIB) $(HOSTED_TESTS) $(HOSTED_SO) $(REPLAY_BIN)
 bench-bin: $(BENCH_BIN)
 
@@ -114,7 +114,14 @@ $(IMAGE): $(BUILD)/boot.bin $(BUILD)/kernel.bin
 	cat $^ > $@
 	truncate -s %512 $@
 
+# grub-mkrescue puts in a boot image for each GRUB platform installed: i386-pc
+# (BIOS, El Torito and the hybrid MBR for USB sticks) and x86_64-efi (the EFI
+# system partition UEFI firmware starts). Without the latter it would quietly
+# make a BIOS-only image.
+GRUB_PLATFORMS := /usr/lib/grub/i386-pc /usr/lib/grub/x86_64-efi
+
 $(ISO): $(KERNEL) tools/grub/grub.cfg
+	@for d in $(GRUB_PLATFORMS); do [[ -d $$d ]] || { echo "iso: $$d is missing (make install-deps)"; exit 1; }; done
 	@mkdir -p $(BUILD)/iso/boot/grub
 	cp $(KERNEL) $(BUILD)/iso/boot/kernel.elf
 	cp tools/grub/grub.cfg $(BUILD)/iso/boot/grub/grub.cfg

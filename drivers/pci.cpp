@@ -12,9 +12,32 @@ u32 address_of(PciAddress a, u8 offset) {
     return 0x80000000u | u32(a.bus) << 16 | u32(a.device) << 11 | u32(a.function) << 8 | (offset & 0xFC);
 }
 
+volatile u8* g_ecam = nullptr;
+u8 g_ecam_first_bus = 0, g_ecam_last_bus = 0;
+
+// Bus, device and function select a 4 KiB page of the window (7.2.2, Table 7-1).
+volatile u32* ecam_register(PciAddress a, u8 offset) {
+    u64 at = u64(a.bus - g_ecam_first_bus) << 20 | u64(a.device & 31) << 15 | u64(a.function & 7) << 12 |
+             (offset & 0xFCu);
+    return reinterpret_cast<volatile u32*>(g_ecam + at);
+}
+
+bool ecam_covers(PciAddress a) { return a.bus >= g_ecam_first_bus && a.bus <= g_ecam_last_bus; }
+
 }  // namespace
 
+void pci_use_ecam(volatile u8* window, u8 start_bus, u8 end_bus) {
+    g_ecam = window;
+    g_ecam_first_bus = start_bus;
+    g_ecam_last_bus = end_bus;
+}
+
+const char* pci_config_mechanism() { return g_ecam ? "ecam" : "ports"; }
+
+PciBusRange pci_bus_range() { return g_ecam ? PciBusRange{g_ecam_first_bus, g_ecam_last_bus} : PciBusRange{0, 255}; }
+
 u32 pci_read32(PciAddress a, u8 offset) {
+    if (g_ecam) return ecam_covers(a) ? *ecam_register(a, offset) : 0xFFFFFFFFu;  // absent, as on the bus
     arch::outl(kConfigAddress, address_of(a, offset));
     return arch::inl(kConfigData);
 }
@@ -23,6 +46,14 @@ u16 pci_read16(PciAddress a, u8 offset) { return u16(pci_read32(a, offset) >> ((
 u8 pci_read8(PciAddress a, u8 offset) { return u8(pci_read32(a, offset) >> ((offset & 3) * 8)); }
 
 void pci_write16(PciAddress a, u8 offset, u16 value) {
+    if (g_ecam) {
+        // ECAM takes 16-bit writes, so the status register beside the command
+        // register (write 1 to clear) is left alone.
+        if (ecam_covers(a))
+            *reinterpret_cast<volatile u16*>(reinterpret_cast<volatile u8*>(ecam_register(a, offset)) + (offset & 2)) =
+                value;
+        return;
+    }
     u32 word = pci_read32(a, offset);
     u32 shift = (offset & 2) * 8;
     word = (word & ~(0xFFFFu << shift)) | u32(value) << shift;

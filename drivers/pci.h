@@ -1,6 +1,8 @@
-// PCI configuration space through the legacy ports 0xCF8/0xCFC (PCI Local
-// Bus Specification 3.0, 3.2.2.3.2), enumeration of bus 0..255, BARs and the
-// capability list. (ECAM from ACPI MCFG is not used yet.)
+// PCI configuration space, enumeration, BARs and the capability list.
+// Configuration space is reached through the memory-mapped ECAM window
+// (PCI Express Base 4.0, 7.2.2) once the platform hands one over (from ACPI
+// MCFG), else through the legacy ports 0xCF8/0xCFC (PCI Local Bus
+// Specification 3.0, 3.2.2.3.2), which i440FX-era machines only have.
 #pragma once
 
 #include "tk/types.h"
@@ -16,6 +18,12 @@ struct PciDevice {
     u16 vendor_id, device_id;
     u8 class_code, subclass;
 };
+
+// From now on, configuration accesses to buses [start_bus, end_bus] go through
+// the ECAM window mapped (uncached) at `window`; other buses do not exist.
+void pci_use_ecam(volatile u8* window, u8 start_bus, u8 end_bus);
+// "ecam" or "ports".
+const char* pci_config_mechanism();
 
 u32 pci_read32(PciAddress a, u8 offset);
 u16 pci_read16(PciAddress a, u8 offset);
@@ -36,9 +44,17 @@ void pci_enable(PciAddress a);
 // list head); 0 when there is none.
 u8 pci_find_capability(PciAddress a, u8 id, u8 start = 0);
 
+// The buses configuration space reaches: 0..255 through the ports, the
+// window's range through ECAM.
+struct PciBusRange {
+    u32 first, last;
+};
+PciBusRange pci_bus_range();
+
 template <typename Fn>
 void pci_for_each(Fn fn) {
-    for (u32 bus = 0; bus < 256; ++bus) {
+    PciBusRange range = pci_bus_range();
+    for (u32 bus = range.first; bus <= range.last; ++bus) {
         for (u8 dev = 0; dev < 32; ++dev) {
             for (u8 fn_ = 0; fn_ < 8; ++fn_) {
                 PciAddress a{u8(bus), dev, fn_};

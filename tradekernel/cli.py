@@ -37,10 +37,48 @@ def cmd_build(args: argparse.Namespace) -> int:
     return subprocess.call([make, "-C", str(paths.ROOT), args.target])
 
 
+def boot_choice(args: argparse.Namespace) -> tuple[qemu.BootMethod, qemu.Firmware, qemu.Machine]:
+    """--boot defaults to the disk image under BIOS and to the ISO under UEFI,
+    the only image UEFI firmware can start."""
+    firmware = qemu.Firmware(args.firmware)
+    default = qemu.BootMethod.ISO if firmware is qemu.Firmware.UEFI else qemu.BootMethod.DISK
+    boot = qemu.BootMethod(args.boot) if args.boot else default
+    if firmware is qemu.Firmware.UEFI and boot is not qemu.BootMethod.ISO:
+        raise SystemExit(
+            f"error: --firmware uefi boots the GRUB image only (--boot iso), not {boot.value}"
+        )
+    return boot, firmware, qemu.Machine(args.machine)
+
+
+def add_machine_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--boot",
+        choices=[m.value for m in qemu.BootMethod],
+        default=None,
+        help="disk: own BIOS loader (the default under BIOS); kernel: qemu -kernel (Multiboot 1); "
+        "iso: GRUB, Multiboot 2 (the default, and the only choice, under UEFI)",
+    )
+    p.add_argument(
+        "--machine",
+        choices=[m.value for m in qemu.Machine],
+        default=qemu.Machine.Q35.value,
+        help="q35: PCI Express, the NIC behind a root port (default); pc: i440FX, legacy PCI",
+    )
+    p.add_argument(
+        "--firmware",
+        choices=[f.value for f in qemu.Firmware],
+        default=qemu.Firmware.BIOS.value,
+        help="bios: SeaBIOS (default); uefi: OVMF, booting the ISO",
+    )
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     link = GuestLink(pcap=args.pcap) if args.nic or args.pcap else None
+    boot, firmware, machine = boot_choice(args)
     config = qemu.QemuConfig(
-        boot=qemu.BootMethod(args.boot),
+        boot=boot,
+        machine=machine,
+        firmware=firmware,
         cmdline=args.cmdline,
         icount=args.icount,
         memory_mb=args.memory,
@@ -49,10 +87,13 @@ def cmd_run(args: argparse.Namespace) -> int:
         numa_nodes=args.numa,
         timeout=args.timeout,
         gdb_port=args.gdb,
-        extra_args=link.qemu_args() if link else [],
+        extra_args=link.qemu_args(machine) if link else [],
     )
     mode = "TCG, -icount shift=0" if args.icount else "TCG"
-    status.print(f"[bold]booting[/] {config.boot.artifact.name} ({args.boot}) under QEMU {mode}")
+    status.print(
+        f"[bold]booting[/] {config.boot.artifact.name} ({boot.value}) on QEMU {machine.value} "
+        f"with {firmware.value.upper()} firmware under {mode}"
+    )
     if args.gdb is not None:
         status.print(
             f"QEMU is halted with its gdb stub on port {args.gdb}. In another terminal:\n"
@@ -93,6 +134,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         status.print("[red]error:[/] no messages to replay")
         return 2
     faults = Faults(args.loss, args.duplicate, args.reorder, args.seed)
+    boot, firmware, machine = boot_choice(args)
     # Publishing takes len/rate seconds; the rest is boot and recovery.
     publishing = len(messages) / args.rate if args.rate else len(messages) / 50_000
     config = demo.DemoConfig(
@@ -100,11 +142,14 @@ def cmd_demo(args: argparse.Namespace) -> int:
             rate=args.rate, max_messages=args.batch, faults=faults, multicast=not args.unicast
         ),
         icount=not args.no_icount,
-        boot=qemu.BootMethod(args.boot),
+        boot=boot,
+        machine=machine,
+        firmware=firmware,
         timeout=max(300.0, 2 * publishing + 180),
     )
     status.print(
-        f"[bold]booting[/] {config.boot.artifact.name} under QEMU TCG"
+        f"[bold]booting[/] {config.boot.artifact.name} on QEMU {machine.value} "
+        f"({firmware.value.upper()}) under TCG"
         + (", -icount shift=0" if config.icount else "")
         + f"; replaying {len(messages):,} messages of {origin} at {args.rate:,.0f} messages/s "
         f"with {args.loss:.0%} loss, {args.duplicate:.0%} duplicates, {args.reorder:.0%} reordering"
@@ -245,12 +290,7 @@ def parser() -> argparse.ArgumentParser:
     b.set_defaults(func=cmd_build)
 
     r = sub.add_parser("run", help="boot the kernel under QEMU and show its log")
-    r.add_argument(
-        "--boot",
-        choices=[m.value for m in qemu.BootMethod],
-        default="disk",
-        help="disk: own BIOS loader; kernel: qemu -kernel (Multiboot 1); iso: GRUB (Multiboot 2)",
-    )
+    add_machine_arguments(r)
     r.add_argument("--cmdline", default="", help="kernel command line, e.g. 'mode=test'")
     r.add_argument(
         "--icount",
@@ -302,7 +342,7 @@ def parser() -> argparse.ArgumentParser:
     d.add_argument("--symbols", help="with --itch-file: only these symbols, e.g. AAPL,MSFT")
     d.add_argument("--unicast", action="store_true", help="publish unicast, not multicast")
     d.add_argument("--no-icount", action="store_true", help="plain TCG, no instruction count")
-    d.add_argument("--boot", choices=[m.value for m in qemu.BootMethod], default="disk")
+    add_machine_arguments(d)
     d.add_argument("--verbose", action="store_true", help="show the kernel's @tk records too")
     d.set_defaults(func=cmd_demo)
 

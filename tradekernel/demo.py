@@ -33,7 +33,12 @@ class DemoConfig:
     venue: VenueConfig = field(default_factory=VenueConfig)
     icount: bool = True
     boot: qemu.BootMethod = qemu.BootMethod.DISK
+    machine: qemu.Machine = qemu.Machine.Q35
+    firmware: qemu.Firmware = qemu.Firmware.BIOS
     timeout: float = 300.0  # the whole run, seconds
+    # Until trading starts. OVMF under -icount takes about a minute to reach
+    # the kernel here; SeaBIOS a few seconds.
+    boot_timeout: float = 150.0
 
 
 @dataclass
@@ -113,8 +118,9 @@ def run_demo(
     if config.venue.multicast:
         cmdline += f" join={FEED_GROUP}"
     qemu_config = qemu.QemuConfig(
-        boot=config.boot, smp=2, cmdline=cmdline, icount=config.icount,
-        extra_args=link.qemu_args(), timeout=config.timeout,
+        boot=config.boot, machine=config.machine, firmware=config.firmware, smp=2,
+        cmdline=cmdline, icount=config.icount, extra_args=link.qemu_args(config.machine),
+        timeout=config.timeout,
     )  # fmt: skip
     watcher = _Watcher(on_line)
     results: list[qemu.RunResult] = []
@@ -125,7 +131,7 @@ def run_demo(
     guest.start()
     complete = False
     try:
-        if watcher.ready.wait(60) and venue.arp_answered.is_set():
+        if _wait_for_trading(watcher, guest, venue, config.boot_timeout):
             phases["boot"] = time.monotonic() - start
             venue.publish(on_published, junk)
             phases["publish"] = time.monotonic() - start - phases["boot"]
@@ -145,6 +151,20 @@ def run_demo(
         match=match_orders(expected, venue.orders.orders),
         phases=phases,
     )
+
+
+def _wait_for_trading(
+    watcher: _Watcher, guest: threading.Thread, venue: Venue, timeout: float
+) -> bool:
+    """Until the kernel says trading has started and the venue has answered its
+    ARP (the kernel asks before it reports ready, but the answer is counted on
+    the venue's thread); False if the guest ended first or the time ran out."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and guest.is_alive():
+        if watcher.ready.is_set() and venue.arp_answered.wait(0.1):
+            return True
+        watcher.ready.wait(0.1)
+    return watcher.ready.is_set() and venue.arp_answered.is_set()
 
 
 def _no_run() -> qemu.RunResult:

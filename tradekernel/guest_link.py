@@ -13,6 +13,8 @@ from __future__ import annotations
 import socket
 from pathlib import Path
 
+from tradekernel.qemu import Machine
+
 GUEST_MAC = "02:54:00:12:34:56"
 
 
@@ -31,15 +33,19 @@ class GuestLink:
         self.host_port = self._sock.getsockname()[1]
         self.guest_port = _free_udp_port()
 
-    def qemu_args(self) -> list[str]:
+    def qemu_args(self, machine: Machine = Machine.Q35) -> list[str]:
+        """The NIC for `machine`: on q35 behind a PCI Express root port (bus 1,
+        as a server's NIC sits in a slot), on pc on the root bus."""
         netdev = (
             f"dgram,id=tknet,local.type=inet,local.host=127.0.0.1,local.port={self.guest_port},"
             f"remote.type=inet,remote.host=127.0.0.1,remote.port={self.host_port}"
         )
-        args = [
-            "-netdev", netdev,
-            "-device", f"virtio-net-pci,netdev=tknet,disable-legacy=on,mac={self.mac}",
-        ]  # fmt: skip
+        nic = f"virtio-net-pci,netdev=tknet,disable-legacy=on,mac={self.mac}"
+        args = ["-netdev", netdev]
+        if machine.pcie:
+            args += ["-device", "pcie-root-port,id=tkslot,chassis=1,slot=1"]
+            nic += ",bus=tkslot"
+        args += ["-device", nic]
         if self.pcap is not None:
             args += ["-object", f"filter-dump,id=tkdump,netdev=tknet,file={self.pcap}"]
         return args

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import shutil
 import subprocess
 import tempfile
 import threading
@@ -40,7 +41,7 @@ CMDLINE_FW_CFG = "opt/tradekernel/cmdline"  # read by platform/pc/kmain.cpp
 class BootMethod(Enum):
     DISK = "disk"  # build/tradekernel.img: our BIOS loader (boot/boot.asm)
     KERNEL = "kernel"  # qemu -kernel build/kernel.elf: Multiboot 1
-    ISO = "iso"  # build/tradekernel.iso: GRUB, Multiboot 2
+    ISO = "iso"  # build/tradekernel.iso: GRUB, Multiboot 2 (BIOS or UEFI)
 
     @property
     def artifact(self) -> Path:
@@ -51,9 +52,34 @@ class BootMethod(Enum):
         }[self]
 
 
+class Machine(Enum):
+    """QEMU's chipset. q35 (ICH9, PCI Express, ECAM) is what servers look like;
+    pc (i440FX, PCI, legacy configuration ports only) stays a tested option."""
+
+    Q35 = "q35"
+    PC = "pc"
+
+    @property
+    def pcie(self) -> bool:
+        return self is Machine.Q35
+
+
+class Firmware(Enum):
+    BIOS = "bios"  # SeaBIOS, QEMU's default
+    UEFI = "uefi"  # OVMF (Debian's ovmf package); boots build/tradekernel.iso only
+
+
+# Debian's ovmf package: the firmware code (read-only) and a template of its
+# variable store, which each run copies (the firmware writes to it).
+OVMF_CODE = Path("/usr/share/OVMF/OVMF_CODE_4M.fd")
+OVMF_VARS = Path("/usr/share/OVMF/OVMF_VARS_4M.fd")
+
+
 @dataclass
 class QemuConfig:
     boot: BootMethod = BootMethod.DISK
+    machine: Machine = Machine.Q35
+    firmware: Firmware = Firmware.BIOS
     cmdline: str = ""
     # -icount shift=0,sleep=off: one instruction per virtual ns, so the guest
     # TSC counts instructions and runs are deterministic.
@@ -106,15 +132,15 @@ class RunResult:
 
 
 def build_command(config: QemuConfig, qmp_socket: Path) -> list[str]:
+    """The QEMU command line. Files the run needs (the UEFI variable store)
+    are made beside `qmp_socket`, in the run's temporary directory."""
     artifact = config.boot.artifact
     if not artifact.exists():
         raise FileNotFoundError(f"{artifact} does not exist: run 'make all iso' first")
-    # i440FX ("pc"): SeaBIOS boots our disk image from its IDE disk; on q35
-    # its AHCI boot did not reach the MBR under TCG here.
     smp = max(config.smp, config.numa_nodes)
     cmd = [
         require(QEMU),
-        "-machine", "pc,accel=tcg",
+        "-machine", f"{config.machine.value},accel=tcg",
         "-cpu", config.cpu,
         "-m", str(config.memory_mb),
         "-smp", str(smp),
@@ -132,6 +158,7 @@ def build_command(config: QemuConfig, qmp_socket: Path) -> list[str]:
         value = config.cmdline.replace(",", ",,")
         cmd += ["-fw_cfg", f"name={CMDLINE_FW_CFG},string={value}"]
     cmd += numa_arguments(config)
+    cmd += firmware_arguments(config, qmp_socket.parent)
     if config.icount:
         cmd += ["-icount", "shift=0,sleep=off"]
     if config.gdb_port is not None:
@@ -144,6 +171,27 @@ def build_command(config: QemuConfig, qmp_socket: Path) -> list[str]:
         case BootMethod.ISO:
             cmd += ["-cdrom", str(artifact), "-boot", "d"]
     return cmd + config.extra_args
+
+
+def firmware_arguments(config: QemuConfig, workdir: Path) -> list[str]:
+    """SeaBIOS needs nothing; OVMF is two flash devices, its code and a copy
+    of the variable store."""
+    if config.firmware is Firmware.BIOS:
+        return []
+    if config.boot is not BootMethod.ISO:
+        raise ValueError(
+            f"UEFI firmware boots the GRUB image only (--boot iso), not {config.boot.value}: "
+            "the disk image's loader is a BIOS boot sector and -kernel is Multiboot 1"
+        )
+    for path in (OVMF_CODE, OVMF_VARS):
+        if not path.exists():
+            raise FileNotFoundError(f"{path} is missing: install Debian's ovmf (make install-deps)")
+    variables = workdir / "OVMF_VARS.fd"
+    shutil.copyfile(OVMF_VARS, variables)
+    return [
+        "-drive", f"if=pflash,format=raw,unit=0,readonly=on,file={OVMF_CODE}",
+        "-drive", f"if=pflash,format=raw,unit=1,file={variables}",
+    ]  # fmt: skip
 
 
 def numa_arguments(config: QemuConfig) -> list[str]:

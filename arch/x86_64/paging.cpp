@@ -104,8 +104,10 @@ Layout init(u64 highest_physical) {
 
 u64 map_device(u64 physical, u64 length) {
     constexpr u64 kLarge = 2ull << 20;
+    // Remapped even where the direct map already covers it (below 4 GiB it
+    // maps everything write-back): the kernel does not rely on the firmware's
+    // MTRRs to make device memory uncached.
     for (u64 p = physical & ~(kLarge - 1); p < physical + length; p += kLarge) {
-        if (translate(kDirectMapBase + p).present) continue;
         map_2m(kDirectMapBase + p, p, kWritable | kNoExecute | kCacheDisable | kWriteThrough);
         asm volatile("invlpg (%0)" ::"r"(kDirectMapBase + p) : "memory");
     }

@@ -32,9 +32,9 @@ struct Layout {
 // Builds the tables and loads CR3. `highest_physical` is the top of RAM. Returns what was mapped.
 Layout init(u64 highest_physical);
 
-// Makes device memory [physical, +length) reachable, uncached, through the
-// direct map (needed for BARs above the RAM the direct map covers). Returns
-// its virtual address.
+// Makes device memory [physical, +length) reachable, uncached (PCD|PWT),
+// through the direct map, in whole 2 MiB pages: the range must not share a
+// 2 MiB page with RAM. Returns its virtual address.
 u64 map_device(u64 physical, u64 length);
 
 // Physical address of the kernel's PML4 (for CR3 on every CPU).

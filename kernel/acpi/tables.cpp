@@ -34,9 +34,14 @@ bool valid_rsdp(const Rsdp& rsdp) {
 bool Tables::init(u64 rsdp_physical, PhysicalReader reader) {
     count_ = rejected_ = 0;
     auto* rsdp = static_cast<const Rsdp*>(reader(rsdp_physical, sizeof(Rsdp)));
-    if (!rsdp || !valid_rsdp(*rsdp)) return false;
-    bool extended = rsdp->revision >= 2 && rsdp->xsdt_address != 0;
-    const SdtHeader* root = map_table(extended ? rsdp->xsdt_address : rsdp->rsdt_address, reader);
+    return rsdp && init(*rsdp, reader);
+}
+
+bool Tables::init(const Rsdp& rsdp, PhysicalReader reader) {
+    count_ = rejected_ = 0;
+    if (!valid_rsdp(rsdp)) return false;
+    bool extended = rsdp.revision >= 2 && rsdp.xsdt_address != 0;
+    const SdtHeader* root = map_table(extended ? rsdp.xsdt_address : rsdp.rsdt_address, reader);
     if (!root || !same_signature(root->signature, extended ? "XSDT" : "RSDT")) return false;
 
     u32 entry_size = extended ? 8 : 4;

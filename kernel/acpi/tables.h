@@ -51,6 +51,8 @@ public:
     // Walks the XSDT (or the RSDT on ACPI 1.0). Tables with bad checksums
     // are skipped and counted. False if the root table is unusable.
     bool init(u64 rsdp_physical, PhysicalReader reader);
+    // The same from a copy of the RSDP (a boot loader's, Multiboot 2 3.6.11).
+    bool init(const Rsdp& rsdp, PhysicalReader reader);
 
     // The first table with this signature ("SRAT", "SLIT", "APIC", ...).
     const SdtHeader* find(const char* signature) const;

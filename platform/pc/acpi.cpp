@@ -30,17 +30,27 @@ u64 find_rsdp() {
 
 }  // namespace
 
-bool acpi_init() {
-    u64 rsdp = find_rsdp();
-    if (!rsdp || !g_tables.init(rsdp, read_physical)) {
-        log::info("acpi: no usable RSDP found");
-        log::record("acpi", "present=0");
+bool acpi_init(const BootInfo& boot) {
+    const char* source = "none";
+    bool found = false;
+    if (boot.has_rsdp) {
+        source = "loader";
+        found = g_tables.init(boot.rsdp, read_physical);
+    } else if (boot.firmware == Firmware::Bios) {
+        // Under UEFI there is no EBDA, and low memory holds whatever was
+        // loaded there: it is never scanned.
+        source = "bios-scan";
+        u64 rsdp = find_rsdp();
+        found = rsdp && g_tables.init(rsdp, read_physical);
+    }
+    if (!found) {
+        log::info("acpi: no usable RSDP (looked: %s)", source);
+        log::record("acpi", "present=0 rsdp-source=%s", source);
         return false;
     }
-    log::info("acpi: RSDP at %#lx, %u tables (%u rejected)", (unsigned long)rsdp, g_tables.count(),
-              g_tables.rejected());
-    log::record("acpi", "present=1 rsdp=%#lx tables=%u rejected=%u", (unsigned long)rsdp,
-                g_tables.count(), g_tables.rejected());
+    log::info("acpi: RSDP from %s, %u tables (%u rejected)", source, g_tables.count(), g_tables.rejected());
+    log::record("acpi", "present=1 rsdp-source=%s tables=%u rejected=%u", source, g_tables.count(),
+                g_tables.rejected());
     return true;
 }
 

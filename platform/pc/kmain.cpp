@@ -22,6 +22,7 @@
 #include "platform/pc/acpi.h"
 #include "platform/pc/bench_mode.h"
 #include "platform/pc/net.h"
+#include "platform/pc/pci_config.h"
 #include "platform/pc/trading.h"
 #include "platform/pc/smp.h"
 #include "kernel/acpi/madt.h"
@@ -219,9 +220,13 @@ extern "C" [[noreturn]] void kernel_main(u64 magic, u64 boot_info_physical) {
     log::info("boot: loader %s%s%s%s", g_boot.loader, g_boot.loader_name[0] ? " (" : "",
               g_boot.loader_name, g_boot.loader_name[0] ? ")" : "");
     log::info("boot: cmdline \"%s\"", g_boot.cmdline.text());
-    log::record("boot", "platform=pc loader=%s version=%s symbols=%u", g_boot.loader, kVersion,
-                kernel_symbols().count());
-    acpi_init();
+    log::info("boot: %s firmware, memory map from %s%s", firmware_name(g_boot.firmware), g_boot.memory_source,
+              g_boot.efi_memory_descriptors ? " (the loader also passed the EFI memory map)" : "");
+    log::record("boot", "platform=pc loader=%s firmware=%s memory-map=%s efi-descriptors=%u version=%s symbols=%u",
+                g_boot.loader, firmware_name(g_boot.firmware), g_boot.memory_source,
+                g_boot.efi_memory_descriptors, kVersion, kernel_symbols().count());
+    acpi_init(g_boot);
+    pci_config_init(acpi_tables());
     memory_init(g_boot.memory);
     init_apic_and_scheduler();
     print_memory_map(g_boot.memory);

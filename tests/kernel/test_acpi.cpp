@@ -2,6 +2,7 @@
 // in a buffer that stands in for physical memory.
 
 #include "kernel/acpi/madt.h"
+#include "kernel/acpi/mcfg.h"
 #include "kernel/acpi/srat.h"
 #include "kernel/acpi/tables.h"
 #include "kernel/test/ktest.h"
@@ -151,4 +152,59 @@ TK_TEST(acpi, madt_lists_enabled_processors) {
     TK_EXPECT_EQ(p.apic_id[1], 2);
     TK_EXPECT_EQ(p.apic_id[2], 300);
     TK_EXPECT_EQ(p.local_apic_address, 0xFEE00000);
+}
+
+namespace {
+
+constexpr u64 kMcfg = 3072;
+
+// An MCFG with allocations (base, segment, start bus, end bus), q35's first.
+template <usize N>
+void build_mcfg(const EcamWindow (&windows)[N]) {
+    for (u64 i = kMcfg; i < kMcfg + 512; ++i) g_memory[i] = 0;
+    u32 length = u32(44 + 16 * N);
+    header(kMcfg, "MCFG", length);
+    u64 e = kMcfg + 44;
+    for (const EcamWindow& w : windows) {
+        put_u64(e, w.base);
+        put(e + 8, &w.segment, 2);
+        put_u8(e + 10, w.start_bus);
+        put_u8(e + 11, w.end_bus);
+        e += 16;
+    }
+    fix_checksum(kMcfg, length, kMcfg + 9);
+}
+
+const SdtHeader& mcfg() { return *static_cast<const SdtHeader*>(read_buffer(kMcfg, 36)); }
+
+}  // namespace
+
+TK_TEST(acpi, mcfg_gives_segment_zero_ecam_window) {
+    build_mcfg({EcamWindow{0xB0000000, 0, 0, 255}});
+    EcamWindow w{};
+    if (!TK_EXPECT(parse_mcfg(mcfg(), w))) return;
+    TK_EXPECT_EQ(w.base, 0xB0000000ull);
+    TK_EXPECT_EQ(w.start_bus, 0);
+    TK_EXPECT_EQ(w.end_bus, 255);
+    TK_EXPECT_EQ(w.bytes(), 256ull << 20);
+}
+
+TK_TEST(acpi, mcfg_skips_other_segments_and_malformed_windows) {
+    // Segment 1, an unaligned base, a zero base and reversed buses come first.
+    build_mcfg({EcamWindow{0xC0000000, 1, 0, 63}, EcamWindow{0xB0080000, 0, 0, 63}, EcamWindow{0, 0, 0, 63},
+                EcamWindow{0xB0000000, 0, 9, 8}, EcamWindow{0xE0000000, 0, 16, 31}});
+    EcamWindow w{};
+    if (!TK_EXPECT(parse_mcfg(mcfg(), w))) return;
+    TK_EXPECT_EQ(w.base, 0xE0000000ull);
+    TK_EXPECT_EQ(w.start_bus, 16);
+    TK_EXPECT_EQ(w.bytes(), 16ull << 20);
+    build_mcfg({EcamWindow{0xC0000000, 1, 0, 63}});
+    TK_EXPECT(!parse_mcfg(mcfg(), w));
+}
+
+TK_TEST(acpi, mcfg_allocation_past_table_length_is_not_read) {
+    build_mcfg({EcamWindow{0xB0000000, 0, 0, 255}});
+    put_u32(kMcfg + 4, 44 + 15);  // the table now ends one byte before its allocation does
+    EcamWindow w{};
+    TK_EXPECT(!parse_mcfg(mcfg(), w));
 }

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import os
 import subprocess
+from dataclasses import dataclass
+from typing import Any
 
 import pytest
 
@@ -27,7 +29,45 @@ def boot(method: qemu.BootMethod, cmdline: str, timeout: float = 30) -> qemu.Run
     return qemu.run(qemu.QemuConfig(boot=method, cmdline=cmdline, timeout=timeout))
 
 
-@pytest.fixture(scope="session", params=list(qemu.BootMethod), ids=lambda m: m.value)
-def test_boot(request: pytest.FixtureRequest) -> qemu.RunResult:
+@dataclass(frozen=True)
+class BootPath:
+    """An image, the machine it boots on and the firmware that starts it."""
+
+    method: qemu.BootMethod
+    machine: qemu.Machine = qemu.Machine.Q35
+    firmware: qemu.Firmware = qemu.Firmware.BIOS
+
+    @property
+    def id(self) -> str:
+        return f"{self.method.value}-{self.machine.value}-{self.firmware.value}"
+
+    def config(self, **kwargs: Any) -> qemu.QemuConfig:
+        return qemu.QemuConfig(
+            boot=self.method, machine=self.machine, firmware=self.firmware, **kwargs
+        )
+
+
+# Every image on q35 (the default) under SeaBIOS, the GRUB image under OVMF,
+# and the BIOS paths again on the i440FX machine.
+BOOT_PATHS = [
+    BootPath(qemu.BootMethod.DISK),
+    BootPath(qemu.BootMethod.KERNEL),
+    BootPath(qemu.BootMethod.ISO),
+    BootPath(qemu.BootMethod.ISO, firmware=qemu.Firmware.UEFI),
+    BootPath(qemu.BootMethod.DISK, qemu.Machine.PC),
+    BootPath(qemu.BootMethod.KERNEL, qemu.Machine.PC),
+    BootPath(qemu.BootMethod.ISO, qemu.Machine.PC),
+]
+
+
+@dataclass
+class BootedKernel:
+    path: BootPath
+    result: qemu.RunResult
+
+
+@pytest.fixture(scope="session", params=BOOT_PATHS, ids=lambda p: p.id)
+def test_boot(request: pytest.FixtureRequest) -> BootedKernel:
     """One `mode=test` boot per boot path, shared by every item that reads it."""
-    return boot(request.param, "mode=test")
+    path: BootPath = request.param
+    return BootedKernel(path, qemu.run(path.config(cmdline="mode=test", timeout=60)))

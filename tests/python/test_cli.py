@@ -199,6 +199,40 @@ def test_demo_replays_a_recorded_itch_file(tmp_path):
     assert "matches the Python reference" in done.stderr
 
 
+def test_run_under_uefi_boots_the_iso_on_q35():
+    done = tradekernel("run", "--firmware", "uefi", "--cmdline", "mode=test", timeout=120)
+    assert done.returncode == 0, done.stderr + done.stdout[-3000:]
+    assert "(iso) on QEMU q35 with UEFI firmware" in done.stderr
+    assert "@tk boot platform=pc loader=multiboot2 firmware=uefi" in done.stdout
+    assert "@tk pci-config mechanism=ecam" in done.stdout
+    assert "kernel run ended: passed" in done.stderr
+
+
+def test_run_under_uefi_explains_it_boots_only_the_iso():
+    done = tradekernel("run", "--firmware", "uefi", "--boot", "disk")
+    assert done.returncode != 0
+    assert "--firmware uefi boots the GRUB image only (--boot iso), not disk" in done.stderr
+
+
+def test_demo_under_uefi_firmware():
+    # Plain TCG: OVMF under -icount takes about a minute to reach the kernel.
+    done = tradekernel(
+        "demo", "--messages", "5000", "--firmware", "uefi", "--no-icount", timeout=180
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "on QEMU q35 (UEFI)" in done.stderr
+    assert "matches the Python reference" in done.stderr
+    assert "demo complete" in done.stderr
+
+
+def test_demo_on_the_i440fx_pc_machine():
+    done = tradekernel("demo", "--messages", "5000", "--machine", "pc", timeout=180)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "on QEMU pc (BIOS)" in done.stderr
+    assert "matches the Python reference" in done.stderr
+    assert "demo complete" in done.stderr
+
+
 def test_demo_explains_a_missing_file():
     done = tradekernel("demo", "--itch-file", "/nonexistent/day.itch")
     assert done.returncode == 2

@@ -1,40 +1,76 @@
 """Boot the kernel on each boot path (own BIOS loader, qemu -kernel with
-Multiboot 1, GRUB with Multiboot 2) in test mode, and check what a user sees:
-the banner, the loader, the memory map, the clock, and each in-kernel test."""
+Multiboot 1, GRUB with Multiboot 2 under SeaBIOS and under UEFI; q35 and pc)
+in test mode, and check what a user sees: the banner, the loader and
+firmware, the memory map, ACPI, PCI, the clock, and each in-kernel test."""
 
 import pytest
+from conftest import BootedKernel
 
 from tradekernel import paths, qemu
 from tradekernel.exit_codes import Outcome
 from tradekernel.kernel_tests import pc_test_names
-from tradekernel.qemu import BootMethod, RunResult
+from tradekernel.qemu import BootMethod, Firmware, Machine
 
 KERNEL_TESTS = pc_test_names(paths.KERNEL_ELF)
-LOADER = {"disk": "bios", "kernel": "multiboot1", "iso": "multiboot2"}
+LOADER = {
+    BootMethod.DISK: "bios",
+    BootMethod.KERNEL: "multiboot1",
+    BootMethod.ISO: "multiboot2",
+}
 
 
-def method_of(result: RunResult) -> str:
-    return next(m.value for m in BootMethod if str(m.artifact) in " ".join(result.command))
-
-
-def test_boot_ends_with_all_kernel_tests_passed(test_boot: RunResult):
-    assert test_boot.outcome is Outcome.PASSED, test_boot.describe()
-    done = test_boot.of_kind("tests-done")
-    assert len(done) == 1, test_boot.describe()
+def test_boot_ends_with_all_kernel_tests_passed(test_boot: BootedKernel):
+    run = test_boot.result
+    assert run.outcome is Outcome.PASSED, run.describe()
+    done = run.of_kind("tests-done")
+    assert len(done) == 1, run.describe()
     assert done[0].int("failed") == 0
     assert done[0].int("passed") == len(KERNEL_TESTS)
 
 
-def test_banner_and_loader(test_boot: RunResult):
-    assert "TradeKernel 0.1.0 (x86_64, pc)" in test_boot.lines
-    (boot,) = test_boot.of_kind("boot")
-    assert boot["loader"] == LOADER[method_of(test_boot)]
+def test_banner_loader_and_firmware(test_boot: BootedKernel):
+    run, path = test_boot.result, test_boot.path
+    assert "TradeKernel 0.1.0 (x86_64, pc)" in run.lines
+    (boot,) = run.of_kind("boot")
+    assert boot["loader"] == LOADER[path.method]
     assert boot.int("symbols") > 20
+    assert boot["firmware"] == path.firmware.value
+    if path.firmware is Firmware.UEFI:
+        # GRUB passes the EFI memory map beside its own; the kernel reads both.
+        assert boot["memory-map"] == "multiboot2"
+        assert boot.int("efi-descriptors") > 10
+    else:
+        assert boot.int("efi-descriptors") == 0
 
 
-def test_memory_map(test_boot: RunResult):
-    regions = test_boot.of_kind("mmap")
-    (summary,) = test_boot.of_kind("mmap-summary")
+def test_acpi_found_through_the_loader_or_the_bios_area(test_boot: BootedKernel):
+    run, path = test_boot.result, test_boot.path
+    (acpi,) = run.of_kind("acpi")
+    assert acpi["present"] == "1", run.describe()
+    # GRUB copies the RSDP into its Multiboot 2 information; under UEFI that
+    # is the only way the kernel may find it.
+    expected = "loader" if path.method is BootMethod.ISO else "bios-scan"
+    assert acpi["rsdp-source"] == expected
+
+
+def test_pci_configuration_through_ecam_on_q35_and_ports_on_pc(test_boot: BootedKernel):
+    run, path = test_boot.result, test_boot.path
+    (config,) = run.of_kind("pci-config")
+    if path.machine is Machine.Q35:
+        # q35's MCFG: the 256 MiB window at 0xB0000000 for buses 0-255.
+        assert (config["mechanism"], config["base"], config["buses"]) == (
+            "ecam",
+            "0xb0000000",
+            "0-255",
+        )
+    else:
+        assert config["mechanism"] == "ports"
+
+
+def test_memory_map(test_boot: BootedKernel):
+    run = test_boot.result
+    regions = run.of_kind("mmap")
+    (summary,) = run.of_kind("mmap-summary")
     assert summary.int("regions") == len(regions) >= 3
     usable = sum(r.int("length") for r in regions if r["type"] == "usable")
     assert usable == summary.int("usable-bytes")
@@ -43,26 +79,26 @@ def test_memory_map(test_boot: RunResult):
     kernel = [r.int("base") for r in regions if r["type"] == "kernel"]
     assert kernel == [0x8000, 0x100000]  # AP trampoline page, kernel image
     # Printed for people too, one line per region.
-    assert sum(" usable " in line for line in test_boot.lines) >= 2
+    assert sum(" usable " in line for line in run.lines) >= 2
 
 
-def test_tsc_frequency_printed(test_boot: RunResult):
-    (tsc,) = test_boot.of_kind("tsc")
+def test_tsc_frequency_printed(test_boot: BootedKernel):
+    run = test_boot.result
+    (tsc,) = run.of_kind("tsc")
     assert 100e6 < tsc.int("hz") < 10e9
-    assert any("tsc:" in line and "MHz" in line for line in test_boot.lines)
+    assert any("tsc:" in line and "MHz" in line for line in run.lines)
 
 
-def test_frame_allocator_manages_usable_memory(test_boot: RunResult):
-    (frames,) = test_boot.of_kind("frames")
-    (summary,) = test_boot.of_kind("mmap-summary")
+def test_frame_allocator_manages_usable_memory(test_boot: BootedKernel):
+    run = test_boot.result
+    (frames,) = run.of_kind("frames")
+    (summary,) = run.of_kind("mmap-summary")
     # Every whole usable 4 KiB frame but frame 0 (the failure value) is managed;
     # the frame bitmaps were carved out of usable memory before the map was printed.
-    usable_regions = [r for r in test_boot.of_kind("mmap") if r["type"] == "usable"]
+    usable_regions = [r for r in run.of_kind("mmap") if r["type"] == "usable"]
     unmanaged = summary.int("usable-bytes") - frames.int("total") * 4096
     assert 0 <= unmanaged <= 4096 * (1 + len(usable_regions))
     assert frames.int("free") == frames.int("total")
-    (acpi,) = test_boot.of_kind("acpi")
-    assert acpi["present"] == "1"
 
 
 def test_kernel_test_names_found():
@@ -71,11 +107,12 @@ def test_kernel_test_names_found():
 
 
 @pytest.mark.parametrize("name", KERNEL_TESTS)
-def test_kernel(test_boot: RunResult, name: str):
-    results = {r["name"]: r["result"] for r in test_boot.of_kind("test")}
-    begun = [r["name"] for r in test_boot.of_kind("test-begin")]
+def test_kernel(test_boot: BootedKernel, name: str):
+    run = test_boot.result
+    results = {r["name"]: r["result"] for r in run.of_kind("test")}
+    begun = [r["name"] for r in run.of_kind("test-begin")]
     if name not in results:
         reason = "the kernel stopped during this test" if begun[-1:] == [name] else "never ran"
-        pytest.fail(f"{name}: {reason}\n{test_boot.describe()}")
-    failures = [r.fields for r in test_boot.of_kind("check-failed") if r["name"] == name]
+        pytest.fail(f"{name}: {reason}\n{run.describe()}")
+    failures = [r.fields for r in run.of_kind("check-failed") if r["name"] == name]
     assert results[name] == "pass", failures

@@ -4,17 +4,46 @@ import pytest
 
 from tradekernel import qemu
 from tradekernel.exit_codes import Outcome
-from tradekernel.qemu import BootMethod, QemuConfig, build_command
+from tradekernel.guest_link import GuestLink
+from tradekernel.qemu import BootMethod, Firmware, Machine, QemuConfig, build_command
 from tradekernel.tools import ToolMissing
 
 
 def test_command_uses_tcg_debug_exit_and_fw_cfg():
     cmd = build_command(QemuConfig(cmdline="mode=test a=1,2"), Path("/tmp/q.sock"))
-    assert "pc,accel=tcg" in cmd
+    assert "q35,accel=tcg" in cmd  # the default machine
     assert "isa-debug-exit,iobase=0xf4,iosize=0x04" in cmd
     assert "name=opt/tradekernel/cmdline,string=mode=test a=1,,2" in cmd
     assert "-icount" not in cmd
     assert "-no-reboot" in cmd
+
+
+def test_pc_machine_and_uefi_firmware(tmp_path: Path):
+    assert "pc,accel=tcg" in build_command(QemuConfig(machine=Machine.PC), tmp_path / "q.sock")
+    cmd = build_command(
+        QemuConfig(boot=BootMethod.ISO, firmware=Firmware.UEFI), tmp_path / "q.sock"
+    )
+    flash = [cmd[i + 1] for i, arg in enumerate(cmd) if arg == "-drive" and "pflash" in cmd[i + 1]]
+    assert flash == [
+        "if=pflash,format=raw,unit=0,readonly=on,file=/usr/share/OVMF/OVMF_CODE_4M.fd",
+        f"if=pflash,format=raw,unit=1,file={tmp_path / 'OVMF_VARS.fd'}",
+    ]
+    # Each run writes to its own copy of the variable store.
+    assert (tmp_path / "OVMF_VARS.fd").read_bytes() == qemu.OVMF_VARS.read_bytes()
+
+
+def test_uefi_refuses_images_it_cannot_start(tmp_path: Path):
+    for method in (BootMethod.DISK, BootMethod.KERNEL):
+        with pytest.raises(ValueError, match="UEFI firmware boots the GRUB image only"):
+            build_command(QemuConfig(boot=method, firmware=Firmware.UEFI), tmp_path / "q.sock")
+
+
+def test_nic_sits_behind_a_pcie_root_port_on_q35_only():
+    with GuestLink() as link:
+        q35, pc = link.qemu_args(Machine.Q35), link.qemu_args(Machine.PC)
+    assert "pcie-root-port,id=tkslot,chassis=1,slot=1" in q35
+    assert any(a.startswith("virtio-net-pci,") and a.endswith(",bus=tkslot") for a in q35)
+    assert not any("pcie" in a or "bus=" in a for a in pc)
 
 
 def test_icount_and_gdb_options():
