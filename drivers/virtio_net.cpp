@@ -1,5 +1,6 @@
 #include "drivers/virtio_net.h"
 
+#include "arch/x86_64/cpu.h"
 #include "arch/x86_64/paging.h"
 #include "kernel/log/log.h"
 #include "tk/tsc.h"
@@ -125,7 +126,7 @@ bool VirtioNet::init(const PciDevice& device, u8* dma, u64 dma_physical) {
     for (u16 i = 0; i < tx_.size; ++i) tx_free_[tx_free_count_++] = i;
 
     mmio_write<u8>(common_, kDeviceStatus, kAcknowledge | kDriver | kFeaturesOk | kDriverOk);
-    notify(rx_);
+    notify(rx_, stats_.rx_notifies, stats_.rx_notifies_skipped);
     log::info("virtio-net: %02x:%02x:%02x:%02x:%02x:%02x, %u RX / %u TX descriptors, polled",
               mac_.bytes[0], mac_.bytes[1], mac_.bytes[2], mac_.bytes[3], mac_.bytes[4], mac_.bytes[5],
               rx_.size, tx_.size);
@@ -221,14 +222,18 @@ void VirtioNet::post_rx(u16 buffer) {
     rx_.avail[1] = ++rx_.avail_idx;
 }
 
-void VirtioNet::notify(Queue& q) {
-    barrier();
+void VirtioNet::notify(Queue& q, u64& sent, u64& skipped) {
+    // The avail->idx store must be visible to the device before the
+    // used->flags load (virtio 1.2, 2.7.13.3 step 4, and 2.7.10's memory
+    // barrier): x86 lets a load pass an earlier store, and then a device
+    // that has just cleared NO_NOTIFY and gone to sleep is never told.
+    arch::full_fence();
     if (*reinterpret_cast<volatile u16*>(q.used) & kUsedNoNotify) {
-        ++stats_.tx_notifies_skipped;
+        ++skipped;
         return;
     }
     *q.notify = q.index;
-    ++stats_.tx_notifies;
+    ++sent;
 }
 
 bool VirtioNet::receive_packet(net::NetworkPacket& packet) {
@@ -256,7 +261,7 @@ void VirtioNet::release(const net::NetworkPacket& packet) {
     post_rx(u16(packet.buffer));
     // The device polls no ring: tell it a buffer is back only when it may
     // have run out (VIRTQ_USED_F_NO_NOTIFY lets it say it does not care).
-    notify(rx_);
+    notify(rx_, stats_.rx_notifies, stats_.rx_notifies_skipped);
 }
 
 void VirtioNet::reclaim_tx() {
@@ -292,7 +297,7 @@ void VirtioNet::tx_send(u8* frame, usize length) {
     barrier();
     tx_.avail[1] = ++tx_.avail_idx;
     ++stats_.tx_frames;
-    notify(tx_);
+    notify(tx_, stats_.tx_notifies, stats_.tx_notifies_skipped);
 }
 
 }  // namespace tk::drivers

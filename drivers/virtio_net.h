@@ -11,9 +11,21 @@
 
 namespace tk::drivers {
 
+// Notifications are counted per queue: the device says with
+// VIRTQ_USED_F_NO_NOTIFY when it does not need them.
+#define TK_VIRTIO_NET_COUNTERS(X) \
+    X(rx_frames) X(rx_too_short) X(tx_frames) X(tx_ring_full) X(tx_notifies) X(tx_notifies_skipped) \
+    X(rx_notifies) X(rx_notifies_skipped)
+
 struct VirtioNetStats {
-    u64 rx_frames, rx_too_short, tx_frames, tx_ring_full, tx_notifies, tx_notifies_skipped;
+#define TK_VIRTIO_NET_COUNTER_FIELD(name) u64 name;
+    TK_VIRTIO_NET_COUNTERS(TK_VIRTIO_NET_COUNTER_FIELD)
+#undef TK_VIRTIO_NET_COUNTER_FIELD
 };
+inline constexpr const char* kVirtioNetCounterNames =
+#define TK_VIRTIO_NET_COUNTER_NAME(name) #name ","
+    TK_VIRTIO_NET_COUNTERS(TK_VIRTIO_NET_COUNTER_NAME);
+#undef TK_VIRTIO_NET_COUNTER_NAME
 
 class VirtioNet {
 public:
@@ -62,7 +74,9 @@ private:
 
     bool setup_queue(Queue& q, u16 index, u8*& cursor, u64& phys, u16 max_size = kQueueSize);
     void post_rx(u16 buffer);
-    void notify(Queue& q);
+    // Tells the device about new available buffers unless it said it need not
+    // be told; the counters are the queue's.
+    void notify(Queue& q, u64& sent, u64& skipped);
     void reclaim_tx();
     bool control(u8 command_class, u8 command, const u8* data, u32 length);
     u64 phys_of(const void* p) const { return dma_phys_ + u64(static_cast<const u8*>(p) - dma_); }

@@ -114,7 +114,8 @@ def run_demo(
 ) -> DemoResult:
     phases: dict[str, float] = {}
     link = GuestLink()
-    cmdline = f"mode=trade ip={GUEST.ip} gateway={VENUE.ip} isolate=1"
+    session = config.venue.session.decode("ascii").rstrip()
+    cmdline = f"mode=trade ip={GUEST.ip} gateway={VENUE.ip} isolate=1 session={session}"
     if config.venue.multicast:
         cmdline += f" join={FEED_GROUP}"
     qemu_config = qemu.QemuConfig(

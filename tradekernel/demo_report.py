@@ -26,7 +26,7 @@ def summary_table(result: DemoResult, icount: bool) -> Table:
         + (f" in {took:.1f} s" if took else "")
         + f" (injected: {f.lost} lost, {f.duplicated} duplicated, {f.reordered} reordered)",
     )
-    delivered = _int(result, "feed-counters", "delivered")
+    delivered = _int(result, "feed-counters", "messages-delivered")
     whole = result.complete and delivered == len(v.messages)
     t.add_row(
         "received",

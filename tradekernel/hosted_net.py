@@ -48,8 +48,27 @@ def _setup(lib: ctypes.CDLL) -> None:
     lib.tk_net_join.argtypes = [ptr, u32]
     lib.tk_net_leave.argtypes = [ptr, u32]
     lib.tk_net_counter_names.restype = ctypes.c_char_p
+    lib.tk_net_rx_outcome_names.restype = ctypes.c_char_p
     lib.tk_net_counters.argtypes = [ptr, ctypes.c_void_p]
     lib._tk_net_ready = True
+
+
+def rx_outcomes() -> list[str]:
+    """The counters among which every received frame ends, exactly one each
+    (kernel/net/stack.h, TK_NET_RX_OUTCOMES): their sum is rx_frames."""
+    lib = library()
+    _setup(lib)
+    return lib.tk_net_rx_outcome_names().decode().strip(",").split(",")
+
+
+def unaccounted_frames(counters: dict[str, int]) -> int:
+    """Frames received but under no outcome (0 when every one is counted once);
+    `counters` keyed as the C names or as the kernel's records write them."""
+
+    def get(name: str) -> int:
+        return counters[name] if name in counters else counters[name.replace("_", "-")]
+
+    return get("rx_frames") - sum(get(name) for name in rx_outcomes())
 
 
 class HostedNet:

@@ -34,6 +34,11 @@ inline CpuidResult cpuid(u32 leaf, u32 subleaf = 0) {
     return r;
 }
 
+// MFENCE: every earlier load and store is globally visible before any later
+// one (SDM Vol. 2B). x86 may let a load pass an earlier store to another
+// address; this is the one ordering a plain compiler barrier does not give.
+inline void full_fence() { asm volatile("mfence" ::: "memory"); }
+
 inline void halt_forever() {
     for (;;) asm volatile("cli; hlt");
 }

@@ -9,6 +9,12 @@ u64 load_be64(const u8* p) { return u64(net::load_be32(p)) << 32 | net::load_be3
 
 }  // namespace
 
+const char* counter_names() {
+#define TK_MOLD_COUNTER_NAME(name) #name ","
+    return TK_MOLD_COUNTERS(TK_MOLD_COUNTER_NAME);
+#undef TK_MOLD_COUNTER_NAME
+}
+
 void Receiver::init(u64 first_sequence, MessageHandler deliver, RequestHandler request, void* context) {
     // Field by field: a temporary Receiver (with its hold) is too big for a
     // kernel stack.
@@ -16,13 +22,51 @@ void Receiver::init(u64 first_sequence, MessageHandler deliver, RequestHandler r
     requested_up_to_ = stalled_at_ = 0;
     beyond_gap_ = 0;
     for (char& c : session_) c = 0;
-    have_session_ = ended_ = false;
+    have_session_ = session_locked_ = ended_ = false;
     counters_ = {};
     held_count_ = 0;
     for (HeldPacket& h : held_) h.length = 0;
     deliver_ = deliver;
     request_ = request;
     context_ = context;
+}
+
+void Receiver::expect_session(const char* session) {
+    for (int i = 0; i < 10; ++i) session_[i] = session[i];
+    have_session_ = session_locked_ = true;
+}
+
+// Drops what was learnt about gaps and held packets (of a session that turned
+// out not to be the feed's).
+void Receiver::forget_gaps() {
+    requested_up_to_ = stalled_at_ = 0;
+    beyond_gap_ = 0;
+    held_count_ = 0;
+    for (HeldPacket& h : held_) h.length = 0;
+}
+
+// True if the packet is of the session being received. An unlocked session
+// gives way to another session's messages (never to a heartbeat or an end of
+// session, which carry none).
+bool Receiver::accept_session(const u8* packet, bool carries_messages) {
+    bool same = have_session_;
+    for (int i = 0; same && i < 10; ++i) same = session_[i] == char(packet[i]);
+    if (same) return true;
+    if (have_session_ && (session_locked_ || !carries_messages)) {
+        ++counters_.wrong_session;
+        return false;
+    }
+    if (!carries_messages) {  // nothing learnt from it; the next packet may say more
+        ++counters_.before_session;
+        return false;
+    }
+    if (have_session_) {
+        ++counters_.session_changes;
+        forget_gaps();
+    }
+    for (int i = 0; i < 10; ++i) session_[i] = char(packet[i]);
+    have_session_ = true;
+    return true;
 }
 
 // Checks that `count` message blocks fit in the packet; with `deliver`, hands
@@ -37,6 +81,7 @@ bool Receiver::walk(const u8* packet, usize length, u16 count, u64 first, bool d
             deliver_(context_, first + i, packet + at + 2, n);
             ++counters_.messages_delivered;
             next_ = first + i + 1;
+            session_locked_ = true;
         }
         at += 2 + usize(n);
     }
@@ -62,17 +107,29 @@ void Receiver::gap_seen(u64 first) {
     request_(context_, session_, from, u16(missing < 0xFFFE ? missing : 0xFFFE));
 }
 
-// Copies a packet beyond a gap; false if it does not fit or the hold is full.
+// Copies a packet beyond a gap; false if it is not kept. When the hold is
+// full, the packet farthest ahead makes way for a nearer one: its messages
+// are asked for again when the gap before them is.
 bool Receiver::hold(const u8* packet, usize length, u64 first, u16 count) {
-    if (length > kMaxPacket || held_count_ == kHeldPackets) return false;
-    for (HeldPacket& h : held_) {
-        if (h.length) continue;
-        for (usize i = 0; i < length; ++i) h.bytes[i] = packet[i];
-        h.first = first, h.count = count, h.length = u16(length);
+    if (length > kMaxPacket) return false;
+    HeldPacket* slot = nullptr;
+    if (held_count_ < kHeldPackets) {
+        for (HeldPacket& h : held_)
+            if (!h.length) {
+                slot = &h;
+                break;
+            }
         ++held_count_;
-        return true;
+    } else {
+        for (HeldPacket& h : held_)
+            if (!slot || h.first > slot->first) slot = &h;
+        if (slot->first <= first) return false;
+        ++counters_.future_dropped;
+        if (requested_up_to_ >= slot->first) requested_up_to_ = slot->first - 1;
     }
-    return false;
+    for (usize i = 0; i < length; ++i) slot->bytes[i] = packet[i];
+    slot->first = first, slot->count = count, slot->length = u16(length);
+    return true;
 }
 
 // Delivers held packets that now start at or before the next expected
@@ -98,22 +155,16 @@ void Receiver::receive(const u8* packet, usize length) {
     u64 first = load_be64(packet + 10);
     u16 count = net::load_be16(packet + 18);
     bool carries_messages = count != 0 && count != kEndOfSession;
-    if (carries_messages && !walk(packet, length, count, first, false)) {
+    if (carries_messages && (first > ~u64(0) - count || !walk(packet, length, count, first, false))) {
         ++counters_.malformed;
         return;
     }
-    // The session is learnt from the first well-formed packet, so stray bytes
-    // arriving first cannot lock the receiver onto a session that never was.
-    if (!have_session_) {
-        for (int i = 0; i < 10; ++i) session_[i] = char(packet[i]);
-        have_session_ = true;
-    } else {
-        for (int i = 0; i < 10; ++i) {
-            if (session_[i] != char(packet[i])) {
-                ++counters_.wrong_session;
-                return;
-            }
-        }
+    if (!accept_session(packet, carries_messages)) return;
+    // Everything below may add to `first`: a sequence this far ahead is not
+    // believed, and so cannot overflow either.
+    if (first > next_ && first - next_ > kWindow) {
+        ++counters_.beyond_window;
+        return;
     }
     if (count == kEndOfSession) {  // its sequence is one past the last message
         ++counters_.end_of_session;

@@ -15,6 +15,18 @@
 // request is repeated from there (the request or its answer was lost). A
 // publisher's heartbeats keep this going when the feed is quiet. Every case
 // has a counter.
+//
+// What arrives is not trusted (anyone who can reach the port can send it):
+// - A sequence number more than kWindow messages beyond the next expected one
+//   is not believed: the packet is dropped and counted, and asks for nothing,
+//   so one forged packet cannot send the receiver after 2^62 messages, wrap
+//   its arithmetic or pin the hold.
+// - The session is the configured one (expect_session), or else the first
+//   session whose packet carries messages; it is locked once one of its
+//   messages is delivered. Until then another session's messages replace it,
+//   so a stranger's packet that arrives first cannot lock the feed out.
+// - When the hold is full, a packet nearer the next expected message takes
+//   the place of the farthest one held.
 #pragma once
 
 #include "tk/types.h"
@@ -27,18 +39,36 @@ inline constexpr u16 kEndOfSession = 0xFFFF;
 inline constexpr usize kMaxPacket = 1472;
 inline constexpr u32 kHeldPackets = 64;
 inline constexpr u32 kStuckPackets = 128;  // more than the hold: held packets are not a stall
+// How far ahead of the next expected message a packet may start. A burst of
+// a thousand lost full packets is about 70,000 messages; a day is a few
+// hundred million, so a receiver that joins late must be started at the
+// feed's sequence (init), not at 1.
+inline constexpr u64 kWindow = u64(1) << 20;
+
+// One list, so the struct, the kernel's record and the host's names agree:
+//   duplicate_packets   entirely before the next expected message: dropped
+//   partial_duplicates  started before it: the old messages skipped
+//   future_packets      beyond a gap: held, or dropped if the hold is full
+//   future_dropped      not held (or put out of the hold): asked for instead
+//   malformed           lengths that do not fit, bad message blocks
+//   beyond_window       a sequence more than kWindow ahead: dropped
+//   session_changes     an unconfirmed session replaced by another's messages
+//   before_session      a heartbeat or end of session before any session was
+//                       known (it cannot choose one): dropped
+#define TK_MOLD_COUNTERS(X)                                                               \
+    X(packets) X(heartbeats) X(messages_delivered) X(duplicate_packets)                    \
+    X(partial_duplicates) X(gaps) X(gap_messages) X(retransmission_requests)               \
+    X(future_packets) X(future_dropped) X(malformed) X(wrong_session) X(end_of_session)    \
+    X(beyond_window) X(session_changes) X(before_session)
 
 struct Counters {
-    u64 packets, heartbeats, messages_delivered;
-    u64 duplicate_packets;   // entirely before the next expected message: dropped
-    u64 partial_duplicates;  // started before it: the old messages skipped
-    u64 gaps, gap_messages, retransmission_requests;
-    u64 future_packets;   // beyond a gap: held, or dropped if the hold is full
-    u64 future_dropped;
-    u64 malformed;        // lengths that do not fit, bad message blocks
-    u64 wrong_session;
-    u64 end_of_session;
+#define TK_MOLD_COUNTER_FIELD(name) u64 name;
+    TK_MOLD_COUNTERS(TK_MOLD_COUNTER_FIELD)
+#undef TK_MOLD_COUNTER_FIELD
 };
+
+// "packets,heartbeats,...": the field names in order.
+const char* counter_names();
 
 using MessageHandler = void (*)(void* context, u64 sequence, const u8* message, u16 length);
 using RequestHandler = void (*)(void* context, const char* session, u64 sequence, u16 count);
@@ -47,6 +77,8 @@ class Receiver {
 public:
     // `first_sequence` is the next message wanted (1 at the start of a day).
     void init(u64 first_sequence, MessageHandler deliver, RequestHandler request, void* context);
+    // Accept only this session (10 bytes, space-padded as on the wire).
+    void expect_session(const char* session);
 
     void receive(const u8* packet, usize length);
 
@@ -54,6 +86,7 @@ public:
     bool session_ended() const { return ended_; }
     const Counters& counters() const { return counters_; }
     const char* session() const { return session_; }
+    bool session_locked() const { return session_locked_; }
 
 private:
     struct HeldPacket {
@@ -64,9 +97,11 @@ private:
     };
 
     bool walk(const u8* packet, usize length, u16 count, u64 first, bool deliver);
+    bool accept_session(const u8* packet, bool carries_messages);
     void gap_seen(u64 first);
     bool hold(const u8* packet, usize length, u64 first, u16 count);
     void deliver_held();
+    void forget_gaps();
 
     MessageHandler deliver_ = nullptr;
     RequestHandler request_ = nullptr;
@@ -77,6 +112,7 @@ private:
     u32 beyond_gap_ = 0;       // packets showing a gap since
     char session_[11] = {};
     bool have_session_ = false;
+    bool session_locked_ = false;  // configured, or one of its messages delivered
     bool ended_ = false;
     Counters counters_{};
     u32 held_count_ = 0;

@@ -8,13 +8,25 @@ namespace {
 
 TscClock g_clock;
 u64 g_boot_tsc = 0;
+u64 g_truncated = 0;
 
-void write_line(char* line, usize n) {
+void write_line(char* line, usize n, usize capacity) {
     // A line that hit the buffer limit still ends with a newline, so the
     // host parser never joins it with the next line.
-    if (n >= kMaxLine - 1) n = kMaxLine - 2;
+    if (n >= capacity - 1) n = capacity - 2;
     line[n++] = '\n';
     platform::console_write(line, n);
+}
+
+// A record that filled its buffer may have lost its end: say so, once per
+// record, so the host never mistakes a cut record for a whole one.
+void finish_record(char* line, usize n, const char* kind) {
+    write_line(line, n, kMaxRecord);
+    if (n < kMaxRecord - 2) return;
+    ++g_truncated;
+    char note[kMaxLine];
+    usize m = format(note, sizeof note, "@tk log-truncated kind=%s limit=%zu", kind, kMaxRecord - 1);
+    write_line(note, m, sizeof note);
 }
 
 }  // namespace
@@ -36,18 +48,34 @@ void info(const char* fmt, ...) {
     va_start(args, fmt);
     n += format_v(line + n, sizeof line - n, fmt, args);
     va_end(args);
-    write_line(line, n);
+    write_line(line, n, sizeof line);
 }
 
 void record(const char* kind, const char* fields_fmt, ...) {
-    char line[kMaxLine];
+    char line[kMaxRecord];
     usize n = format(line, sizeof line, "@tk %s ", kind);
     va_list args;
     va_start(args, fields_fmt);
     n += format_v(line + n, sizeof line - n, fields_fmt, args);
     va_end(args);
-    write_line(line, n);
+    finish_record(line, n, kind);
 }
+
+void counters(const char* kind, const char* names, const u64* values, usize count, const char* prefix) {
+    char line[kMaxRecord];
+    usize n = format(line, sizeof line, "@tk %s%s%s", kind, prefix[0] ? " " : "", prefix);
+    const char* name = names;
+    for (usize i = 0; i < count && *name && n < sizeof line - 1; ++i) {
+        line[n++] = ' ';
+        for (; *name && *name != ',' && n < sizeof line - 1; ++name) line[n++] = *name == '_' ? '-' : *name;
+        if (*name == ',') ++name;
+        n += format(line + n, sizeof line - n, "=%lu", (unsigned long)values[i]);
+    }
+    line[n < sizeof line ? n : sizeof line - 1] = '\0';
+    finish_record(line, n, kind);
+}
+
+u64 truncated_records() { return g_truncated; }
 
 void raw_v(const char* fmt, va_list args) {
     char line[kMaxLine];

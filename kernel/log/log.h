@@ -14,6 +14,9 @@
 namespace tk::log {
 
 inline constexpr usize kMaxLine = 256;
+// Records are longer: a counter record names every counter. One that does
+// not fit is never cut silently: it is followed by "@tk log-truncated".
+inline constexpr usize kMaxRecord = 1024;
 
 // Sets the clock used for the "[seconds]" prefix of text lines. Until it is
 // set, text lines carry no time prefix.
@@ -24,6 +27,14 @@ void info(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
 
 // A structured record: "@tk <kind> <fields>"; a newline is appended.
 void record(const char* kind, const char* fields_fmt, ...) __attribute__((format(printf, 2, 3)));
+
+// "@tk <kind> [<prefix> ]name=value ..." for `count` u64 counters named, in
+// order, by `names` ("rx_frames,rx_delivered,...", as the X-macro lists
+// give them); underscores become hyphens.
+void counters(const char* kind, const char* names, const u64* values, usize count, const char* prefix = "");
+
+// Records cut to kMaxRecord so far (each also reported when it happens).
+u64 truncated_records();
 
 // Raw text with no prefix and no newline (banners, panic reports).
 void raw(const char* fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -31,8 +31,10 @@ void copy(u8* dst, const u8* src, usize n) {
 const char* net_counter_names() {
 #define TK_NET_COUNTER_NAME(name) #name ","
     return TK_NET_COUNTERS(TK_NET_COUNTER_NAME);
-#undef TK_NET_COUNTER_NAME
 }
+
+const char* net_rx_outcome_names() { return TK_NET_RX_OUTCOMES(TK_NET_COUNTER_NAME); }
+#undef TK_NET_COUNTER_NAME
 
 void NetStack::init(const NetConfig& config, const TxPort& tx) {
     *this = NetStack{};
@@ -86,9 +88,15 @@ void NetStack::receive_arp(Bytes p) {
         ++counters_.drop_not_for_us;
         return;
     }
-    learn(sender_ip, sender_mac);
+    if (operation != kArpRequest && operation != kArpReply) {
+        ++counters_.arp_malformed;
+        return;
+    }
+    ++counters_.arp_received;
+    // A sender claiming a group or broadcast MAC, or no address, is not learnt.
+    if (!(sender_mac.bytes[0] & 1) && sender_ip != 0 && !is_multicast(sender_ip) && sender_ip != 0xFFFFFFFF)
+        learn(sender_ip, sender_mac);
     if (operation == kArpRequest) send_arp(kArpReply, sender_mac, sender_ip);
-    else if (operation != kArpReply) ++counters_.arp_malformed;
 }
 
 void NetStack::receive_ipv4(Bytes p, bool link_multicast, const MacAddress& source_mac) {
@@ -176,22 +184,66 @@ void NetStack::receive_udp(Bytes s, Ipv4Address source, Ipv4Address destination,
     ++counters_.udp_no_listener;
 }
 
+// Answers only a datagram sent to us alone by a single host: never one sent
+// to a group or to everyone, nor one that claims a group, broadcast or null
+// source (the reply would go to many hosts, or to a victim: an amplifier).
 void NetStack::echo(void* context, const UdpDatagram& d) {
     auto* self = static_cast<NetStack*>(context);
-    if (is_multicast(d.destination)) return;  // never answer a group
+    bool to_us_alone = d.destination == self->config_.ip;
+    bool from_one_host = !(d.source_mac.bytes[0] & 1) && d.source != 0 && !is_multicast(d.source) &&
+                         d.source != 0xFFFFFFFF;
+    if (!to_us_alone || !from_one_host) {
+        ++self->counters_.echo_refused;
+        return;
+    }
     self->reply_udp(d, d.payload.data, d.payload.length);
 }
 
-void NetStack::learn(Ipv4Address ip, const MacAddress& mac) {
+// Updates the entry for `ip`, or replaces the oldest dynamic one. Static
+// entries are never changed or evicted. nullptr when nothing changed.
+NetStack::ArpEntry* NetStack::learn(Ipv4Address ip, const MacAddress& mac) {
+    for (ArpEntry& e : arp_) {
+        if (!e.valid || e.ip != ip) continue;
+        if (e.permanent) {
+            if (!(e.mac == mac)) ++counters_.arp_static_kept;
+            return nullptr;
+        }
+        e.mac = mac;
+        return &e;
+    }
+    for (u32 tried = 0; tried < kArpEntries; ++tried) {
+        ArpEntry& e = arp_[arp_next_];
+        arp_next_ = (arp_next_ + 1) % kArpEntries;  // oldest entry goes first
+        if (e.valid && e.permanent) continue;
+        e = {ip, mac, true, false};
+        ++counters_.arp_learned;
+        return &e;
+    }
+    ++counters_.arp_table_full;
+    return nullptr;
+}
+
+bool NetStack::add_neighbor(Ipv4Address ip, const MacAddress& mac) {
     for (ArpEntry& e : arp_) {
         if (e.valid && e.ip == ip) {
             e.mac = mac;
-            return;
+            e.permanent = true;
+            return true;
         }
     }
-    arp_[arp_next_] = {ip, mac, true};
-    arp_next_ = (arp_next_ + 1) % kArpEntries;  // oldest entry goes first
-    ++counters_.arp_learned;
+    ArpEntry* e = learn(ip, mac);
+    if (e) e->permanent = true;
+    return e != nullptr;
+}
+
+bool NetStack::pin_neighbor(Ipv4Address ip) {
+    for (ArpEntry& e : arp_) {
+        if (e.valid && e.ip == ip) {
+            e.permanent = true;
+            return true;
+        }
+    }
+    return false;
 }
 
 bool NetStack::arp_lookup(Ipv4Address ip, MacAddress& mac) const {

@@ -22,13 +22,19 @@ struct NetConfig {
 };
 
 // One list, so the struct, the log and the host's names never disagree.
+// Every received frame (rx_frames) ends under exactly one outcome: delivered
+// to a UDP listener, an ARP request or reply for us, or one drop reason. The
+// other counters count what was sent or learnt. docs/networking.md lists them.
+#define TK_NET_RX_OUTCOMES(X)                                                          \
+    X(rx_delivered) X(arp_received) X(drop_runt) X(drop_oversize) X(drop_ethertype)     \
+    X(drop_not_for_us) X(arp_malformed) X(ip_bad_version) X(ip_bad_header)              \
+    X(ip_bad_length) X(ip_bad_checksum) X(ip_fragment) X(ip_options) X(ip_not_for_us)   \
+    X(ip_unsupported_protocol) X(udp_bad_length) X(udp_bad_checksum) X(udp_no_listener) \
+    X(multicast_not_joined)
 #define TK_NET_COUNTERS(X)                                                              \
-    X(rx_frames) X(rx_delivered) X(tx_frames) X(tx_no_buffer) X(drop_runt)               \
-    X(drop_oversize) X(drop_ethertype) X(drop_not_for_us) X(arp_malformed)               \
-    X(arp_replies_sent) X(arp_requests_sent) X(arp_learned) X(ip_bad_version)            \
-    X(ip_bad_header) X(ip_bad_length) X(ip_bad_checksum) X(ip_fragment) X(ip_options)    \
-    X(ip_not_for_us) X(ip_unsupported_protocol) X(udp_bad_length) X(udp_bad_checksum)    \
-    X(udp_no_listener) X(multicast_not_joined) X(igmp_reports_sent)
+    X(rx_frames) TK_NET_RX_OUTCOMES(X) X(tx_frames) X(tx_no_buffer) X(arp_replies_sent)  \
+    X(arp_requests_sent) X(arp_learned) X(igmp_reports_sent) X(arp_static_kept)          \
+    X(arp_table_full) X(echo_refused)
 
 struct NetCounters {
 #define TK_NET_COUNTER_FIELD(name) u64 name;
@@ -38,6 +44,8 @@ struct NetCounters {
 
 // "rx_frames,rx_delivered,...": the field names in order.
 const char* net_counter_names();
+// The outcomes alone: their sum is rx_frames.
+const char* net_rx_outcome_names();
 
 struct UdpDatagram {
     MacAddress source_mac;  // the sending host, or the router it came through
@@ -91,14 +99,19 @@ public:
 
     bool arp_lookup(Ipv4Address ip, MacAddress& mac) const;
     // A neighbour known in advance (a static ARP entry), e.g. the order
-    // gateway on a configured link.
-    void add_neighbor(Ipv4Address ip, const MacAddress& mac) { learn(ip, mac); }
+    // gateway on a configured link. No ARP packet changes or evicts it; one
+    // that tries is counted (arp_static_kept). False if the table holds only
+    // static entries.
+    bool add_neighbor(Ipv4Address ip, const MacAddress& mac);
+    // Makes the entry ARP has learnt for `ip` static (the order gateway once
+    // resolved, before trading starts). False if there is none.
+    bool pin_neighbor(Ipv4Address ip);
     const NetCounters& counters() const { return counters_; }
     const NetConfig& config() const { return config_; }
 
 private:
     struct Binding { u16 port; UdpHandler handler; void* context; };
-    struct ArpEntry { Ipv4Address ip; MacAddress mac; bool valid; };
+    struct ArpEntry { Ipv4Address ip; MacAddress mac; bool valid; bool permanent; };
 
     void receive_arp(Bytes packet);
     void receive_ipv4(Bytes packet, bool link_multicast, const MacAddress& source_mac);
@@ -106,7 +119,7 @@ private:
                      const MacAddress& source_mac);
     bool transmit_udp(const MacAddress& dst_mac, Ipv4Address dst, u16 dst_port, u16 src_port,
                       const u8* payload, usize length);
-    void learn(Ipv4Address ip, const MacAddress& mac);
+    ArpEntry* learn(Ipv4Address ip, const MacAddress& mac);
     bool send_arp(u16 operation, const MacAddress& target_mac, Ipv4Address target_ip);
     bool send_igmp(Ipv4Address group, bool join);
     // Writes Ethernet + IPv4 headers (with `options` words); returns the header length.

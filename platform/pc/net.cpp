@@ -78,22 +78,11 @@ void on_feed(void*, const net::UdpDatagram& d) {
 }  // namespace
 
 void log_net_counters() {
-    const net::NetCounters& c = g_stack.counters();
-    const drivers::VirtioNetStats& s = g_nic.stats();
-    log::record("net-counters",
-                "rx=%lu delivered=%lu tx=%lu runt=%lu oversize=%lu ethertype=%lu not-for-us=%lu "
-                "ip-checksum=%lu ip-length=%lu udp-checksum=%lu udp-length=%lu "
-                "multicast-not-joined=%lu",
-                (unsigned long)c.rx_frames, (unsigned long)c.rx_delivered, (unsigned long)c.tx_frames,
-                (unsigned long)c.drop_runt, (unsigned long)c.drop_oversize,
-                (unsigned long)c.drop_ethertype, (unsigned long)c.drop_not_for_us,
-                (unsigned long)c.ip_bad_checksum, (unsigned long)c.ip_bad_length,
-                (unsigned long)c.udp_bad_checksum, (unsigned long)c.udp_bad_length,
-                (unsigned long)c.multicast_not_joined);
-    log::record("nic-counters", "rx=%lu bad=%lu tx=%lu tx-full=%lu notifies=%lu notifies-skipped=%lu",
-                (unsigned long)s.rx_frames, (unsigned long)s.rx_too_short, (unsigned long)s.tx_frames,
-                (unsigned long)s.tx_ring_full, (unsigned long)s.tx_notifies,
-                (unsigned long)s.tx_notifies_skipped);
+    static_assert(sizeof(net::NetCounters) % sizeof(u64) == 0 && sizeof(drivers::VirtioNetStats) % sizeof(u64) == 0);
+    log::counters("net-counters", net::net_counter_names(), reinterpret_cast<const u64*>(&g_stack.counters()),
+                  sizeof(net::NetCounters) / sizeof(u64));
+    log::counters("nic-counters", drivers::kVirtioNetCounterNames, reinterpret_cast<const u64*>(&g_nic.stats()),
+                  sizeof(drivers::VirtioNetStats) / sizeof(u64));
 }
 
 drivers::VirtioNet& nic() { return g_nic; }

@@ -70,16 +70,11 @@ void report() {
     const trade::PipelineCounters& p = g_engine.pipeline.counters();
     const mold::Counters& m = g_engine.pipeline.receiver().counters();
     g_engine.log_records();
-    log::record("feed-counters",
-                "packets=%lu heartbeats=%lu delivered=%lu next=%lu duplicate-packets=%lu "
-                "partial-duplicates=%lu gaps=%lu gap-messages=%lu requests=%lu requests-sent=%lu "
-                "future-packets=%lu malformed=%lu wrong-session=%lu end-of-session=%lu",
-                (unsigned long)m.packets, (unsigned long)m.heartbeats, (unsigned long)m.messages_delivered,
-                (unsigned long)g_engine.pipeline.receiver().next_sequence(), (unsigned long)m.duplicate_packets,
-                (unsigned long)m.partial_duplicates, (unsigned long)m.gaps, (unsigned long)m.gap_messages,
-                (unsigned long)m.retransmission_requests, (unsigned long)p.requests_sent,
-                (unsigned long)m.future_packets, (unsigned long)m.malformed, (unsigned long)m.wrong_session,
-                (unsigned long)m.end_of_session);
+    char next[40];
+    format(next, sizeof next, "next=%lu requests-sent=%lu", (unsigned long)g_engine.pipeline.receiver().next_sequence(),
+           (unsigned long)p.requests_sent);
+    log::counters("feed-counters", mold::counter_names(), reinterpret_cast<const u64*>(&m),
+                  sizeof(mold::Counters) / sizeof(u64), next);
     usize n = g_tick_to_trade.count < kSamples ? g_tick_to_trade.count : kSamples;
     prof::report("tick_to_trade", "pc", "tsc-ticks", prof::summarize(g_tick_to_trade.samples, n));
     n = g_per_message.count < kSamples ? g_per_message.count : kSamples;
@@ -149,6 +144,16 @@ bool trade_init(const CommandLine& cmdline, u32 core) {
                 config.capacity.levels, book::kLocates, (unsigned long)bytes,
                 (unsigned long)virtual_to_physical(memory));
     g_engine.entry.stamp_sends = true;
+    // session=<name>: the MoldUDP64 session to accept, and no other. Without
+    // it the receiver learns the session from the feed (moldudp64.h).
+    StringView session = cmdline.value("session");
+    char padded[11] = "          ";
+    if (session.length >= 1 && session.length <= 10) {
+        for (usize i = 0; i < session.length; ++i) padded[i] = session.data[i];
+        g_engine.pipeline.receiver().expect_session(padded);
+    }
+    if (session.length >= 1 && session.length <= 10) log::record("feed-session", "expected=%.*s", int(session.length), padded);
+    else log::record("feed-session", "expected=none");
     stack().bind_udp(kMarketDataPort, on_market_data, nullptr);
     set_status_handler(on_status);
     if (!resolve(gateway) || !resolve(rewinder)) {

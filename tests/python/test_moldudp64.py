@@ -15,12 +15,6 @@ from tradekernel.feed.moldudp64 import end_of_session, heartbeat, packet
 from tradekernel.hosted_lib import library
 
 SESSION = b"TK00000001"
-COUNTERS = [
-    "packets", "heartbeats", "messages_delivered", "duplicate_packets", "partial_duplicates",
-    "gaps", "gap_messages", "retransmission_requests", "future_packets", "future_dropped",
-    "malformed",
-    "wrong_session", "end_of_session",
-]  # fmt: skip
 
 
 class Receiver:
@@ -46,6 +40,10 @@ class Receiver:
         lib.tk_mold_next.restype = ctypes.c_uint64
         lib.tk_mold_ended.argtypes = [ptr]
         lib.tk_mold_counters.argtypes = [ptr, ptr]
+        lib.tk_mold_counter_names.restype = ctypes.c_char_p
+        lib.tk_mold_expect_session.argtypes = [ptr, ctypes.c_char_p]
+        lib.tk_mold_session_locked.argtypes = [ptr]
+        self.names = lib.tk_mold_counter_names().decode().strip(",").split(",")
         self.h = lib.tk_mold_create(first)
 
     def receive(self, data: bytes) -> None:
@@ -65,9 +63,16 @@ class Receiver:
         return out
 
     def counters(self) -> dict[str, int]:
-        values = (ctypes.c_uint64 * len(COUNTERS))()
+        values = (ctypes.c_uint64 * len(self.names))()
         self.lib.tk_mold_counters(self.h, values)
-        return dict(zip(COUNTERS, values, strict=True))
+        return dict(zip(self.names, values, strict=True))
+
+    def expect_session(self, session: bytes) -> None:
+        self.lib.tk_mold_expect_session(self.h, session)
+
+    @property
+    def session_locked(self) -> bool:
+        return bool(self.lib.tk_mold_session_locked(self.h))
 
     def close(self) -> None:
         self.lib.tk_mold_destroy(self.h)
@@ -238,3 +243,82 @@ def test_end_of_session_beyond_the_last_message_is_a_gap(rx: Receiver):
     rx.receive(end_of_session(SESSION, 6))  # 3-5 were sent and lost
     assert rx.requests() == [(3, 3)]
     assert rx.lib.tk_mold_ended(rx.h) == 1
+
+
+# --- Hostile input: packets anyone on the feed's network could send ---------
+
+
+def test_a_forged_far_sequence_asks_for_nothing_and_delays_no_real_gap(rx: Receiver):
+    msgs = messages(6)
+    rx.receive(packet(SESSION, 1, msgs[:2]))
+    rx.receive(packet(SESSION, 2**62, msgs[:1]))  # the right session, an absurd sequence
+    assert rx.requests() == []
+    rx.receive(packet(SESSION, 5, msgs[4:6]))  # 3 and 4 really lost
+    assert rx.requests() == [(3, 2)]  # asked for at once
+    c = rx.counters()
+    assert (c["beyond_window"], c["gaps"], c["gap_messages"], c["future_dropped"]) == (1, 1, 2, 0)
+
+
+def test_the_window_edge_is_believed_and_one_past_it_is_not(rx: Receiver):
+    window = 1 << 20  # mold::kWindow
+    rx.receive(packet(SESSION, 1, messages(1)))
+    rx.receive(heartbeat(SESSION, 2 + window + 1))
+    assert rx.requests() == [] and rx.counters()["beyond_window"] == 1
+    rx.receive(heartbeat(SESSION, 2 + window))
+    assert rx.requests() == [(2, 0xFFFE)]  # one request covers at most 65,534 messages
+
+
+def test_sequences_near_2_64_neither_wrap_nor_end_the_session(rx: Receiver):
+    rx.receive(packet(SESSION, 1, messages(1)))
+    rx.receive(heartbeat(SESSION, 2**64 - 1))
+    rx.receive(end_of_session(SESSION, 2**64 - 2))
+    rx.receive(packet(SESSION, 2**64 - 1, messages(2)))  # first + count wraps
+    c = rx.counters()
+    assert (c["beyond_window"], c["malformed"], c["gap_messages"], c["gaps"]) == (2, 1, 0, 0)
+    assert rx.requests() == []
+    assert rx.lib.tk_mold_ended(rx.h) == 0
+
+
+def test_a_stranger_s_heartbeat_first_does_not_lock_out_the_feed(rx: Receiver):
+    msgs = messages(100)
+    rx.receive(heartbeat(b"STRANGER01", 1))
+    for seq in range(1, 101):
+        rx.receive(packet(SESSION, seq, msgs[seq - 1 : seq]))
+    assert [s for s, _ in rx.delivered()] == list(range(1, 101))
+    c = rx.counters()
+    assert (c["before_session"], c["wrong_session"]) == (1, 0)
+    assert rx.session_locked
+
+
+def test_a_stranger_s_messages_give_way_until_the_feed_delivers(rx: Receiver):
+    msgs = messages(3)
+    rx.receive(packet(b"STRANGER01", 50, msgs[:1]))  # ahead: held, nothing delivered
+    assert rx.requests() == [(1, 49)] and not rx.session_locked
+    rx.receive(packet(SESSION, 1, msgs))
+    assert [s for s, _ in rx.delivered()] == [1, 2, 3]
+    rx.receive(packet(b"STRANGER01", 4, msgs[:1]))  # now the feed's session is locked
+    assert [s for s, _ in rx.delivered()] == [1, 2, 3]
+    c = rx.counters()
+    assert (c["session_changes"], c["wrong_session"]) == (1, 1)
+
+
+def test_an_expected_session_is_the_only_one_accepted(rx: Receiver):
+    rx.expect_session(SESSION)
+    rx.receive(packet(b"STRANGER01", 1, messages(2)))  # in sequence, but not ours
+    rx.receive(packet(SESSION, 1, messages(2)))
+    assert [s for s, _ in rx.delivered()] == [1, 2]
+    assert rx.counters()["wrong_session"] == 1
+
+
+def test_far_future_packets_do_not_pin_the_hold(rx: Receiver):
+    msgs = messages(10)
+    rx.receive(packet(SESSION, 1, msgs[:1]))
+    for i in range(64):  # within the window, far ahead: they fill the hold
+        rx.receive(packet(SESSION, 100_000 + i, msgs[:1]))
+    rx.requests()
+    for seq in range(3, 11):  # 2 lost; the real packets beyond it
+        rx.receive(packet(SESSION, seq, msgs[seq - 1 : seq]))
+    rx.receive(packet(SESSION, 2, msgs[1:2]))  # the rewinder's answer
+    assert [s for s, _ in rx.delivered()] == list(range(1, 11))
+    c = rx.counters()
+    assert c["future_dropped"] == 8  # eight far packets made way

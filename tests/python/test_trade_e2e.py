@@ -85,7 +85,7 @@ def test_market_data_in_ouch_order_out(nodes: int):
     (counters,) = result.of_kind("trade-counters")
     assert (counters.int("messages"), counters.int("orders")) == (4, 1)
     (feed,) = result.of_kind("feed-counters")
-    assert (feed.int("delivered"), feed.int("gaps")) == (4, 0)
+    assert (feed.int("messages-delivered"), feed.int("gaps")) == (4, 0)
     (books,) = result.of_kind("books")
     node = {r.int("core"): r.int("node") for r in result.of_kind("numa-core")}.get(1, 0)
     assert node == nodes - 1

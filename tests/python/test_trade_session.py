@@ -69,11 +69,11 @@ def test_every_message_recovered_once_in_order(faulty_session):
     assert result.complete
     feed = result.record("feed-counters")
     assert feed is not None
-    assert feed.int("delivered") == len(result.venue.messages)
+    assert feed.int("messages-delivered") == len(result.venue.messages)
     assert feed.int("next") == len(result.venue.messages) + 1
     f = result.venue.fault_counts
     assert f.lost > 0 and f.duplicated > 0 and f.reordered > 0
-    assert feed.int("gaps") > 0 and feed.int("requests-sent") == feed.int("requests")
+    assert feed.int("gaps") > 0 and feed.int("requests-sent") == feed.int("retransmission-requests")
     assert feed.int("duplicate-packets") > 0
     assert result.venue.rewinder.counts.messages_resent > 0
 

@@ -82,6 +82,12 @@ int tk_mold_take_request(void* c, u64* sequence, u16* count) {
 u64 tk_mold_next(void* h) { return static_cast<HostedMold*>(h)->receiver.next_sequence(); }
 int tk_mold_ended(void* h) { return static_cast<HostedMold*>(h)->receiver.session_ended(); }
 
+const char* tk_mold_counter_names() { return mold::counter_names(); }
+void tk_mold_expect_session(void* h, const char* session) {
+    static_cast<HostedMold*>(h)->receiver.expect_session(session);
+}
+int tk_mold_session_locked(void* h) { return static_cast<HostedMold*>(h)->receiver.session_locked(); }
+
 void tk_mold_counters(void* h, u64* out) {
     mold::Counters c = static_cast<HostedMold*>(h)->receiver.counters();
     std::memcpy(out, &c, sizeof c);

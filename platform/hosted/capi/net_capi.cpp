@@ -117,6 +117,7 @@ int tk_net_join(void* h, u32 group) { return static_cast<HostedNet*>(h)->stack.j
 int tk_net_leave(void* h, u32 group) { return static_cast<HostedNet*>(h)->stack.leave(group); }
 
 const char* tk_net_counter_names() { return net_counter_names(); }
+const char* tk_net_rx_outcome_names() { return net_rx_outcome_names(); }
 
 void tk_net_counters(void* h, u64* out) {
     NetCounters c = static_cast<HostedNet*>(h)->stack.counters();
