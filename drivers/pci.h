@@ -19,9 +19,15 @@ struct PciDevice {
     u8 class_code, subclass;
 };
 
-// From now on, configuration accesses to buses [start_bus, end_bus] go through
-// the ECAM window mapped (uncached) at `window`; other buses do not exist.
-void pci_use_ecam(volatile u8* window, u8 start_bus, u8 end_bus);
+// From now on configuration space is reached through ECAM: buses
+// [start_bus, end_bus] through the window whose bus 0 would be at `bus0`
+// (only the part for those buses is mapped, uncached). Up to kMaxEcamWindows;
+// a bus no window covers does not exist. False when the windows are full.
+inline constexpr u32 kMaxEcamWindows = 4;
+bool pci_add_ecam_window(volatile u8* bus0, u8 start_bus, u8 end_bus);
+// Through the legacy ports whatever the mechanism, for checking ECAM against
+// them where a machine has both.
+u32 pci_read32_ports(PciAddress a, u8 offset);
 // "ecam" or "ports".
 const char* pci_config_mechanism();
 
@@ -44,8 +50,8 @@ void pci_enable(PciAddress a);
 // list head); 0 when there is none.
 u8 pci_find_capability(PciAddress a, u8 id, u8 start = 0);
 
-// The buses configuration space reaches: 0..255 through the ports, the
-// window's range through ECAM.
+// The buses configuration space reaches: 0..255 through the ports, from the
+// lowest to the highest window's bus through ECAM.
 struct PciBusRange {
     u32 first, last;
 };

@@ -23,8 +23,9 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from tradekernel import bench, paths, qemu
+from tradekernel.control import CONTROL_PORT, Control
 from tradekernel.exit_codes import Outcome
-from tradekernel.guest_link import GuestLink
+from tradekernel.guest_link import HOST_IP, GuestLink
 from tradekernel.records import Record, parse_record
 from tradekernel.tools import ToolMissing, require
 
@@ -75,11 +76,17 @@ def add_machine_arguments(p: argparse.ArgumentParser) -> None:
 def cmd_run(args: argparse.Namespace) -> int:
     link = GuestLink(pcap=args.pcap) if args.nic or args.pcap else None
     boot, firmware, machine = boot_choice(args)
+    cmdline = args.cmdline
+    control = None
+    if link and "control=" not in cmdline:
+        # The host end of the link may command the kernel, with a fresh secret.
+        control = Control(sources=(HOST_IP,))
+        cmdline = f"{cmdline} {control.cmdline()}".strip()
     config = qemu.QemuConfig(
         boot=boot,
         machine=machine,
         firmware=firmware,
-        cmdline=args.cmdline,
+        cmdline=cmdline,
         icount=args.icount,
         memory_mb=args.memory,
         cpu=args.cpu,
@@ -104,6 +111,11 @@ def cmd_run(args: argparse.Namespace) -> int:
             f"NIC: virtio-net {link.mac}; send Ethernet frames as UDP datagrams to "
             f"127.0.0.1:{link.guest_port}; the guest's frames go to 127.0.0.1:{link.host_port}"
             + (f"; capture in {args.pcap}" if args.pcap else "")
+        )
+    if control:
+        status.print(
+            f"control: from {HOST_IP} to UDP port {CONTROL_PORT}, send "
+            f"'tk-status|tk-kill|tk-exit {control.secret}'"
         )
     result = qemu.run(config, on_line=print)
     style = "green" if result.outcome is Outcome.PASSED else "red"

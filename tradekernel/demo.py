@@ -115,7 +115,10 @@ def run_demo(
     phases: dict[str, float] = {}
     link = GuestLink()
     session = config.venue.session.decode("ascii").rstrip()
-    cmdline = f"mode=trade ip={GUEST.ip} gateway={VENUE.ip} isolate=1 session={session}"
+    cmdline = (
+        f"mode=trade ip={GUEST.ip} gateway={VENUE.ip} isolate=1 session={session} "
+        + config.venue.control.cmdline()
+    )
     if config.venue.multicast:
         cmdline += f" join={FEED_GROUP}"
     qemu_config = qemu.QemuConfig(

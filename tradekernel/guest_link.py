@@ -16,6 +16,9 @@ from pathlib import Path
 from tradekernel.qemu import Machine
 
 GUEST_MAC = "02:54:00:12:34:56"
+# The address the host end of the link uses by convention (QEMU's user
+# network calls its gateway 10.0.2.2 too); the kernel's default is 10.0.2.15.
+HOST_IP = "10.0.2.2"
 
 
 def _free_udp_port() -> int:

@@ -47,10 +47,17 @@ def _setup(lib: ctypes.CDLL) -> None:
     lib.tk_net_send_udp.argtypes = [ptr, u32, u16, u16, u8p, usize]
     lib.tk_net_join.argtypes = [ptr, u32]
     lib.tk_net_leave.argtypes = [ptr, u32]
+    lib.tk_net_add_neighbor.argtypes = [ptr, u32, ctypes.c_char_p]
+    lib.tk_net_pin_neighbor.argtypes = [ptr, u32]
+    lib.tk_net_arp_lookup.argtypes = [ptr, u32, ctypes.c_char_p]
     lib.tk_net_counter_names.restype = ctypes.c_char_p
     lib.tk_net_rx_outcome_names.restype = ctypes.c_char_p
     lib.tk_net_counters.argtypes = [ptr, ctypes.c_void_p]
     lib._tk_net_ready = True
+
+
+def _mac(text: str) -> bytes:
+    return bytes(int(b, 16) for b in text.split(":"))
 
 
 def rx_outcomes() -> list[str]:
@@ -83,9 +90,8 @@ class HostedNet:
         self._lib = library()
         _setup(self._lib)
         self.mac, self.ip = mac, ip
-        raw_mac = bytes(int(b, 16) for b in mac.split(":"))
         self._h = self._lib.tk_net_create(
-            raw_mac, _ip(ip), _ip(netmask), _ip(gateway), igmp_version
+            _mac(mac), _ip(ip), _ip(netmask), _ip(gateway), igmp_version
         )
         names = self._lib.tk_net_counter_names().decode().strip(",").split(",")
         self._names = names
@@ -127,6 +133,19 @@ class HostedNet:
 
     def leave(self, group: str) -> bool:
         return bool(self._lib.tk_net_leave(self._h, _ip(group)))
+
+    def add_neighbor(self, ip: str, mac: str) -> bool:
+        """A static ARP entry: no ARP packet changes or evicts it."""
+        return bool(self._lib.tk_net_add_neighbor(self._h, _ip(ip), _mac(mac)))
+
+    def pin_neighbor(self, ip: str) -> bool:
+        return bool(self._lib.tk_net_pin_neighbor(self._h, _ip(ip)))
+
+    def arp_lookup(self, ip: str) -> str | None:
+        out = ctypes.create_string_buffer(6)
+        if not self._lib.tk_net_arp_lookup(self._h, _ip(ip), out):
+            return None
+        return out.raw.hex(":")
 
     def counters(self) -> dict[str, int]:
         values = (ctypes.c_uint64 * len(self._names))()

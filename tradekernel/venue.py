@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 
 from scapy.all import ARP, Ether
 
+from tradekernel.control import CONTROL_PORT, Control
 from tradekernel.feed.moldudp64 import end_of_session
 from tradekernel.feed.publisher import FaultCounts, Faults, Packet, RateLimiter, pack, with_faults
 from tradekernel.feed.rewinder import Rewinder
@@ -34,7 +35,7 @@ from tradekernel.trade.order_receiver import OrderReceiver
 GUEST = Endpoint(GUEST_MAC, "10.0.2.15")
 VENUE = Endpoint("02:00:00:00:00:99", "10.0.2.2")
 FEED_GROUP = "233.54.12.111"
-FEED_PORT, REWINDER_PORT, ORDER_PORT, CONTROL_PORT = 26500, 26501, 15000, 9
+FEED_PORT, REWINDER_PORT, ORDER_PORT = 26500, 26501, 15000
 VENUE_FEED_PORT = 26400  # source port of downstream packets
 
 
@@ -45,6 +46,8 @@ class VenueConfig:
     max_messages: int = 16  # per MoldUDP64 packet (1: every message its own frame)
     faults: Faults = field(default_factory=Faults)
     multicast: bool = True
+    # The venue is the kernel's only control source (tk-status, tk-exit).
+    control: Control = field(default_factory=lambda: Control(sources=(VENUE.ip,)))
 
 
 class Venue:
@@ -71,12 +74,13 @@ class Venue:
         self._thread.start()
 
     def stop(self) -> None:
-        self.send_control(b"tk-exit")
+        self.send_control("tk-exit")
         self._stop.set()
         self._thread.join(5)
 
-    def send_control(self, word: bytes) -> None:
-        self.link.send(udp_frame(VENUE, GUEST, CONTROL_PORT, CONTROL_PORT, word))
+    def send_control(self, word: str) -> None:
+        command = self.config.control.command(word)
+        self.link.send(udp_frame(VENUE, GUEST, CONTROL_PORT, CONTROL_PORT, command))
 
     def _send_feed(self, p: Packet, destination: Endpoint, port: int = FEED_PORT) -> None:
         self.link.send(udp_frame(VENUE, destination, VENUE_FEED_PORT, port, p.data))
@@ -155,7 +159,7 @@ class Venue:
                     return True
             if time.monotonic() >= next_poll:
                 self._status_seen.clear()
-                self.send_control(b"tk-status")
+                self.send_control("tk-status")
                 next_poll = time.monotonic() + 0.25
             time.sleep(0.01)
         return False

@@ -98,20 +98,43 @@ Layout init(u64 highest_physical) {
         map_2m(kDirectMapBase + p, p, flags);
     }
 
+    // The device window's top-level entry exists from the start, so every
+    // copy of the kernel half (paging::ap_boot_cr3) sees later mappings.
+    next_level(g_pml4, index_at(kDeviceWindowBase, 3));
+
     write_cr3(virt_to_phys_image(g_pml4));
     return Layout{direct, u32(g_tables_used), guards};
 }
 
+namespace {
+
+struct DeviceRange {
+    u64 physical, bytes, virt;  // 2 MiB-aligned
+};
+constexpr usize kMaxDeviceRanges = 32;
+constexpr u64 kDeviceWindowBytes = 512ull << 30;
+DeviceRange g_device_ranges[kMaxDeviceRanges];
+usize g_device_range_count = 0;
+u64 g_device_next = 0;  // bytes of the window handed out
+
+}  // namespace
+
 u64 map_device(u64 physical, u64 length) {
     constexpr u64 kLarge = 2ull << 20;
-    // Remapped even where the direct map already covers it (below 4 GiB it
-    // maps everything write-back): the kernel does not rely on the firmware's
-    // MTRRs to make device memory uncached.
-    for (u64 p = physical & ~(kLarge - 1); p < physical + length; p += kLarge) {
-        map_2m(kDirectMapBase + p, p, kWritable | kNoExecute | kCacheDisable | kWriteThrough);
-        asm volatile("invlpg (%0)" ::"r"(kDirectMapBase + p) : "memory");
+    u64 first = physical & ~(kLarge - 1);
+    u64 end = (physical + length + kLarge - 1) & ~(kLarge - 1);
+    if (end <= first) return 0;
+    for (usize i = 0; i < g_device_range_count; ++i) {
+        const DeviceRange& r = g_device_ranges[i];
+        if (first >= r.physical && end <= r.physical + r.bytes) return r.virt + (physical - r.physical);
     }
-    return kDirectMapBase + physical;
+    if (g_device_range_count == kMaxDeviceRanges || end - first > kDeviceWindowBytes - g_device_next) return 0;
+    u64 virt = kDeviceWindowBase + g_device_next;
+    for (u64 p = first; p < end; p += kLarge)
+        map_2m(virt + (p - first), p, kWritable | kNoExecute | kCacheDisable | kWriteThrough);
+    g_device_next += end - first;
+    g_device_ranges[g_device_range_count++] = {first, end - first, virt};
+    return virt + (physical - first);
 }
 
 u64 kernel_cr3() { return virt_to_phys_image(g_pml4); }

@@ -5,6 +5,8 @@
 //     stacks writable + no-execute; each stack's guard page unmapped;
 //   - all physical memory (at least the first 4 GiB, for MMIO) at
 //     kDirectMapBase in 2 MiB pages, writable + no-execute;
+//   - device memory (PCI BARs, the ECAM window) mapped on request at
+//     kDeviceWindowBase, uncached;
 //   - nothing else: no identity map, so a null pointer faults.
 #pragma once
 
@@ -14,6 +16,7 @@ namespace tk::arch::paging {
 
 inline constexpr u64 kKernelVirtualBase = 0xFFFFFFFF80000000;
 inline constexpr u64 kDirectMapBase = 0xFFFF800000000000;
+inline constexpr u64 kDeviceWindowBase = 0xFFFFC00000000000;  // one PML4 slot: 512 GiB
 
 struct Mapping {
     bool present = false;
@@ -32,9 +35,12 @@ struct Layout {
 // Builds the tables and loads CR3. `highest_physical` is the top of RAM. Returns what was mapped.
 Layout init(u64 highest_physical);
 
-// Makes device memory [physical, +length) reachable, uncached (PCD|PWT),
-// through the direct map, in whole 2 MiB pages: the range must not share a
-// 2 MiB page with RAM. Returns its virtual address.
+// Makes device memory [physical, +length) reachable, uncached (PCD|PWT), at
+// fresh addresses in the device window, in whole 2 MiB pages. The direct map
+// is left as it is, so no other CPU's TLB can hold a stale entry for these
+// addresses, and RAM that shares a 2 MiB page with the device keeps its
+// cached mapping there. A range inside one already mapped reuses it.
+// Returns the virtual address of `physical`; 0 if the window is full.
 u64 map_device(u64 physical, u64 length);
 
 // Physical address of the kernel's PML4 (for CR3 on every CPU).

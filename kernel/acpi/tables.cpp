@@ -28,7 +28,10 @@ bool valid_rsdp(const Rsdp& rsdp) {
     for (int i = 0; i < 8; ++i)
         if (rsdp.signature[i] != expected[i]) return false;
     if (!checksum_ok(&rsdp, 20)) return false;
-    return rsdp.revision < 2 || (rsdp.length >= sizeof(Rsdp) && checksum_ok(&rsdp, rsdp.length));
+    // Revision 2's RSDP is exactly 36 bytes. A larger length is refused rather
+    // than followed: the checksum would read past the structure (a loader's
+    // copy is only that big).
+    return rsdp.revision < 2 || (rsdp.length == sizeof(Rsdp) && checksum_ok(&rsdp, sizeof(Rsdp)));
 }
 
 bool Tables::init(u64 rsdp_physical, PhysicalReader reader) {

@@ -41,6 +41,27 @@ StringView CommandLine::value(const char* key) const {
     return found;
 }
 
+void CommandLine::copy_hiding(const char* key, char* out, usize capacity) const {
+    if (capacity == 0) return;
+    usize key_length = str_length(key), n = 0;
+    auto put = [&](const char* from, usize count) {
+        for (usize i = 0; i < count && n + 1 < capacity; ++i) out[n++] = from[i];
+    };
+    for_each_word(text_, length_, [&](StringView word) {
+        if (n) put(" ", 1);
+        bool hidden = word.length > key_length && word.data[key_length] == '=' &&
+                      StringView{word.data, key_length}.equals(key);
+        if (hidden) {
+            put(word.data, key_length + 1);
+            put("(hidden)", 8);
+        } else {
+            put(word.data, word.length);
+        }
+        return false;
+    });
+    out[n] = '\0';
+}
+
 bool CommandLine::has_flag(const char* flag) const {
     bool found = false;
     for_each_word(text_, length_, [&](StringView word) { return found = word.equals(flag); });

@@ -19,6 +19,9 @@ public:
     // Value of `key=value`; empty view if absent.
     StringView value(const char* key) const;
     bool has_flag(const char* flag) const;
+    // The text with the value of `key=` replaced by "(hidden)", for logs:
+    // a secret given on the command line is never printed.
+    void copy_hiding(const char* key, char* out, usize capacity) const;
 
 private:
     char text_[kCapacity] = {};

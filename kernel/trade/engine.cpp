@@ -36,12 +36,12 @@ void Engine::log_records() const {
     const ouch::RiskCounters& r = entry.risk.counters();
     log::record("trade-counters",
                 "messages=%lu rejected-messages=%lu trades=%lu bbo-changes=%lu orders=%lu risk-rejected=%lu "
-                "unknown-symbol=%lu untrusted-book=%lu send-failed=%lu book-status-changes=%lu",
+                "unknown-symbol=%lu untrusted-book=%lu send-failed=%lu book-status-changes=%lu kill-switch=%d",
                 (unsigned long)p.messages, (unsigned long)p.rejected_messages, (unsigned long)p.trades,
                 (unsigned long)p.bbo_changes, (unsigned long)entry.counters.sent,
                 (unsigned long)(r.rejected_size + r.rejected_position + r.rejected_collar + r.rejected_kill_switch),
                 (unsigned long)entry.counters.unknown_symbol, (unsigned long)entry.counters.untrusted_book,
-                (unsigned long)entry.counters.send_failed, (unsigned long)p.book_status_changes);
+                (unsigned long)entry.counters.send_failed, (unsigned long)p.book_status_changes, entry.risk.killed());
     book::log_records(books);
     pipeline.log_status_changes();
 }

@@ -147,12 +147,12 @@ void init_tsc(u64 boot_tsc) {
         platform::exit(ExitStatus::Success);
     }
     if (mode.equals("net")) {
-        if (!net_init(cmdline)) panic("mode=net: no usable network device");
+        if (!net_init(cmdline, NetServices::EchoAndAcknowledge)) panic("mode=net: no usable network device");
         mem::start_trading();
         net_run();
     }
     if (mode.equals("trade")) {
-        if (!net_init(cmdline)) panic("mode=trade: no usable network device");
+        if (!net_init(cmdline, NetServices::None)) panic("mode=trade: no usable network device");
         // The last CPU, isolated with isolate=<n> on the command line.
         u32 core = pc::cpu_count() - 1;
         if (!trade_init(cmdline, core)) panic("mode=trade: could not start the trading task");
@@ -219,7 +219,9 @@ extern "C" [[noreturn]] void kernel_main(u64 magic, u64 boot_info_physical) {
 
     log::info("boot: loader %s%s%s%s", g_boot.loader, g_boot.loader_name[0] ? " (" : "",
               g_boot.loader_name, g_boot.loader_name[0] ? ")" : "");
-    log::info("boot: cmdline \"%s\"", g_boot.cmdline.text());
+    char shown[CommandLine::kCapacity];
+    g_boot.cmdline.copy_hiding("secret", shown, sizeof shown);
+    log::info("boot: cmdline \"%s\"", shown);
     log::info("boot: %s firmware, memory map from %s%s", firmware_name(g_boot.firmware), g_boot.memory_source,
               g_boot.efi_memory_descriptors ? " (the loader also passed the EFI memory map)" : "");
     log::record("boot", "platform=pc loader=%s firmware=%s memory-map=%s efi-descriptors=%u version=%s symbols=%u",

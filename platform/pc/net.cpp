@@ -4,6 +4,7 @@
 #include "drivers/virtio_net.h"
 #include "kernel/log/log.h"
 #include "kernel/mem/frame_allocator.h"
+#include "kernel/net/control.h"
 #include "kernel/net/poll_loop.h"
 #include "kernel/sched/scheduler.h"
 #include "kernel/net/stack.h"
@@ -17,6 +18,8 @@ drivers::VirtioNet g_nic;
 net::NetStack g_stack;
 volatile bool g_exit_requested = false;
 StatusHandler g_status_handler = nullptr;
+KillHandler g_kill_handler = nullptr;
+net::ControlPlane g_control;
 
 constexpr u16 kVirtioVendor = 0x1AF4;
 constexpr u16 kVirtioNetModern = 0x1041;       // virtio 1.x, 4.1.2.1: 0x1040 + 1
@@ -24,44 +27,24 @@ constexpr u16 kVirtioNetTransitional = 0x1000;
 
 }  // namespace
 
-// "10.0.2.15" -> 0x0A00020F; 0 if malformed.
-net::Ipv4Address parse_ip(StringView text) {
-    u32 value = 0, part = 0, dots = 0;
-    bool digit = false;
-    for (usize i = 0; i <= text.length; ++i) {
-        char c = i < text.length ? text.data[i] : '.';
-        if (c >= '0' && c <= '9') {
-            part = part * 10 + u32(c - '0');
-            digit = true;
-            if (part > 255) return 0;
-        } else if (c == '.' && digit) {
-            value = value << 8 | part;
-            part = 0;
-            digit = false;
-            ++dots;
-        } else {
-            return 0;
-        }
-    }
-    return dots == 4 ? value : 0;
-}
-
 namespace {
 
 u8* tx_acquire(void*) { return g_nic.tx_acquire(); }
 void tx_send(void*, u8* frame, usize length) { g_nic.tx_send(frame, length); }
 
-bool starts_with(const net::UdpDatagram& d, const char* word) {
-    usize i = 0;
-    for (; word[i]; ++i)
-        if (i >= d.payload.length || d.payload.data[i] != u8(word[i])) return false;
-    return true;
-}
-
-// Port 9: "tk-exit" ends the run; "tk-status" goes to the mode's handler.
+// The control port, net/control.h: commands from configured sources with the
+// secret; the rest are dropped and counted.
 void on_control(void*, const net::UdpDatagram& d) {
-    if (starts_with(d, "tk-exit")) g_exit_requested = true;
-    else if (starts_with(d, "tk-status") && g_status_handler) g_status_handler(d);
+    switch (g_control.check(d)) {
+        case net::ControlCommand::Exit: g_exit_requested = true; break;
+        case net::ControlCommand::Status:
+            if (g_status_handler) g_status_handler(d);
+            break;
+        case net::ControlCommand::Kill:
+            if (g_kill_handler) g_kill_handler();
+            break;
+        case net::ControlCommand::None: break;
+    }
 }
 
 // Market-data port: every datagram the stack delivers (multicast ones only
@@ -83,14 +66,17 @@ void log_net_counters() {
                   sizeof(net::NetCounters) / sizeof(u64));
     log::counters("nic-counters", drivers::kVirtioNetCounterNames, reinterpret_cast<const u64*>(&g_nic.stats()),
                   sizeof(drivers::VirtioNetStats) / sizeof(u64));
+    log::counters("control-counters", net::control_counter_names(), reinterpret_cast<const u64*>(&g_control.counters()),
+                  sizeof(net::ControlCounters) / sizeof(u64));
 }
 
 drivers::VirtioNet& nic() { return g_nic; }
 net::NetStack& stack() { return g_stack; }
 const volatile bool& exit_requested() { return g_exit_requested; }
 void set_status_handler(StatusHandler handler) { g_status_handler = handler; }
+void set_kill_handler(KillHandler handler) { g_kill_handler = handler; }
 
-bool net_init(const CommandLine& cmdline) {
+bool net_init(const CommandLine& cmdline, NetServices services) {
     drivers::PciDevice nic{};
     bool found = false;
     drivers::pci_for_each([&](const drivers::PciDevice& d) {
@@ -115,15 +101,22 @@ bool net_init(const CommandLine& cmdline) {
 
     net::NetConfig config{};
     config.mac = g_nic.mac();
-    config.ip = parse_ip(cmdline.value("ip"));
+    config.ip = net::parse_ipv4(cmdline.value("ip"));
     if (!config.ip) config.ip = 0x0A00020F;  // 10.0.2.15
     config.netmask = 0xFFFFFF00;
     config.gateway = (config.ip & 0xFFFFFF00) | 1;
     config.igmp_version = cmdline.value("igmp").equals("2") ? 2 : 3;
+    bool test_services = services == NetServices::EchoAndAcknowledge;
+    config.echo_port = test_services ? 7 : 0;
     g_stack.init(config, net::TxPort{nullptr, tx_acquire, tx_send});
-    g_stack.bind_udp(9, on_control, nullptr);
-    g_stack.bind_udp(kFeedPort, on_feed, nullptr);
-    if (net::Ipv4Address group = parse_ip(cmdline.value("join"))) g_stack.join(group);
+    g_stack.bind_udp(net::kControlPort, on_control, nullptr);
+    if (test_services) g_stack.bind_udp(kFeedPort, on_feed, nullptr);
+    // control=<addresses> secret=<16 to 64 characters>; the secret is never
+    // printed (the boot log shows the command line with it hidden).
+    bool control = g_control.configure(cmdline.value("control"), cmdline.value("secret"));
+    log::record("control", "port=%u configured=%d", net::kControlPort, control);
+    if (!control) log::info("control: no control= and secret= (16-64 characters): every command is refused");
+    if (net::Ipv4Address group = net::parse_ipv4(cmdline.value("join"))) g_stack.join(group);
     net::MacAddress groups[net::NetStack::kMaxGroups];
     u32 count = g_stack.multicast_macs(groups, net::NetStack::kMaxGroups);
     bool filtered = g_nic.set_receive_filter(groups, count);

@@ -5,6 +5,7 @@
 #include "kernel/mem/trading_guard.h"
 #include "kernel/prof/stats.h"
 #include "kernel/sched/scheduler.h"
+#include "kernel/net/control.h"
 #include "kernel/trade/engine.h"
 #include "platform/pc/memory.h"
 #include "platform/pc/net.h"
@@ -47,6 +48,10 @@ void on_status(const net::UdpDatagram& request) {
                      (unsigned long)rx.counters().retransmission_requests, rx.session_ended());
     stack().reply_udp(request, reinterpret_cast<const u8*>(line), n);
 }
+
+// "tk-kill": every later order is refused by the risk gate (and counted);
+// the final trade-counters record says the switch was thrown.
+void on_kill() { g_engine.entry.risk.kill(); }
 
 // Polls the NIC until `ip`'s MAC is known (ARP), asking once a second.
 bool resolve(net::Ipv4Address ip) {
@@ -122,9 +127,9 @@ book::Capacity capacity_from(const CommandLine& cmdline) {
 }  // namespace
 
 bool trade_init(const CommandLine& cmdline, u32 core) {
-    net::Ipv4Address gateway = parse_ip(cmdline.value("gateway"));
+    net::Ipv4Address gateway = net::parse_ipv4(cmdline.value("gateway"));
     if (!gateway) gateway = (stack().config().ip & 0xFFFFFF00) | 2;
-    net::Ipv4Address rewinder = parse_ip(cmdline.value("rewinder"));
+    net::Ipv4Address rewinder = net::parse_ipv4(cmdline.value("rewinder"));
     if (!rewinder) rewinder = gateway;
     trade::EngineConfig config;
     config.gateway = gateway;
@@ -156,10 +161,14 @@ bool trade_init(const CommandLine& cmdline, u32 core) {
     else log::record("feed-session", "expected=none");
     stack().bind_udp(kMarketDataPort, on_market_data, nullptr);
     set_status_handler(on_status);
+    set_kill_handler(on_kill);
     if (!resolve(gateway) || !resolve(rewinder)) {
         log::info("trade: the order gateway or the rewinder did not answer ARP");
         return false;
     }
+    // From here no ARP packet changes where orders and requests go.
+    stack().pin_neighbor(gateway);
+    stack().pin_neighbor(rewinder);
     sched::TaskId task = sched::create_task(sched::Priority::Critical, trading_task, nullptr, 16384,
                                             core, "trading");
     log::record("trade-ready", "core=%u task=%u gateway-port=15000 feed-port=%u rewinder-port=%u frames-free=%lu",

@@ -181,30 +181,56 @@ const SdtHeader& mcfg() { return *static_cast<const SdtHeader*>(read_buffer(kMcf
 
 TK_TEST(acpi, mcfg_gives_segment_zero_ecam_window) {
     build_mcfg({EcamWindow{0xB0000000, 0, 0, 255}});
-    EcamWindow w{};
-    if (!TK_EXPECT(parse_mcfg(mcfg(), w))) return;
-    TK_EXPECT_EQ(w.base, 0xB0000000ull);
-    TK_EXPECT_EQ(w.start_bus, 0);
-    TK_EXPECT_EQ(w.end_bus, 255);
-    TK_EXPECT_EQ(w.bytes(), 256ull << 20);
+    EcamWindow w[4]{};
+    McfgResult r = parse_mcfg(mcfg(), w, 4);
+    if (!TK_EXPECT_EQ(r.windows, 1)) return;
+    TK_EXPECT_EQ(w[0].base, 0xB0000000ull);
+    TK_EXPECT_EQ(w[0].first_bus_address(), 0xB0000000ull);
+    TK_EXPECT_EQ(w[0].end_bus, 255);
+    TK_EXPECT_EQ(w[0].bytes(), 256ull << 20);
 }
 
-TK_TEST(acpi, mcfg_skips_other_segments_and_malformed_windows) {
-    // Segment 1, an unaligned base, a zero base and reversed buses come first.
+TK_TEST(acpi, mcfg_base_is_bus_zero_s_address_even_when_the_window_starts_later) {
+    // PCI Firmware 3.0, 4.1.2: the base is where bus 0 would be.
+    build_mcfg({EcamWindow{0xE0000000, 0, 16, 31}});
+    EcamWindow w[1]{};
+    if (!TK_EXPECT_EQ(parse_mcfg(mcfg(), w, 1).windows, 1)) return;
+    TK_EXPECT_EQ(w[0].first_bus_address(), 0xE0000000ull + (16ull << 20));
+    TK_EXPECT_EQ(w[0].bytes(), 16ull << 20);
+}
+
+TK_TEST(acpi, mcfg_keeps_every_segment_zero_window_and_counts_the_rest) {
+    // Segment 1, an unaligned base, a zero base and reversed buses, then a
+    // segment split in two (one allocation per host bridge).
     build_mcfg({EcamWindow{0xC0000000, 1, 0, 63}, EcamWindow{0xB0080000, 0, 0, 63}, EcamWindow{0, 0, 0, 63},
-                EcamWindow{0xB0000000, 0, 9, 8}, EcamWindow{0xE0000000, 0, 16, 31}});
-    EcamWindow w{};
-    if (!TK_EXPECT(parse_mcfg(mcfg(), w))) return;
-    TK_EXPECT_EQ(w.base, 0xE0000000ull);
-    TK_EXPECT_EQ(w.start_bus, 16);
-    TK_EXPECT_EQ(w.bytes(), 16ull << 20);
-    build_mcfg({EcamWindow{0xC0000000, 1, 0, 63}});
-    TK_EXPECT(!parse_mcfg(mcfg(), w));
+                EcamWindow{0xB0000000, 0, 9, 8}, EcamWindow{0xE0000000, 0, 0, 127},
+                EcamWindow{0xF0000000, 0, 128, 255}});
+    EcamWindow w[4]{};
+    McfgResult r = parse_mcfg(mcfg(), w, 4);
+    TK_EXPECT_EQ(r.windows, 2);
+    TK_EXPECT_EQ(r.other_segments, 1);
+    TK_EXPECT_EQ(r.malformed, 3);
+    TK_EXPECT_EQ(w[0].base, 0xE0000000ull);
+    TK_EXPECT_EQ(w[1].start_bus, 128);
+    EcamWindow one[1]{};
+    TK_EXPECT_EQ(parse_mcfg(mcfg(), one, 1).dropped, 1);
 }
 
 TK_TEST(acpi, mcfg_allocation_past_table_length_is_not_read) {
     build_mcfg({EcamWindow{0xB0000000, 0, 0, 255}});
     put_u32(kMcfg + 4, 44 + 15);  // the table now ends one byte before its allocation does
-    EcamWindow w{};
-    TK_EXPECT(!parse_mcfg(mcfg(), w));
+    EcamWindow w[1]{};
+    TK_EXPECT_EQ(parse_mcfg(mcfg(), w, 1).windows, 0);
+}
+
+TK_TEST(acpi, rsdp_claiming_more_than_its_36_bytes_is_refused) {
+    build_tables();
+    // A revision-2 RSDP is 36 bytes (ACPI 6.5, 5.2.5.3); a larger length
+    // would have the checksum read past a 36-byte copy.
+    put_u32(kRsdp + 20, 4096);
+    fix_checksum(kRsdp, 20, kRsdp + 8);
+    fix_checksum(kRsdp, 36, kRsdp + 32);
+    TK_EXPECT(!valid_rsdp(*static_cast<const Rsdp*>(read_buffer(kRsdp, 36))));
+    Tables tables;
+    TK_EXPECT(!tables.init(kRsdp, read_buffer));
 }

@@ -34,3 +34,15 @@ TK_TEST(cmdline, stops_at_nul) {
     TK_EXPECT(c.value("a").equals("1"));
     TK_EXPECT(c.value("b").empty());
 }
+
+TK_TEST(cmdline, secret_is_hidden_in_the_copy_for_the_log) {
+    CommandLine c;
+    const char text[] = "mode=trade secret=0123456789abcdef control=10.0.0.1 secretive=yes";
+    c.set(text, sizeof text - 1);
+    char shown[CommandLine::kCapacity];
+    c.copy_hiding("secret", shown, sizeof shown);
+    TK_EXPECT(tk::str_equal(shown, "mode=trade secret=(hidden) control=10.0.0.1 secretive=yes"));
+    char tiny[8];
+    c.copy_hiding("secret", tiny, sizeof tiny);
+    TK_EXPECT(tk::str_equal(tiny, "mode=tr"));
+}

@@ -57,14 +57,14 @@ def test_pci_configuration_through_ecam_on_q35_and_ports_on_pc(test_boot: Booted
     run, path = test_boot.result, test_boot.path
     (config,) = run.of_kind("pci-config")
     if path.machine is Machine.Q35:
-        # q35's MCFG: the 256 MiB window at 0xB0000000 for buses 0-255.
-        assert (config["mechanism"], config["base"], config["buses"]) == (
-            "ecam",
-            "0xb0000000",
-            "0-255",
-        )
+        # q35's MCFG: one 256 MiB window at 0xB0000000 for buses 0-255.
+        assert (config["mechanism"], config.int("windows"), config["buses"]) == ("ecam", 1, "0-255")
+        (window,) = run.of_kind("pci-ecam")
+        assert (window["base"], window["buses"]) == ("0xb0000000", "0-255")
     else:
-        assert config["mechanism"] == "ports"
+        assert (config["mechanism"], config.int("windows")) == ("ports", 0)
+        assert run.of_kind("pci-ecam") == []
+    # pci.ecam_reads_equal_port_reads_on_every_function checks ECAM's reads.
 
 
 def test_memory_map(test_boot: BootedKernel):

@@ -13,6 +13,7 @@ import pytest
 from scapy.all import ARP, IP, UDP, Ether, Raw
 from scapy.layers.igmp import IGMPv3_MR
 
+from tradekernel.control import CONTROL_PORT, Control
 from tradekernel.exit_codes import Outcome
 from tradekernel.guest_link import GUEST_MAC, GuestLink
 from tradekernel.hosted_net import unaccounted_frames
@@ -48,9 +49,10 @@ class Guest:
         self.ready = threading.Event()
         self.result: RunResult | None = None
         self.join_report: bytes | None = None
+        self.control = Control(sources=(HOST_IP,))
         config = QemuConfig(
             boot=BootMethod.KERNEL,
-            cmdline=f"mode=net ip={GUEST_IP} join={GROUP}",
+            cmdline=f"mode=net ip={GUEST_IP} join={GROUP} {self.control.cmdline()}",
             extra_args=self.link.qemu_args(),
             timeout=120,
         )
@@ -72,7 +74,7 @@ class Guest:
         return self.link.receive(timeout)
 
     def stop(self) -> RunResult:
-        self.link.send(udp(b"tk-exit", 9))
+        self.link.send(udp(self.control.command("tk-exit"), CONTROL_PORT))
         self.thread.join(60)
         self.link.close()
         assert self.result is not None

@@ -222,3 +222,83 @@ def test_thousands_of_bad_frames_then_echo(net: HostedNet):
     net.clear()
     net.receive(udp_frame(b"after the storm"))
     assert udp_payload(net.sent()[0]) == b"after the storm"
+
+
+# --- ARP and echo against hosts that lie -----------------------------------
+
+GATEWAY_IP, GATEWAY_MAC, FORGER_MAC = "10.0.0.1", "02:00:00:00:00:01", "02:66:66:66:66:66"
+
+
+def arp(op: int, sender_mac: str, sender_ip: str, target_ip: str = OUR_IP) -> bytes:
+    dst = "ff:ff:ff:ff:ff:ff" if op == 1 else OUR_MAC
+    return bytes(
+        Ether(dst=dst, src=sender_mac)
+        / ARP(op=op, hwsrc=sender_mac, psrc=sender_ip, pdst=target_ip)
+    )
+
+
+def test_a_forged_arp_reply_does_not_redirect_a_static_gateway(net: HostedNet):
+    gateway_mac = "02:00:00:00:00:fe"
+    assert net.add_neighbor(GATEWAY_IP, gateway_mac)
+    net.receive(arp(2, FORGER_MAC, GATEWAY_IP))  # "the gateway is at my MAC"
+    net.receive(arp(1, FORGER_MAC, GATEWAY_IP))  # and as a request
+    assert net.arp_lookup(GATEWAY_IP) == gateway_mac
+    assert net.counters()["arp_static_kept"] == 2
+    net.clear()
+    assert net.send_udp("10.0.5.5", 15000, 15001, b"order")  # off-link: via the gateway
+    (order,) = net.sent()
+    assert Ether(order).dst == gateway_mac
+
+
+def test_a_pinned_neighbor_survives_a_flood_of_other_hosts(net: HostedNet):
+    net.receive(arp(2, "02:00:00:00:00:fe", GATEWAY_IP))  # learnt by ARP, then pinned
+    assert net.pin_neighbor(GATEWAY_IP)
+    for i in range(40):  # more hosts than the table has entries
+        net.receive(arp(1, f"02:00:00:00:01:{i:02x}", f"10.0.0.{100 + i}"))
+    assert net.arp_lookup(GATEWAY_IP) == "02:00:00:00:00:fe"
+    assert net.arp_lookup("10.0.0.139") == "02:00:00:00:01:27"  # dynamic ones still rotate
+    assert net.arp_lookup("10.0.0.100") is None
+
+
+def test_unpinned_entries_follow_arp_as_rfc_826_says(net: HostedNet):
+    net.receive(arp(2, "02:00:00:00:00:fe", PEER_IP))
+    net.receive(arp(2, "02:00:00:00:00:fd", PEER_IP))
+    assert net.arp_lookup(PEER_IP) == "02:00:00:00:00:fd"
+
+
+def test_arp_claiming_a_group_or_broadcast_mac_is_not_learnt(net: HostedNet):
+    net.receive(arp(2, "01:00:5e:00:00:01", PEER_IP))
+    net.receive(arp(2, "ff:ff:ff:ff:ff:ff", "10.0.0.10"))
+    assert net.arp_lookup(PEER_IP) is None and net.arp_lookup("10.0.0.10") is None
+    assert net.counters()["arp_received"] == 2
+
+
+@pytest.mark.parametrize(
+    "frame",
+    [
+        udp_frame(b"amplify", dst="255.255.255.255", dst_mac="ff:ff:ff:ff:ff:ff"),
+        bytes(
+            Ether(dst=OUR_MAC, src=PEER_MAC)
+            / IP(src="255.255.255.255", dst=OUR_IP)
+            / UDP(sport=5555, dport=7)
+            / Raw(b"amplify")
+        ),
+        bytes(
+            Ether(dst=OUR_MAC, src="01:00:5e:00:00:01")
+            / IP(src=PEER_IP, dst=OUR_IP)
+            / UDP(sport=5555, dport=7)
+            / Raw(b"amplify")
+        ),
+        bytes(
+            Ether(dst=OUR_MAC, src=PEER_MAC)
+            / IP(src="224.0.0.1", dst=OUR_IP)
+            / UDP(sport=5555, dport=7)
+            / Raw(b"amplify")
+        ),
+    ],
+    ids=["to-broadcast", "from-broadcast", "from-group-mac", "from-group-ip"],
+)
+def test_echo_answers_one_host_only(net: HostedNet, frame: bytes):
+    net.receive(frame)
+    assert net.sent() == []
+    assert net.counters()["echo_refused"] == 1

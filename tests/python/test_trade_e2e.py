@@ -9,6 +9,7 @@ import threading
 import pytest
 from scapy.all import ARP, IP, UDP, Ether, Raw
 
+from tradekernel.control import CONTROL_PORT, Control
 from tradekernel.exit_codes import Outcome
 from tradekernel.feed.itch import encode
 from tradekernel.feed.moldudp64 import packet
@@ -35,13 +36,14 @@ def test_market_data_in_ouch_order_out(nodes: int):
     """With two NUMA nodes the trading CPU is on node 1, and so must be the
     order books' memory."""
     link = GuestLink()
+    control = Control(sources=(HOST_IP,))
     results: list[RunResult] = []
     config = QemuConfig(
         boot=BootMethod.KERNEL,
         smp=2,
         numa_nodes=nodes,
         memory_mb=512 * nodes,
-        cmdline=f"mode=trade ip={GUEST_IP} gateway={HOST_IP} isolate=1",
+        cmdline=f"mode=trade ip={GUEST_IP} gateway={HOST_IP} isolate=1 {control.cmdline()}",
         extra_args=link.qemu_args(),
         timeout=120,
     )
@@ -75,7 +77,7 @@ def test_market_data_in_ouch_order_out(nodes: int):
             "enter_order", "B", 100, 100_0100)  # fmt: skip
         assert (order["stock"], order["token"]) == ("TK", "0000000004" + "0000")
     finally:
-        link.send(to_guest(b"tk-exit", 9))
+        link.send(to_guest(control.command("tk-exit"), CONTROL_PORT))
         guest.join(60)
         link.close()
     (result,) = results

@@ -116,6 +116,20 @@ int tk_net_send_udp(void* h, u32 dst, u16 dst_port, u16 src_port, const u8* payl
 int tk_net_join(void* h, u32 group) { return static_cast<HostedNet*>(h)->stack.join(group); }
 int tk_net_leave(void* h, u32 group) { return static_cast<HostedNet*>(h)->stack.leave(group); }
 
+int tk_net_add_neighbor(void* h, u32 ip, const u8* mac) {
+    MacAddress m;
+    for (int i = 0; i < 6; ++i) m.bytes[i] = mac[i];
+    return static_cast<HostedNet*>(h)->stack.add_neighbor(ip, m);
+}
+int tk_net_pin_neighbor(void* h, u32 ip) { return static_cast<HostedNet*>(h)->stack.pin_neighbor(ip); }
+// The MAC known for `ip` into mac[6]; 0 if none.
+int tk_net_arp_lookup(void* h, u32 ip, u8* mac) {
+    MacAddress m;
+    if (!static_cast<HostedNet*>(h)->stack.arp_lookup(ip, m)) return 0;
+    for (int i = 0; i < 6; ++i) mac[i] = m.bytes[i];
+    return 1;
+}
+
 const char* tk_net_counter_names() { return net_counter_names(); }
 const char* tk_net_rx_outcome_names() { return net_rx_outcome_names(); }
 

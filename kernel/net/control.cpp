@@ -1,0 +1,109 @@
+#include "kernel/net/control.h"
+
+namespace tk::net {
+namespace {
+
+struct Command {
+    const char* word;
+    ControlCommand command;
+};
+constexpr Command kCommands[] = {
+    {"tk-status", ControlCommand::Status},
+    {"tk-kill", ControlCommand::Kill},
+    {"tk-exit", ControlCommand::Exit},
+};
+
+// Length of `word` if `text` starts with it followed by one space; else 0.
+usize prefix_length(const u8* text, usize length, const char* word) {
+    usize i = 0;
+    for (; word[i]; ++i)
+        if (i >= length || text[i] != u8(word[i])) return 0;
+    return i < length && text[i] == ' ' ? i + 1 : 0;
+}
+
+}  // namespace
+
+const char* control_counter_names() {
+#define TK_CONTROL_COUNTER_NAME(name) #name ","
+    return TK_CONTROL_COUNTERS(TK_CONTROL_COUNTER_NAME);
+#undef TK_CONTROL_COUNTER_NAME
+}
+
+Ipv4Address parse_ipv4(StringView text) {
+    u32 value = 0, part = 0, dots = 0;
+    bool digit = false;
+    for (usize i = 0; i <= text.length; ++i) {
+        char c = i < text.length ? text.data[i] : '.';
+        if (c >= '0' && c <= '9') {
+            part = part * 10 + u32(c - '0');
+            digit = true;
+            if (part > 255) return 0;
+        } else if (c == '.' && digit) {
+            value = value << 8 | part;
+            part = 0;
+            digit = false;
+            ++dots;
+        } else {
+            return 0;
+        }
+    }
+    return dots == 4 ? value : 0;
+}
+
+bool ControlPlane::configure(StringView sources, StringView secret) {
+    *this = ControlPlane{};
+    usize start = 0;
+    for (usize i = 0; i <= sources.length && source_count_ < kMaxSources; ++i) {
+        if (i < sources.length && sources.data[i] != ',') continue;
+        Ipv4Address ip = parse_ipv4(StringView{sources.data + start, i - start});
+        if (ip) sources_[source_count_++] = ip;
+        start = i + 1;
+    }
+    if (secret.length < kMinSecret || secret.length > kMaxSecret) source_count_ = 0;
+    if (!source_count_) return false;
+    for (usize i = 0; i < secret.length; ++i) secret_[i] = u8(secret.data[i]);
+    secret_length_ = secret.length;
+    return true;
+}
+
+// Compares every byte whatever the first difference, so the time taken says
+// nothing about how much of a guess was right.
+bool ControlPlane::secret_matches(const u8* text, usize length) const {
+    u8 difference = length == secret_length_ ? 0 : 1;
+    for (usize i = 0; i < kMaxSecret; ++i) {
+        u8 given = i < length ? text[i] : 0;
+        u8 expected = i < secret_length_ ? secret_[i] : 0;
+        difference |= u8(given ^ expected);
+    }
+    return difference == 0;
+}
+
+ControlCommand ControlPlane::check(const UdpDatagram& d) {
+    if (!configured()) {
+        ++counters_.refused_not_configured;
+        return ControlCommand::None;
+    }
+    bool known_source = false;
+    for (u32 i = 0; i < source_count_; ++i) known_source |= sources_[i] == d.source;
+    if (!known_source) {
+        ++counters_.refused_source;
+        return ControlCommand::None;
+    }
+    const u8* text = d.payload.data;
+    usize length = d.payload.length;
+    if (length && text[length - 1] == '\n') --length;  // as `echo ... | nc -u` sends it
+    for (const Command& c : kCommands) {
+        usize at = prefix_length(text, length, c.word);
+        if (!at) continue;
+        if (!secret_matches(text + at, length - at)) {
+            ++counters_.refused_secret;
+            return ControlCommand::None;
+        }
+        ++counters_.accepted;
+        return c.command;
+    }
+    ++counters_.refused_command;
+    return ControlCommand::None;
+}
+
+}  // namespace tk::net
