@@ -23,7 +23,7 @@ void Engine::init(net::NetStack* net, const EngineConfig& config, void* memory) 
     entry.gateway = config.gateway;
     entry.gateway_port = config.gateway_port;
     entry.local_port = config.local_port;
-    entry.risk.init(config.limits);
+    entry.risk.init(config.limits, config.tsc_hz);
     __builtin_memset(static_cast<void*>(&strategy), 0, sizeof strategy);
     strategy.max_spread = config.max_spread;
     strategy.shares = config.shares;
@@ -36,12 +36,16 @@ void Engine::log_records() const {
     const ouch::RiskCounters& r = entry.risk.counters();
     log::record("trade-counters",
                 "messages=%lu rejected-messages=%lu trades=%lu bbo-changes=%lu orders=%lu risk-rejected=%lu "
-                "unknown-symbol=%lu untrusted-book=%lu send-failed=%lu book-status-changes=%lu kill-switch=%d",
+                "unknown-symbol=%lu untrusted-book=%lu send-failed=%lu token-exhausted=%lu book-status-changes=%lu "
+                "kill-switch=%d",
                 (unsigned long)p.messages, (unsigned long)p.rejected_messages, (unsigned long)p.trades,
                 (unsigned long)p.bbo_changes, (unsigned long)entry.counters.sent,
-                (unsigned long)(r.rejected_size + r.rejected_position + r.rejected_collar + r.rejected_kill_switch),
+                (unsigned long)r.rejected(),
                 (unsigned long)entry.counters.unknown_symbol, (unsigned long)entry.counters.untrusted_book,
-                (unsigned long)entry.counters.send_failed, (unsigned long)p.book_status_changes, entry.risk.killed());
+                (unsigned long)entry.counters.send_failed, (unsigned long)entry.counters.token_exhausted,
+                (unsigned long)p.book_status_changes, entry.risk.killed());
+    log::counters("risk-counters", ouch::risk_counter_names(), reinterpret_cast<const u64*>(&r),
+                  sizeof(ouch::RiskCounters) / sizeof(u64));
     book::log_records(books);
     pipeline.log_status_changes();
 }

@@ -14,7 +14,8 @@ struct EngineConfig {
     u16 gateway_port = 15000;
     u16 local_port = 15001;
     RewinderAddress rewinder{};  // MoldUDP64 retransmission requests; 0: none sent
-    ouch::RiskLimits limits{1000, 100'000, 100};
+    ouch::RiskLimits limits{};
+    u64 tsc_hz = 0;  // the clock the risk gate's order rate is measured in; 0: rate unlimited
     book::Capacity capacity = book::kMarketDayCapacity;
     u32 max_spread = 100;  // the sample strategy's trigger, Price(4) units
     u32 shares = 100;      // and its order size

@@ -28,9 +28,11 @@ void set_symbol(Orders* o, u16 locate, const u8* stock) {
     for (int i = 0; i < 8; ++i) o->symbols[locate].stock[i] = char(stock[i]);
 }
 
-void make_token(u64 trigger_sequence, u32 index, char token[14]) {
+bool make_token(u64 trigger_sequence, u32 index, char token[14]) {
+    if (trigger_sequence >= kTokenSequences || index >= kTokenOrdersPerMessage) return false;
     fill_decimal(token, 10, trigger_sequence);
     fill_decimal(token + 10, 4, index);
+    return true;
 }
 
 bool send_order(Orders* o, u16 locate, char side, u32 shares, u32 price) {
@@ -43,10 +45,14 @@ bool send_order(Orders* o, u16 locate, char side, u32 shares, u32 price) {
         ++o->counters.untrusted_book;
         return false;
     }
-    if (!o->risk.check(side, shares, price, symbol.position, reference_price(o->books, locate, side)))
-        return false;
     ouch::EnterOrder order{};
-    make_token(o->trigger_sequence, o->trigger_orders, order.token);
+    if (!make_token(o->trigger_sequence, o->trigger_orders, order.token)) {
+        ++o->counters.token_exhausted;
+        return false;
+    }
+    u64 now = rdtsc();
+    if (!o->risk.check(side, shares, price, symbol.position, reference_price(o->books, locate, side), now))
+        return false;
     order.side = side;
     order.shares = shares;
     for (int i = 0; i < 8; ++i) order.stock[i] = symbol.stock[i];
@@ -65,7 +71,8 @@ bool send_order(Orders* o, u16 locate, char side, u32 shares, u32 price) {
         return false;
     }
     if (o->stamp_sends) o->last_sent_tsc = rdtscp(nullptr);  // waits for the send to be issued
-    symbol.position += side == 'B' ? i64(shares) : -i64(shares);
+    o->risk.book(shares, price, now);
+    symbol.position += ouch::is_buy(side) ? i64(shares) : -i64(shares);
     ++o->trigger_orders;
     ++o->counters.sent;
     return true;

@@ -15,9 +15,10 @@ namespace tk::trade {
 
 struct OrderEntryCounters {
     u64 sent;
-    u64 unknown_symbol;  // no Stock Directory message named the locate yet
-    u64 untrusted_book;  // the symbol's book could not be trusted
-    u64 send_failed;     // no transmit buffer, or the gateway's MAC unknown
+    u64 unknown_symbol;   // no Stock Directory message named the locate yet
+    u64 untrusted_book;   // the symbol's book could not be trusted
+    u64 send_failed;      // no transmit buffer, or the gateway's MAC unknown
+    u64 token_exhausted;  // no unique token left for it (see make_token)
 };
 
 struct Orders {
@@ -45,7 +46,12 @@ void set_symbol(Orders* orders, u16 locate, const u8* stock);
 
 // Order Token (OUCH 4.2 section 2.1, 14 Alpha): the trigger's MoldUDP64
 // sequence number in 10 decimal digits, then the order's index among those
-// it triggered in 4. Unique within a session (up to 10^10 messages).
-void make_token(u64 trigger_sequence, u32 index, char token[14]);
+// it triggered in 4. Each message is delivered once, so tokens are unique
+// for the session as long as both fit: false (no token written) for a
+// sequence of 10^10 or more or a 10,001st order on one message, which is
+// then not sent.
+inline constexpr u64 kTokenSequences = 10'000'000'000ull;
+inline constexpr u32 kTokenOrdersPerMessage = 10'000;
+bool make_token(u64 trigger_sequence, u32 index, char token[14]);
 
 }  // namespace tk::trade

@@ -50,27 +50,51 @@ usize encode_cancel_order(const char token[14], u32 shares, u8* out) {
     return usize(p - out);
 }
 
-bool RiskGate::check(char side, u32 shares, u32 price, i64 position, u32 reference) {
-    if (killed_) {
-        ++counters_.rejected_kill_switch;
+const char* risk_counter_names() {
+#define TK_RISK_COUNTER_NAME(name) #name ","
+    return TK_RISK_COUNTERS(TK_RISK_COUNTER_NAME);
+#undef TK_RISK_COUNTER_NAME
+}
+
+void RiskGate::init(const RiskLimits& limits, u64 ticks_per_second) {
+    limits_ = limits;
+    counters_ = {};
+    killed_ = false;
+    interval_ = limits.max_orders_per_second && ticks_per_second ? ticks_per_second / limits.max_orders_per_second : 0;
+    burst_ = limits.max_orders_per_second ? interval_ * (limits.max_orders_per_second - 1) : 0;
+    next_arrival_ = 0;
+    open_orders_ = 0;
+    session_notional_ = 0;
+}
+
+bool RiskGate::check(char side, u32 shares, u32 price, i64 position, u32 reference, u64 now) {
+    auto reject = [](u64& counter) {
+        ++counter;
         return false;
-    }
-    if (shares == 0 || shares > limits_.max_order_shares) {
-        ++counters_.rejected_size;
-        return false;
-    }
-    i64 after = side == 'B' ? position + shares : position - i64(shares);
-    if (after > limits_.max_position || after < -limits_.max_position) {
-        ++counters_.rejected_position;
-        return false;
-    }
+    };
+    if (killed_) return reject(counters_.rejected_kill_switch);
+    if (!valid_side(side)) return reject(counters_.rejected_side);
+    if (shares == 0 || shares > limits_.max_order_shares) return reject(counters_.rejected_size);
+    u64 notional = u64(shares) * price;  // < 2^64: both are 32-bit
+    if (notional > limits_.max_order_notional) return reject(counters_.rejected_order_notional);
+    if (notional > limits_.max_session_notional - session_notional_) return reject(counters_.rejected_session_notional);
+    i64 after = is_buy(side) ? position + shares : position - i64(shares);
+    if (after > limits_.max_position || after < -limits_.max_position) return reject(counters_.rejected_position);
     u64 distance = price > reference ? price - reference : reference - price;
-    if (reference == 0 || distance * 10000 > u64(reference) * limits_.price_collar_bps) {
-        ++counters_.rejected_collar;
-        return false;
-    }
-    ++counters_.accepted;
+    if (reference == 0 || distance * 10000 > u64(reference) * limits_.price_collar_bps)
+        return reject(counters_.rejected_collar);
+    u64 arrival = next_arrival_ > now ? next_arrival_ : now;
+    if (limits_.max_orders_per_second == 0 || (interval_ && arrival - now > burst_))
+        return reject(counters_.rejected_rate);
+    if (open_orders_ >= limits_.max_open_orders) return reject(counters_.rejected_open_orders);
     return true;
+}
+
+void RiskGate::book(u32 shares, u32 price, u64 now) {
+    if (interval_) next_arrival_ = (next_arrival_ > now ? next_arrival_ : now) + interval_;
+    ++open_orders_;
+    session_notional_ += u64(shares) * price;
+    ++counters_.accepted;
 }
 
 }  // namespace tk::ouch

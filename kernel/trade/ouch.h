@@ -31,33 +31,80 @@ struct EnterOrder {
 usize encode_enter_order(const EnterOrder& order, u8* out);
 usize encode_cancel_order(const char token[14], u32 shares, u8* out);
 
+// Notional is shares x Price(4): ten-thousandths of a dollar.
 struct RiskLimits {
-    u32 max_order_shares;
-    i64 max_position;       // absolute shares, per symbol
-    u32 price_collar_bps;   // max distance from the reference price, basis points
+    u32 max_order_shares = 1000;
+    i64 max_position = 100'000;             // absolute shares per symbol, after a full fill
+    u32 price_collar_bps = 100;             // max distance from the reference price, basis points
+    u64 max_order_notional = 1'000'000'000'000ull;      // $100 million
+    u64 max_session_notional = 100'000'000'000'000ull;  // $10 billion, gross, every order sent
+    u32 max_orders_per_second = 1000;       // sustained; a burst of as many is allowed
+    u32 max_open_orders = 100'000;          // sent and not known to be done
 };
+
+// One list: the struct, the kernel's record and the host's names agree.
+#define TK_RISK_COUNTERS(X)                                                                 \
+    X(accepted) X(rejected_kill_switch) X(rejected_side) X(rejected_size)                    \
+    X(rejected_order_notional) X(rejected_session_notional) X(rejected_position)             \
+    X(rejected_collar) X(rejected_rate) X(rejected_open_orders)
 
 struct RiskCounters {
-    u64 accepted, rejected_size, rejected_position, rejected_collar, rejected_kill_switch;
+#define TK_RISK_COUNTER_FIELD(name) u64 name;
+    TK_RISK_COUNTERS(TK_RISK_COUNTER_FIELD)
+#undef TK_RISK_COUNTER_FIELD
+    u64 rejected() const { return rejected_kill_switch + rejected_side + rejected_size + rejected_order_notional +
+                                  rejected_session_notional + rejected_position + rejected_collar + rejected_rate +
+                                  rejected_open_orders; }
 };
+const char* risk_counter_names();
 
-// Checks run in order: kill switch, size, position after a full fill, price
-// collar. Each rejection is counted; nothing is sent for a rejected order.
+// True for the Buy/Sell Indicators OUCH 4.2 defines; 'T' (sell short) and
+// 'E' (sell short exempt) are sells.
+inline bool valid_side(char side) { return side == 'B' || side == 'S' || side == 'T' || side == 'E'; }
+inline bool is_buy(char side) { return side == 'B'; }
+
+// Checks run in order: kill switch, side, size, order notional, session
+// notional, position after a full fill, price collar, order rate, open
+// orders. Each rejection is counted under its reason; nothing is sent for a
+// rejected order. An order that passed and was sent is booked (rate, open
+// orders, session notional, accepted); one that could not be sent is not.
 class RiskGate {
 public:
-    void init(const RiskLimits& limits) { limits_ = limits, counters_ = {}, killed_ = false; }
+    // `ticks_per_second`: the clock check() is given (the TSC); 0 leaves the
+    // rate unlimited (a hosted tool with no calibrated clock).
+    void init(const RiskLimits& limits, u64 ticks_per_second = 0);
     void kill() { killed_ = true; }
     bool killed() const { return killed_; }
 
     // `position` is the current signed position in the symbol; `reference`
-    // the price the collar is measured from (the opposite best, say).
-    bool check(char side, u32 shares, u32 price, i64 position, u32 reference);
+    // the price the collar is measured from (the opposite best, say); `now`
+    // the clock in ticks.
+    bool check(char side, u32 shares, u32 price, i64 position, u32 reference, u64 now);
+    void book(u32 shares, u32 price, u64 now);
+
+    // An order's outcome is known (filled, cancelled, rejected): it is no
+    // longer open. Nothing reads the venue's answers yet (IOC orders are not
+    // followed up), so today every order sent stays open and max_open_orders
+    // caps the orders of a session.
+    void order_done() {
+        if (open_orders_) --open_orders_;
+    }
+    u32 open_orders() const { return open_orders_; }
+    u64 session_notional() const { return session_notional_; }
     const RiskCounters& counters() const { return counters_; }
 
 private:
     RiskLimits limits_{};
     RiskCounters counters_{};
     bool killed_ = false;
+    // Rate: a generic cell rate algorithm. Each order moves the theoretical
+    // arrival time on by one interval; an order earlier than it by more than
+    // the burst allowance is refused.
+    u64 interval_ = 0;         // ticks per order at the sustained rate; 0: unlimited
+    u64 burst_ = 0;            // ticks of allowance: (max per second - 1) intervals
+    u64 next_arrival_ = 0;
+    u32 open_orders_ = 0;
+    u64 session_notional_ = 0;
 };
 
 }  // namespace tk::ouch

@@ -7,6 +7,7 @@
 #include "kernel/sched/scheduler.h"
 #include "kernel/net/control.h"
 #include "kernel/trade/engine.h"
+#include "platform/pc/clock.h"
 #include "platform/pc/memory.h"
 #include "platform/pc/net.h"
 #include "tk/platform.h"
@@ -135,6 +136,7 @@ bool trade_init(const CommandLine& cmdline, u32 core) {
     config.gateway = gateway;
     config.rewinder = {rewinder, kRewinderPort, kMarketDataPort};
     config.capacity = capacity_from(cmdline);
+    config.tsc_hz = tsc_clock().hz();
     // The books live all session in frames of the trading core's NUMA node.
     u32 node = topology().node_of_core(core);
     u64 bytes = trade::Engine::memory_bytes(config.capacity);

@@ -2,6 +2,7 @@
 by the Python order receiver; and the pre-trade risk gate's rejections."""
 
 import ctypes
+from dataclasses import astuple, dataclass
 
 import pytest
 
@@ -16,10 +17,47 @@ def lib() -> ctypes.CDLL:
     lib.tk_ouch_enter.restype = ctypes.c_size_t
     lib.tk_ouch_cancel.argtypes = [s, u32, ptr]
     lib.tk_ouch_cancel.restype = ctypes.c_size_t
-    lib.tk_risk_init.argtypes = [u32, ctypes.c_int64, u32]
-    lib.tk_risk_check.argtypes = [ctypes.c_char, u32, u32, ctypes.c_int64, u32]
+    u64 = ctypes.c_uint64
+    lib.tk_risk_init.argtypes = [u32, ctypes.c_int64, u32, u64, u64, u32, u32, u64]
+    lib.tk_risk_check.argtypes = [ctypes.c_char, u32, u32, ctypes.c_int64, u32, u64]
     lib.tk_risk_counters.argtypes = [ctypes.c_void_p]
+    lib.tk_risk_counter_names.restype = ctypes.c_char_p
+    lib.tk_order_token.argtypes = [u64, u32, ptr]
     return lib
+
+
+@dataclass
+class Limits:
+    """kernel/trade/ouch.h RiskLimits, with small figures to reach."""
+
+    max_shares: int = 1000
+    max_position: int = 10_000
+    collar_bps: int = 100
+    max_order_notional: int = 900 * 100_0000  # $90,000
+    max_session_notional: int = 2_000 * 100_0000  # $200,000
+    max_orders_per_second: int = 1_000_000
+    max_open_orders: int = 1_000_000
+    ticks_per_second: int = 1_000_000_000
+
+
+class Gate:
+    def __init__(self, limits: Limits | None = None) -> None:
+        self.k = lib()
+        self.limits = limits or Limits()
+        self.k.tk_risk_init(*astuple(self.limits))
+        self.names = self.k.tk_risk_counter_names().decode().strip(",").split(",")
+
+    def check(self, side: str, shares: int, price: int = 100_0000, position: int = 0,
+              reference: int = 100_0000, now: int = 0) -> bool:  # fmt: skip
+        return bool(self.k.tk_risk_check(side.encode(), shares, price, position, reference, now))
+
+    def counters(self) -> dict[str, int]:
+        values = (ctypes.c_uint64 * len(self.names))()
+        self.k.tk_risk_counters(values)
+        return dict(zip(self.names, values, strict=True))
+
+    def rejected(self) -> dict[str, int]:
+        return {k: v for k, v in self.counters().items() if k.startswith("rejected_") and v}
 
 
 def test_enter_order_decodes_as_ouch_42():
@@ -49,26 +87,68 @@ def test_cancel_order_decodes_as_ouch_42():
         ("B", 0, 100_0000, 0, "size"),
         ("B", 800, 100_0000, 9500, "position"),
         ("S", 800, 100_0000, -9500, "position"),
+        ("T", 800, 100_0000, -9500, "position"),  # a short sale is a sell
         ("B", 100, 102_0000, 0, "collar"),  # 2% away with a 1% collar
         ("S", 100, 98_0000, 0, "collar"),
+        ("X", 100, 100_0000, 0, "side"),  # not an OUCH side: never sent as a sell
+        ("\x00", 100, 100_0000, 0, "side"),
+        ("B", 950, 100_0000, 0, "order_notional"),  # $95,000 > $90,000
     ],
 )
 def test_risk_rejections_are_counted(side, shares, price, position, reason):
-    k = lib()
-    k.tk_risk_init(1000, 10_000, 100)
-    assert k.tk_risk_check(side.encode(), shares, price, position, 100_0000) == 0
-    counters = (ctypes.c_uint64 * 5)()
-    k.tk_risk_counters(counters)
-    names = ["accepted", "size", "position", "collar", "kill_switch"]
-    assert dict(zip(names, counters, strict=True)) == {n: int(n == reason) for n in names}
+    gate = Gate()
+    assert not gate.check(side, shares, price, position)
+    assert gate.rejected() == {f"rejected_{reason}": 1}
+    assert gate.counters()["accepted"] == 0
 
 
 def test_kill_switch_stops_everything_after_it():
+    gate = Gate()
+    assert gate.check("B", 100)
+    gate.k.tk_risk_kill()
+    assert not gate.check("B", 100)
+    assert gate.counters()["accepted"] == 1
+    assert gate.rejected() == {"rejected_kill_switch": 1}
+
+
+def test_session_notional_is_gross_over_every_order_sent():
+    gate = Gate()
+    for _ in range(4):  # 4 x $50,000 = the $200,000 limit
+        assert gate.check("B" if _ % 2 else "S", 500)
+    assert not gate.check("B", 1)
+    assert gate.rejected() == {"rejected_session_notional": 1}
+
+
+def test_order_rate_allows_a_burst_then_the_sustained_rate():
+    gate = Gate(Limits(max_orders_per_second=10, ticks_per_second=1000))  # 100 ticks apart
+    assert all(gate.check("B", 1, now=0) for _ in range(10))  # a burst of 10
+    assert not gate.check("B", 1, now=0)
+    assert not gate.check("B", 1, now=99)
+    assert gate.check("B", 1, now=100)  # one interval later, one more
+    assert not gate.check("B", 1, now=150)
+    assert gate.check("B", 1, now=10_000)  # long after: the burst is back
+    assert gate.rejected() == {"rejected_rate": 3}
+
+
+def test_open_orders_are_capped_until_one_is_done():
+    gate = Gate(Limits(max_open_orders=3))
+    assert all(gate.check("S", 10) for _ in range(3))
+    assert not gate.check("S", 10)
+    gate.k.tk_risk_order_done()
+    assert gate.check("S", 10)
+    assert gate.rejected() == {"rejected_open_orders": 1}
+
+
+def test_zero_rate_limit_sends_nothing():
+    gate = Gate(Limits(max_orders_per_second=0))
+    assert not gate.check("B", 1)
+    assert gate.rejected() == {"rejected_rate": 1}
+
+
+def test_order_tokens_stay_unique_or_are_refused():
     k = lib()
-    k.tk_risk_init(1000, 10_000, 100)
-    assert k.tk_risk_check(b"B", 100, 100_0000, 0, 100_0000) == 1
-    k.tk_risk_kill()
-    assert k.tk_risk_check(b"B", 100, 100_0000, 0, 100_0000) == 0
-    counters = (ctypes.c_uint64 * 5)()
-    k.tk_risk_counters(counters)
-    assert list(counters) == [1, 0, 0, 0, 1]
+    out = ctypes.create_string_buffer(15)
+    assert k.tk_order_token(42, 7, out) == 1 and out.raw[:14] == b"00000000420007"
+    assert k.tk_order_token(9_999_999_999, 9_999, out) == 1 and out.raw[:14] == b"9" * 14
+    assert k.tk_order_token(10_000_000_000, 0, out) == 0  # would wrap onto sequence 0
+    assert k.tk_order_token(1, 10_000, out) == 0  # would be the next message's first

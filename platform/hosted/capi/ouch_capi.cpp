@@ -2,6 +2,7 @@
 
 #include <cstring>
 
+#include "kernel/trade/order_entry.h"
 #include "kernel/trade/ouch.h"
 
 using namespace tk;
@@ -36,13 +37,24 @@ usize tk_ouch_cancel(const char* token, u32 shares, u8* out) {
     return ouch::encode_cancel_order(t, shares, out);
 }
 
-void tk_risk_init(u32 max_shares, i64 max_position, u32 collar_bps) {
-    g_gate.init({max_shares, max_position, collar_bps});
+// The limits in RiskLimits order; `ticks_per_second` for the rate (0: none).
+void tk_risk_init(u32 max_shares, i64 max_position, u32 collar_bps, u64 max_order_notional,
+                  u64 max_session_notional, u32 max_orders_per_second, u32 max_open_orders, u64 ticks_per_second) {
+    g_gate.init({max_shares, max_position, collar_bps, max_order_notional, max_session_notional,
+                 max_orders_per_second, max_open_orders},
+                ticks_per_second);
 }
 void tk_risk_kill() { g_gate.kill(); }
-int tk_risk_check(char side, u32 shares, u32 price, i64 position, u32 reference) {
-    return g_gate.check(side, shares, price, position, reference);
+// The Order Token for (sequence, index) into out[14]; 0 when none is left.
+int tk_order_token(u64 sequence, u32 index, char* out) { return trade::make_token(sequence, index, out); }
+// check, then book the order as sent when it passed.
+int tk_risk_check(char side, u32 shares, u32 price, i64 position, u32 reference, u64 now) {
+    if (!g_gate.check(side, shares, price, position, reference, now)) return 0;
+    g_gate.book(shares, price, now);
+    return 1;
 }
+void tk_risk_order_done() { g_gate.order_done(); }
+const char* tk_risk_counter_names() { return ouch::risk_counter_names(); }
 void tk_risk_counters(u64* out) {
     ouch::RiskCounters c = g_gate.counters();
     std::memcpy(out, &c, sizeof c);
