@@ -65,6 +65,17 @@ REPLAY_OBJS := $(patsubst %.cpp,$(BUILD)/bench-obj/%.o,$(filter-out kernel/test/
                $(BUILD)/bench-obj/arch/x86_64/context_switch.asm.o
 REPLAY_BIN  := $(BUILD)/hosted/tk_replay
 
+# Fuzzing: libFuzzer harnesses (tests/fuzz/) over the hosted core, built with
+# AddressSanitizer and UBSan (any report aborts), TK_DEBUG checks on.
+FUZZ_HARNESSES := net mold books pipeline
+FUZZ_SANITIZERS := -fsanitize=address,undefined -fno-sanitize-recover=undefined
+FUZZ_CXXFLAGS := $(COMMON_FLAGS) -O1 -DTK_PLATFORM_HOSTED $(DEBUG_FLAGS) $(FUZZ_SANITIZERS) -fsanitize=fuzzer-no-link
+FUZZ_CORE_OBJS := $(patsubst %.cpp,$(BUILD)/fuzz-obj/%.o,$(filter-out kernel/test/%,$(CORE_SRCS)) \
+                  platform/hosted/platform.cpp platform/hosted/panic.cpp platform/hosted/sched_platform.cpp) \
+                  $(BUILD)/fuzz-obj/arch/x86_64/context_switch.asm.o
+FUZZ_BINS := $(patsubst %,$(BUILD)/fuzz/fuzz_%,$(FUZZ_HARNESSES))
+FUZZ_SECONDS ?= 60
+
 KERNEL := $(BUILD)/kernel.elf
 IMAGE  := $(BUILD)/tradekernel.img
 ISO    := $(BUILD)/tradekernel.iso
@@ -73,7 +84,7 @@ HOSTED_TESTS := $(BUILD)/hosted/tk_tests
 HOSTED_SO    := $(BUILD)/hosted/libtkcore.so
 VENV_STAMP   := $(VENV)/.installed
 
-.PHONY: all kernel image iso hosted bench-bin run boot test benchmark debug clean install-deps lint help
+.PHONY: all kernel image iso hosted bench-bin fuzz-bin fuzz run boot test benchmark debug clean install-deps lint help
 
 all: kernel image hosted ## Build the kernel, the disk image and the hosted core
 
@@ -82,6 +93,7 @@ image: $(IMAGE) ## Raw bootable disk image (BIOS loader + kernel)
 iso: $(ISO) ## GRUB image for BIOS and UEFI, CD or USB stick (Multiboot 2)
 hosted: $(HOSTED_LIB) $(HOSTED_TESTS) $(HOSTED_SO) $(REPLAY_BIN)
 bench-bin: $(BENCH_BIN)
+fuzz-bin: $(FUZZ_BINS) ## libFuzzer harnesses (ASan + UBSan) in build/fuzz/
 
 $(BUILD)/pc/%.o: %.cpp $(HEADERS)
 	@mkdir -p $(@D)
@@ -158,6 +170,19 @@ $(BUILD)/bench-obj/%.asm.o: %.asm
 	@mkdir -p $(@D)
 	$(Q)$(NASM) -f elf64 -w+all -Werror $< -o $@
 
+$(BUILD)/fuzz-obj/%.o: %.cpp $(HEADERS) tests/fuzz/fuzz_input.h
+	@mkdir -p $(@D)
+	@echo "  CXX [fuzz]   $<"
+	$(Q)$(CXX) $(FUZZ_CXXFLAGS) -c $< -o $@
+
+$(BUILD)/fuzz-obj/%.asm.o: %.asm
+	@mkdir -p $(@D)
+	$(Q)$(NASM) -f elf64 -w+all -Werror $< -o $@
+
+$(BUILD)/fuzz/fuzz_%: $(BUILD)/fuzz-obj/tests/fuzz/fuzz_%.o $(FUZZ_CORE_OBJS)
+	@mkdir -p $(@D)
+	$(Q)$(CXX) $(FUZZ_SANITIZERS) -fsanitize=fuzzer $^ -o $@
+
 $(BENCH_BIN): $(BENCH_OBJS)
 	@mkdir -p $(@D)
 	$(Q)$(CXX) -flto -fuse-ld=lld -O2 -pthread $^ -ldl -o $@
@@ -178,11 +203,14 @@ run: install-deps all ## Build, boot mode=trade under QEMU and replay the market
 boot: install-deps all ## Build, boot under QEMU (TCG) and show the kernel log
 	$(PYTHON) -m tradekernel run
 
-test: install-deps all iso bench-bin lint ## Every test: Python, hosted core, QEMU boots
+test: install-deps all iso bench-bin fuzz-bin lint ## Every test: Python, hosted core, fuzz corpora, QEMU boots
 	$(PYTHON) -m tradekernel test
 
 benchmark: install-deps all $(BENCH_BIN) ## Write build/bench/results.json (+ .md, .png)
 	$(PYTHON) -m tradekernel bench
+
+fuzz: install-deps fuzz-bin ## Each harness for FUZZ_SECONDS (default 60); findings in build/fuzz/
+	$(PYTHON) -m tradekernel fuzz --seconds $(FUZZ_SECONDS)
 
 debug: install-deps all ## QEMU halted with its gdb stub; see tools/gdb/tradekernel.gdb
 	$(PYTHON) -m tradekernel run --gdb --timeout 0

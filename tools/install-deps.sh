@@ -22,6 +22,7 @@ declare -A needs=(
     [/usr/lib/grub/i386-pc]=grub-pc-bin
     [/usr/lib/grub/x86_64-efi]=grub-efi-amd64-bin
     [/usr/share/OVMF/OVMF_CODE_4M.fd]=ovmf
+    [/usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a]=libclang-rt-14-dev
     [xorriso]=xorriso
     [mformat]=mtools
     [python3]=python3

@@ -280,6 +280,35 @@ def cmd_test(args: argparse.Namespace) -> int:
     return subprocess.call([sys.executable, "-m", "pytest", *args.pytest_args], cwd=paths.ROOT)
 
 
+def cmd_fuzz(args: argparse.Namespace) -> int:
+    from tradekernel import fuzz
+
+    harnesses = args.harness or list(fuzz.HARNESSES)
+    failed = 0
+    for harness in harnesses:
+        how = "its seeds only" if args.seeds_only else f"{args.seconds:.0f} s"
+        status.print(f"[bold]fuzzing[/] {harness} ({how})")
+        try:
+            result = fuzz.run(
+                harness, seconds=None if args.seeds_only else args.seconds,
+                runs=0 if args.seeds_only else None,
+            )  # fmt: skip
+        except FileNotFoundError as error:
+            status.print(f"[red]error:[/] {error}")
+            return 2
+        style = "green" if result.ok else "red"
+        status.print(f"[{style}]{result.describe()}[/]")
+        if not result.ok:
+            status.print(result.tail)
+            failed += 1
+    totals = fuzz.ledger()
+    status.print(
+        "executions so far on this machine: "
+        + ", ".join(f"{h} {totals.get(h, 0):,}" for h in fuzz.HARNESSES)
+    )
+    return 1 if failed else 0
+
+
 def cmd_bench(_args: argparse.Namespace) -> int:
     status.print("[bold]running benchmarks[/]")
     results = bench.run_benchmarks(progress=lambda line: status.print("  " + line))
@@ -380,6 +409,15 @@ def parser() -> argparse.ArgumentParser:
     y.add_argument("--orders", type=int, help="live-order capacity (default: the kernel's)")
     y.add_argument("--levels", type=int, help="price-level capacity (default: the kernel's)")
     y.set_defaults(func=cmd_replay)
+
+    z = sub.add_parser("fuzz", help="run the libFuzzer harnesses (make fuzz)")
+    z.add_argument(
+        "--harness", action="append", choices=["net", "mold", "books", "pipeline"],
+        help="this harness only (repeatable; default: all)",
+    )  # fmt: skip
+    z.add_argument("--seconds", type=float, default=60, help="per harness")
+    z.add_argument("--seeds-only", action="store_true", help="replay the kept seeds, no fuzzing")
+    z.set_defaults(func=cmd_fuzz)
 
     t = sub.add_parser("test", help="run every test (pytest)")
     t.add_argument("pytest_args", nargs=argparse.REMAINDER, help="passed to pytest")

@@ -1,0 +1,127 @@
+// libFuzzer: frames through the whole trading path -- network stack,
+// MoldUDP64, ITCH, books, the sample strategy, the risk gate and the OUCH
+// encoder -- as mode=trade wires them. A record whose first byte is even has
+// the rest wrapped in a valid Ethernet/IPv4/UDP frame to the feed port (the
+// fuzzer cannot be expected to compute header checksums); an odd one is a
+// raw frame. Every frame the kernel sends must be an ARP or IGMP frame, an
+// OUCH 4.2 Enter Order the risk limits allow, or a MoldUDP64 retransmission
+// request.
+
+#include <cstdio>
+
+#include "kernel/net/wire.h"
+#include "kernel/trade/engine.h"
+#include "tests/fuzz/fuzz_input.h"
+
+using namespace tk;
+
+namespace {
+
+constexpr net::Ipv4Address kOurs = 0x0A000010, kGateway = 0x0A000020;
+constexpr u16 kFeedPort = 26500, kRewinderPort = 26501;
+constexpr u32 kMaxShares = 1000;
+constexpr book::Capacity kCapacity{64, 32};
+
+struct Harness {
+    net::NetStack net;
+    trade::Engine engine;
+    u8 frame[net::kMaxEthernetFrame];
+    u8* memory = nullptr;
+};
+
+u8* acquire(void* c) { return static_cast<Harness*>(c)->frame; }
+
+void check_sent(const u8* f, usize length) {
+    TK_FUZZ_ASSERT(length >= net::kMinEthernetFrame && length <= net::kMaxEthernetFrame);
+    u16 type = net::load_be16(f + 12);
+    if (type == net::kEtherTypeArp) return;
+    TK_FUZZ_ASSERT(type == net::kEtherTypeIpv4);
+    const u8* ip = f + net::kEthernetHeader;
+    if (ip[9] == net::kProtoIgmp) return;
+    TK_FUZZ_ASSERT(ip[9] == net::kProtoUdp && net::load_be32(ip + 16) == kGateway);
+    const u8* udp = ip + (ip[0] & 0xF) * 4;
+    u16 port = net::load_be16(udp + 2);
+    usize payload = net::load_be16(udp + 4) - net::kUdpHeader;
+    const u8* p = udp + net::kUdpHeader;
+    if (port == kRewinderPort) {  // MoldUDP64 request: header, count >= 1
+        TK_FUZZ_ASSERT(payload == mold::kHeader && net::load_be16(p + 18) >= 1);
+        return;
+    }
+    TK_FUZZ_ASSERT(port == 15000 && payload == ouch::kEnterOrderLength && p[0] == 'O');
+    for (int i = 1; i <= 14; ++i) TK_FUZZ_ASSERT(p[i] >= '0' && p[i] <= '9');  // the token
+    TK_FUZZ_ASSERT(ouch::valid_side(char(p[15])));
+    u32 shares = net::load_be32(p + 16);
+    TK_FUZZ_ASSERT(shares > 0 && shares <= kMaxShares);
+}
+
+void send(void*, u8* frame, usize length) { check_sent(frame, length); }
+
+void on_feed(void* c, const net::UdpDatagram& d) {
+    static_cast<Harness*>(c)->engine.on_feed_datagram(d.payload.data, d.payload.length);
+}
+
+// Ethernet + IPv4 (checksummed) + UDP (no checksum) around `payload`.
+usize wrap(const u8* payload, usize length, u8* out) {
+    static const u8 header[] = {0x02, 0, 0, 0, 0, 0x10, 0x02, 0, 0, 0, 0, 0x20, 0x08, 0x00};
+    for (usize i = 0; i < sizeof header; ++i) out[i] = header[i];
+    u8* ip = out + net::kEthernetHeader;
+    usize total = net::kIpv4Header + net::kUdpHeader + length;
+    for (usize i = 0; i < net::kIpv4Header; ++i) ip[i] = 0;
+    ip[0] = 0x45;
+    net::store_be16(ip + 2, u16(total));
+    ip[8] = 64;
+    ip[9] = net::kProtoUdp;
+    net::store_be32(ip + 12, kGateway);
+    net::store_be32(ip + 16, kOurs);
+    net::store_be16(ip + 10, net::internet_checksum(ip, net::kIpv4Header));
+    u8* udp = ip + net::kIpv4Header;
+    net::store_be16(udp, 26400);
+    net::store_be16(udp + 2, kFeedPort);
+    net::store_be16(udp + 4, u16(net::kUdpHeader + length));
+    net::store_be16(udp + 6, 0);
+    for (usize i = 0; i < length; ++i) udp[net::kUdpHeader + i] = payload[i];
+    return net::kEthernetHeader + total;
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+    static Harness* h = [] {
+        auto* made = new Harness;
+        u64 bytes = trade::Engine::memory_bytes(kCapacity);
+        made->memory = static_cast<u8*>(std::aligned_alloc(64, (bytes + 63) & ~u64(63)));
+        return made;
+    }();
+    net::NetConfig config{};
+    config.mac = {{0x02, 0, 0, 0, 0, 0x10}};
+    config.ip = kOurs;
+    config.netmask = 0xFFFFFF00;
+    config.echo_port = 0;
+    h->net.init(config, net::TxPort{h, acquire, send});
+    h->net.add_neighbor(kGateway, net::MacAddress{{2, 0, 0, 0, 0, 0x20}});
+    trade::EngineConfig engine{};
+    engine.gateway = kGateway;
+    engine.rewinder = {kGateway, kRewinderPort, kFeedPort};
+    engine.limits.max_order_shares = kMaxShares;
+    engine.capacity = kCapacity;
+    h->engine.init(&h->net, engine, h->memory);
+    h->net.bind_udp(kFeedPort, on_feed, h);
+    fuzz::Records records(data, size);
+    std::unique_ptr<uint8_t[]> record;
+    size_t length = 0;
+    static u8 wrapped[net::kMaxEthernetFrame];
+    while (records.next(record, length, 1600)) {
+        if (length == 0) continue;
+        if (record[0] & 1) {
+            h->net.receive(record.get() + 1, length - 1);
+        } else {
+            usize payload = length - 1 < net::kMaxEthernetFrame - 42 ? length - 1 : net::kMaxEthernetFrame - 42;
+            usize n = wrap(record.get() + 1, payload, wrapped);
+            std::unique_ptr<uint8_t[]> exact(new uint8_t[n]);
+            std::memcpy(exact.get(), wrapped, n);
+            h->net.receive(exact.get(), n);
+        }
+    }
+    TK_FUZZ_ASSERT(h->engine.entry.counters.sent == h->engine.entry.risk.counters().accepted);
+    return 0;
+}
