@@ -73,6 +73,13 @@ def add_machine_arguments(p: argparse.ArgumentParser) -> None:
     )
 
 
+def run_timeout(args: argparse.Namespace, firmware: qemu.Firmware) -> float:
+    """OVMF under -icount takes about a minute to reach the kernel here."""
+    if args.timeout is not None:
+        return args.timeout
+    return 180.0 if firmware is qemu.Firmware.UEFI and args.icount else 60.0
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     link = GuestLink(pcap=args.pcap) if args.nic or args.pcap else None
     boot, firmware, machine = boot_choice(args)
@@ -92,7 +99,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         cpu=args.cpu,
         smp=args.smp,
         numa_nodes=args.numa,
-        timeout=args.timeout,
+        timeout=run_timeout(args, firmware),
         gdb_port=args.gdb,
         extra_args=link.qemu_args(machine) if link else [],
     )
@@ -343,7 +350,10 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--smp", type=int, default=1, help="number of CPUs")
     r.add_argument("--numa", type=int, default=1, metavar="NODES", help="NUMA nodes (SRAT)")
     r.add_argument(
-        "--timeout", type=float, default=60.0, help="seconds before QEMU is stopped (0: none)"
+        "--timeout",
+        type=float,
+        default=None,
+        help="seconds before QEMU is stopped (0: none; default 60, 180 for UEFI with --icount)",
     )
     r.add_argument(
         "--gdb",
