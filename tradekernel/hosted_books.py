@@ -18,7 +18,7 @@ def _declare(lib: ctypes.CDLL) -> None:
     p = ctypes.c_void_p
     lib.tk_book_market_day_capacity.argtypes = [_u32p]
     lib.tk_book_create.restype = p
-    lib.tk_book_create.argtypes = [ctypes.c_uint32, ctypes.c_uint32]
+    lib.tk_book_create.argtypes = [ctypes.c_uint32, ctypes.c_uint32, ctypes.c_uint32]
     lib.tk_book_destroy.argtypes = [p]
     lib.tk_book_apply.argtypes = [p, ctypes.c_char_p, ctypes.c_size_t]
     lib.tk_book_depth.argtypes = [p, ctypes.c_uint16, ctypes.c_uint32, p, ctypes.c_uint32]
@@ -47,9 +47,10 @@ class HostedBooks:
         lib = self.lib = library()
         _declare(lib)
         self.capacity = capacity or market_day_capacity()
-        if not (0 <= self.capacity.orders <= 2**30 and 0 <= self.capacity.levels <= 2**30):
-            raise ValueError(f"{self.capacity}: each capacity is at most 2^30")
-        self.h = lib.tk_book_create(self.capacity.orders, self.capacity.levels)
+        c = self.capacity
+        if not (0 <= c.orders <= 2**30 and 0 <= c.levels <= 2**30 and 1 <= c.locates <= 65_536):
+            raise ValueError(f"{c}: orders and levels are at most 2^30, locates 1 to 65,536")
+        self.h = lib.tk_book_create(c.orders, c.levels, c.locates)
         if not self.h:
             raise MemoryError(f"no memory for books of {self.capacity}")
         self._out = (ctypes.c_uint64 * (3 * 1024))()

@@ -11,9 +11,12 @@ void log_records(const Books& books) {
                 "live-orders=%u peak-orders=%u live-levels=%u peak-levels=%u untrusted-books=%u checksum=%#lx",
                 books.live_orders(), books.peak_orders(), books.live_levels(), books.peak_levels(),
                 books.untrusted_books(), (unsigned long)books.checksum());
-    log::record("book-counters", "applied=%lu ignored=%lu unknown-order=%lu zero-shares=%lu zero-price=%lu",
+    log::record("book-counters",
+                "applied=%lu ignored=%lu unknown-order=%lu zero-shares=%lu zero-price=%lu locate-out-of-range=%lu "
+                "locates=%u",
                 (unsigned long)b.applied, (unsigned long)b.ignored, (unsigned long)b.unknown_order,
-                (unsigned long)b.zero_shares, (unsigned long)b.zero_price);
+                (unsigned long)b.zero_shares, (unsigned long)b.zero_price, (unsigned long)b.locate_out_of_range,
+                books.capacity().locates);
     log::record("book-trust",
                 "bad-side=%lu levels-full=%lu table-full=%lu duplicate-order=%lu over-execution=%lu "
                 "locate-mismatch=%lu untrusted=%lu recovered=%lu",

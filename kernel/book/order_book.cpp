@@ -26,20 +26,18 @@ bool better(u8 side, u32 a, u32 b) { return side == kBuy ? a > b : a < b; }
 
 }  // namespace
 
-namespace {
-
-Capacity bounded(Capacity c) {
+Capacity Books::bounded(const Capacity& capacity) {
+    Capacity c = capacity;
     if (c.orders > Capacity::kMax) c.orders = Capacity::kMax;
     if (c.levels > Capacity::kMax) c.levels = Capacity::kMax;
+    if (c.locates < 1 || c.locates > kLocates) c.locates = kLocates;
     return c;
 }
-
-}  // namespace
 
 u64 Books::memory_bytes(const Capacity& capacity) {
     Capacity c = bounded(capacity);
     return round_up(u64(table_slots(c.orders)) * sizeof(Order)) + round_up(u64(c.levels) * sizeof(LevelNode)) +
-           round_up(u64(kLocates) * sizeof(Head));
+           round_up(u64(c.locates) * sizeof(Head));
 }
 
 void Books::init(void* memory, const Capacity& capacity) {
@@ -55,7 +53,7 @@ void Books::init(void* memory, const Capacity& capacity) {
     at += round_up(u64(c.levels) * sizeof(LevelNode));
     heads_ = reinterpret_cast<Head*>(at);
     __builtin_memset(static_cast<void*>(orders_), 0, u64(slots) * sizeof(Order));
-    for (u32 i = 0; i < kLocates; ++i)
+    for (u32 i = 0; i < c.locates; ++i)
         heads_[i] = {{kNoLevel, kNoLevel}, {kNoLevel, kNoLevel}, {kNoLevel, kNoLevel}, 0, 0};
     free_level_ = kNoLevel;  // levels are handed out from unused_level_ up, then reused
     unused_level_ = 0;
@@ -390,9 +388,15 @@ i32 Books::apply(const u8* m, usize length) {
     change_.levels = 0;
     change_.executed = false;
     change_.status_changes = 0;
+    // Every order message names a locate; one with no book changes nothing.
+    auto out_of_range = [&] {
+        ++counters_.locate_out_of_range;
+        return -1;
+    };
     switch (m[0]) {
         case 'A':  // Add Order (ITCH 5.0 section 4.3.1): reference 11, side 19, shares 20, price 32
         case 'F': {  // Add Order with MPID (4.3.2): the same, then Attribution
+            if (locate >= capacity_.locates) return out_of_range();
             u8 side = m[19] == 'B' ? kBuy : m[19] == 'S' ? kSell : kUnknownSide;
             if (!add(locate, be64(m + 11), side, be32(m + 20), be32(m + 32))) return -1;
             break;
@@ -402,6 +406,7 @@ i32 Books::apply(const u8* m, usize length) {
         case 'X':  // Order Cancel (4.4.3): reference 11, cancelled shares 19
         case 'D':  // Order Delete (4.4.4): reference 11
         case 'U': {  // Order Replace (4.4.5): original reference 11, new 19, shares 27, price 31
+            if (locate >= capacity_.locates) return out_of_range();
             Order* o = find(be64(m + 11));
             if (!o) {
                 ++counters_.unknown_order;
@@ -440,6 +445,7 @@ i32 Books::apply(const u8* m, usize length) {
 
 u32 Books::depth(u16 locate, Side side, Level* out, u32 max) const {
     u32 n = 0;
+    if (!has_book(locate)) return 0;
     for (u32 i = heads_[locate].best[side]; i != kNoLevel && n < max; i = levels_[i].worse, ++n)
         out[n] = {levels_[i].price, levels_[i].orders, levels_[i].shares};
     return n;
@@ -456,7 +462,7 @@ u64 fnv1a(u64 hash, u64 value, int bytes) {
 
 u64 Books::checksum() const {
     u64 hash = 0xCBF29CE484222325ull;
-    for (u32 locate = 0; locate < kLocates; ++locate) {
+    for (u32 locate = 0; locate < capacity_.locates; ++locate) {
         for (u8 side = 0; side < 2; ++side) {
             for (u32 i = heads_[locate].best[side]; i != kNoLevel; i = levels_[i].worse) {
                 const LevelNode& l = levels_[i];

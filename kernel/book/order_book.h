@@ -44,11 +44,15 @@ struct Level {
 struct Capacity {
     u32 orders;
     u32 levels;
+    // Books for locates 0 .. locates-1. Every locate ITCH can name by default;
+    // fewer for a venue with fewer symbols, a test, a fuzz harness. A message
+    // naming a locate beyond is refused and counted (locate_out_of_range).
+    u32 locates = kLocates;
 
-    // Each at most 2^30: the table's slots (a power of two, a fifth spare)
-    // and level indexes must fit in 32 bits.
+    // Orders and levels each at most 2^30: the table's slots (a power of
+    // two, a fifth spare) and level indexes must fit in 32 bits.
     static constexpr u32 kMax = 1u << 30;
-    constexpr bool valid() const { return orders <= kMax && levels <= kMax; }
+    constexpr bool valid() const { return orders <= kMax && levels <= kMax && locates >= 1 && locates <= kLocates; }
 };
 
 // What the kernel ships with, sized for a real Nasdaq day (docs/order-books.md
@@ -102,12 +106,16 @@ struct BookCounters {
     // beyond the order's shares.
     u64 table_full, duplicate_order, over_execution;
     u64 untrusted, recovered;  // books that lost, and regained, trust
+    u64 locate_out_of_range;   // an order message naming a locate with no book: refused
 };
 
 class Books {
 public:
     static constexpr u32 kNoLevel = ~0u;
 
+    // `capacity` as init() takes it: orders and levels cut to Capacity::kMax,
+    // an impossible locate count made kLocates.
+    static Capacity bounded(const Capacity& capacity);
     // Bytes of memory init() needs for `capacity`.
     static u64 memory_bytes(const Capacity& capacity);
 
@@ -125,9 +133,13 @@ public:
     u32 depth(u16 locate, Side side, Level* out, u32 max) const;
 
     // A book is trusted unless it holds orphans or was lost this session.
-    bool trusted(u16 locate) const { return heads_[locate].orphans == 0 && !heads_[locate].lost; }
-    u32 orphans(u16 locate) const { return heads_[locate].orphans; }
-    bool lost(u16 locate) const { return heads_[locate].lost; }
+    // A locate with no book (beyond capacity().locates) is untrusted and empty.
+    bool has_book(u16 locate) const { return locate < capacity_.locates; }
+    bool trusted(u16 locate) const {
+        return has_book(locate) && heads_[locate].orphans == 0 && !heads_[locate].lost;
+    }
+    u32 orphans(u16 locate) const { return has_book(locate) ? heads_[locate].orphans : 0; }
+    bool lost(u16 locate) const { return has_book(locate) && heads_[locate].lost; }
     u32 untrusted_books() const { return untrusted_books_; }
 
     u32 live_orders() const { return live_orders_; }

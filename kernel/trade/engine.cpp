@@ -6,13 +6,13 @@
 namespace tk::trade {
 
 u64 Engine::memory_bytes(const book::Capacity& capacity) {
-    return book::Books::memory_bytes(capacity) + u64(book::kLocates) * sizeof(SymbolState);
+    return book::Books::memory_bytes(capacity) + u64(book::Books::bounded(capacity).locates) * sizeof(SymbolState);
 }
 
 void Engine::init(net::NetStack* net, const EngineConfig& config, void* memory) {
     books.init(memory, config.capacity);
     auto* symbols = reinterpret_cast<SymbolState*>(static_cast<u8*>(memory) + book::Books::memory_bytes(config.capacity));
-    __builtin_memset(static_cast<void*>(symbols), 0, u64(book::kLocates) * sizeof(SymbolState));
+    __builtin_memset(static_cast<void*>(symbols), 0, u64(books.capacity().locates) * sizeof(SymbolState));
     // Cleared in place: `entry = Orders{}` may build it on the stack first, and
     // kernel stacks are 16-32 KiB. All-zero is its empty state (plain data; the
     // risk gate is set up below).
@@ -20,6 +20,7 @@ void Engine::init(net::NetStack* net, const EngineConfig& config, void* memory) 
     entry.net = net;
     entry.books = &books;
     entry.symbols = symbols;
+    entry.locates = books.capacity().locates;
     entry.gateway = config.gateway;
     entry.gateway_port = config.gateway_port;
     entry.local_port = config.local_port;
@@ -37,13 +38,13 @@ void Engine::log_records() const {
     log::record("trade-counters",
                 "messages=%lu rejected-messages=%lu trades=%lu bbo-changes=%lu orders=%lu risk-rejected=%lu "
                 "unknown-symbol=%lu untrusted-book=%lu send-failed=%lu token-exhausted=%lu book-status-changes=%lu "
-                "kill-switch=%d",
+                "trades-out-of-range=%lu kill-switch=%d",
                 (unsigned long)p.messages, (unsigned long)p.rejected_messages, (unsigned long)p.trades,
                 (unsigned long)p.bbo_changes, (unsigned long)entry.counters.sent,
                 (unsigned long)r.rejected(),
                 (unsigned long)entry.counters.unknown_symbol, (unsigned long)entry.counters.untrusted_book,
                 (unsigned long)entry.counters.send_failed, (unsigned long)entry.counters.token_exhausted,
-                (unsigned long)p.book_status_changes, entry.risk.killed());
+                (unsigned long)p.book_status_changes, (unsigned long)p.trades_out_of_range, entry.risk.killed());
     log::counters("risk-counters", ouch::risk_counter_names(), reinterpret_cast<const u64*>(&r),
                   sizeof(ouch::RiskCounters) / sizeof(u64));
     book::log_records(books);

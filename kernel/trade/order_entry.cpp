@@ -25,6 +25,7 @@ u32 reference_price(const book::Books* books, u16 locate, char side) {
 }  // namespace
 
 void set_symbol(Orders* o, u16 locate, const u8* stock) {
+    if (locate >= o->locates) return;  // no book for it: never traded
     for (int i = 0; i < 8; ++i) o->symbols[locate].stock[i] = char(stock[i]);
 }
 
@@ -36,6 +37,10 @@ bool make_token(u64 trigger_sequence, u32 index, char token[14]) {
 }
 
 bool send_order(Orders* o, u16 locate, char side, u32 shares, u32 price) {
+    if (locate >= o->locates) {
+        ++o->counters.unknown_symbol;
+        return false;
+    }
     SymbolState& symbol = o->symbols[locate];
     if (symbol.stock[0] == 0) {
         ++o->counters.unknown_symbol;

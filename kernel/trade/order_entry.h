@@ -38,7 +38,8 @@ struct Orders {
     // benchmark 20 ns of its 160 ns median.
     bool stamp_sends;
     u64 last_sent_tsc;
-    SymbolState* symbols;  // book::kLocates of them: name, position, BBO, volume, trust
+    SymbolState* symbols;  // `locates` of them: name, position, BBO, volume, trust
+    u32 locates;           // the books' locates (book::Capacity)
 };
 
 // Remembers the 8-character ITCH Stock field of a locate.

@@ -34,6 +34,12 @@ void Pipeline::on_message(void* self_ptr, u64 sequence, const u8* m, u16 length)
     self->orders_->trigger_sequence = sequence;
     self->orders_->trigger_orders = 0;
     u16 locate = net::load_be16(m + 1);
+    // Beyond the books' locates there is no symbol state either: the books
+    // count an order message for such a locate; a trade on it is dropped.
+    if (locate >= self->orders_->locates && (m[0] == 'P' || m[0] == 'Q')) {
+        ++self->counters_.trades_out_of_range;
+        return;
+    }
     switch (m[0]) {
         case 'R':  // Stock Directory (ITCH 5.0 section 4.2.1): Stock at offset 11
             set_symbol(self->orders_, locate, m + 11);

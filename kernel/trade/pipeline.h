@@ -16,6 +16,7 @@ namespace tk::trade {
 struct PipelineCounters {
     u64 messages, rejected_messages, bbo_changes, trades, book_status_changes;
     u64 requests_sent, requests_unsent;  // retransmission requests to the rewinder
+    u64 trades_out_of_range;             // P or Q naming a locate beyond the books': dropped
 };
 
 // Where MoldUDP64 retransmission requests go; the rewinder answers to the

@@ -1,8 +1,9 @@
 // libFuzzer: ITCH 5.0 messages into the order books (kernel/book/order_book.cpp)
-// at a small capacity, so the table and the level pool fill. Each record is a
-// message; one that fails itch::check is dropped, as the pipeline drops it.
-// Locates and order references are folded into small ranges, so messages
-// meet each other's orders. After every message the books must agree with
+// at a small capacity -- 48 orders, 24 levels, books for 4 locates -- so the
+// table and the level pool fill. Each record is a message; one that fails
+// itch::check is dropped, as the pipeline drops it. Locates are folded to
+// 0-4 (4 has no book) and order references to 0-63, so messages meet each
+// other's orders. After every message the books must agree with
 // themselves: each side strictly ordered, no empty level, and the levels'
 // orders plus the orphans equal to the live orders.
 
@@ -19,11 +20,11 @@ namespace {
 
 constexpr u16 kLocates = 4;
 constexpr u64 kReferences = 64;
-constexpr book::Capacity kCapacity{48, 24};
+constexpr book::Capacity kCapacity{48, 24, kLocates};
 
 void fold(u8* message, const itch::Field& f) {
     if (f.width == 2 && f.offset == 1) {  // stock_locate
-        net::store_be16(message + 1, u16(net::load_be16(message + 1) % kLocates));
+        net::store_be16(message + 1, u16(net::load_be16(message + 1) % (kLocates + 1)));
         return;
     }
     bool reference = f.width == 8 && f.kind == itch::FieldKind::Integer && f.name[0] != 'm';  // not match_number
@@ -37,7 +38,7 @@ void fold(u8* message, const itch::Field& f) {
 void check_books(const book::Books& books) {
     book::Level levels[kCapacity.levels + 1];
     u64 orders_on_levels = 0, orphans = 0, level_count = 0;
-    for (u16 locate = 0; locate < kLocates; ++locate) {
+    for (u16 locate = 0; locate <= kLocates; ++locate) {  // kLocates: no book, always empty
         orphans += books.orphans(locate);
         for (book::Side side : {book::kBuy, book::kSell}) {
             u32 n = books.depth(locate, side, levels, kCapacity.levels + 1);

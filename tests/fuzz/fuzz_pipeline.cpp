@@ -20,7 +20,7 @@ namespace {
 constexpr net::Ipv4Address kOurs = 0x0A000010, kGateway = 0x0A000020;
 constexpr u16 kFeedPort = 26500, kRewinderPort = 26501;
 constexpr u32 kMaxShares = 1000;
-constexpr book::Capacity kCapacity{64, 32};
+constexpr book::Capacity kCapacity{64, 32, 16};  // books for locates 0-15 only
 
 struct Harness {
     net::NetStack net;

@@ -226,7 +226,26 @@ def test_a_capacity_beyond_what_32_bit_indexes_hold_is_refused():
     with pytest.raises(ValueError):
         HostedBooks(Capacity(orders=1_800_000_000, levels=4))
     market_day_capacity()  # declares the C ABI's types
-    assert library().tk_book_create(2**31, 4) is None  # the C ABI refuses it too
+    assert library().tk_book_create(2**31, 4, 65_536) is None  # the C ABI refuses it too
+    assert library().tk_book_create(100, 4, 0) is None  # and books for no locate
+    assert library().tk_book_create(100, 4, 65_537) is None
+
+
+def test_books_for_fewer_locates_refuse_the_rest_and_count_them():
+    capacity = Capacity(orders=1_000, levels=500, locates=4)
+    with HostedBooks(capacity) as kernel:
+        reference = ReferenceBooks(capacity)
+        messages = [add(1, locate=3), add(2, locate=4), add(3, locate=65_535), delete(1, locate=3),
+                    delete(2, locate=4), add(4, locate=0)]  # fmt: skip
+        for i, m in enumerate(messages):
+            check_message(kernel, reference, m, f"message {i}")
+        check_everything(kernel, reference)
+        assert kernel.counters()["locate_out_of_range"] == 3
+        assert kernel.depth(4, "B", 10) == [] and kernel.state(4)[0] is False  # no book: untrusted
+        # A session on three symbols fits books for four locates, message for message.
+        for count, message in enumerate(session(3, 5_000, symbols=3), start=1):
+            check_message(kernel, reference, message, f"session message {count}")
+        check_everything(kernel, reference)
 
 
 def test_the_python_side_sees_the_capacity_the_kernel_ships():

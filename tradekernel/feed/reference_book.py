@@ -22,6 +22,7 @@ UNKNOWN_SIDE = "?"  # a Buy/Sell Indicator that was neither 'B' nor 'S'
 class Capacity:
     orders: int  # live orders at once, orphans included
     levels: int  # price levels at once, all books and sides
+    locates: int = 65_536  # books for locates below this; an order message beyond is refused
 
 
 @dataclass
@@ -58,7 +59,7 @@ class Change:
 # In the order of the kernel's BookCounters (kernel/book/order_book.h).
 COUNTERS = ("applied", "ignored", "unknown_order", "zero_shares", "zero_price", "bad_side",
             "levels_full", "locate_mismatch", "table_full", "duplicate_order", "over_execution",
-            "untrusted", "recovered")  # fmt: skip
+            "untrusted", "recovered", "locate_out_of_range")  # fmt: skip
 
 
 @dataclass
@@ -174,6 +175,9 @@ class ReferenceBooks:
             return None
         m = decode(message)
         locate = m["stock_locate"]
+        if self.capacity is not None and locate >= self.capacity.locates:
+            self.counters["locate_out_of_range"] += 1
+            return None
         if code in "AF":
             # The raw byte: decode() strips a space, and "" is in every string.
             side = chr(message[19])

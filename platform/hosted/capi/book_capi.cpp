@@ -29,8 +29,9 @@ void tk_book_market_day_capacity(u32* out) {
     out[1] = book::kMarketDayCapacity.levels;
 }
 
-void* tk_book_create(u32 orders, u32 levels) {
-    book::Capacity capacity{orders, levels};
+// `locates`: books for locates 0 .. locates-1 (65,536: every locate).
+void* tk_book_create(u32 orders, u32 levels, u32 locates) {
+    book::Capacity capacity{orders, levels, locates};
     if (!capacity.valid()) return nullptr;
     auto* h = new (std::nothrow) HostedBooks;
     if (!h) return nullptr;

@@ -132,7 +132,7 @@ void tk_pipeline_counters(void* c, u64* out) {
     u64 values[] = {p.messages, p.rejected_messages, p.bbo_changes, o.sent, o.unknown_symbol,
                     o.send_failed, r.accepted, r.rejected_size, r.rejected_position,
                     r.rejected_collar, r.rejected_kill_switch, p.requests_sent, p.requests_unsent,
-                    o.untrusted_book, p.book_status_changes};
+                    o.untrusted_book, p.book_status_changes, p.trades_out_of_range};
     std::memcpy(out, values, sizeof values);
 }
 
