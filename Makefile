@@ -179,6 +179,10 @@ $(BUILD)/fuzz-obj/%.asm.o: %.asm
 	@mkdir -p $(@D)
 	$(Q)$(NASM) -f elf64 -w+all -Werror $< -o $@
 
+# Kept: make would otherwise delete them as intermediate files and rebuild
+# them every time.
+.SECONDARY: $(FUZZ_CORE_OBJS) $(patsubst %,$(BUILD)/fuzz-obj/tests/fuzz/fuzz_%.o,$(FUZZ_HARNESSES))
+
 $(BUILD)/fuzz/fuzz_%: $(BUILD)/fuzz-obj/tests/fuzz/fuzz_%.o $(FUZZ_CORE_OBJS)
 	@mkdir -p $(@D)
 	$(Q)$(CXX) $(FUZZ_SANITIZERS) -fsanitize=fuzzer $^ -o $@

@@ -17,17 +17,23 @@ import argparse
 import dataclasses
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from tradekernel import bench, paths, qemu
+from tradekernel import bench, hostile, paths, qemu
 from tradekernel.control import CONTROL_PORT, Control
 from tradekernel.exit_codes import Outcome
 from tradekernel.guest_link import HOST_IP, GuestLink
 from tradekernel.records import Record, parse_record
 from tradekernel.tools import ToolMissing, require
+
+if TYPE_CHECKING:
+    from tradekernel.hostile import Hostile
+    from tradekernel.venue import VenueConfig
 
 status = Console(stderr=True, highlight=False)
 
@@ -135,6 +141,15 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0 if result.outcome is Outcome.PASSED else 1
 
 
+def hostile_frames(n: int, venue_config: VenueConfig) -> Iterator[Hostile]:
+    from tradekernel.frames import Endpoint, multicast_mac
+    from tradekernel.venue import FEED_GROUP, FEED_PORT, GUEST, VENUE
+
+    group = Endpoint(multicast_mac(FEED_GROUP), FEED_GROUP)
+    feed = group if venue_config.multicast else GUEST
+    return hostile.frames(n, hostile.Target(GUEST, VENUE, feed, FEED_PORT, venue_config.session))
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from tradekernel import demo, demo_report
     from tradekernel.feed import sources
@@ -190,9 +205,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
         result = demo.run_demo(
             messages, config, on_line=on_line,
             on_published=lambda n: progress.update(sent, completed=n), on_status=on_status,
+            hostile=hostile_frames(args.hostile, config.venue),
         )  # fmt: skip
     demo_report.print_summary(status, result, config.icount)
-    if not result.ok:
+    if not result.ok or result.hostile_problems():
         status.print(f"[red]demo did not complete cleanly[/]\n{result.run.describe(tail=10)}")
         return 1
     status.print("[green]demo complete[/]")
@@ -395,6 +411,11 @@ def parser() -> argparse.ArgumentParser:
     d.add_argument("--no-icount", action="store_true", help="plain TCG, no instruction count")
     add_machine_arguments(d)
     d.add_argument("--verbose", action="store_true", help="show the kernel's @tk records too")
+    d.add_argument(
+        "--hostile", type=int, default=0, metavar="N",
+        help="first send N malformed and forged frames (tradekernel/hostile.py), each checked "
+        "against the counter it must land under",
+    )  # fmt: skip
     d.set_defaults(func=cmd_demo)
 
     w = sub.add_parser("session", help="write a generated ITCH 5.0 session file")

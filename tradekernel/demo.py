@@ -15,13 +15,16 @@ from __future__ import annotations
 import statistics
 import threading
 import time
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from tradekernel import qemu
 from tradekernel.exit_codes import Outcome
+from tradekernel.feed.publisher import RateLimiter
 from tradekernel.feed.reference_book import ReferenceBooks
 from tradekernel.guest_link import GuestLink
+from tradekernel.hostile import Hostile, accounting
 from tradekernel.records import Record, parse_record
 from tradekernel.trade.order_receiver import Match, match_orders
 from tradekernel.trade.reference_strategy import spread_taker_orders
@@ -48,7 +51,9 @@ class DemoResult:
     complete: bool  # the kernel reported every message received
     expected_checksum: int
     match: Match
-    phases: dict[str, float]  # seconds: boot, publish, recover (after publishing)
+    phases: dict[str, float]  # seconds: boot, hostile, publish, recover (after publishing)
+    # Hostile frames sent before the session: how many, and each counter's due.
+    hostile_expected: Counter[tuple[str, str]] = field(default_factory=Counter)
 
     def record(self, kind: str) -> Record | None:
         found = self.run.of_kind(kind)
@@ -76,6 +81,16 @@ class DemoResult:
             and not self.match.unexpected
             and self.memory_flat
         )
+
+    def hostile_problems(self) -> list[str]:
+        """Where the kernel's counters disagree with the hostile frames sent
+        (tradekernel/hostile.py); empty when each is under its counter."""
+        kinds = ("net-counters", "feed-counters", "control-counters")
+        return accounting({k: self.record(k) for k in kinds}, self.hostile_expected)
+
+    @property
+    def hostile_sent(self) -> int:
+        return sum(self.hostile_expected.values())
 
     @property
     def memory_flat(self) -> bool:
@@ -111,8 +126,15 @@ def run_demo(
     on_published: Callable[[int], None] | None = None,
     on_status: Callable[[Record], None] | None = None,
     junk: list[bytes] | None = None,
+    hostile: Iterable[Hostile] = (),
+    hostile_rate: float = 20_000,
 ) -> DemoResult:
+    """Boots the kernel, waits for trading, sends the `hostile` frames (paced at
+    `hostile_rate` a second; tradekernel/hostile.py), then publishes the
+    session with `junk` datagrams among it and waits until the kernel has
+    every message."""
     phases: dict[str, float] = {}
+    hostile_expected: Counter[tuple[str, str]] = Counter()
     link = GuestLink()
     session = config.venue.session.decode("ascii").rstrip()
     cmdline = (
@@ -137,10 +159,18 @@ def run_demo(
     try:
         if _wait_for_trading(watcher, guest, venue, config.boot_timeout):
             phases["boot"] = time.monotonic() - start
+            pace = RateLimiter(hostile_rate)
+            for h in hostile:
+                pace.wait(1)
+                link.send(h.frame)
+                hostile_expected[(h.record, h.counter)] += 1
+            phases["hostile"] = time.monotonic() - start - phases["boot"]
             venue.publish(on_published, junk)
-            phases["publish"] = time.monotonic() - start - phases["boot"]
+            phases["publish"] = time.monotonic() - start - phases["boot"] - phases["hostile"]
             complete = venue.finish(timeout=120, progress=on_status)
-            phases["recover"] = time.monotonic() - start - phases["boot"] - phases["publish"]
+            phases["recover"] = (
+                time.monotonic() - start - phases["boot"] - phases["hostile"] - phases["publish"]
+            )
     finally:
         venue.stop()
         guest.join(60)
@@ -154,6 +184,7 @@ def run_demo(
         expected_checksum=reference.checksum(),
         match=match_orders(expected, venue.orders.orders),
         phases=phases,
+        hostile_expected=hostile_expected,
     )
 
 

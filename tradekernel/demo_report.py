@@ -92,6 +92,18 @@ def summary_table(result: DemoResult, icount: bool) -> Table:
 
 def print_summary(console: Console, result: DemoResult, icount: bool) -> None:
     console.print(summary_table(result, icount))
+    if result.hostile_sent:
+        problems = result.hostile_problems()
+        verdict = (
+            "[green]each under the counter its kind names[/]"
+            if not problems
+            else "[red]counted wrongly: " + "; ".join(problems) + "[/]"
+        )
+        console.print(
+            f"hostile frames: {result.hostile_sent:,} sent before the session in "
+            f"{result.phases.get('hostile', 0):.1f} s, {len(result.hostile_expected)} counters: "
+            + verdict
+        )
     console.print(
         "[dim]in-guest per message: a market-data frame's handling (UDP, MoldUDP64, ITCH, book, "
         "strategy) divided by its messages; tick to trade: from the poll finding the frame to "

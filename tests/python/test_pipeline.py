@@ -22,7 +22,8 @@ from tradekernel.trade.reference_strategy import ExpectedOrder, spread_taker_ord
 SESSION = b"TKSESSION1"
 NAMES = ["messages", "rejected", "bbo_changes", "orders_sent", "unknown_symbol", "send_failed",
          "accepted", "size", "position", "collar", "kill_switch", "requests_sent",
-         "requests_unsent", "untrusted_book", "book_status_changes", "trades_out_of_range"]  # fmt: skip
+         "requests_unsent", "untrusted_book", "book_status_changes",
+         "trades_out_of_range"]  # fmt: skip
 
 
 class HostedPipeline:
