@@ -42,6 +42,8 @@ class DemoConfig:
     # Until trading starts. OVMF under -icount takes about a minute to reach
     # the kernel here; SeaBIOS a few seconds.
     boot_timeout: float = 150.0
+    # After publishing, until the kernel has every message.
+    recover_timeout: float = 120.0
 
 
 @dataclass
@@ -167,7 +169,7 @@ def run_demo(
             phases["hostile"] = time.monotonic() - start - phases["boot"]
             venue.publish(on_published, junk)
             phases["publish"] = time.monotonic() - start - phases["boot"] - phases["hostile"]
-            complete = venue.finish(timeout=120, progress=on_status)
+            complete = venue.finish(timeout=config.recover_timeout, progress=on_status)
             phases["recover"] = (
                 time.monotonic() - start - phases["boot"] - phases["hostile"] - phases["publish"]
             )

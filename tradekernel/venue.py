@@ -16,6 +16,7 @@ control (tk-status, tk-exit) at the guest's port 9.
 
 from __future__ import annotations
 
+import random
 import threading
 import time
 from collections.abc import Callable
@@ -46,6 +47,10 @@ class VenueConfig:
     max_messages: int = 16  # per MoldUDP64 packet (1: every message its own frame)
     faults: Faults = field(default_factory=Faults)
     multicast: bool = True
+    # The rewinder: how long it takes to answer, and the fraction of requests
+    # it answers at all (0: a rewinder that never answers).
+    rewinder_delay: float = 0.0
+    rewinder_answers: float = 1.0
     # The venue is the kernel's only control source (tk-status, tk-exit).
     control: Control = field(default_factory=lambda: Control(sources=(VENUE.ip,)))
 
@@ -66,6 +71,8 @@ class Venue:
         self._feed_dst = group if config.multicast else GUEST
         self._stop = threading.Event()
         self._status_seen = threading.Event()
+        self._late: list[tuple[float, list[Packet], int]] = []  # (due, answer, port), in order
+        self._rewinder_rng = random.Random(config.faults.seed + 1)
         self._thread = threading.Thread(target=self._receive_loop, name="venue-rx", daemon=True)
 
     # --- the venue's side of the link ------------------------------------
@@ -91,9 +98,29 @@ class Venue:
     def _send_raw(self, payload: bytes) -> None:
         self.link.send(udp_frame(VENUE, self._feed_dst, VENUE_FEED_PORT, FEED_PORT, payload))
 
+    def _rewind(self, request: bytes, port: int) -> None:
+        """Answers now, later (rewinder_delay) or, now and then, not at all."""
+        if self._rewinder_rng.random() >= self.config.rewinder_answers:
+            self.rewinder.counts.unanswered += 1
+            return
+        answer = self.rewinder.answer(request)
+        if self.config.rewinder_delay <= 0:
+            for p in answer:
+                self._send_feed(p, GUEST, port)
+        else:
+            self._late.append((time.monotonic() + self.config.rewinder_delay, answer, port))
+
+    def _send_late_answers(self) -> None:
+        now = time.monotonic()
+        while self._late and self._late[0][0] <= now:
+            _, answer, port = self._late.pop(0)
+            for p in answer:
+                self._send_feed(p, GUEST, port)
+
     def _receive_loop(self) -> None:
         while not self._stop.is_set():
-            frame = self.link.receive(timeout=0.05)
+            frame = self.link.receive(timeout=0.01 if self._late else 0.05)
+            self._send_late_answers()
             if frame is None:
                 continue
             now = time.perf_counter()
@@ -103,8 +130,7 @@ class Venue:
             elif d.dport == ORDER_PORT:
                 self.orders.on_datagram(d.payload, now)
             elif d.dport == REWINDER_PORT:
-                for p in self.rewinder.answer(d.payload):
-                    self._send_feed(p, GUEST, d.sport)
+                self._rewind(d.payload, d.sport)
             elif d.sport == CONTROL_PORT and d.payload.startswith(b"@tk status"):
                 self.status = parse_record(d.payload.decode(errors="replace"))
                 self._status_seen.set()

@@ -191,7 +191,8 @@ void Receiver::receive(const u8* packet, usize length) {
             if (end - 1 > requested_up_to_) requested_up_to_ = end - 1;
         } else {
             ++counters_.future_dropped;
-            gap_seen(end);
+            bool batch_ready = requested_up_to_ < next_ || end - 1 >= requested_up_to_ + kRequestBatch;
+            gap_seen(batch_ready ? end : requested_up_to_ + 1);  // the latter only counts toward a stall
         }
         return;
     }

@@ -10,7 +10,8 @@
 // header, asking for `count` messages from `sequence` -- to the rewinder).
 // Packets beyond the gap are copied into a small hold (kHeldPackets) and
 // delivered once the retransmission fills the gap, so only what was lost is
-// asked for; when the hold is full they are dropped and asked for too. If 128
+// asked for; when the hold is full they are dropped and asked for too, in
+// batches (kRequestBatch). If 128
 // packets show a gap while the next expected message has not moved, the
 // request is repeated from there (the request or its answer was lost). A
 // publisher's heartbeats keep this going when the feed is quiet. Every case
@@ -39,6 +40,12 @@ inline constexpr u16 kEndOfSession = 0xFFFF;
 inline constexpr usize kMaxPacket = 1472;
 inline constexpr u32 kHeldPackets = 64;
 inline constexpr u32 kStuckPackets = 128;  // more than the hold: held packets are not a stall
+// With the hold full, the messages of dropped packets are asked for in
+// batches of this many, not one request per packet: after a long burst of
+// loss a packet-per-message feed would otherwise send a request for every
+// packet that follows. A heartbeat, the end of session or the stall check
+// asks for the remainder.
+inline constexpr u64 kRequestBatch = 1024;
 // How far ahead of the next expected message a packet may start. A burst of
 // a thousand lost full packets is about 70,000 messages; a day is a few
 // hundred million, so a receiver that joins late must be started at the

@@ -127,17 +127,28 @@ def test_gap_requests_retransmission_and_recovers(rx: Receiver):
     assert (c["gaps"], c["gap_messages"], c["future_packets"], c["future_dropped"]) == (1, 3, 2, 0)
 
 
-def test_a_full_hold_drops_and_asks_for_what_follows(rx: Receiver):
-    msgs = messages(82)
+def test_a_full_hold_drops_and_asks_for_what_follows_in_batches(rx: Receiver):
+    total = 2_100
+    msgs = messages(total)
     rx.receive(packet(SESSION, 1, msgs[:1]))
-    for seq in range(3, 83):  # 2 lost; 80 single-message packets beyond it
+    for seq in range(3, total + 1):  # 2 lost; a message a packet beyond it
         rx.receive(packet(SESSION, seq, msgs[seq - 1 : seq]))
     c = rx.counters()
-    assert (c["future_packets"], c["future_dropped"]) == (80, 80 - 64)
-    # 2, then each dropped packet's message as it arrives.
-    assert rx.requests() == [(2, 1)] + [(seq, 1) for seq in range(67, 83)]
-    rx.receive(packet(SESSION, 2, msgs[1:2]))
-    assert [s for s, _ in rx.delivered()] == list(range(1, 67))
+    assert (c["future_packets"], c["future_dropped"]) == (total - 2, total - 2 - 64)
+    requests = rx.requests()
+    # 2 at once; what the dropped packets carried 1,024 messages at a time,
+    # not a request per packet; and, since nothing answers, everything from 2
+    # again each time 128 packets pass without progress.
+    assert requests[0] == (2, 1)
+    assert (67, 1024) in requests
+    assert all(first == 2 or count == 1024 for first, count in requests[1:])
+    assert len(requests) <= 2 + total // 128 + 1
+    rx.receive(heartbeat(SESSION, total + 1))  # shows the tail: asked for too
+    tail = rx.requests()
+    assert tail and max(first + count - 1 for first, count in tail) == total
+    for seq in range(2, total + 1):  # the rewinder's answers
+        rx.receive(packet(SESSION, seq, msgs[seq - 1 : seq]))
+    assert [s for s, _ in rx.delivered()] == list(range(1, total + 1))
 
 
 def test_a_lost_answer_is_asked_for_again(rx: Receiver):

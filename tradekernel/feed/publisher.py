@@ -53,6 +53,10 @@ class Faults:
     duplicate: float = 0.0  # probability it is sent twice
     reorder: float = 0.0  # probability it is held back and sent after the next
     seed: int = 0
+    # Bursts: from the burst_every-th packet on, burst_length in a row lost,
+    # and again every burst_every packets (0: no bursts).
+    burst_every: int = 0
+    burst_length: int = 0
 
 
 @dataclass
@@ -70,8 +74,13 @@ def with_faults(
     rng = random.Random(faults.seed)
     counts = counts if counts is not None else FaultCounts()
     held: list[Packet] = []  # copies of a packet held back to follow the next one
-    for p in packets:
-        if rng.random() < faults.loss:
+    for i, p in enumerate(packets):
+        in_burst = (
+            faults.burst_every > 0
+            and i >= faults.burst_every
+            and (i % faults.burst_every < faults.burst_length)
+        )
+        if in_burst or rng.random() < faults.loss:
             counts.lost += 1
             continue
         copies = [p, p] if rng.random() < faults.duplicate else [p]

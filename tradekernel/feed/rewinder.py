@@ -18,6 +18,7 @@ class RewinderCounts:
     requests: int = 0
     bad_requests: int = 0
     messages_resent: int = 0
+    unanswered: int = 0  # requests the venue chose not to answer (VenueConfig.rewinder_answers)
 
 
 class Rewinder:
