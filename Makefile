@@ -74,6 +74,12 @@ FUZZ_CORE_OBJS := $(patsubst %.cpp,$(BUILD)/fuzz-obj/%.o,$(filter-out kernel/tes
                   platform/hosted/platform.cpp platform/hosted/panic.cpp platform/hosted/sched_platform.cpp) \
                   $(BUILD)/fuzz-obj/arch/x86_64/context_switch.asm.o
 FUZZ_BINS := $(patsubst %,$(BUILD)/fuzz/fuzz_%,$(FUZZ_HARNESSES))
+# The same harnesses instrumented for source coverage (no sanitizers), to
+# measure what the kept and grown corpora reach (tradekernel fuzz --coverage).
+FUZZ_COV_CXXFLAGS := $(COMMON_FLAGS) -O1 -DTK_PLATFORM_HOSTED $(DEBUG_FLAGS) -fsanitize=fuzzer-no-link \
+                     -fprofile-instr-generate -fcoverage-mapping
+FUZZ_COV_OBJS := $(patsubst $(BUILD)/fuzz-obj/%,$(BUILD)/fuzz-cov-obj/%,$(FUZZ_CORE_OBJS))
+FUZZ_COV_BINS := $(patsubst %,$(BUILD)/fuzz-cov/fuzz_%,$(FUZZ_HARNESSES))
 FUZZ_SECONDS ?= 60
 
 KERNEL := $(BUILD)/kernel.elf
@@ -84,7 +90,7 @@ HOSTED_TESTS := $(BUILD)/hosted/tk_tests
 HOSTED_SO    := $(BUILD)/hosted/libtkcore.so
 VENV_STAMP   := $(VENV)/.installed
 
-.PHONY: all kernel image iso hosted bench-bin fuzz-bin fuzz run boot test benchmark debug clean install-deps lint help
+.PHONY: all kernel image iso hosted bench-bin fuzz-bin fuzz-cov-bin fuzz run boot test benchmark debug clean install-deps lint help
 
 all: kernel image hosted ## Build the kernel, the disk image and the hosted core
 
@@ -94,6 +100,7 @@ iso: $(ISO) ## GRUB image for BIOS and UEFI, CD or USB stick (Multiboot 2)
 hosted: $(HOSTED_LIB) $(HOSTED_TESTS) $(HOSTED_SO) $(REPLAY_BIN)
 bench-bin: $(BENCH_BIN)
 fuzz-bin: $(FUZZ_BINS) ## libFuzzer harnesses (ASan + UBSan) in build/fuzz/
+fuzz-cov-bin: $(FUZZ_COV_BINS)
 
 $(BUILD)/pc/%.o: %.cpp $(HEADERS)
 	@mkdir -p $(@D)
@@ -186,6 +193,21 @@ $(BUILD)/fuzz-obj/%.asm.o: %.asm
 $(BUILD)/fuzz/fuzz_%: $(BUILD)/fuzz-obj/tests/fuzz/fuzz_%.o $(FUZZ_CORE_OBJS)
 	@mkdir -p $(@D)
 	$(Q)$(CXX) $(FUZZ_SANITIZERS) -fsanitize=fuzzer $^ -o $@
+
+$(BUILD)/fuzz-cov-obj/%.o: %.cpp $(HEADERS) tests/fuzz/fuzz_input.h
+	@mkdir -p $(@D)
+	@echo "  CXX [cov]    $<"
+	$(Q)$(CXX) $(FUZZ_COV_CXXFLAGS) -c $< -o $@
+
+$(BUILD)/fuzz-cov-obj/%.asm.o: %.asm
+	@mkdir -p $(@D)
+	$(Q)$(NASM) -f elf64 -w+all -Werror $< -o $@
+
+.SECONDARY: $(FUZZ_COV_OBJS) $(patsubst %,$(BUILD)/fuzz-cov-obj/tests/fuzz/fuzz_%.o,$(FUZZ_HARNESSES))
+
+$(BUILD)/fuzz-cov/fuzz_%: $(BUILD)/fuzz-cov-obj/tests/fuzz/fuzz_%.o $(FUZZ_COV_OBJS)
+	@mkdir -p $(@D)
+	$(Q)$(CXX) -fsanitize=fuzzer -fprofile-instr-generate -fcoverage-mapping $^ -o $@
 
 $(BENCH_BIN): $(BENCH_OBJS)
 	@mkdir -p $(@D)

@@ -307,6 +307,18 @@ def cmd_fuzz(args: argparse.Namespace) -> int:
     from tradekernel import fuzz
 
     harnesses = args.harness or list(fuzz.HARNESSES)
+    if args.coverage:
+        for harness in harnesses:
+            try:
+                for c in fuzz.coverage(harness):
+                    status.print(
+                        f"{harness}: {c.file} {c.percent:.1f}% of {c.lines} lines "
+                        f"({c.covered} covered)"
+                    )
+            except FileNotFoundError as error:
+                status.print(f"[red]error:[/] {error}")
+                return 2
+        return 0
     failed = 0
     for harness in harnesses:
         how = "its seeds only" if args.seeds_only else f"{args.seconds:.0f} s"
@@ -448,6 +460,10 @@ def parser() -> argparse.ArgumentParser:
     )  # fmt: skip
     z.add_argument("--seconds", type=float, default=60, help="per harness")
     z.add_argument("--seeds-only", action="store_true", help="replay the kept seeds, no fuzzing")
+    z.add_argument(
+        "--coverage", action="store_true",
+        help="line coverage of each harness's parsers over its corpora (make fuzz-cov-bin)",
+    )  # fmt: skip
     z.set_defaults(func=cmd_fuzz)
 
     t = sub.add_parser("test", help="run every test (pytest)")

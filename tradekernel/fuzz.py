@@ -107,3 +107,60 @@ def _add_to_ledger(harness: str, executions: int) -> None:
 def _stat(output: str, name: str) -> int:
     found = re.search(rf"stat::{name}:\s+(\d+)", output)
     return int(found.group(1)) if found else 0
+
+
+# The parsers each harness is for: their line coverage is what is reported.
+TARGETS = {
+    "net": ("kernel/net/stack.cpp", "kernel/net/control.cpp"),
+    "mold": ("kernel/feed/moldudp64.cpp",),
+    "books": ("kernel/book/order_book.cpp", "kernel/feed/itch.cpp"),
+    "pipeline": (
+        "kernel/trade/pipeline.cpp",
+        "kernel/trade/order_entry.cpp",
+        "kernel/trade/ouch.cpp",
+    ),
+}
+
+
+@dataclass
+class Coverage:
+    file: str
+    lines: int
+    covered: int
+
+    @property
+    def percent(self) -> float:
+        return 100.0 * self.covered / self.lines if self.lines else 100.0
+
+
+def coverage(harness: str) -> list[Coverage]:
+    """Line coverage of the harness's parsers over its kept seeds and working
+    corpus, from the coverage build (`make fuzz-cov-bin`, no sanitizers)."""
+    from tradekernel.tools import require
+
+    program = WORK.parent / "fuzz-cov" / f"fuzz_{harness}"
+    if not program.exists():
+        raise FileNotFoundError(f"{program} is missing: run 'make fuzz-cov-bin'")
+    profiles = WORK / "coverage"
+    profiles.mkdir(parents=True, exist_ok=True)
+    raw, merged = profiles / f"{harness}.profraw", profiles / f"{harness}.profdata"
+    corpora = [str(p) for p in (WORK / "corpus" / harness, SEEDS / harness) if p.exists()]
+    subprocess.run(
+        [str(program), "-runs=0", *corpora], capture_output=True, check=True,
+        env={"LLVM_PROFILE_FILE": str(raw), "PATH": "/usr/bin:/bin"},
+    )  # fmt: skip
+    subprocess.run(
+        [require("llvm-profdata"), "merge", "-sparse", str(raw), "-o", str(merged)], check=True
+    )
+    report = subprocess.run(
+        [require("llvm-cov"), "export", "-summary-only", "-format=text", str(program),
+         f"-instr-profile={merged}", *(str(paths.ROOT / f) for f in TARGETS[harness])],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    out = []
+    for entry in json.loads(report)["data"][0]["files"]:
+        lines = entry["summary"]["lines"]
+        name = str(Path(entry["filename"]).resolve().relative_to(paths.ROOT))
+        if name in TARGETS[harness]:
+            out.append(Coverage(name, lines["count"], lines["covered"]))
+    return out

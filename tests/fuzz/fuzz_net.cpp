@@ -1,9 +1,12 @@
-// libFuzzer: Ethernet frames into the network stack (kernel/net/stack.cpp).
-// Every frame must end under exactly one outcome counter, and every frame the
-// stack sends must be a well-formed Ethernet frame of legal size.
+// libFuzzer: Ethernet frames into the network stack (kernel/net/stack.cpp)
+// and the control port behind it (kernel/net/control.cpp). Every frame must
+// end under exactly one outcome counter, every frame the stack sends must be
+// of legal size, and a command is obeyed only with the secret from the
+// configured source.
 
 #include <cstdio>
 
+#include "kernel/net/control.h"
 #include "kernel/net/stack.h"
 #include "tests/fuzz/fuzz_input.h"
 
@@ -21,6 +24,21 @@ void send(void* c, u8*, usize length) {
     TK_FUZZ_ASSERT(length >= net::kMinEthernetFrame && length <= net::kMaxEthernetFrame);
     ++static_cast<Capture*>(c)->sent;
 }
+constexpr char kSecret[] = "fuzz-secret-0123456789";
+
+void control(void* c, const net::UdpDatagram& d) {
+    auto* plane = static_cast<net::ControlPlane*>(c);
+    if (plane->check(d) == net::ControlCommand::None) return;
+    // Obeyed: it came from the one configured source and names the secret.
+    TK_FUZZ_ASSERT(d.source == 0x0A000001);
+    const u8* p = d.payload.data;
+    usize n = d.payload.length;
+    bool found = false;
+    for (usize i = 0; i + sizeof kSecret - 1 <= n && !found; ++i)
+        found = std::memcmp(p + i, kSecret, sizeof kSecret - 1) == 0;
+    TK_FUZZ_ASSERT(found);
+}
+
 void listener(void*, const net::UdpDatagram& d) {
     // The payload lies inside the frame the stack was given.
     volatile u8 sum = 0;
@@ -39,6 +57,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     config.gateway = 0x0A000001;
     stack.init(config, net::TxPort{&capture, acquire, send});
     stack.bind_udp(26500, listener, nullptr);
+    static net::ControlPlane plane;
+    plane.configure(StringView{"10.0.0.1", 8}, StringView{kSecret, sizeof kSecret - 1});
+    stack.bind_udp(net::kControlPort, control, &plane);
     stack.join(0xE9360C6F);  // 233.54.12.111
     stack.add_neighbor(0x0A000001, net::MacAddress{{2, 0, 0, 0, 0, 0xFE}});
     fuzz::Records records(data, size);

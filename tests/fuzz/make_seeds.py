@@ -57,6 +57,20 @@ def frames(our_mac: str, our_ip: str, port: int) -> list[bytes]:
             / Raw(payload)
         )
 
+    def control(text: bytes, source: str = "10.0.0.1") -> bytes:
+        return bytes(
+            Ether(dst=our_mac, src=PEER_MAC)
+            / IP(src=source, dst=our_ip)
+            / UDP(sport=9, dport=9)
+            / Raw(text)
+        )
+
+    controls = [
+        control(b"tk-status fuzz-secret-0123456789"),
+        control(b"tk-exit fuzz-secret-0123456789\n"),
+        control(b"tk-kill not-the-secret"),
+        control(b"tk-exit fuzz-secret-0123456789", source=PEER_IP),
+    ]
     return [
         bytes(
             Ether(dst="ff:ff:ff:ff:ff:ff", src=PEER_MAC)
@@ -74,12 +88,19 @@ def frames(our_mac: str, our_ip: str, port: int) -> list[bytes]:
         bytes(
             Ether(dst="01:00:5e:00:00:01", src=PEER_MAC) / IP(src=PEER_IP, dst="224.0.0.1") / IGMP()
         ),
+        *controls,
+        bytes(Ether(dst=our_mac, src=PEER_MAC) / Raw(b"\x00" * 2)),
     ]
 
 
 def itch_streams(count: int, length: int) -> list[list[bytes]]:
     messages = list(session(seed=17, messages=count * length, symbols=3))
     return [messages[i : i + length] for i in range(0, len(messages), length)][:count]
+
+
+def add(ref: int, side: str, price: int) -> bytes:
+    return encode("A", stock_locate=5, order_reference_number=ref, buy_sell_indicator=side,
+                  shares=300, stock="TK", price=price)  # fmt: skip
 
 
 def main() -> None:
@@ -118,8 +139,20 @@ def main() -> None:
             seq += n
         if len(packets) > 3:
             del packets[2]  # a gap: the kernel asks the rewinder
-        raw = [b"\x01" + f for f in frames("02:00:00:00:00:10", "10.0.0.16", 26500)[:2]]
+        raw = [b"\x01" + f for f in frames("02:00:00:00:00:10", "10.0.0.16", 26500)[3:5]]
         pipeline.append(records(raw + packets))
+    # Sessions that make the sample strategy send orders: a bid, a wide offer,
+    # then offers that narrow the spread to a cent (test_trade_e2e's case).
+    for seed in range(4):
+        orders = [encode("R", stock_locate=5, stock="TK", round_lot_size=100)]
+        price = 100_0000 + 100 * seed
+        orders.append(add(1, "B", price))
+        orders.append(add(2, "S", price + 500))
+        for i in range(6):
+            orders.append(add(3 + i, "S", price + 100 - 10 * i))
+        pipeline.append(
+            records(b"\x00" + packet(SESSION, 1 + i, [m]) for i, m in enumerate(orders))
+        )
     write("pipeline", pipeline)
 
 
