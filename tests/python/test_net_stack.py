@@ -302,3 +302,15 @@ def test_echo_answers_one_host_only(net: HostedNet, frame: bytes):
     net.receive(frame)
     assert net.sent() == []
     assert net.counters()["echo_refused"] == 1
+
+
+@pytest.mark.parametrize("cut", [14 + 8, 14 + 20, 14 + 27])
+def test_an_arp_packet_cut_short_is_malformed_and_unanswered(net: HostedNet, cut: int):
+    request = bytes(
+        Ether(dst="ff:ff:ff:ff:ff:ff", src=PEER_MAC)
+        / ARP(op=1, hwsrc=PEER_MAC, psrc=PEER_IP, pdst=OUR_IP)
+    )
+    net.receive(request[:cut])  # the target address, or more, missing
+    assert net.sent() == []
+    c = net.counters()
+    assert (c["arp_malformed"], c["arp_received"], c["arp_learned"]) == (1, 0, 0)

@@ -411,3 +411,20 @@ def test_well_formed_messages_with_random_fields_never_corrupt_the_pipeline(mess
         assert [(o["side"], o["price"]) for o in orders] == [("B", 50_0100)]
     finally:
         p.close()
+
+
+def test_a_message_cut_short_or_padded_is_rejected_whole():
+    p = HostedPipeline(max_spread=100)
+    try:
+        p.feed(directory(5, "TKX"))
+        bid = add(1, "B", 100_0000)
+        # The offer that would trigger an order, cut one byte short and one byte
+        # long: neither may reach the books (itch::check on every message).
+        p.feed(bid, add(2, "S", 100_0100)[:-1], add(3, "S", 100_0100) + b"\x00")
+        assert p.orders() == []
+        assert p.counters()["rejected"] == 2
+        reference = ReferenceBooks()
+        reference.apply(bid)  # the pipeline's books hold the bid alone
+        assert p.checksum() == reference.checksum()
+    finally:
+        p.close()
