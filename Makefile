@@ -82,6 +82,20 @@ FUZZ_COV_OBJS := $(patsubst $(BUILD)/fuzz-obj/%,$(BUILD)/fuzz-cov-obj/%,$(FUZZ_C
 FUZZ_COV_BINS := $(patsubst %,$(BUILD)/fuzz-cov/fuzz_%,$(FUZZ_HARNESSES))
 FUZZ_SECONDS ?= 60
 
+# The release kernel (make release): the trading path only. No in-kernel
+# tests, benchmark mode, fault injection or test hooks (TK_RELEASE), and no
+# TK_DEBUG checks on the hot paths. `make run` boots it; the tests boot the
+# test kernel (build/kernel.elf), which has all of them.
+RELEASE := $(BUILD)/release
+PC_RELEASE_CXXFLAGS := $(filter-out $(DEBUG_FLAGS),$(PC_CXXFLAGS)) -DTK_RELEASE
+PC_RELEASE_SRCS := $(filter-out platform/pc/diagnostic_modes.cpp platform/pc/faults.cpp platform/pc/bench_mode.cpp \
+                   tests/%,$(PC_SRCS)) platform/pc/release/no_diagnostic_modes.cpp
+RELEASE_OBJS := $(patsubst %.cpp,$(BUILD)/release-obj/%.o,$(filter-out kernel/test/%,$(CORE_SRCS)) $(PC_RELEASE_SRCS)) \
+                $(patsubst %.asm,$(BUILD)/release-obj/%.asm.o,$(PC_ASM))
+RELEASE_KERNEL := $(RELEASE)/kernel.elf
+RELEASE_IMAGE  := $(RELEASE)/tradekernel.img
+RELEASE_ISO    := $(RELEASE)/tradekernel.iso
+
 KERNEL := $(BUILD)/kernel.elf
 IMAGE  := $(BUILD)/tradekernel.img
 ISO    := $(BUILD)/tradekernel.iso
@@ -90,11 +104,12 @@ HOSTED_TESTS := $(BUILD)/hosted/tk_tests
 HOSTED_SO    := $(BUILD)/hosted/libtkcore.so
 VENV_STAMP   := $(VENV)/.installed
 
-.PHONY: all kernel image iso hosted bench-bin fuzz-bin fuzz-cov-bin fuzz run boot test benchmark debug clean install-deps lint help
+.PHONY: all release kernel image iso hosted bench-bin fuzz-bin fuzz-cov-bin fuzz run boot test benchmark debug clean install-deps lint help
 
 all: kernel image hosted ## Build the kernel, the disk image and the hosted core
 
 kernel: $(KERNEL)
+release: $(RELEASE_KERNEL) $(RELEASE_IMAGE) $(RELEASE_ISO) ## Release kernel, disk image and ISO in build/release/
 image: $(IMAGE) ## Raw bootable disk image (BIOS loader + kernel)
 iso: $(ISO) ## GRUB image for BIOS and UEFI, CD or USB stick (Multiboot 2)
 hosted: $(HOSTED_LIB) $(HOSTED_TESTS) $(HOSTED_SO) $(REPLAY_BIN)
@@ -129,9 +144,11 @@ $(BUILD)/boot.bin: boot/boot.asm
 	@mkdir -p $(@D)
 	$(NASM) -f bin -w+all -Werror $< -o $@
 
+# Padded to a whole MiB: SeaBIOS on q35 (AHCI) did not start the boot sector
+# of a 492 KiB image at all, while it did at 804 KiB and at 1 MiB.
 $(IMAGE): $(BUILD)/boot.bin $(BUILD)/kernel.bin
 	cat $^ > $@
-	truncate -s %512 $@
+	truncate -s %1M $@
 
 # grub-mkrescue puts in a boot image for each GRUB platform installed: i386-pc
 # (BIOS, El Torito and the hybrid MBR for USB sticks) and x86_64-efi (the EFI
@@ -145,6 +162,38 @@ $(ISO): $(KERNEL) tools/grub/grub.cfg
 	cp $(KERNEL) $(BUILD)/iso/boot/kernel.elf
 	cp tools/grub/grub.cfg $(BUILD)/iso/boot/grub/grub.cfg
 	grub-mkrescue -o $@ $(BUILD)/iso 2> $(BUILD)/grub-mkrescue.log || { cat $(BUILD)/grub-mkrescue.log; exit 1; }
+
+$(BUILD)/release-obj/%.o: %.cpp $(HEADERS)
+	@mkdir -p $(@D)
+	@echo "  CXX [rel]    $<"
+	$(Q)$(CXX) $(PC_RELEASE_CXXFLAGS) -c $< -o $@
+
+$(BUILD)/release-obj/%.asm.o: %.asm
+	@mkdir -p $(@D)
+	$(Q)$(NASM) -f elf64 -g -F dwarf -w+all -Werror $< -o $@
+
+$(RELEASE)/kernel.unpatched.elf: $(RELEASE_OBJS) arch/x86_64/kernel.ld
+	@mkdir -p $(@D)
+	@echo "  LD (LTO)     $@"
+	$(Q)$(LD) $(PC_LDFLAGS) $(RELEASE_OBJS) -o $@
+
+$(RELEASE_KERNEL): $(RELEASE)/kernel.unpatched.elf tradekernel/symtab.py $(VENV_STAMP)
+	$(PYTHON) -m tradekernel.symtab $< $@
+
+$(RELEASE)/kernel.bin: $(RELEASE_KERNEL)
+	$(OBJCOPY) -O binary --only-section=.boot --only-section=.text --only-section=.rodata \
+	    --only-section=.data --only-section=.ksymtab $< $@
+
+$(RELEASE_IMAGE): $(BUILD)/boot.bin $(RELEASE)/kernel.bin
+	cat $^ > $@
+	truncate -s %1M $@
+
+$(RELEASE_ISO): $(RELEASE_KERNEL) tools/grub/grub.cfg
+	@for d in $(GRUB_PLATFORMS); do [[ -d $$d ]] || { echo "iso: $$d is missing (make install-deps)"; exit 1; }; done
+	@mkdir -p $(RELEASE)/iso/boot/grub
+	cp $(RELEASE_KERNEL) $(RELEASE)/iso/boot/kernel.elf
+	cp tools/grub/grub.cfg $(RELEASE)/iso/boot/grub/grub.cfg
+	grub-mkrescue -o $@ $(RELEASE)/iso 2> $(RELEASE)/grub-mkrescue.log || { cat $(RELEASE)/grub-mkrescue.log; exit 1; }
 
 $(BUILD)/hosted/%.o: %.cpp $(HEADERS)
 	@mkdir -p $(@D)
@@ -223,13 +272,13 @@ $(VENV_STAMP): pyproject.toml
 install-deps: ## Install missing system packages (apt) and the Python venv
 	tools/install-deps.sh
 
-run: install-deps all ## Build, boot mode=trade under QEMU and replay the market-data demo
-	$(PYTHON) -m tradekernel demo
+run: install-deps all release ## Build, boot the release kernel in mode=trade under QEMU, replay the demo
+	$(PYTHON) -m tradekernel demo --release
 
 boot: install-deps all ## Build, boot under QEMU (TCG) and show the kernel log
 	$(PYTHON) -m tradekernel run
 
-test: install-deps all iso bench-bin fuzz-bin lint ## Every test: Python, hosted core, fuzz corpora, QEMU boots
+test: install-deps all iso release bench-bin fuzz-bin lint ## Every test: Python, hosted core, fuzz corpora, QEMU boots
 	$(PYTHON) -m tradekernel test
 
 benchmark: install-deps all $(BENCH_BIN) ## Write build/bench/results.json (+ .md, .png)

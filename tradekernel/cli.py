@@ -77,6 +77,11 @@ def add_machine_arguments(p: argparse.ArgumentParser) -> None:
         default=qemu.Firmware.BIOS.value,
         help="bios: SeaBIOS (default); uefi: OVMF, booting the ISO",
     )
+    p.add_argument(
+        "--release",
+        action="store_true",
+        help="boot the release kernel (make release: no tests, benchmarks or fault injection)",
+    )
 
 
 def run_timeout(args: argparse.Namespace, firmware: qemu.Firmware) -> float:
@@ -95,8 +100,10 @@ def cmd_run(args: argparse.Namespace) -> int:
         # The host end of the link may command the kernel, with a fresh secret.
         control = Control(sources=(HOST_IP,))
         cmdline = f"{cmdline} {control.cmdline()}".strip()
+    build = qemu.Build.RELEASE if args.release else qemu.Build.TEST
     config = qemu.QemuConfig(
         boot=boot,
+        build=build,
         machine=machine,
         firmware=firmware,
         cmdline=cmdline,
@@ -111,8 +118,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     )
     mode = "TCG, -icount shift=0" if args.icount else "TCG"
     status.print(
-        f"[bold]booting[/] {config.boot.artifact.name} ({boot.value}) on QEMU {machine.value} "
-        f"with {firmware.value.upper()} firmware under {mode}"
+        f"[bold]booting[/] the {build.value} kernel, {config.boot.artifact.name} ({boot.value}), "
+        f"on QEMU {machine.value} with {firmware.value.upper()} firmware under {mode}"
     )
     if args.gdb is not None:
         status.print(
@@ -177,13 +184,14 @@ def cmd_demo(args: argparse.Namespace) -> int:
         ),
         icount=not args.no_icount,
         boot=boot,
+        build=qemu.Build.RELEASE if args.release else qemu.Build.TEST,
         machine=machine,
         firmware=firmware,
         timeout=max(300.0, 2 * publishing + 180),
     )
     status.print(
-        f"[bold]booting[/] {config.boot.artifact.name} on QEMU {machine.value} "
-        f"({firmware.value.upper()}) under TCG"
+        f"[bold]booting[/] the {config.build.value} kernel, {config.boot.artifact.name}, "
+        f"on QEMU {machine.value} ({firmware.value.upper()}) under TCG"
         + (", -icount shift=0" if config.icount else "")
         + f"; replaying {len(messages):,} messages of {origin} at {args.rate:,.0f} messages/s "
         f"with {args.loss:.0%} loss, {args.duplicate:.0%} duplicates, {args.reorder:.0%} reordering"

@@ -36,6 +36,7 @@ class DemoConfig:
     venue: VenueConfig = field(default_factory=VenueConfig)
     icount: bool = True
     boot: qemu.BootMethod = qemu.BootMethod.DISK
+    build: qemu.Build = qemu.Build.TEST  # make run boots the release kernel
     machine: qemu.Machine = qemu.Machine.Q35
     firmware: qemu.Firmware = qemu.Firmware.BIOS
     timeout: float = 300.0  # the whole run, seconds
@@ -146,7 +147,8 @@ def run_demo(
     if config.venue.multicast:
         cmdline += f" join={FEED_GROUP}"
     qemu_config = qemu.QemuConfig(
-        boot=config.boot, machine=config.machine, firmware=config.firmware, smp=2,
+        boot=config.boot, build=config.build, machine=config.machine, firmware=config.firmware,
+        smp=2,
         cmdline=cmdline, icount=config.icount, extra_args=link.qemu_args(config.machine),
         timeout=config.timeout,
     )  # fmt: skip

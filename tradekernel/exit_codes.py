@@ -13,6 +13,7 @@ KERNEL_SUCCESS = 0x10
 KERNEL_TEST_FAILURE = 0x11
 KERNEL_PANIC = 0x12
 KERNEL_UNSUPPORTED_CPU = 0x13
+KERNEL_UNKNOWN_MODE = 0x14
 
 
 def qemu_status(kernel_value: int) -> int:
@@ -24,6 +25,9 @@ class Outcome(Enum):
     TEST_FAILED = "test-failed"  # in-kernel tests ran and some failed
     PANIC = "panic"  # CPU exception or tk::panic
     UNSUPPORTED_CPU = "unsupported-cpu"  # a required CPU feature is missing (the log names it)
+    UNKNOWN_MODE = (
+        "unknown-mode"  # a mode this kernel was built without (release: test, bench, fault)
+    )
     TIMEOUT = "timeout"  # the host stopped QEMU
     RESET = "reset"  # QEMU exited without the kernel's word: triple fault (-no-reboot)
     QEMU_ERROR = "qemu-error"  # QEMU failed to start or died
@@ -41,5 +45,6 @@ def outcome_from_status(status: int | None, timed_out: bool) -> Outcome:
         qemu_status(KERNEL_TEST_FAILURE): Outcome.TEST_FAILED,
         qemu_status(KERNEL_PANIC): Outcome.PANIC,
         qemu_status(KERNEL_UNSUPPORTED_CPU): Outcome.UNSUPPORTED_CPU,
+        qemu_status(KERNEL_UNKNOWN_MODE): Outcome.UNKNOWN_MODE,
         0: Outcome.RESET,
     }.get(status if status is not None else -1, Outcome.QEMU_ERROR)

@@ -9,6 +9,9 @@ BUILD = ROOT / "build"
 KERNEL_ELF = BUILD / "kernel.elf"
 DISK_IMAGE = BUILD / "tradekernel.img"
 ISO_IMAGE = BUILD / "tradekernel.iso"
+# make release: the same three artifacts, built without tests, benchmark mode
+# or fault injection.
+RELEASE = BUILD / "release"
 HOSTED_TESTS = BUILD / "hosted" / "tk_tests"
 BENCH_DIR = BUILD / "bench"
 GDB_SCRIPT = ROOT / "tools" / "gdb" / "tradekernel.gdb"

@@ -51,6 +51,19 @@ class BootMethod(Enum):
             BootMethod.ISO: paths.ISO_IMAGE,
         }[self]
 
+    def artifact_of(self, build: Build) -> Path:
+        """This boot method's file for the test or the release kernel."""
+        return self.artifact if build is Build.TEST else paths.RELEASE / self.artifact.name
+
+
+class Build(Enum):
+    """Which kernel: the test kernel has the in-kernel tests, mode=bench and
+    mode=fault and the debug checks; the release kernel (make release) has
+    the trading path only and refuses those modes."""
+
+    TEST = "test"
+    RELEASE = "release"
+
 
 class Machine(Enum):
     """QEMU's chipset. q35 (ICH9, PCI Express, ECAM) is what servers look like;
@@ -78,6 +91,7 @@ OVMF_VARS = Path("/usr/share/OVMF/OVMF_VARS_4M.fd")
 @dataclass
 class QemuConfig:
     boot: BootMethod = BootMethod.DISK
+    build: Build = Build.TEST
     machine: Machine = Machine.Q35
     firmware: Firmware = Firmware.BIOS
     cmdline: str = ""
@@ -134,9 +148,10 @@ class RunResult:
 def build_command(config: QemuConfig, qmp_socket: Path) -> list[str]:
     """The QEMU command line. Files the run needs (the UEFI variable store)
     are made beside `qmp_socket`, in the run's temporary directory."""
-    artifact = config.boot.artifact
+    artifact = config.boot.artifact_of(config.build)
     if not artifact.exists():
-        raise FileNotFoundError(f"{artifact} does not exist: run 'make all iso' first")
+        target = "make release" if config.build is Build.RELEASE else "make all iso"
+        raise FileNotFoundError(f"{artifact} does not exist: run '{target}' first")
     smp = max(config.smp, config.numa_nodes)
     cmd = [
         require(QEMU),

@@ -12,6 +12,7 @@ enum class ExitStatus : u32 {
     TestFailure = 0x11,  // QEMU exit status 35
     Panic = 0x12,        // QEMU exit status 37: CPU exception or tk::panic()
     UnsupportedCpu = 0x13,  // QEMU exit status 39: a required CPU feature is missing
+    UnknownMode = 0x14,     // QEMU exit status 41: a mode this kernel was built without
 };
 
 }  // namespace tk

@@ -28,9 +28,11 @@ bool permit_allocation(const char* allocator) {
 
 u32 allocation_violations() { return __atomic_load_n(&g_violations, __ATOMIC_RELAXED); }
 
+#ifndef TK_RELEASE
 void reset_trading_for_tests() {
     __atomic_store_n(&g_trading, false, __ATOMIC_RELEASE);
     __atomic_store_n(&g_violations, 0u, __ATOMIC_RELAXED);
 }
+#endif
 
 }  // namespace tk::mem

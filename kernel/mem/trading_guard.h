@@ -18,7 +18,9 @@ bool permit_allocation(const char* allocator);
 
 u32 allocation_violations();
 
-// For tests: back to the set-up phase.
+#ifndef TK_RELEASE
+// For tests: back to the set-up phase. Not in the release kernel.
 void reset_trading_for_tests();
+#endif
 
 }  // namespace tk::mem

@@ -17,10 +17,9 @@
 #include "drivers/uart16550.h"
 #include "kernel/log/log.h"
 #include "kernel/prof/symbols.h"
-#include "kernel/test/ktest.h"
 #include "kernel/mem/trading_guard.h"
 #include "platform/pc/acpi.h"
-#include "platform/pc/bench_mode.h"
+#include "platform/pc/diagnostic_modes.h"
 #include "platform/pc/net.h"
 #include "platform/pc/pci_config.h"
 #include "platform/pc/trading.h"
@@ -29,7 +28,6 @@
 #include "platform/pc/boot_info.h"
 #include "platform/pc/memory.h"
 #include "platform/pc/clock.h"
-#include "platform/pc/faults.h"
 #include "tk/panic.h"
 #include "tk/platform.h"
 #include "tk/tsc.h"
@@ -135,16 +133,12 @@ void init_tsc(u64 boot_tsc) {
 
 [[noreturn]] void run_mode(const CommandLine& cmdline) {
     StringView mode = cmdline.value("mode");
-    if (mode.equals("test")) {
-        StringView filter = cmdline.value("test");
-        char prefix[64] = {};
-        for (usize i = 0; i < filter.length && i + 1 < sizeof prefix; ++i) prefix[i] = filter.data[i];
-        test::Summary s = test::run_all(prefix);
-        platform::exit(s.failed ? ExitStatus::TestFailure : ExitStatus::Success);
-    }
-    if (mode.equals("bench")) {
-        run_benchmarks();
-        platform::exit(ExitStatus::Success);
+    if (is_diagnostic_mode(mode)) {
+        run_diagnostic_mode(mode, cmdline);
+        log::info("mode=%.*s is not in the %s kernel (make release leaves out tests, benchmarks and faults)",
+                  int(mode.length), mode.data, build_name());
+        log::record("mode-refused", "mode=%.*s build=%s", int(mode.length), mode.data, build_name());
+        platform::exit(ExitStatus::UnknownMode);
     }
     if (mode.equals("net")) {
         if (!net_init(cmdline, NetServices::EchoAndAcknowledge)) panic("mode=net: no usable network device");
@@ -160,10 +154,6 @@ void init_tsc(u64 boot_tsc) {
         log::info("trade: trading task on CPU %u%s", core, sched::core_isolated(core) ? " (isolated)" : "");
         if (core == 0) sched::run_forever();
         for (;;) asm volatile("hlt");
-    }
-    if (mode.equals("fault")) {
-        trigger_fault(cmdline.value("fault"));
-        panic("mode=fault: unknown fault name (see platform/pc/faults.cpp)");
     }
     // Set-up is over: from here only pools may allocate.
     mem::start_trading();
@@ -224,8 +214,9 @@ extern "C" [[noreturn]] void kernel_main(u64 magic, u64 boot_info_physical) {
     log::info("boot: cmdline \"%s\"", shown);
     log::info("boot: %s firmware, memory map from %s%s", firmware_name(g_boot.firmware), g_boot.memory_source,
               g_boot.efi_memory_descriptors ? " (the loader also passed the EFI memory map)" : "");
-    log::record("boot", "platform=pc loader=%s firmware=%s memory-map=%s efi-descriptors=%u version=%s symbols=%u",
-                g_boot.loader, firmware_name(g_boot.firmware), g_boot.memory_source,
+    log::record("boot",
+                "platform=pc build=%s loader=%s firmware=%s memory-map=%s efi-descriptors=%u version=%s symbols=%u",
+                build_name(), g_boot.loader, firmware_name(g_boot.firmware), g_boot.memory_source,
                 g_boot.efi_memory_descriptors, kVersion, kernel_symbols().count());
     acpi_init(g_boot);
     pci_config_init(acpi_tables());

@@ -7,6 +7,7 @@ def test_kernel_exit_values_map_to_outcomes():
     assert outcome_from_status(0x23, timed_out=False) is Outcome.TEST_FAILED
     assert outcome_from_status(0x25, timed_out=False) is Outcome.PANIC
     assert outcome_from_status(0x27, timed_out=False) is Outcome.UNSUPPORTED_CPU
+    assert outcome_from_status(0x29, timed_out=False) is Outcome.UNKNOWN_MODE
     assert outcome_from_status(0, timed_out=False) is Outcome.RESET
     assert outcome_from_status(1, timed_out=False) is Outcome.QEMU_ERROR
     assert outcome_from_status(None, timed_out=True) is Outcome.TIMEOUT
@@ -20,3 +21,4 @@ def test_exit_values_match_the_kernel_header():
     assert f"TestFailure = {exit_codes.KERNEL_TEST_FAILURE:#x}" in header
     assert f"Panic = {exit_codes.KERNEL_PANIC:#x}" in header
     assert f"UnsupportedCpu = {exit_codes.KERNEL_UNSUPPORTED_CPU:#x}" in header
+    assert f"UnknownMode = {exit_codes.KERNEL_UNKNOWN_MODE:#x}" in header

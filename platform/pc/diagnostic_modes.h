@@ -1,0 +1,22 @@
+// The modes for development, not for trading: the in-kernel tests
+// (mode=test), in-kernel path lengths (mode=bench) and deliberate CPU faults
+// (mode=fault). The test kernel (build/kernel.elf) has them
+// (diagnostic_modes.cpp); the release kernel (make release) links
+// release/no_diagnostic_modes.cpp instead, and refuses them.
+#pragma once
+
+#include "kernel/boot/cmdline.h"
+
+namespace tk::pc {
+
+// "test" or "release": which kernel this is.
+const char* build_name();
+
+// True for the names of the diagnostic modes, whichever kernel this is.
+bool is_diagnostic_mode(StringView mode);
+
+// Runs the diagnostic mode and exits the kernel; returns only in a kernel
+// built without them.
+void run_diagnostic_mode(StringView mode, const CommandLine& cmdline);
+
+}  // namespace tk::pc

@@ -1,0 +1,15 @@
+// The release kernel: no in-kernel tests, no benchmark mode, no fault
+// injection (platform/pc/diagnostic_modes.h). A command line that asks for
+// one gets one line saying so and ExitStatus::UnknownMode.
+
+#include "platform/pc/diagnostic_modes.h"
+
+namespace tk::pc {
+
+const char* build_name() { return "release"; }
+
+bool is_diagnostic_mode(StringView mode) { return mode.equals("test") || mode.equals("bench") || mode.equals("fault"); }
+
+void run_diagnostic_mode(StringView, const CommandLine&) {}
+
+}  // namespace tk::pc
