@@ -7,7 +7,6 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 
 from tradekernel import paths
 
@@ -67,12 +66,10 @@ def test_test_passes_options_through_to_pytest():
     assert "1 passed" in done.stdout
 
 
-def test_run_boots_and_shows_the_log_within_10_seconds():
-    start = time.monotonic()
-    done = tradekernel("run")
-    elapsed = time.monotonic() - start
+def test_run_boots_and_shows_the_log():
+    # The run's own limit stops QEMU (and fails the run) if the kernel hangs.
+    done = tradekernel("run", "--timeout", "20")
     assert done.returncode == 0, done.stderr
-    assert elapsed < 10
     assert "tkboot: TradeKernel BIOS loader" in done.stdout
     assert "TradeKernel 0.1.0 (x86_64, pc)" in done.stdout
     assert "memory map:" in done.stdout

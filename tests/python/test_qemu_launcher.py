@@ -62,7 +62,7 @@ def test_missing_qemu_names_the_package(monkeypatch: pytest.MonkeyPatch):
 def test_timeout_kills_qemu_and_reports_what_it_saw():
     result = qemu.run(QemuConfig(boot=BootMethod.KERNEL, cmdline="mode=idle", timeout=3))
     assert result.outcome is Outcome.TIMEOUT
-    assert 2.5 < result.elapsed < 20
+    assert result.elapsed >= 3  # not stopped before its time
     assert "TradeKernel 0.1.0 (x86_64, pc)" in result.lines
     assert result.of_kind("ready")
     assert result.registers and "RIP=ffffffff8" in result.registers  # halted in the kernel
