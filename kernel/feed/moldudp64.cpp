@@ -36,9 +36,10 @@ void Receiver::expect_session(const char* session) {
     have_session_ = session_locked_ = true;
 }
 
-// Drops what was learnt about gaps and held packets (of a session that turned
+// Drops what was learnt about gaps, held packets and the end (of a session that turned
 // out not to be the feed's).
 void Receiver::forget_gaps() {
+    ended_ = false;
     requested_up_to_ = stalled_at_ = 0;
     beyond_gap_ = 0;
     held_count_ = 0;
@@ -91,6 +92,9 @@ bool Receiver::walk(const u8* packet, usize length, u16 count, u64 first, bool d
 // Asks for what is missing before `first` and not asked for yet. When 128
 // packets have shown a gap without the next expected message moving, the
 // answer (or the request) was lost: everything from there is asked for again.
+// Only a request that starts at the next expected message restarts that
+// count: requests further ahead (batches, a gap's tail) leave the first gap
+// open, so they must not postpone asking for it again.
 void Receiver::gap_seen(u64 first) {
     if (next_ != stalled_at_) stalled_at_ = next_, beyond_gap_ = 0;
     bool stuck = ++beyond_gap_ >= kStuckPackets;
@@ -101,10 +105,13 @@ void Receiver::gap_seen(u64 first) {
         counters_.gap_messages += first - 1 - (requested_up_to_ >= next_ ? requested_up_to_ : next_ - 1);
     }
     ++counters_.retransmission_requests;
-    if (first - 1 > requested_up_to_) requested_up_to_ = first - 1;
-    beyond_gap_ = 0;
     u64 missing = first - from;
-    request_(context_, session_, from, u16(missing < 0xFFFE ? missing : 0xFFFE));
+    u16 count = u16(missing < 0xFFFE ? missing : 0xFFFE);
+    // What was asked for, not the whole gap: a gap wider than one request
+    // has its remainder asked for by the next packet that shows it.
+    if (from + count - 1 > requested_up_to_) requested_up_to_ = from + count - 1;
+    if (from == next_) beyond_gap_ = 0;
+    request_(context_, session_, from, count);
 }
 
 // Copies a packet beyond a gap; false if it is not kept. When the hold is
@@ -159,13 +166,14 @@ void Receiver::receive(const u8* packet, usize length) {
         ++counters_.malformed;
         return;
     }
-    if (!accept_session(packet, carries_messages)) return;
     // Everything below may add to `first`: a sequence this far ahead is not
-    // believed, and so cannot overflow either.
+    // believed, and so cannot overflow either. Checked before the session, so
+    // a packet that is not believed cannot change the session either.
     if (first > next_ && first - next_ > kWindow) {
         ++counters_.beyond_window;
         return;
     }
+    if (!accept_session(packet, carries_messages)) return;
     if (count == kEndOfSession) {  // its sequence is one past the last message
         ++counters_.end_of_session;
         ended_ = true;
@@ -188,7 +196,10 @@ void Receiver::receive(const u8* packet, usize length) {
         ++counters_.future_packets;
         if (hold(packet, length, first, count)) {
             gap_seen(first);
-            if (end - 1 > requested_up_to_) requested_up_to_ = end - 1;
+            // The held messages need no request, unless part of the gap before
+            // them is still unasked (one request holds at most 65,534): then
+            // the next packet must still see that part as unasked.
+            if (requested_up_to_ + 1 >= first && end - 1 > requested_up_to_) requested_up_to_ = end - 1;
         } else {
             ++counters_.future_dropped;
             bool batch_ready = requested_up_to_ < next_ || end - 1 >= requested_up_to_ + kRequestBatch;

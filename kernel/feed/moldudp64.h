@@ -25,7 +25,10 @@
 // - The session is the configured one (expect_session), or else the first
 //   session whose packet carries messages; it is locked once one of its
 //   messages is delivered. Until then another session's messages replace it,
-//   so a stranger's packet that arrives first cannot lock the feed out.
+//   so a stranger's heartbeat, or messages ahead of the feed, cannot lock the
+//   feed out; a stranger's messages at the very next sequence can, which is
+//   why mode=trade takes session= (and MoldUDP64 carries no authentication:
+//   whoever can send to the feed port can forge the feed).
 // - When the hold is full, a packet nearer the next expected message takes
 //   the place of the farthest one held.
 #pragma once

@@ -93,10 +93,12 @@ void NetStack::receive_arp(Bytes p) {
         return;
     }
     ++counters_.arp_received;
-    // A sender claiming a group or broadcast MAC, or no address, is not learnt.
-    if (!(sender_mac.bytes[0] & 1) && sender_ip != 0 && !is_multicast(sender_ip) && sender_ip != 0xFFFFFFFF)
-        learn(sender_ip, sender_mac);
-    if (operation == kArpRequest) send_arp(kArpReply, sender_mac, sender_ip);
+    // A sender claiming a group or broadcast MAC, or no address, is neither
+    // learnt nor answered: the reply would go to the whole segment.
+    bool one_host = !(sender_mac.bytes[0] & 1) && sender_ip != 0 && !is_multicast(sender_ip) &&
+                    sender_ip != 0xFFFFFFFF;
+    if (one_host) learn(sender_ip, sender_mac);
+    if (operation == kArpRequest && one_host) send_arp(kArpReply, sender_mac, sender_ip);
 }
 
 void NetStack::receive_ipv4(Bytes p, bool link_multicast, const MacAddress& source_mac) {

@@ -60,7 +60,10 @@ void RiskGate::init(const RiskLimits& limits, u64 ticks_per_second) {
     limits_ = limits;
     counters_ = {};
     killed_ = false;
-    interval_ = limits.max_orders_per_second && ticks_per_second ? ticks_per_second / limits.max_orders_per_second : 0;
+    // Rounded up, and at least one tick: the rate never exceeds the limit, also
+    // with a clock slower than the limit or not a multiple of it.
+    u32 rate = limits.max_orders_per_second;
+    interval_ = rate && ticks_per_second ? (ticks_per_second + rate - 1) / rate : 0;
     burst_ = limits.max_orders_per_second ? interval_ * (limits.max_orders_per_second - 1) : 0;
     next_arrival_ = 0;
     open_orders_ = 0;

@@ -50,6 +50,24 @@ void on_status(const net::UdpDatagram& request) {
     stack().reply_udp(request, reinterpret_cast<const u8*>(line), n);
 }
 
+// "02:54:00:12:34:56" -> bytes; false if malformed.
+bool parse_mac(StringView text, net::MacAddress& out) {
+    if (text.length != 17) return false;
+    for (usize i = 0; i < 6; ++i) {
+        u32 byte = 0;
+        for (usize j = 0; j < 2; ++j) {
+            char c = text.data[i * 3 + j];
+            u32 digit = c >= '0' && c <= '9' ? u32(c - '0') : c >= 'a' && c <= 'f' ? u32(c - 'a' + 10)
+                        : c >= 'A' && c <= 'F' ? u32(c - 'A' + 10) : 16u;
+            if (digit == 16) return false;
+            byte = byte * 16 + digit;
+        }
+        if (i < 5 && text.data[i * 3 + 2] != ':') return false;
+        out.bytes[i] = u8(byte);
+    }
+    return true;
+}
+
 // "tk-kill": every later order is refused by the risk gate (and counted);
 // the final trade-counters record says the switch was thrown.
 void on_kill() { g_engine.entry.risk.kill(); }
@@ -164,6 +182,10 @@ bool trade_init(const CommandLine& cmdline, u32 core) {
     stack().bind_udp(kMarketDataPort, on_market_data, nullptr);
     set_status_handler(on_status);
     set_kill_handler(on_kill);
+    // gateway-mac=<mac>: the gateway's address as configured, never from ARP
+    // (which a host on the segment can answer first at start-up).
+    net::MacAddress gateway_mac;
+    if (parse_mac(cmdline.value("gateway-mac"), gateway_mac)) stack().add_neighbor(gateway, gateway_mac);
     if (!resolve(gateway) || !resolve(rewinder)) {
         log::info("trade: the order gateway or the rewinder did not answer ARP");
         return false;

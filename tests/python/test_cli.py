@@ -199,7 +199,7 @@ def test_demo_replays_a_recorded_itch_file(tmp_path):
 def test_run_under_uefi_boots_the_iso_on_q35():
     done = tradekernel("run", "--firmware", "uefi", "--cmdline", "mode=test", timeout=120)
     assert done.returncode == 0, done.stderr + done.stdout[-3000:]
-    assert "(iso) on QEMU q35 with UEFI firmware" in done.stderr
+    assert "(iso), on QEMU q35 with UEFI firmware" in done.stderr
     assert "@tk boot platform=pc loader=multiboot2 firmware=uefi" in done.stdout
     assert "@tk pci-config mechanism=ecam" in done.stdout
     assert "kernel run ended: passed" in done.stderr

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from tradekernel.feed.itch import encode
 from tradekernel.feed.moldudp64 import end_of_session, heartbeat, packet
+from tradekernel.feed.publisher import pack
 from tradekernel.hosted_lib import library
 
 SESSION = b"TK00000001"
@@ -333,3 +334,69 @@ def test_far_future_packets_do_not_pin_the_hold(rx: Receiver):
     assert [s for s, _ in rx.delivered()] == list(range(1, 11))
     c = rx.counters()
     assert c["future_dropped"] == 8  # eight far packets made way
+
+
+@pytest.mark.parametrize("per_packet", [1, 16, 30])
+def test_a_lost_request_is_asked_again_whatever_the_packet_size(per_packet: int):
+    """The rewinder loses the first request and answers every later one: the
+    receiver must still catch up before the feed ends (batched requests
+    ahead of the gap used to postpone asking for the gap again for good
+    once packets carried 17 or more messages)."""
+    total = 30_000
+    msgs = messages(total)
+    packets = pack(SESSION, msgs, per_packet)
+    rx = Receiver()
+    rx.expect_session(SESSION)
+    asked = 0
+    try:
+        for p in packets:
+            if p.first != packets[10].first:
+                rx.receive(p.data)
+            for first, count in rx.requests():
+                asked += 1
+                if asked == 1:
+                    continue  # lost
+                last = min(first + count - 1, p.first + p.count - 1)  # what is published
+                for answer in pack(SESSION, msgs[first - 1 : last], per_packet, first):
+                    rx.receive(answer.data)
+        assert rx.lib.tk_mold_next(rx.h) == total + 1
+        assert rx.counters()["retransmission_requests"] <= 10
+    finally:
+        rx.close()
+
+
+def test_a_gap_wider_than_one_request_is_asked_for_in_full(rx: Receiver):
+    total = 150_000
+    msgs = messages(total)
+    rx.expect_session(SESSION)
+    rx.receive(packet(SESSION, 1, msgs[:1]))
+    rx.receive(packet(SESSION, 100_002, msgs[100_001:100_002]))  # 100,000 lost
+    asked = []
+    for _ in range(3):
+        for first, count in rx.requests():
+            asked.append((first, count))
+            for at in range(first, first + count, 500):
+                n = min(500, first + count - at)
+                rx.receive(packet(SESSION, at, msgs[at - 1 : at - 1 + n]))
+        rx.receive(heartbeat(SESSION, 100_003))
+    # The rest of the gap (and the held message after it) in a second request.
+    assert asked[:2] == [(2, 0xFFFE), (2 + 0xFFFE, 100_001 - 0xFFFE)]
+    assert rx.lib.tk_mold_next(rx.h) == 100_003
+
+
+def test_a_packet_beyond_the_window_changes_no_session(rx: Receiver):
+    msgs = messages(3)
+    rx.receive(packet(SESSION, 3, msgs[2:3]))  # held; the session not yet locked
+    rx.receive(packet(b"STRANGER01", 2**40, msgs[:1]))  # not believed: changes nothing
+    rx.receive(packet(SESSION, 1, msgs[:2]))
+    assert [s for s, _ in rx.delivered()] == [1, 2, 3]
+    c = rx.counters()
+    assert (c["beyond_window"], c["session_changes"]) == (1, 0)
+
+
+def test_a_stranger_s_end_of_session_is_forgotten_with_its_session(rx: Receiver):
+    rx.receive(packet(b"STRANGER01", 5, messages(1)))  # a candidate, unlocked
+    rx.receive(end_of_session(b"STRANGER01", 6))
+    rx.receive(packet(SESSION, 1, messages(3)))  # the feed's messages replace it
+    assert rx.lib.tk_mold_ended(rx.h) == 0
+    assert [s for s, _ in rx.delivered()] == [1, 2, 3]

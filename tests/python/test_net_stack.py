@@ -266,11 +266,12 @@ def test_unpinned_entries_follow_arp_as_rfc_826_says(net: HostedNet):
     assert net.arp_lookup(PEER_IP) == "02:00:00:00:00:fd"
 
 
-def test_arp_claiming_a_group_or_broadcast_mac_is_not_learnt(net: HostedNet):
+def test_arp_claiming_a_group_or_broadcast_mac_is_not_learnt_or_answered(net: HostedNet):
     net.receive(arp(2, "01:00:5e:00:00:01", PEER_IP))
-    net.receive(arp(2, "ff:ff:ff:ff:ff:ff", "10.0.0.10"))
+    net.receive(arp(1, "ff:ff:ff:ff:ff:ff", "10.0.0.10"))  # a request: no reply to everyone
     assert net.arp_lookup(PEER_IP) is None and net.arp_lookup("10.0.0.10") is None
     assert net.counters()["arp_received"] == 2
+    assert net.sent() == []
 
 
 @pytest.mark.parametrize(

@@ -152,3 +152,15 @@ def test_order_tokens_stay_unique_or_are_refused():
     assert k.tk_order_token(9_999_999_999, 9_999, out) == 1 and out.raw[:14] == b"9" * 14
     assert k.tk_order_token(10_000_000_000, 0, out) == 0  # would wrap onto sequence 0
     assert k.tk_order_token(1, 10_000, out) == 0  # would be the next message's first
+
+
+def test_order_rate_is_never_exceeded_with_a_coarse_clock():
+    # A clock slower than the limit (100 ticks a second, 1,000 orders a
+    # second) used to leave the rate unlimited; a rate that does not divide
+    # the clock used to round the interval down.
+    for ticks, limit in ((100, 1_000), (1_999, 1_000)):
+        gate = Gate(Limits(max_orders_per_second=limit, ticks_per_second=ticks))
+        # 10,000 orders asked for over 3 seconds: at most a burst of `limit`
+        # and `limit` a second may pass.
+        sent = sum(gate.check("B", 1, now=t * 3 * ticks // 10_000) for t in range(10_000))
+        assert limit <= sent <= limit + 3 * limit, (ticks, limit, sent)
