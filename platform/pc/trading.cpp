@@ -184,8 +184,16 @@ bool trade_init(const CommandLine& cmdline, u32 core) {
     set_kill_handler(on_kill);
     // gateway-mac=<mac>: the gateway's address as configured, never from ARP
     // (which a host on the segment can answer first at start-up).
+    StringView configured_mac = cmdline.value("gateway-mac");
     net::MacAddress gateway_mac;
-    if (parse_mac(cmdline.value("gateway-mac"), gateway_mac)) stack().add_neighbor(gateway, gateway_mac);
+    if (parse_mac(configured_mac, gateway_mac)) {
+        stack().add_neighbor(gateway, gateway_mac);
+        log::record("gateway", "mac=%.*s source=configured", int(configured_mac.length), configured_mac.data);
+    } else if (!configured_mac.empty()) {
+        log::info("trade: gateway-mac=%.*s is not a MAC address (aa:bb:cc:dd:ee:ff)", int(configured_mac.length),
+                  configured_mac.data);
+        return false;
+    }
     if (!resolve(gateway) || !resolve(rewinder)) {
         log::info("trade: the order gateway or the rewinder did not answer ARP");
         return false;

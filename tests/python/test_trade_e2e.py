@@ -98,3 +98,54 @@ def test_market_data_in_ouch_order_out(nodes: int):
         assert any(
             r.int("base") <= start and end <= r.int("base") + r.int("length") for r in ranges
         )
+
+
+def test_a_configured_gateway_mac_needs_no_arp_and_outlasts_a_forged_reply():
+    link = GuestLink()
+    control = Control(sources=(HOST_IP,))
+    ready = threading.Event()
+    results: list[RunResult] = []
+    config = QemuConfig(
+        boot=BootMethod.KERNEL,
+        smp=2,
+        cmdline=f"mode=trade ip={GUEST_IP} gateway={HOST_IP} gateway-mac={HOST_MAC} isolate=1 "
+        + control.cmdline(),
+        extra_args=link.qemu_args(),
+        timeout=120,
+    )
+
+    def on_line(line: str) -> None:
+        if line.startswith("@tk trade-ready"):
+            ready.set()
+
+    guest = threading.Thread(target=lambda: results.append(run(config, on_line)))
+    guest.start()
+    try:
+        assert ready.wait(60), "the kernel did not start trading without an ARP answer"
+        seen = link.drain()
+        assert not any(ARP in Ether(f) and Ether(f)[ARP].pdst == HOST_IP for f in seen)
+        forger = "02:66:66:66:66:66"  # "the gateway is at my MAC"
+        link.send(bytes(Ether(dst=GUEST_MAC, src=forger) / ARP(
+            op=2, hwsrc=forger, psrc=HOST_IP, hwdst=GUEST_MAC, pdst=GUEST_IP)))  # fmt: skip
+        directory = encode("R", stock_locate=5, stock="TK", round_lot_size=100)
+        first = [directory, add(1, "B", 100_0000), add(2, "S", 100_0500)]
+        link.send(to_guest(packet(SESSION, 1, first), 26500))
+        link.send(to_guest(packet(SESSION, 4, [add(3, "S", 100_0100)]), 26500))
+        order = None
+        for _ in range(50):
+            frame = link.receive(timeout=2)
+            if frame and UDP in Ether(frame) and Ether(frame)[UDP].dport == 15000:
+                order = Ether(frame)
+                break
+        assert order is not None, "no OUCH order came out"
+        assert order.dst == HOST_MAC  # not the forger's
+    finally:
+        link.send(to_guest(control.command("tk-exit"), CONTROL_PORT))
+        guest.join(60)
+        link.close()
+    (result,) = results
+    assert result.outcome is Outcome.PASSED, result.describe()
+    (gateway,) = result.of_kind("gateway")
+    assert (gateway["mac"], gateway["source"]) == (HOST_MAC, "configured")
+    (net,) = result.of_kind("net-counters")
+    assert net.int("arp-static-kept") == 1
