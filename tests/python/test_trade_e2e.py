@@ -31,6 +31,20 @@ def to_guest(payload: bytes, port: int) -> bytes:
     return bytes(frame / UDP(sport=4000, dport=port) / Raw(payload))
 
 
+def narrow_the_spread(link: GuestLink) -> Ether:
+    """Publishes the symbol's directory entry, a bid and a wide offer, then an
+    offer that narrows the spread; returns the frame of the order it draws."""
+    directory = encode("R", stock_locate=5, stock="TK", round_lot_size=100)
+    first = [directory, add(1, "B", 100_0000), add(2, "S", 100_0500)]
+    link.send(to_guest(packet(SESSION, 1, first), 26500))
+    link.send(to_guest(packet(SESSION, 4, [add(3, "S", 100_0100)]), 26500))
+    for _ in range(50):
+        frame = link.receive(timeout=2)
+        if frame and UDP in Ether(frame) and Ether(frame)[UDP].dport == 15000:
+            return Ether(frame)
+    raise AssertionError("no OUCH order came out")
+
+
 @pytest.mark.parametrize("nodes", [1, 2])
 def test_market_data_in_ouch_order_out(nodes: int):
     """With two NUMA nodes the trading CPU is on node 1, and so must be the
@@ -59,20 +73,9 @@ def test_market_data_in_ouch_order_out(nodes: int):
             raise AssertionError("no ARP request for the gateway")
         link.send(bytes(Ether(dst=GUEST_MAC, src=HOST_MAC) / ARP(
             op=2, hwsrc=HOST_MAC, psrc=HOST_IP, hwdst=GUEST_MAC, pdst=GUEST_IP)))  # fmt: skip
-        # The symbol's directory entry, a bid and a wide offer, then an
-        # offer that narrows the spread.
-        directory = encode("R", stock_locate=5, stock="TK", round_lot_size=100)
-        first = [directory, add(1, "B", 100_0000), add(2, "S", 100_0500)]
-        link.send(to_guest(packet(SESSION, 1, first), 26500))
-        link.send(to_guest(packet(SESSION, 4, [add(3, "S", 100_0100)]), 26500))
-        order = None
-        for _ in range(50):
-            frame = link.receive(timeout=2)
-            if frame and UDP in Ether(frame) and Ether(frame)[UDP].dport == 15000:
-                udp = Ether(frame)[UDP]
-                order = decode(bytes(udp.payload)[: udp.len - 8])
-                break
-        assert order is not None, "no OUCH order came out"
+        frame = narrow_the_spread(link)
+        udp = frame[UDP]
+        order = decode(bytes(udp.payload)[: udp.len - 8])
         assert (order["type"], order["side"], order["shares"], order["price"]) == (
             "enter_order", "B", 100, 100_0100)  # fmt: skip
         assert (order["stock"], order["token"]) == ("TK", "0000000004" + "0000")
@@ -127,17 +130,7 @@ def test_a_configured_gateway_mac_needs_no_arp_and_outlasts_a_forged_reply():
         forger = "02:66:66:66:66:66"  # "the gateway is at my MAC"
         link.send(bytes(Ether(dst=GUEST_MAC, src=forger) / ARP(
             op=2, hwsrc=forger, psrc=HOST_IP, hwdst=GUEST_MAC, pdst=GUEST_IP)))  # fmt: skip
-        directory = encode("R", stock_locate=5, stock="TK", round_lot_size=100)
-        first = [directory, add(1, "B", 100_0000), add(2, "S", 100_0500)]
-        link.send(to_guest(packet(SESSION, 1, first), 26500))
-        link.send(to_guest(packet(SESSION, 4, [add(3, "S", 100_0100)]), 26500))
-        order = None
-        for _ in range(50):
-            frame = link.receive(timeout=2)
-            if frame and UDP in Ether(frame) and Ether(frame)[UDP].dport == 15000:
-                order = Ether(frame)
-                break
-        assert order is not None, "no OUCH order came out"
+        order = narrow_the_spread(link)
         assert order.dst == HOST_MAC  # not the forger's
     finally:
         link.send(to_guest(control.command("tk-exit"), CONTROL_PORT))
