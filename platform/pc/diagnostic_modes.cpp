@@ -10,8 +10,6 @@ namespace tk::pc {
 
 const char* build_name() { return "test"; }
 
-bool is_diagnostic_mode(StringView mode) { return mode.equals("test") || mode.equals("bench") || mode.equals("fault"); }
-
 void run_diagnostic_mode(StringView mode, const CommandLine& cmdline) {
     if (mode.equals("test")) {
         StringView filter = cmdline.value("test");

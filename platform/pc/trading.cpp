@@ -176,9 +176,10 @@ bool trade_init(const CommandLine& cmdline, u32 core) {
     if (session.length >= 1 && session.length <= 10) {
         for (usize i = 0; i < session.length; ++i) padded[i] = session.data[i];
         g_engine.pipeline.receiver().expect_session(padded);
+        log::record("feed-session", "expected=%.*s", int(session.length), padded);
+    } else {
+        log::record("feed-session", "expected=none");
     }
-    if (session.length >= 1 && session.length <= 10) log::record("feed-session", "expected=%.*s", int(session.length), padded);
-    else log::record("feed-session", "expected=none");
     stack().bind_udp(kMarketDataPort, on_market_data, nullptr);
     set_status_handler(on_status);
     set_kill_handler(on_kill);

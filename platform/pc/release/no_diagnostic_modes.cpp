@@ -8,8 +8,6 @@ namespace tk::pc {
 
 const char* build_name() { return "release"; }
 
-bool is_diagnostic_mode(StringView mode) { return mode.equals("test") || mode.equals("bench") || mode.equals("fault"); }
-
 void run_diagnostic_mode(StringView, const CommandLine&) {}
 
 }  // namespace tk::pc
