@@ -57,6 +57,9 @@ class DemoResult:
     phases: dict[str, float]  # seconds: boot, hostile, publish, recover (after publishing)
     # Hostile frames sent before the session: how many, and each counter's due.
     hostile_expected: Counter[tuple[str, str]] = field(default_factory=Counter)
+    stale: StalePeriods = field(default_factory=lambda: StalePeriods([], True))
+    # Triggers of the reference's orders the kernel refused, its feed behind.
+    stale_refused: list[int] = field(default_factory=list)
 
     def record(self, kind: str) -> Record | None:
         found = self.run.of_kind(kind)
@@ -179,17 +182,57 @@ def run_demo(
         venue.stop()
         guest.join(60)
         link.close()
+    run = results[0] if results else _no_run()
+    stale = StalePeriods.of(run)
     reference = ReferenceBooks()
-    expected = spread_taker_orders(messages, books=reference)
+    refused: list[int] = []
+    expected = spread_taker_orders(
+        messages, books=reference, stale=stale.contains, refused_stale=refused
+    )
+    received = venue.orders.orders
+    feed = run.of_kind("feed-counters")
+    if feed:  # a message never delivered triggered nothing, not even a refusal
+        refused = [t for t in refused if t < feed[-1].int("next")]
+    if not stale.complete:  # past the last period kept, which orders were refused is unknown
+        expected = [e for e in expected if e.trigger < stale.known_before]
+        received = [r for r in received if r.trigger < stale.known_before]
+        refused = [t for t in refused if t < stale.known_before]
     return DemoResult(
-        run=results[0] if results else _no_run(),
+        run=run,
         venue=venue,
         complete=complete,
         expected_checksum=reference.checksum(),
-        match=match_orders(expected, venue.orders.orders),
+        match=match_orders(expected, received),
         phases=phases,
         hostile_expected=hostile_expected,
+        stale=stale,
+        stale_refused=refused,
     )
+
+
+@dataclass(frozen=True)
+class StalePeriods:
+    """When the kernel's feed was behind (`@tk feed-stale from= to=`, the
+    messages from..to-1 delivered stale; to=0: never caught up). The kernel
+    keeps the first periods only: `complete` says whether these are all."""
+
+    periods: list[tuple[int, int]]
+    complete: bool
+
+    @classmethod
+    def of(cls, run: qemu.RunResult) -> StalePeriods:
+        periods = [(r.int("from"), r.int("to") or 2**64) for r in run.of_kind("feed-stale")]
+        summary = run.of_kind("feed-stale-summary")
+        complete = not summary or summary[-1].int("periods") == len(periods)
+        return cls(periods, complete)
+
+    def contains(self, sequence: int) -> bool:
+        return any(start <= sequence < end for start, end in self.periods)
+
+    @property
+    def known_before(self) -> int:
+        """Below this sequence, the periods kept say all there is."""
+        return self.periods[-1][1] if self.periods and not self.complete else 2**64
 
 
 def _wait_for_trading(

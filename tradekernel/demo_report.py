@@ -43,6 +43,14 @@ def summary_table(result: DemoResult, icount: bool) -> Table:
         f"{_int(result, 'feed-counters', 'requests-sent'):,} retransmission requests, "
         f"{v.rewinder.counts.messages_resent:,} messages resent by the rewinder",
     )
+    periods = _int(result, "feed-stale-summary", "periods")
+    t.add_row(
+        "stale feed",
+        f"behind {periods:,} times, {_int(result, 'feed-stale-summary', 'messages'):,} messages "
+        f"delivered stale; {_int(result, 'trade-counters', 'stale-feed'):,} orders refused "
+        f"meanwhile ({len(result.stale_refused):,} by the reference)"
+        + ("" if result.stale.complete else f"; periods kept up to {result.stale.known_before:,}"),
+    )
     t.add_row(
         "dropped",
         f"{_int(result, 'feed-counters', 'duplicate-packets'):,} duplicate packets, "

@@ -18,7 +18,8 @@ const char* counter_names() {
 void Receiver::init(u64 first_sequence, MessageHandler deliver, RequestHandler request, void* context) {
     // Field by field: a temporary Receiver (with its hold) is too big for a
     // kernel stack.
-    next_ = first_sequence;
+    next_ = known_end_ = first_sequence;
+    delivering_end_ = 0;
     requested_up_to_ = stalled_at_ = 0;
     beyond_gap_ = 0;
     for (char& c : session_) c = 0;
@@ -40,6 +41,7 @@ void Receiver::expect_session(const char* session) {
 // out not to be the feed's).
 void Receiver::forget_gaps() {
     ended_ = false;
+    known_end_ = next_;
     requested_up_to_ = stalled_at_ = 0;
     beyond_gap_ = 0;
     held_count_ = 0;
@@ -74,10 +76,13 @@ bool Receiver::accept_session(const u8* packet, bool carries_messages) {
 // those at or after next_ to the application.
 bool Receiver::walk(const u8* packet, usize length, u16 count, u64 first, bool deliver) {
     usize at = kHeader;
+    if (deliver) delivering_end_ = first + count;
     for (u16 i = 0; i < count; ++i) {
-        if (at + 2 > length) return false;
-        u16 n = net::load_be16(packet + at);
-        if (n == 0 || at + 2 + n > length) return false;
+        u16 n = at + 2 <= length ? net::load_be16(packet + at) : 0;
+        if (n == 0 || at + 2 + n > length) {
+            delivering_end_ = 0;
+            return false;
+        }
         if (deliver && first + i >= next_) {
             deliver_(context_, first + i, packet + at + 2, n);
             ++counters_.messages_delivered;
@@ -86,6 +91,7 @@ bool Receiver::walk(const u8* packet, usize length, u16 count, u64 first, bool d
         }
         at += 2 + usize(n);
     }
+    delivering_end_ = 0;
     return true;
 }
 
@@ -174,6 +180,10 @@ void Receiver::receive(const u8* packet, usize length) {
         return;
     }
     if (!accept_session(packet, carries_messages)) return;
+    // A heartbeat's and an end of session's sequence is the next message to
+    // be sent: all before it exist.
+    u64 shown_end = carries_messages ? first + count : first;
+    if (shown_end > known_end_) known_end_ = shown_end;
     if (count == kEndOfSession) {  // its sequence is one past the last message
         ++counters_.end_of_session;
         ended_ = true;

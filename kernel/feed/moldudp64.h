@@ -31,6 +31,12 @@
 //   whoever can send to the feed port can forge the feed).
 // - When the hold is full, a packet nearer the next expected message takes
 //   the place of the farthest one held.
+//
+// Behind the feed: while a gap is open the books lag the market, and so do
+// the messages handed over to close it (retransmitted or held). behind() is
+// true from the moment a packet (a heartbeat too) shows a message beyond the
+// next expected one until the packet that reaches the newest message known
+// is being delivered; the pipeline refuses orders meanwhile.
 #pragma once
 
 #include "tk/types.h"
@@ -93,6 +99,11 @@ public:
     void receive(const u8* packet, usize length);
 
     u64 next_sequence() const { return next_; }
+    // One past the newest message any packet of the session has shown to exist.
+    u64 known_end() const { return known_end_; }
+    // Messages known to exist that are not delivered yet, beyond the packet
+    // being delivered (during delivery) or beyond next_sequence().
+    bool behind() const { return known_end_ > (delivering_end_ > next_ ? delivering_end_ : next_); }
     bool session_ended() const { return ended_; }
     const Counters& counters() const { return counters_; }
     const char* session() const { return session_; }
@@ -118,6 +129,8 @@ private:
     void* context_ = nullptr;
     u64 next_ = 1;
     u64 requested_up_to_ = 0;  // highest sequence already asked for
+    u64 known_end_ = 1;        // see known_end()
+    u64 delivering_end_ = 0;   // one past the packet being delivered; 0 between packets
     u64 stalled_at_ = 0;       // next_ when beyond_gap_ started counting
     u32 beyond_gap_ = 0;       // packets showing a gap since
     char session_[11] = {};

@@ -28,7 +28,7 @@ void Engine::init(net::NetStack* net, const EngineConfig& config, void* memory) 
     __builtin_memset(static_cast<void*>(&strategy), 0, sizeof strategy);
     strategy.max_spread = config.max_spread;
     strategy.shares = config.shares;
-    pipeline.init(&books, Strategy{&strategy, nullptr, nullptr, spread_taker_on_bbo, nullptr}, &entry, net,
+    pipeline.init(&books, Strategy{&strategy, nullptr, nullptr, spread_taker_on_bbo, nullptr, nullptr}, &entry, net,
                   config.rewinder);
 }
 
@@ -37,18 +37,20 @@ void Engine::log_records() const {
     const ouch::RiskCounters& r = entry.risk.counters();
     log::record("trade-counters",
                 "messages=%lu rejected-messages=%lu trades=%lu bbo-changes=%lu orders=%lu risk-rejected=%lu "
-                "unknown-symbol=%lu untrusted-book=%lu send-failed=%lu token-exhausted=%lu book-status-changes=%lu "
+                "unknown-symbol=%lu untrusted-book=%lu stale-feed=%lu send-failed=%lu token-exhausted=%lu book-status-changes=%lu "
                 "trades-out-of-range=%lu kill-switch=%d",
                 (unsigned long)p.messages, (unsigned long)p.rejected_messages, (unsigned long)p.trades,
                 (unsigned long)p.bbo_changes, (unsigned long)entry.counters.sent,
                 (unsigned long)r.rejected(),
                 (unsigned long)entry.counters.unknown_symbol, (unsigned long)entry.counters.untrusted_book,
+                (unsigned long)entry.counters.stale_feed,
                 (unsigned long)entry.counters.send_failed, (unsigned long)entry.counters.token_exhausted,
                 (unsigned long)p.book_status_changes, (unsigned long)p.trades_out_of_range, entry.risk.killed());
     log::counters("risk-counters", ouch::risk_counter_names(), reinterpret_cast<const u64*>(&r),
                   sizeof(ouch::RiskCounters) / sizeof(u64));
     book::log_records(books);
     pipeline.log_status_changes();
+    pipeline.log_stale_periods();
 }
 
 }  // namespace tk::trade

@@ -50,6 +50,10 @@ bool send_order(Orders* o, u16 locate, char side, u32 shares, u32 price) {
         ++o->counters.untrusted_book;
         return false;
     }
+    if (o->feed_stale) {
+        ++o->counters.stale_feed;
+        return false;
+    }
     ouch::EnterOrder order{};
     if (!make_token(o->trigger_sequence, o->trigger_orders, order.token)) {
         ++o->counters.token_exhausted;

@@ -17,6 +17,7 @@ struct OrderEntryCounters {
     u64 sent;
     u64 unknown_symbol;   // no Stock Directory message named the locate yet
     u64 untrusted_book;   // the symbol's book could not be trusted
+    u64 stale_feed;       // the feed was behind: every book lagged the market
     u64 send_failed;      // no transmit buffer, or the gateway's MAC unknown
     u64 token_exhausted;  // no unique token left for it (see make_token)
 };
@@ -38,6 +39,7 @@ struct Orders {
     // benchmark 20 ns of its 160 ns median.
     bool stamp_sends;
     u64 last_sent_tsc;
+    bool feed_stale;       // set by the pipeline (FeedStatus): no order is sent while set
     SymbolState* symbols;  // `locates` of them: name, position, BBO, volume, trust
     u32 locates;           // the books' locates (book::Capacity)
 };

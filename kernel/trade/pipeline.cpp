@@ -26,6 +26,9 @@ void Pipeline::init(book::Books* books, Strategy strategy, Orders* orders, net::
 void Pipeline::on_message(void* self_ptr, u64 sequence, const u8* m, u16 length) {
     auto* self = static_cast<Pipeline*>(self_ptr);
     ++self->counters_.messages;
+    bool stale = self->receiver_.behind();
+    if (stale != self->orders_->feed_stale) self->tell_feed(sequence);
+    self->counters_.stale_messages += stale;
     if (itch::check(m, length) != itch::DecodeStatus::Ok) {
         ++self->counters_.rejected_messages;
         return;
@@ -72,6 +75,32 @@ void Pipeline::tell_status(u16 locate, bool trusted, u64 sequence) {
     u64 n = ++counters_.book_status_changes;
     if (n <= kKeptStatusChanges) status_log_[n - 1] = {locate, trusted, sequence};
     if (strategy_.on_status) strategy_.on_status(strategy_.state, &status, &orders_->symbols[locate], orders_);
+}
+
+// The feed fell behind or caught up at `next_sequence`, the first message
+// delivered in the new state: order entry is told before the strategy, and
+// the period kept for the log.
+void Pipeline::tell_feed(u64 next_sequence) {
+    bool stale = !orders_->feed_stale;
+    orders_->feed_stale = stale;
+    if (stale) {
+        u64 n = ++counters_.stale_periods;
+        if (n <= kKeptStalePeriods) stale_log_[n - 1] = {next_sequence, 0};
+    } else if (counters_.stale_periods <= kKeptStalePeriods) {
+        stale_log_[counters_.stale_periods - 1].to = next_sequence;
+    }
+    FeedStatus status{stale, next_sequence, receiver_.known_end()};
+    if (strategy_.on_feed) strategy_.on_feed(strategy_.state, &status, orders_);
+}
+
+void Pipeline::log_stale_periods() const {
+    u64 n = counters_.stale_periods;
+    u32 kept = n < kKeptStalePeriods ? u32(n) : kKeptStalePeriods;
+    for (u32 i = 0; i < kept; ++i)
+        log::record("feed-stale", "from=%lu to=%lu", (unsigned long)stale_log_[i].from,
+                    (unsigned long)stale_log_[i].to);
+    log::record("feed-stale-summary", "periods=%lu logged=%u messages=%lu stale-now=%d", (unsigned long)n, kept,
+                (unsigned long)counters_.stale_messages, orders_->feed_stale);
 }
 
 void Pipeline::log_status_changes() const {

@@ -2,7 +2,9 @@
 // order books updated, the strategy told of best-bid-and-offer changes, its
 // orders checked by the risk gate and sent as OUCH 4.2 over UDP. Gaps in the
 // feed are recovered by retransmission requests to the rewinder; nothing
-// after a gap reaches the books or the strategy until it is filled.
+// after a gap reaches the books or the strategy until it is filled, and from
+// the moment a gap is seen until the feed has caught up, the strategy is told
+// the feed is stale and order entry refuses every order.
 #pragma once
 
 #include "kernel/book/order_book.h"
@@ -17,6 +19,8 @@ struct PipelineCounters {
     u64 messages, rejected_messages, bbo_changes, trades, book_status_changes;
     u64 requests_sent, requests_unsent;  // retransmission requests to the rewinder
     u64 trades_out_of_range;             // P or Q naming a locate beyond the books': dropped
+    u64 stale_periods;                   // times the feed fell behind
+    u64 stale_messages;                  // messages delivered while it was behind
 };
 
 // Where MoldUDP64 retransmission requests go; the rewinder answers to the
@@ -31,13 +35,19 @@ struct RewinderAddress {
 class Pipeline {
 public:
     static constexpr u32 kKeptStatusChanges = 64;
+    // A day with loss has thousands of gaps; the first this many periods
+    // behind are kept, so a test can model which orders were refused.
+    static constexpr u32 kKeptStalePeriods = 1024;
 
     void init(book::Books* books, Strategy strategy, Orders* orders, net::NetStack* net,
               const RewinderAddress& rewinder);
     void set_strategy(Strategy strategy) { strategy_ = strategy; }
 
     // One MoldUDP64 packet (a UDP payload).
-    void on_feed_datagram(const u8* payload, usize length) { receiver_.receive(payload, length); }
+    void on_feed_datagram(const u8* payload, usize length) {
+        receiver_.receive(payload, length);
+        if (receiver_.behind() != orders_->feed_stale) tell_feed(receiver_.next_sequence());
+    }
 
     // One ITCH message already in sequence, as the MoldUDP64 receiver delivers
     // it: for replaying a recorded day without the network.
@@ -50,6 +60,10 @@ public:
     // "@tk book-status locate=.. trusted=.. sequence=.." for each of the first
     // kKeptStatusChanges changes of book trust, then "@tk book-status-summary".
     void log_status_changes() const;
+    // "@tk feed-stale from=.. to=.." for each of the first kKeptStalePeriods
+    // periods behind (messages from..to-1 delivered stale; to=0: still
+    // behind), then "@tk feed-stale-summary".
+    void log_stale_periods() const;
 
 private:
     static void on_message(void* self, u64 sequence, const u8* message, u16 length);
@@ -58,6 +72,7 @@ private:
     void tell_strategy(u16 locate, u64 sequence, const u8* message);
     void tell_strategy_if_bbo_changed(u16 locate, u64 sequence);
     void tell_status(u16 locate, bool trusted, u64 sequence);
+    void tell_feed(u64 next_sequence);
 
     book::Books* books_ = nullptr;
     Strategy strategy_{};
@@ -72,6 +87,10 @@ private:
         u64 sequence;
     };
     StatusChange status_log_[kKeptStatusChanges]{};
+    struct StalePeriod {
+        u64 from, to;
+    };
+    StalePeriod stale_log_[kKeptStalePeriods]{};
 };
 
 }  // namespace tk::trade

@@ -6,9 +6,12 @@
 // in this order: on_trade (an execution or a trade print), on_book (each
 // price level the message changed), on_bbo (when the symbol's best bid or
 // offer changed), on_status (when a symbol's book lost or regained trust:
-// while it is untrusted, order entry refuses every order on it). Each callback gets the symbol's state kept by the
-// pipeline and `orders`, through which it sends orders (send_order: risk
-// gate, then OUCH 4.2 to the gateway). Callbacks it does not need are null.
+// while it is untrusted, order entry refuses every order on it). Each
+// callback gets the symbol's state kept by the pipeline and `orders`, through
+// which it sends orders (send_order: risk gate, then OUCH 4.2 to the
+// gateway). on_feed comes between messages, when the feed falls behind (a
+// gap) or catches up: while it is behind, every book lags the market and
+// order entry refuses every order. Callbacks it does not need are null.
 #pragma once
 
 #include "tk/types.h"
@@ -55,6 +58,16 @@ struct BookStatus {
     u64 feed_sequence;
 };
 
+// The feed fell behind or caught up (kernel/feed/moldudp64.h, behind()).
+// Behind: messages are known to exist that have not been delivered -- lost
+// and asked for, or held beyond a gap -- so every book is stale, and so are
+// the messages that close the gap, up to the newest known.
+struct FeedStatus {
+    bool stale;
+    u64 next_sequence;  // the first message delivered in this state
+    u64 known_end;      // one past the newest message known to exist
+};
+
 // What the pipeline keeps per stock locate; strategies read it.
 struct SymbolState {
     char stock[8];        // from Stock Directory (R); stock[0] == 0 until then
@@ -76,6 +89,7 @@ struct Strategy {
     void (*on_book)(void* state, const BookChange* change, const SymbolState* symbol, Orders* orders);
     void (*on_bbo)(void* state, const Bbo* bbo, const SymbolState* symbol, Orders* orders);
     void (*on_status)(void* state, const BookStatus* status, const SymbolState* symbol, Orders* orders);
+    void (*on_feed)(void* state, const FeedStatus* status, Orders* orders);
 };
 
 // The sample strategy: when the spread of a symbol narrows to at most

@@ -4,8 +4,8 @@
 // the rest wrapped in a valid Ethernet/IPv4/UDP frame to the feed port (the
 // fuzzer cannot be expected to compute header checksums); an odd one is a
 // raw frame. Every frame the kernel sends must be an ARP or IGMP frame, an
-// OUCH 4.2 Enter Order the risk limits allow, or a MoldUDP64 retransmission
-// request.
+// OUCH 4.2 Enter Order the risk limits allow, sent while the feed is not
+// behind, or a MoldUDP64 retransmission request.
 
 #include <cstdio>
 
@@ -31,13 +31,14 @@ struct Harness {
 
 u8* acquire(void* c) { return static_cast<Harness*>(c)->frame; }
 
-void check_sent(const u8* f, usize length) {
+// True if `f` is an order.
+bool check_sent(const u8* f, usize length) {
     TK_FUZZ_ASSERT(length >= net::kMinEthernetFrame && length <= net::kMaxEthernetFrame);
     u16 type = net::load_be16(f + 12);
-    if (type == net::kEtherTypeArp) return;
+    if (type == net::kEtherTypeArp) return false;
     TK_FUZZ_ASSERT(type == net::kEtherTypeIpv4);
     const u8* ip = f + net::kEthernetHeader;
-    if (ip[9] == net::kProtoIgmp) return;
+    if (ip[9] == net::kProtoIgmp) return false;
     TK_FUZZ_ASSERT(ip[9] == net::kProtoUdp && net::load_be32(ip + 16) == kGateway);
     const u8* udp = ip + (ip[0] & 0xF) * 4;
     u16 port = net::load_be16(udp + 2);
@@ -45,16 +46,20 @@ void check_sent(const u8* f, usize length) {
     const u8* p = udp + net::kUdpHeader;
     if (port == kRewinderPort) {  // MoldUDP64 request: header, count >= 1
         TK_FUZZ_ASSERT(payload == mold::kHeader && net::load_be16(p + 18) >= 1);
-        return;
+        return false;
     }
     TK_FUZZ_ASSERT(port == 15000 && payload == ouch::kEnterOrderLength && p[0] == 'O');
     for (int i = 1; i <= 14; ++i) TK_FUZZ_ASSERT(p[i] >= '0' && p[i] <= '9');  // the token
     TK_FUZZ_ASSERT(ouch::valid_side(char(p[15])));
     u32 shares = net::load_be32(p + 16);
     TK_FUZZ_ASSERT(shares > 0 && shares <= kMaxShares);
+    return true;
 }
 
-void send(void*, u8* frame, usize length) { check_sent(frame, length); }
+void send(void* c, u8* frame, usize length) {
+    const trade::Engine& engine = static_cast<Harness*>(c)->engine;
+    if (check_sent(frame, length)) TK_FUZZ_ASSERT(!engine.entry.feed_stale && !engine.pipeline.receiver().behind());
+}
 
 void on_feed(void* c, const net::UdpDatagram& d) {
     static_cast<Harness*>(c)->engine.on_feed_datagram(d.payload.data, d.payload.length);

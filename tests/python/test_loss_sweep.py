@@ -3,8 +3,12 @@
 packets lost in a row, a rewinder that answers late, and one that never
 answers. Whenever the rewinder answers, every gap is found and filled, the
 books end equal to a lossless replay's (the reference's checksum) and the
-orders are exactly the reference strategy's. When it never answers, the gap
-is found, asked for again and again, and nothing after it is delivered."""
+orders are exactly the reference strategy's, less those it refused while
+the feed was behind (the kernel fell behind before each lost message and
+caught up no earlier than it, and refused exactly the orders the reference
+triggers on the messages it reported stale). When
+it never answers, the gap is found, asked for again and again, nothing after
+it is delivered, and the feed stays stale."""
 
 import pytest
 
@@ -30,6 +34,18 @@ def assert_recovered(result: DemoResult) -> None:
     assert result.checksum_matches, "books differ from a lossless replay"
     assert not result.match.missing and not result.match.unexpected
     assert feed.int("requests-sent") == feed.int("retransmission-requests")
+    assert_stale_while_behind(result)
+    assert result.record("feed-stale-summary").int("stale-now") == 0
+
+
+def assert_stale_while_behind(result: DemoResult) -> None:
+    lost = [s for r in result.venue.fault_counts.lost_messages for s in r]
+    # A lost message is delivered stale, or caught up with, in the packet
+    # that brings the newest message known: its period ends at it, not before.
+    periods = result.stale.periods
+    assert lost and all(any(a <= s <= b for a, b in periods) for s in lost), "gap never made stale"
+    assert result.stale.complete, "more periods than the kernel keeps: the test checks too little"
+    assert result.record("trade-counters").int("stale-feed") == len(result.stale_refused)
 
 
 @pytest.mark.parametrize("loss", [0.001, 0.01, 0.05, 0.20])
@@ -79,3 +95,7 @@ def test_a_silent_rewinder_leaves_the_gap_found_and_nothing_after_it_delivered()
     orders = result.record("trade-counters").int("orders")
     assert orders == len(result.match.matched)
     assert all(e.trigger < first_lost for e, _ in result.match.matched)
+    assert_stale_while_behind(result)
+    stale = result.record("feed-stale-summary")
+    assert stale.int("stale-now") == 1
+    assert result.stale.periods[-1] == (first_lost, 2**64)  # never caught up

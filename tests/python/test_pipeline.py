@@ -23,7 +23,7 @@ SESSION = b"TKSESSION1"
 NAMES = ["messages", "rejected", "bbo_changes", "orders_sent", "unknown_symbol", "send_failed",
          "accepted", "size", "position", "collar", "kill_switch", "requests_sent",
          "requests_unsent", "untrusted_book", "book_status_changes",
-         "trades_out_of_range"]  # fmt: skip
+         "trades_out_of_range", "stale_feed", "stale_periods", "stale_messages"]  # fmt: skip
 
 
 class HostedPipeline:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from tradekernel.feed.moldudp64 import HEADER, packet
 
@@ -65,6 +65,7 @@ class FaultCounts:
     lost: int = 0
     duplicated: int = 0
     reordered: int = 0
+    lost_messages: list[range] = field(default_factory=list)  # sequences, per lost packet
 
 
 def with_faults(
@@ -82,6 +83,7 @@ def with_faults(
         )
         if in_burst or rng.random() < faults.loss:
             counts.lost += 1
+            counts.lost_messages.append(range(p.first, p.first + p.count))
             continue
         copies = [p, p] if rng.random() < faults.duplicate else [p]
         counts.duplicated += len(copies) - 1

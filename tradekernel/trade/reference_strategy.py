@@ -9,13 +9,15 @@ after the spread has widened. Its spread is computed in 32-bit unsigned
 arithmetic, so a crossed book never counts as narrow. An order for a symbol
 with no Stock Directory message yet is not sent, nor one the risk gate
 refuses (size, or a position beyond `max_position` after a full fill), nor
-one for a symbol whose book cannot be trusted (docs/order-books.md); the
-strategy then tries again on the next change.
+one for a symbol whose book cannot be trusted (docs/order-books.md), nor one
+triggered by a message delivered while the feed was behind (`stale`: see
+FeedStatus in kernel/trade/strategy.h); the strategy then tries again on the
+next change.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from tradekernel.feed.itch import decode
@@ -38,9 +40,13 @@ def spread_taker_orders(
     max_order: int = 1000,
     max_position: int = 100_000,
     books: ReferenceBooks | None = None,
+    stale: Callable[[int], bool] | None = None,
+    refused_stale: list[int] | None = None,
 ) -> list[ExpectedOrder]:
     """The orders, in sequence; `books` (fresh if not given) ends holding the
-    session's books, for their checksum."""
+    session's books, for their checksum. `stale(sequence)`: the kernel had the
+    message while the feed was behind, so it refused the order, whose trigger
+    is appended to `refused_stale`."""
     books = books if books is not None else ReferenceBooks()
     symbols: dict[int, str] = {}
     last: dict[int, tuple[int, int, int, int]] = {}
@@ -65,9 +71,14 @@ def spread_taker_orders(
         if (ask_price - bid_price) & 0xFFFFFFFF > max_spread:
             done.discard(locate)
             continue
+        if locate in done or locate not in symbols or not books.trusted(locate):
+            continue
+        if stale is not None and stale(sequence):
+            if refused_stale is not None:
+                refused_stale.append(sequence)
+            continue
         after = position.get(locate, 0) + shares
-        risk_ok = 0 < shares <= max_order and after <= max_position
-        if locate not in done and locate in symbols and risk_ok and books.trusted(locate):
+        if 0 < shares <= max_order and after <= max_position:
             expected.append(ExpectedOrder(sequence, symbols[locate], "B", shares, ask_price))
             position[locate] = after
             done.add(locate)

@@ -14,7 +14,8 @@ namespace {
 // A strategy that records every callback, for tests of the strategy API:
 // (kind 't'/'k'/'b'/'s', locate, then per kind: side, price, shares, orders or
 // match number; bid price, bid shares, ask price, ask shares; trusted,
-// orphans, lost; and last the feed sequence) per event.
+// orphans, lost; and last the feed sequence) per event; and for on_feed
+// ('f', 0, stale, known end, 0, 0, next sequence).
 // The sample strategy still runs behind it, so its orders can be checked
 // beside the events.
 struct Recorder {
@@ -43,6 +44,10 @@ void record_bbo(void* r, const trade::Bbo* b, const trade::SymbolState* symbol, 
 
 void record_status(void* r, const trade::BookStatus* s, const trade::SymbolState*, trade::Orders*) {
     static_cast<Recorder*>(r)->add('s', s->locate, s->trusted, s->orphans, s->lost, 0, s->feed_sequence);
+}
+
+void record_feed(void* r, const trade::FeedStatus* f, trade::Orders*) {
+    static_cast<Recorder*>(r)->add('f', 0, f->stale, f->known_end, 0, 0, f->next_sequence);
 }
 
 struct HostedPipeline {
@@ -132,7 +137,8 @@ void tk_pipeline_counters(void* c, u64* out) {
     u64 values[] = {p.messages, p.rejected_messages, p.bbo_changes, o.sent, o.unknown_symbol,
                     o.send_failed, r.accepted, r.rejected_size, r.rejected_position,
                     r.rejected_collar, r.rejected_kill_switch, p.requests_sent, p.requests_unsent,
-                    o.untrusted_book, p.book_status_changes, p.trades_out_of_range};
+                    o.untrusted_book, p.book_status_changes, p.trades_out_of_range,
+                    o.stale_feed, p.stale_periods, p.stale_messages};
     std::memcpy(out, values, sizeof values);
 }
 
@@ -140,7 +146,7 @@ void tk_pipeline_counters(void* c, u64* out) {
 void tk_pipeline_record_events(void* c) {
     auto* h = static_cast<HostedPipeline*>(c);
     h->recorder.sample = &h->engine.strategy;
-    h->engine.pipeline.set_strategy(trade::Strategy{&h->recorder, record_trade, record_book, record_bbo, record_status});
+    h->engine.pipeline.set_strategy(trade::Strategy{&h->recorder, record_trade, record_book, record_bbo, record_status, record_feed});
 }
 
 u32 tk_pipeline_events(void* c, u64* out, u32 max) {
