@@ -60,8 +60,13 @@ bool send_order(Orders* o, u16 locate, char side, u32 shares, u32 price) {
         return false;
     }
     u64 now = rdtsc();
-    if (!o->risk.check(side, shares, price, symbol.position, reference_price(o->books, locate, side), now))
-        return false;
+    // No fill is read yet (every order counts as open until the session
+    // ends), so the position limit holds the worst case on the order's side:
+    // every buy filled and no sell, or the reverse. Netting the two would let
+    // alternating buys and sells through without limit.
+    bool buy = ouch::is_buy(side);
+    i64 worst = buy ? i64(symbol.bought) : -i64(symbol.sold);
+    if (!o->risk.check(side, shares, price, worst, reference_price(o->books, locate, side), now)) return false;
     order.side = side;
     order.shares = shares;
     for (int i = 0; i < 8; ++i) order.stock[i] = symbol.stock[i];
@@ -81,7 +86,8 @@ bool send_order(Orders* o, u16 locate, char side, u32 shares, u32 price) {
     }
     if (o->stamp_sends) o->last_sent_tsc = rdtscp(nullptr);  // waits for the send to be issued
     o->risk.book(shares, price, now);
-    symbol.position += ouch::is_buy(side) ? i64(shares) : -i64(shares);
+    symbol.position += buy ? i64(shares) : -i64(shares);
+    (buy ? symbol.bought : symbol.sold) += shares;
     ++o->trigger_orders;
     ++o->counters.sent;
     return true;

@@ -2,7 +2,7 @@
 // strategy asks for passes the risk gate, is encoded as an OUCH 4.2 Enter
 // Order and sent over UDP to the order gateway; the position it would make on
 // a full fill is booked at once, so the position limit holds even before
-// executions are reported.
+// executions are reported: against each side's total, not their difference.
 #pragma once
 
 #include "kernel/book/order_book.h"

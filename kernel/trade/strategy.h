@@ -72,6 +72,7 @@ struct FeedStatus {
 struct SymbolState {
     char stock[8];        // from Stock Directory (R); stock[0] == 0 until then
     i64 position;         // our orders' shares, assuming every order fills
+    u64 bought, sold;     // shares of the orders sent on each side
     Bbo bbo;              // the last best bid and offer
     u64 volume;           // shares traded today, from E, C (printable), P and Q
     u32 last_price;       // the last trade's price
