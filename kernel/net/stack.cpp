@@ -149,11 +149,11 @@ void NetStack::receive_ipv4(Bytes p, bool link_multicast, const MacAddress& sour
         return;
     }
     Bytes segment = p.first(total_length).from(header_length);
-    receive_udp(segment, source, destination, pseudo_header_sum(source, destination, kProtoUdp, 0),
+    receive_udp(segment, link_multicast, source, destination, pseudo_header_sum(source, destination, kProtoUdp, 0),
                 source_mac);
 }
 
-void NetStack::receive_udp(Bytes s, Ipv4Address source, Ipv4Address destination, u32 pseudo_sum,
+void NetStack::receive_udp(Bytes s, bool link_group, Ipv4Address source, Ipv4Address destination, u32 pseudo_sum,
                            const MacAddress& source_mac) {
     if (!s.has(0, kUdpHeader)) {
         ++counters_.udp_bad_length;
@@ -175,7 +175,7 @@ void NetStack::receive_udp(Bytes s, Ipv4Address source, Ipv4Address destination,
         return;
     }
     UdpDatagram d{source_mac, source, destination, load_be16(s.data), load_be16(s.data + 2),
-                  Bytes{s.data + kUdpHeader, usize(udp_length - kUdpHeader)}};
+                  Bytes{s.data + kUdpHeader, usize(udp_length - kUdpHeader)}, link_group};
     for (u32 i = 0; i < binding_count_; ++i) {
         if (bindings_[i].port == d.destination_port) {
             ++counters_.rx_delivered;
@@ -187,11 +187,13 @@ void NetStack::receive_udp(Bytes s, Ipv4Address source, Ipv4Address destination,
 }
 
 // Answers only a datagram sent to us alone by a single host: never one sent
-// to a group or to everyone, nor one that claims a group, broadcast or null
-// source (the reply would go to many hosts, or to a victim: an amplifier).
+// to a group or to everyone (by IP address or by MAC address: a broadcast
+// frame carrying our IP reaches every host on the segment), nor one that
+// claims a group, broadcast or null source (the reply would go to many
+// hosts, or to a victim: an amplifier).
 void NetStack::echo(void* context, const UdpDatagram& d) {
     auto* self = static_cast<NetStack*>(context);
-    bool to_us_alone = d.destination == self->config_.ip;
+    bool to_us_alone = d.destination == self->config_.ip && !d.link_group;
     bool from_one_host = !(d.source_mac.bytes[0] & 1) && d.source != 0 && !is_multicast(d.source) &&
                          d.source != 0xFFFFFFFF;
     if (!to_us_alone || !from_one_host) {
@@ -315,10 +317,9 @@ bool NetStack::send_udp(Ipv4Address dst, u16 dst_port, u16 src_port, const u8* p
     } else if (dst == 0xFFFFFFFF) {
         dst_mac = kBroadcastMac;
     } else {
-        bool local = (dst & config_.netmask) == (config_.ip & config_.netmask);
-        Ipv4Address next_hop = local ? dst : config_.gateway;
-        if (!arp_lookup(next_hop, dst_mac)) {
-            send_arp(kArpRequest, kBroadcastMac, next_hop);
+        Ipv4Address hop = next_hop(dst);
+        if (!arp_lookup(hop, dst_mac)) {
+            send_arp(kArpRequest, kBroadcastMac, hop);
             return false;
         }
     }

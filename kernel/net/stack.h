@@ -16,7 +16,7 @@ struct NetConfig {
     MacAddress mac;
     Ipv4Address ip;
     Ipv4Address netmask;
-    Ipv4Address gateway;
+    Ipv4Address gateway;  // the router, for addresses off our subnet
     u16 echo_port = 7;  // UDP echo service (RFC 862); 0: off
     u8 igmp_version = 3;
 };
@@ -54,6 +54,7 @@ struct UdpDatagram {
     u16 source_port;
     u16 destination_port;
     Bytes payload;  // points into the received frame
+    bool link_group = false;  // the frame went to a group or the broadcast MAC address
 };
 
 using UdpHandler = void (*)(void* context, const UdpDatagram& datagram);
@@ -98,6 +99,12 @@ public:
     u32 multicast_macs(MacAddress* out, u32 capacity) const;
 
     bool arp_lookup(Ipv4Address ip, MacAddress& mac) const;
+    // Whose MAC address a datagram to `ip` goes to: `ip` itself on our
+    // subnet, else the router. ARP answers, static entries and pins are for
+    // next hops.
+    Ipv4Address next_hop(Ipv4Address ip) const {
+        return (ip & config_.netmask) == (config_.ip & config_.netmask) ? ip : config_.gateway;
+    }
     // A neighbour known in advance (a static ARP entry), e.g. the order
     // gateway on a configured link. No ARP packet changes or evicts it; one
     // that tries is counted (arp_static_kept). False if the table holds only
@@ -115,7 +122,7 @@ private:
 
     void receive_arp(Bytes packet);
     void receive_ipv4(Bytes packet, bool link_multicast, const MacAddress& source_mac);
-    void receive_udp(Bytes segment, Ipv4Address source, Ipv4Address destination, u32 pseudo_sum,
+    void receive_udp(Bytes segment, bool link_group, Ipv4Address source, Ipv4Address destination, u32 pseudo_sum,
                      const MacAddress& source_mac);
     bool transmit_udp(const MacAddress& dst_mac, Ipv4Address dst, u16 dst_port, u16 src_port,
                       const u8* payload, usize length);

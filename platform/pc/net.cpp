@@ -104,7 +104,14 @@ bool net_init(const CommandLine& cmdline, NetServices services) {
     config.ip = net::parse_ipv4(cmdline.value("ip"));
     if (!config.ip) config.ip = 0x0A00020F;  // 10.0.2.15
     config.netmask = 0xFFFFFF00;
-    config.gateway = (config.ip & 0xFFFFFF00) | 1;
+    // router=<ip>: where datagrams off our /24 go (an order gateway or
+    // rewinder elsewhere); .1 of our subnet unless given.
+    StringView router = cmdline.value("router");
+    config.gateway = router.empty() ? (config.ip & 0xFFFFFF00) | 1 : net::parse_ipv4(router);
+    if (!config.gateway) {
+        log::info("net: router=%.*s is not an IPv4 address", int(router.length), router.data);
+        return false;
+    }
     config.igmp_version = cmdline.value("igmp").equals("2") ? 2 : 3;
     bool test_services = services == NetServices::EchoAndAcknowledge;
     config.echo_port = test_services ? 7 : 0;
@@ -115,7 +122,10 @@ bool net_init(const CommandLine& cmdline, NetServices services) {
     // printed (the boot log shows the command line with it hidden).
     bool control = g_control.configure(cmdline.value("control"), cmdline.value("secret"));
     log::record("control", "port=%u configured=%d", net::kControlPort, control);
-    if (!control) log::info("control: no control= and secret= (16-64 characters): every command is refused");
+    if (!control)
+        log::info("control: control=<up to %u addresses> and secret=<16-64 characters> missing or malformed: "
+                  "every command is refused",
+                  net::ControlPlane::kMaxSources);
     if (net::Ipv4Address group = net::parse_ipv4(cmdline.value("join"))) g_stack.join(group);
     net::MacAddress groups[net::NetStack::kMaxGroups];
     u32 count = g_stack.multicast_macs(groups, net::NetStack::kMaxGroups);

@@ -296,8 +296,15 @@ def test_arp_claiming_a_group_or_broadcast_mac_is_not_learnt_or_answered(net: Ho
             / UDP(sport=5555, dport=7)
             / Raw(b"amplify")
         ),
+        udp_frame(b"amplify", dst=OUR_IP, dst_mac="ff:ff:ff:ff:ff:ff"),
     ],
-    ids=["to-broadcast", "from-broadcast", "from-group-mac", "from-group-ip"],
+    ids=[
+        "to-broadcast",
+        "from-broadcast",
+        "from-group-mac",
+        "from-group-ip",
+        "our-ip-to-every-mac",
+    ],
 )
 def test_echo_answers_one_host_only(net: HostedNet, frame: bytes):
     net.receive(frame)
