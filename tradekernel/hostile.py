@@ -171,6 +171,23 @@ def kinds(t: Target, rng: random.Random) -> list[tuple[str, str, str, bytes]]:
         to_feed(_mold(t.session, rng.randrange(2**21, 2**63), 1, one_block)),
     )
     add("mold-far-heartbeat", feed, "beyond-window", to_feed(_mold(t.session, far(), 0)))
+    # In the window and the right session, but not from a feed source: a
+    # heartbeat would make the feed stale and draw a request; messages would
+    # reach the books.
+    add(
+        "mold-stranger-heartbeat",
+        feed,
+        "foreign-source",
+        udp_frame(
+            t.stranger, t.feed, 26400, t.feed_port, _mold(t.session, rng.randrange(2, 5000), 0)
+        ),
+    )
+    add(
+        "mold-stranger-messages",
+        feed,
+        "foreign-source",
+        udp_frame(t.stranger, t.feed, 26400, t.feed_port, _mold(t.session, 1, 1, one_block)),
+    )
     add("mold-far-end", feed, "beyond-window", to_feed(_mold(t.session, far(), 0xFFFF)))
     # Forged control commands.
     add(

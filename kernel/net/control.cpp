@@ -50,17 +50,28 @@ Ipv4Address parse_ipv4(StringView text) {
     return dots == 4 ? value : 0;
 }
 
-bool ControlPlane::configure(StringView sources, StringView secret) {
-    *this = ControlPlane{};
+i32 parse_ipv4_list(StringView text, Ipv4Address* out, u32 max) {
+    if (text.empty()) return 0;
+    u32 count = 0;
     usize start = 0;
-    for (usize i = 0; i <= sources.length && source_count_ < kMaxSources; ++i) {
-        if (i < sources.length && sources.data[i] != ',') continue;
-        Ipv4Address ip = parse_ipv4(StringView{sources.data + start, i - start});
-        if (ip) sources_[source_count_++] = ip;
+    for (usize i = 0; i <= text.length; ++i) {
+        if (i < text.length && text.data[i] != ',') continue;
+        Ipv4Address ip = parse_ipv4(StringView{text.data + start, i - start});
+        if (!ip || count == max) return -1;
+        out[count++] = ip;
         start = i + 1;
     }
-    if (secret.length < kMinSecret || secret.length > kMaxSecret) source_count_ = 0;
-    if (!source_count_) return false;
+    return i32(count);
+}
+
+bool ControlPlane::configure(StringView sources, StringView secret) {
+    *this = ControlPlane{};
+    i32 count = parse_ipv4_list(sources, sources_, kMaxSources);
+    if (count <= 0 || secret.length < kMinSecret || secret.length > kMaxSecret) {
+        for (Ipv4Address& a : sources_) a = 0;
+        return false;
+    }
+    source_count_ = u32(count);
     for (usize i = 0; i < secret.length; ++i) secret_[i] = u8(secret.data[i]);
     secret_length_ = secret.length;
     return true;

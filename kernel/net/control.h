@@ -38,7 +38,8 @@ public:
     static constexpr usize kMaxSecret = 64;
 
     // Sources "10.0.0.1,10.0.0.9" and the secret. False (and nothing will be
-    // obeyed) if no source parses or the secret's length is out of bounds.
+    // obeyed) if any source is malformed, there are none or more than
+    // kMaxSources, or the secret's length is out of bounds.
     bool configure(StringView sources, StringView secret);
     bool configured() const { return source_count_ > 0 && secret_length_ > 0; }
 
@@ -58,5 +59,10 @@ private:
 
 // "10.0.2.15" -> 0x0A00020F; 0 if malformed.
 Ipv4Address parse_ipv4(StringView text);
+
+// "10.0.0.1,10.0.0.9" -> the addresses; -1 if any is malformed or there are
+// more than `max`. A configured list is all good or refused: an address
+// dropped quietly is a host locked out (or let in) without anyone knowing.
+i32 parse_ipv4_list(StringView text, Ipv4Address* out, u32 max);
 
 }  // namespace tk::net

@@ -29,7 +29,7 @@ void Engine::init(net::NetStack* net, const EngineConfig& config, void* memory) 
     strategy.max_spread = config.max_spread;
     strategy.shares = config.shares;
     pipeline.init(&books, Strategy{&strategy, nullptr, nullptr, spread_taker_on_bbo, nullptr, nullptr}, &entry, net,
-                  config.rewinder);
+                  config.rewinder, config.feed_sources);
 }
 
 void Engine::log_records() const {

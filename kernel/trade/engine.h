@@ -14,6 +14,7 @@ struct EngineConfig {
     u16 gateway_port = 15000;
     u16 local_port = 15001;
     RewinderAddress rewinder{};  // MoldUDP64 retransmission requests; 0: none sent
+    FeedSources feed_sources{};  // who may send the feed, beside the rewinder; none: anyone
     ouch::RiskLimits limits{};
     u64 tsc_hz = 0;  // the clock the risk gate's order rate is measured in; 0: rate unlimited
     book::Capacity capacity = book::kMarketDayCapacity;
@@ -30,6 +31,7 @@ public:
     // `memory`: memory_bytes(config.capacity) bytes, 64-byte aligned.
     void init(net::NetStack* net, const EngineConfig& config, void* memory);
     void on_feed_datagram(const u8* payload, usize length) { pipeline.on_feed_datagram(payload, length); }
+    void on_feed_udp(const net::UdpDatagram& datagram) { pipeline.on_feed_udp(datagram); }
 
     // "@tk trade-counters ...", the books' records (kernel/book/book_records.h)
     // and the changes of book trust kept by the pipeline.

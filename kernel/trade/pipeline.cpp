@@ -13,8 +13,9 @@ u64 be64(const u8* p) { return u64(net::load_be32(p)) << 32 | net::load_be32(p +
 }  // namespace
 
 void Pipeline::init(book::Books* books, Strategy strategy, Orders* orders, net::NetStack* net,
-                    const RewinderAddress& rewinder) {
+                    const RewinderAddress& rewinder, const FeedSources& sources) {
     books_ = books;
+    sources_ = sources;
     strategy_ = strategy;
     orders_ = orders;
     net_ = net;

@@ -19,6 +19,7 @@ struct PipelineCounters {
     u64 messages, rejected_messages, bbo_changes, trades, book_status_changes;
     u64 requests_sent, requests_unsent;  // retransmission requests to the rewinder
     u64 trades_out_of_range;             // P or Q naming a locate beyond the books': dropped
+    u64 foreign_source;                  // feed datagrams from no configured source: dropped
     u64 stale_periods;                   // times the feed fell behind
     u64 stale_messages;                  // messages delivered while it was behind
 };
@@ -32,6 +33,19 @@ struct RewinderAddress {
     u16 local_port;
 };
 
+// Who may send the feed: the configured publishers and the rewinder (its
+// answers come to the feed port). MoldUDP64 carries no authentication, so a
+// datagram from any other address is dropped and counted before the
+// receiver reads it: heartbeats or messages forged from elsewhere cannot
+// make the feed stale, draw requests or reach the books. A forger who spoofs
+// a publisher's address is not stopped here; that takes the network (port
+// security, source-specific multicast).
+struct FeedSources {
+    static constexpr u32 kMax = 4;
+    net::Ipv4Address address[kMax];
+    u32 count;  // 0: any source (feed-source=any)
+};
+
 class Pipeline {
 public:
     static constexpr u32 kKeptStatusChanges = 64;
@@ -40,10 +54,20 @@ public:
     static constexpr u32 kKeptStalePeriods = 1024;
 
     void init(book::Books* books, Strategy strategy, Orders* orders, net::NetStack* net,
-              const RewinderAddress& rewinder);
+              const RewinderAddress& rewinder, const FeedSources& sources);
     void set_strategy(Strategy strategy) { strategy_ = strategy; }
 
-    // One MoldUDP64 packet (a UDP payload).
+    // A datagram to the feed port: from a feed source, its payload is a
+    // MoldUDP64 packet.
+    void on_feed_udp(const net::UdpDatagram& d) {
+        if (!from_feed_source(d.source)) {
+            ++counters_.foreign_source;
+            return;
+        }
+        on_feed_datagram(d.payload.data, d.payload.length);
+    }
+
+    // One MoldUDP64 packet (a UDP payload), its source already checked.
     void on_feed_datagram(const u8* payload, usize length) {
         receiver_.receive(payload, length);
         if (receiver_.behind() != orders_->feed_stale) tell_feed(receiver_.next_sequence());
@@ -66,6 +90,12 @@ public:
     void log_stale_periods() const;
 
 private:
+    bool from_feed_source(net::Ipv4Address source) const {
+        if (sources_.count == 0 || source == rewinder_.ip) return true;
+        for (u32 i = 0; i < sources_.count; ++i)
+            if (sources_.address[i] == source) return true;
+        return false;
+    }
     static void on_message(void* self, u64 sequence, const u8* message, u16 length);
     static void on_request(void* self, const char* session, u64 sequence, u16 count);
     void on_trade(const Trade& trade, bool counts_as_volume);
@@ -79,6 +109,7 @@ private:
     Orders* orders_ = nullptr;
     net::NetStack* net_ = nullptr;
     RewinderAddress rewinder_{};
+    FeedSources sources_{};
     mold::Receiver receiver_;
     PipelineCounters counters_{};
     struct StatusChange {

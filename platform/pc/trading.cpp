@@ -34,9 +34,7 @@ struct Spans {
 Spans g_tick_to_trade;   // frame found by the poll -> OUCH frame handed to the NIC
 Spans g_per_message;     // a market-data frame's handling / its messages
 
-void on_market_data(void*, const net::UdpDatagram& d) {
-    g_engine.on_feed_datagram(d.payload.data, d.payload.length);
-}
+void on_market_data(void*, const net::UdpDatagram& d) { g_engine.on_feed_udp(d); }
 
 // "@tk status next=.. messages=.. orders=.. gaps=.. requests=.. ended=..":
 // lets the venue see progress, and when the session is complete.
@@ -72,12 +70,14 @@ bool parse_mac(StringView text, net::MacAddress& out) {
 // the final trade-counters record says the switch was thrown.
 void on_kill() { g_engine.entry.risk.kill(); }
 
-// Polls the NIC until `ip`'s MAC is known (ARP), asking once a second.
-bool resolve(net::Ipv4Address ip) {
+// Polls the NIC until the MAC address of `ip`'s next hop is known (ARP),
+// asking once a second.
+bool resolve(net::Ipv4Address destination) {
+    net::Ipv4Address ip = stack().next_hop(destination);
     net::MacAddress mac;
     for (int attempt = 0; attempt < 20 && !stack().arp_lookup(ip, mac); ++attempt) {
         u8 probe = 0;
-        stack().send_udp(ip, 9, 9, &probe, 1);  // sends the ARP request
+        stack().send_udp(destination, 9, 9, &probe, 1);  // sends the ARP request
         u64 until = rdtsc() + 1'000'000'000ull;
         net::NetworkPacket p;
         while (rdtsc() < until && !stack().arp_lookup(ip, mac)) {
@@ -94,9 +94,10 @@ void report() {
     const trade::PipelineCounters& p = g_engine.pipeline.counters();
     const mold::Counters& m = g_engine.pipeline.receiver().counters();
     g_engine.log_records();
-    char next[40];
-    format(next, sizeof next, "next=%lu requests-sent=%lu", (unsigned long)g_engine.pipeline.receiver().next_sequence(),
-           (unsigned long)p.requests_sent);
+    char next[80];
+    format(next, sizeof next, "next=%lu requests-sent=%lu foreign-source=%lu",
+           (unsigned long)g_engine.pipeline.receiver().next_sequence(), (unsigned long)p.requests_sent,
+           (unsigned long)p.foreign_source);
     log::counters("feed-counters", mold::counter_names(), reinterpret_cast<const u64*>(&m),
                   sizeof(mold::Counters) / sizeof(u64), next);
     usize n = g_tick_to_trade.count < kSamples ? g_tick_to_trade.count : kSamples;
@@ -153,6 +154,28 @@ bool trade_init(const CommandLine& cmdline, u32 core) {
     trade::EngineConfig config;
     config.gateway = gateway;
     config.rewinder = {rewinder, kRewinderPort, kMarketDataPort};
+    // feed-source=<addresses>: the publishers the feed is taken from, beside
+    // the rewinder; without it, the rewinder alone; feed-source=any: anyone.
+    StringView sources = cmdline.value("feed-source");
+    if (!sources.equals("any")) {
+        i32 n = net::parse_ipv4_list(sources, config.feed_sources.address, trade::FeedSources::kMax);
+        if (n < 0) {
+            log::info("trade: feed-source=%.*s is not up to %u IPv4 addresses (or any)", int(sources.length),
+                      sources.data, trade::FeedSources::kMax);
+            return false;
+        }
+        config.feed_sources.count = u32(n);
+        if (n == 0) config.feed_sources = {{rewinder}, 1};
+    }
+    char listed[80];
+    usize at = 0;
+    for (u32 i = 0; i < config.feed_sources.count; ++i) {
+        net::Ipv4Address a = config.feed_sources.address[i];
+        at += format(listed + at, sizeof listed - at, "%s%u.%u.%u.%u", i ? "," : "", a >> 24, a >> 16 & 0xFF,
+                     a >> 8 & 0xFF, a & 0xFF);
+    }
+    log::record("feed-sources", "from=%s rewinder=%u.%u.%u.%u", config.feed_sources.count ? listed : "any",
+                rewinder >> 24, rewinder >> 16 & 0xFF, rewinder >> 8 & 0xFF, rewinder & 0xFF);
     config.capacity = capacity_from(cmdline);
     config.tsc_hz = tsc_clock().hz();
     // The books live all session in frames of the trading core's NUMA node.
@@ -183,12 +206,13 @@ bool trade_init(const CommandLine& cmdline, u32 core) {
     stack().bind_udp(kMarketDataPort, on_market_data, nullptr);
     set_status_handler(on_status);
     set_kill_handler(on_kill);
-    // gateway-mac=<mac>: the gateway's address as configured, never from ARP
+    // gateway-mac=<mac>: the gateway's address as configured (the router's,
+    // if the gateway is off our subnet), never from ARP
     // (which a host on the segment can answer first at start-up).
     StringView configured_mac = cmdline.value("gateway-mac");
     net::MacAddress gateway_mac;
     if (parse_mac(configured_mac, gateway_mac)) {
-        stack().add_neighbor(gateway, gateway_mac);
+        stack().add_neighbor(stack().next_hop(gateway), gateway_mac);
         log::record("gateway", "mac=%.*s source=configured", int(configured_mac.length), configured_mac.data);
     } else if (!configured_mac.empty()) {
         log::info("trade: gateway-mac=%.*s is not a MAC address (aa:bb:cc:dd:ee:ff)", int(configured_mac.length),
@@ -200,8 +224,8 @@ bool trade_init(const CommandLine& cmdline, u32 core) {
         return false;
     }
     // From here no ARP packet changes where orders and requests go.
-    stack().pin_neighbor(gateway);
-    stack().pin_neighbor(rewinder);
+    stack().pin_neighbor(stack().next_hop(gateway));
+    stack().pin_neighbor(stack().next_hop(rewinder));
     sched::TaskId task = sched::create_task(sched::Priority::Critical, trading_task, nullptr, 16384,
                                             core, "trading");
     log::record("trade-ready", "core=%u task=%u gateway-port=15000 feed-port=%u rewinder-port=%u frames-free=%lu",

@@ -17,7 +17,7 @@ using namespace tk;
 
 namespace {
 
-constexpr net::Ipv4Address kOurs = 0x0A000010, kGateway = 0x0A000020;
+constexpr net::Ipv4Address kOurs = 0x0A000010, kGateway = 0x0A000020, kPublisher = 0x0A000030;
 constexpr u16 kFeedPort = 26500, kRewinderPort = 26501;
 constexpr u32 kMaxShares = 1000;
 constexpr book::Capacity kCapacity{64, 32, 16};  // books for locates 0-15 only
@@ -61,9 +61,7 @@ void send(void* c, u8* frame, usize length) {
     if (check_sent(frame, length)) TK_FUZZ_ASSERT(!engine.entry.feed_stale && !engine.pipeline.receiver().behind());
 }
 
-void on_feed(void* c, const net::UdpDatagram& d) {
-    static_cast<Harness*>(c)->engine.on_feed_datagram(d.payload.data, d.payload.length);
-}
+void on_feed(void* c, const net::UdpDatagram& d) { static_cast<Harness*>(c)->engine.on_feed_udp(d); }
 
 // Ethernet + IPv4 (checksummed) + UDP (no checksum) around `payload`.
 usize wrap(const u8* payload, usize length, u8* out) {
@@ -107,6 +105,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     trade::EngineConfig engine{};
     engine.gateway = kGateway;
     engine.rewinder = {kGateway, kRewinderPort, kFeedPort};
+    engine.feed_sources = {{kPublisher}, 1};
     engine.limits.max_order_shares = kMaxShares;
     engine.capacity = kCapacity;
     h->engine.init(&h->net, engine, h->memory);

@@ -65,6 +65,21 @@ TK_TEST(control, unconfigured_or_weak_configuration_obeys_nothing) {
     TK_EXPECT(short_secret.check(datagram(kOperator, "tk-exit short")) == ControlCommand::None);
     ControlPlane bad_address;
     TK_EXPECT(!bad_address.configure(view("10.0.0.256,x"), view(kSecret)));
+    // One malformed address among good ones refuses the whole list: the
+    // operator finds out at boot, not when a command from 10.0.0.9 is refused.
+    ControlPlane one_bad;
+    TK_EXPECT(!one_bad.configure(view("10.0.0.1,10.0.0.9x"), view(kSecret)));
+    TK_EXPECT(one_bad.check(datagram(kOperator, "tk-exit 0123456789abcdef")) == ControlCommand::None);
+}
+
+TK_TEST(control, parses_an_address_list_all_or_nothing) {
+    Ipv4Address out[2] = {};
+    TK_EXPECT_EQ(parse_ipv4_list(view(""), out, 2), 0);
+    TK_EXPECT_EQ(parse_ipv4_list(view("10.0.0.1,10.0.0.9"), out, 2), 2);
+    TK_EXPECT_EQ(out[1], 0x0A000009u);
+    TK_EXPECT_EQ(parse_ipv4_list(view("10.0.0.1,,10.0.0.9"), out, 2), -1);
+    TK_EXPECT_EQ(parse_ipv4_list(view("10.0.0.1,"), out, 2), -1);
+    TK_EXPECT_EQ(parse_ipv4_list(view("10.0.0.1,10.0.0.2,10.0.0.3"), out, 2), -1);
 }
 
 TK_TEST(control, parses_ipv4_strictly) {

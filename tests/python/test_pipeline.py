@@ -12,7 +12,7 @@ from scapy.all import IP, UDP, Ether
 
 from tradekernel.feed.generator import session
 from tradekernel.feed.itch import TYPES, encode
-from tradekernel.feed.moldudp64 import packet, request
+from tradekernel.feed.moldudp64 import heartbeat, packet, request
 from tradekernel.feed.reference_book import Capacity, ReferenceBooks
 from tradekernel.hosted_lib import library
 from tradekernel.trade.order_receiver import OrderReceiver, match_orders
@@ -23,7 +23,8 @@ SESSION = b"TKSESSION1"
 NAMES = ["messages", "rejected", "bbo_changes", "orders_sent", "unknown_symbol", "send_failed",
          "accepted", "size", "position", "collar", "kill_switch", "requests_sent",
          "requests_unsent", "untrusted_book", "book_status_changes",
-         "trades_out_of_range", "stale_feed", "stale_periods", "stale_messages"]  # fmt: skip
+         "trades_out_of_range", "stale_feed", "stale_periods", "stale_messages",
+         "foreign_source"]  # fmt: skip
 
 
 class HostedPipeline:
@@ -426,5 +427,58 @@ def test_a_message_cut_short_or_padded_is_rejected_whole():
         reference = ReferenceBooks()
         reference.apply(bid)  # the pipeline's books hold the bid alone
         assert p.checksum() == reference.checksum()
+    finally:
+        p.close()
+
+
+def test_the_feed_is_taken_only_from_its_publisher_and_the_rewinder():
+    """MoldUDP64 has no authentication: a heartbeat forged in the window from
+    another host would make the feed stale and draw a retransmission request,
+    and forged messages would reach the books. From anyone but the configured
+    publisher (10.0.0.48) and the rewinder (10.0.0.32) it is dropped and
+    counted, before the receiver reads it."""
+    p = HostedPipeline(max_spread=100)
+    try:
+        lib = p.lib
+        lib.tk_pipeline_feed_from.argtypes = [ctypes.c_void_p, ctypes.c_uint32, ctypes.c_char_p,
+                                              ctypes.c_size_t]  # fmt: skip
+        publisher, rewinder, stranger = 0x0A000030, 0x0A000020, 0x0A000063
+
+        def send(source: int, datagram: bytes) -> None:
+            lib.tk_pipeline_feed_from(p.h, source, datagram, len(datagram))
+
+        send(publisher, packet(SESSION, 1, [directory(), add(1, "B", 100_0000)]))
+        send(stranger, heartbeat(SESSION, 1000))  # in the window: would open a gap
+        send(stranger, packet(SESSION, 3, [add(2, "S", 100_0050)]))  # the next message, forged
+        c = p.counters()
+        assert c["foreign_source"] == 2
+        assert (c["messages"], c["stale_periods"], c["requests_sent"]) == (2, 0, 0)
+        send(rewinder, packet(SESSION, 3, [add(3, "S", 100_0100)]))  # its answers come here too
+        assert [o["price"] for o in p.orders()] == [100_0100]
+        assert p.counters()["messages"] == 3
+    finally:
+        p.close()
+
+
+def test_the_position_limit_holds_each_side_not_their_difference():
+    """No fill is read yet, so each order counts as filled: 600 bought and
+    600 sold is not a flat position that allows 600 more either way, since
+    either side alone may be what filled."""
+    p = HostedPipeline(max_spread=0, max_position=600, collar=100)
+    try:
+        lib = p.lib
+        lib.tk_pipeline_send_order.argtypes = [ctypes.c_void_p, ctypes.c_uint16, ctypes.c_char,
+                                               ctypes.c_uint32, ctypes.c_uint32]  # fmt: skip
+        p.feed(directory(), add(1, "B", 100_0000), add(2, "S", 100_0100))
+
+        def send(side: bytes, shares: int) -> bool:
+            return bool(lib.tk_pipeline_send_order(p.h, 5, side, shares, 100_0050))
+
+        assert send(b"B", 600) and send(b"S", 600)
+        assert not send(b"B", 100) and not send(b"S", 100)
+        assert p.counters()["position"] == 2
+        symbol = (ctypes.c_int64 * 4)()
+        lib.tk_pipeline_symbol(p.h, 5, symbol)
+        assert symbol[0] == 0  # the net position, as if every order filled
     finally:
         p.close()

@@ -91,6 +91,9 @@ def test_market_data_in_ouch_order_out(nodes: int):
     assert (counters.int("messages"), counters.int("orders")) == (4, 1)
     (feed,) = result.of_kind("feed-counters")
     assert (feed.int("messages-delivered"), feed.int("gaps")) == (4, 0)
+    # No feed-source=: the feed is taken from the rewinder (here the gateway) alone.
+    (sources,) = result.of_kind("feed-sources")
+    assert (sources["from"], sources["rewinder"]) == (HOST_IP, HOST_IP)
     (books,) = result.of_kind("books")
     node = {r.int("core"): r.int("node") for r in result.of_kind("numa-core")}.get(1, 0)
     assert node == nodes - 1
@@ -112,7 +115,7 @@ def test_a_configured_gateway_mac_needs_no_arp_and_outlasts_a_forged_reply():
         boot=BootMethod.KERNEL,
         smp=2,
         cmdline=f"mode=trade ip={GUEST_IP} gateway={HOST_IP} gateway-mac={HOST_MAC} isolate=1 "
-        + control.cmdline(),
+        f"feed-source=10.0.2.8,{HOST_IP} " + control.cmdline(),
         extra_args=link.qemu_args(),
         timeout=120,
     )
@@ -138,7 +141,72 @@ def test_a_configured_gateway_mac_needs_no_arp_and_outlasts_a_forged_reply():
         link.close()
     (result,) = results
     assert result.outcome is Outcome.PASSED, result.describe()
+    (sources,) = result.of_kind("feed-sources")  # the feed came from the second
+    assert (sources["from"], sources["rewinder"]) == (f"10.0.2.8,{HOST_IP}", HOST_IP)
     (gateway,) = result.of_kind("gateway")
     assert (gateway["mac"], gateway["source"]) == (HOST_MAC, "configured")
     (net,) = result.of_kind("net-counters")
     assert net.int("arp-static-kept") == 1
+
+
+@pytest.mark.parametrize(
+    ("bad", "said"),
+    [
+        ("feed-source=10.0.2.2,10.0.2.300", "is not up to 4 IPv4 addresses"),
+        ("feed-source=,", "is not up to 4 IPv4 addresses"),
+        ("gateway-mac=02:00:00:00:00", "is not a MAC address"),
+    ],
+)
+def test_a_malformed_address_on_the_command_line_stops_trading_before_it_starts(
+    bad: str, said: str
+):
+    """A feed source or gateway MAC that does not parse is not skipped (which
+    would let the feed in from anyone, or leave the gateway to ARP): the
+    kernel says which and does not start trading."""
+    link = GuestLink()
+    config = QemuConfig(
+        boot=BootMethod.KERNEL, smp=2, cmdline=f"mode=trade ip={GUEST_IP} isolate=1 {bad}",
+        extra_args=link.qemu_args(), timeout=60,
+    )  # fmt: skip
+    try:
+        result = run(config)
+    finally:
+        link.close()
+    assert result.outcome is Outcome.PANIC, result.describe()
+    assert not result.of_kind("trade-ready")
+    assert any(f"trade: {bad} {said}" in line for line in result.lines), result.describe()
+
+
+def test_an_order_gateway_off_the_subnet_is_reached_through_the_router():
+    """gateway=10.9.0.2 is not on 10.0.2.0/24: the kernel asks ARP for the
+    router (router=, here the host), pins it, and the order goes to the
+    router's MAC address with the gateway's IP address."""
+    link = GuestLink()
+    control = Control(sources=(HOST_IP,))
+    results: list[RunResult] = []
+    config = QemuConfig(
+        boot=BootMethod.KERNEL, smp=2,
+        cmdline=f"mode=trade ip={GUEST_IP} gateway=10.9.0.2 router={HOST_IP} "
+        f"feed-source={HOST_IP} isolate=1 {control.cmdline()}",
+        extra_args=link.qemu_args(), timeout=120,
+    )  # fmt: skip
+    guest = threading.Thread(target=lambda: results.append(run(config)))
+    guest.start()
+    try:
+        for _ in range(60):
+            frame = link.receive(timeout=2)
+            if frame and ARP in Ether(frame):
+                assert Ether(frame)[ARP].pdst == HOST_IP, "ARP asked for an address off the link"
+                break
+        else:
+            raise AssertionError("no ARP request for the router")
+        link.send(bytes(Ether(dst=GUEST_MAC, src=HOST_MAC) / ARP(
+            op=2, hwsrc=HOST_MAC, psrc=HOST_IP, hwdst=GUEST_MAC, pdst=GUEST_IP)))  # fmt: skip
+        order = narrow_the_spread(link)
+        assert (order.dst, order[IP].dst) == (HOST_MAC, "10.9.0.2")
+    finally:
+        link.send(to_guest(control.command("tk-exit"), CONTROL_PORT))
+        guest.join(60)
+        link.close()
+    (result,) = results
+    assert result.outcome is Outcome.PASSED, result.describe()

@@ -101,6 +101,7 @@ void* tk_pipeline_create(u32 max_spread, u32 shares, u32 max_order, i64 max_posi
     trade::EngineConfig config;
     config.gateway = 0x0A000020;
     config.rewinder = {0x0A000020, 26501, 26500};
+    config.feed_sources = {{0x0A000030}, 1};  // a publisher beside the rewinder
     config.limits = {max_order, max_position, collar_bps};
     config.max_spread = max_spread;
     config.shares = shares;
@@ -117,6 +118,24 @@ void tk_pipeline_destroy(void* p) {
 
 void tk_pipeline_feed(void* h, const u8* datagram, usize length) {
     static_cast<HostedPipeline*>(h)->engine.on_feed_datagram(datagram, length);
+}
+
+// A datagram to the feed port from `source`: dropped unless it is the
+// publisher (10.0.0.48) or the rewinder (10.0.0.32).
+void tk_pipeline_feed_from(void* h, u32 source, const u8* datagram, usize length) {
+    net::UdpDatagram d{};
+    d.source = source;
+    d.destination = 0x0A000010;
+    d.source_port = 26400;
+    d.destination_port = 26500;
+    d.payload = {datagram, length};
+    static_cast<HostedPipeline*>(h)->engine.on_feed_udp(d);
+}
+
+// An order as a strategy would ask for it, outside any callback (the token
+// names the last message handled).
+int tk_pipeline_send_order(void* h, u16 locate, char side, u32 shares, u32 price) {
+    return trade::send_order(&static_cast<HostedPipeline*>(h)->engine.entry, locate, side, shares, price);
 }
 
 u32 tk_pipeline_sent(void* h) { return static_cast<HostedPipeline*>(h)->sent; }
@@ -138,7 +157,7 @@ void tk_pipeline_counters(void* c, u64* out) {
                     o.send_failed, r.accepted, r.rejected_size, r.rejected_position,
                     r.rejected_collar, r.rejected_kill_switch, p.requests_sent, p.requests_unsent,
                     o.untrusted_book, p.book_status_changes, p.trades_out_of_range,
-                    o.stale_feed, p.stale_periods, p.stale_messages};
+                    o.stale_feed, p.stale_periods, p.stale_messages, p.foreign_source};
     std::memcpy(out, values, sizeof values);
 }
 
