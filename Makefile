@@ -34,11 +34,15 @@ HOSTED_CXXFLAGS := $(COMMON_FLAGS) -fPIC -DTK_PLATFORM_HOSTED $(DEBUG_FLAGS)
 
 CORE_SRCS   := $(wildcard kernel/*/*.cpp)
 CORE_TESTS  := $(wildcard tests/kernel/*.cpp)
-PC_SRCS     := $(wildcard arch/x86_64/*.cpp drivers/*.cpp platform/pc/*.cpp tests/kernel/pc/*.cpp)
+# The test kernel also links the in-kernel tests, fault injection and the
+# diagnostic modes (tests/kernel/pc/) and mode=bench (bench/pc/); the release
+# kernel none of them. Product code (arch, drivers, platform, kernel) never
+# includes tests/ or bench/.
+PC_SRCS     := $(wildcard arch/x86_64/*.cpp drivers/*.cpp platform/pc/*.cpp tests/kernel/pc/*.cpp bench/pc/*.cpp)
 PC_ASM      := $(wildcard arch/x86_64/*.asm platform/pc/*.asm)
 HOSTED_SRCS := $(wildcard platform/hosted/*.cpp)
 SHARED_ASM  := arch/x86_64/context_switch.asm  # the one arch file the hosted build links
-HEADERS     := $(shell find include kernel arch drivers platform tests/kernel -name '*.h')
+HEADERS     := $(shell find include kernel arch drivers platform tests/kernel tests/fuzz bench -name '*.h')
 
 PC_OBJS := $(patsubst %.cpp,$(BUILD)/pc/%.o,$(CORE_SRCS) $(CORE_TESTS) $(PC_SRCS)) \
            $(patsubst %.asm,$(BUILD)/pc/%.asm.o,$(PC_ASM))
@@ -88,8 +92,7 @@ FUZZ_SECONDS ?= 60
 # test kernel (build/kernel.elf), which has all of them.
 RELEASE := $(BUILD)/release
 PC_RELEASE_CXXFLAGS := $(filter-out $(DEBUG_FLAGS),$(PC_CXXFLAGS)) -DTK_RELEASE
-PC_RELEASE_SRCS := $(filter-out platform/pc/diagnostic_modes.cpp platform/pc/faults.cpp platform/pc/bench_mode.cpp \
-                   tests/%,$(PC_SRCS)) platform/pc/release/no_diagnostic_modes.cpp
+PC_RELEASE_SRCS := $(filter-out tests/% bench/%,$(PC_SRCS)) platform/pc/release/no_diagnostic_modes.cpp
 RELEASE_OBJS := $(patsubst %.cpp,$(BUILD)/release-obj/%.o,$(filter-out kernel/test/%,$(CORE_SRCS)) $(PC_RELEASE_SRCS)) \
                 $(patsubst %.asm,$(BUILD)/release-obj/%.asm.o,$(PC_ASM))
 RELEASE_KERNEL := $(RELEASE)/kernel.elf
@@ -217,7 +220,7 @@ $(HOSTED_SO): $(HOSTED_CAPI_OBJS) $(filter-out $(BUILD)/hosted/kernel/test/%,$(H
               $(BUILD)/hosted/arch/x86_64/context_switch.asm.o
 	$(Q)$(CXX) -shared -pthread -Wl,--no-undefined $^ -o $@
 
-$(BUILD)/bench-obj/%.o: %.cpp $(HEADERS) $(wildcard bench/*.h)
+$(BUILD)/bench-obj/%.o: %.cpp $(HEADERS)
 	@mkdir -p $(@D)
 	@echo "  CXX [bench]  $<"
 	$(Q)$(CXX) $(BENCH_CXXFLAGS) -c $< -o $@
@@ -226,7 +229,7 @@ $(BUILD)/bench-obj/%.asm.o: %.asm
 	@mkdir -p $(@D)
 	$(Q)$(NASM) -f elf64 -w+all -Werror $< -o $@
 
-$(BUILD)/fuzz-obj/%.o: %.cpp $(HEADERS) tests/fuzz/fuzz_input.h
+$(BUILD)/fuzz-obj/%.o: %.cpp $(HEADERS)
 	@mkdir -p $(@D)
 	@echo "  CXX [fuzz]   $<"
 	$(Q)$(CXX) $(FUZZ_CXXFLAGS) -c $< -o $@
@@ -243,7 +246,7 @@ $(BUILD)/fuzz/fuzz_%: $(BUILD)/fuzz-obj/tests/fuzz/fuzz_%.o $(FUZZ_CORE_OBJS)
 	@mkdir -p $(@D)
 	$(Q)$(CXX) $(FUZZ_SANITIZERS) -fsanitize=fuzzer $^ -o $@
 
-$(BUILD)/fuzz-cov-obj/%.o: %.cpp $(HEADERS) tests/fuzz/fuzz_input.h
+$(BUILD)/fuzz-cov-obj/%.o: %.cpp $(HEADERS)
 	@mkdir -p $(@D)
 	@echo "  CXX [cov]    $<"
 	$(Q)$(CXX) $(FUZZ_COV_CXXFLAGS) -c $< -o $@

@@ -1,5 +1,5 @@
 // Frames for the benchmarks, hosted (bench/) and pc-icount
-// (platform/pc/bench_mode.cpp): UDP datagrams written by a peer stack as a
+// (bench/pc/bench_mode.cpp): UDP datagrams written by a peer stack as a
 // host on the link would send them (valid checksums), and for tick to trade
 // the engine and MoldUDP64 packets of one ITCH 5.0 message for stock locate 5.
 // Freestanding: no libc, so the kernel build can include it too.

@@ -8,11 +8,12 @@
 #include "arch/x86_64/trap_frame.h"
 #include "kernel/log/log.h"
 #include "kernel/prof/symbols.h"
-#include "platform/pc/sched_platform_pc.h"
 #include "tk/platform.h"
 
 namespace tk::arch {
 namespace {
+
+TaskStackOwner g_task_stack_owner = nullptr;
 
 struct ExceptionInfo {
     const char* mnemonic;
@@ -59,11 +60,13 @@ void print_registers(const TrapFrame& f, u64 cr2) {
 // Name for the report: the stack's own, or the task that owns a task stack.
 const char* overflow_owner(const StackHit& hit) {
     if (!hit.record) return nullptr;
-    if (hit.record->count > 1) return sched_task_name_for_stack(hit.index);
+    if (hit.record->count > 1) return g_task_stack_owner ? g_task_stack_owner(hit.index) : nullptr;
     return hit.record->name;
 }
 
 }  // namespace
+
+void set_task_stack_owner(TaskStackOwner owner) { g_task_stack_owner = owner; }
 
 extern "C" void exception_dispatch(TrapFrame* frame) {
     const TrapFrame& f = *frame;

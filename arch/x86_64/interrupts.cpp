@@ -2,18 +2,19 @@
 
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/trap_frame.h"
-#include "drivers/lapic.h"
-#include "drivers/pic8259.h"
 
 namespace tk::arch {
 namespace {
 
 InterruptHandler g_handlers[256];
+InterruptController g_controller{};
 u32 g_counts[kMaxInterruptCores][256];
 // IA32_TSC_AUX holds the CPU index (RDTSCP returns it): set at each CPU's start.
 constexpr u32 kMsrTscAux = 0xC0000103;
 
 }  // namespace
+
+void set_interrupt_controller(const InterruptController& controller) { g_controller = controller; }
 
 void set_interrupt_handler(u8 vector, InterruptHandler handler) { g_handlers[vector] = handler; }
 
@@ -41,8 +42,8 @@ extern "C" void interrupt_dispatch(TrapFrame* frame) {
     if (core < kMaxInterruptCores) ++g_counts[core][vector];
     // A masked 8259 can still raise its spurious IRQ 7/15; neither it nor the
     // APIC's spurious vector takes an EOI.
-    if (vector == kSpuriousVector || (vector & 0xF0) == drivers::kLegacyPicBase) return;
-    drivers::lapic_eoi();
+    if (vector == kSpuriousVector || (vector & 0xF0) == g_controller.legacy_base) return;
+    g_controller.eoi();
     if (InterruptHandler h = g_handlers[vector]) h();
 }
 

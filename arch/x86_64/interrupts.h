@@ -14,6 +14,16 @@ inline constexpr u32 kMaxInterruptCores = 64;
 
 using InterruptHandler = void (*)();
 
+// The interrupt controller, as the platform drives it: `eoi` ends an
+// interrupt (the local APIC's EOI register), and vectors `legacy_base` to
+// `legacy_base + 15` belong to a masked legacy PIC, whose spurious IRQ 7/15
+// take no EOI. Set once at boot, before interrupts are enabled.
+struct InterruptController {
+    void (*eoi)();
+    u8 legacy_base;
+};
+void set_interrupt_controller(const InterruptController& controller);
+
 // Runs `handler` for `vector`, after the EOI, with interrupts off.
 void set_interrupt_handler(u8 vector, InterruptHandler handler);
 

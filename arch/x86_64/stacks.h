@@ -41,6 +41,11 @@ StackHit stack_containing(u64 address, u64 length);
 const StackRecord* stacks_begin();
 const StackRecord* stacks_end();
 
+// Who owns element `index` of an array of task stacks, for the report of a
+// fault on one (the scheduler knows; arch does not). Set by the platform.
+using TaskStackOwner = const char* (*)(u32 index);
+void set_task_stack_owner(TaskStackOwner owner);
+
 }  // namespace tk::arch
 
 #define TK_GUARDED_STACK(variable, label, size)                                          \

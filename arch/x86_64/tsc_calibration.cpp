@@ -1,7 +1,6 @@
 #include "arch/x86_64/tsc_calibration.h"
 
 #include "arch/x86_64/cpu.h"
-#include "drivers/pit.h"
 #include "tk/tsc.h"
 
 namespace tk::arch {
@@ -16,17 +15,18 @@ u64 tsc_hz_from_cpuid_15h() {
     return u64(r.ecx) * r.ebx / r.eax;
 }
 
-// Counts TSC ticks across a 10 ms PIT countdown; the median of three runs
-// keeps one run disturbed by the host (under emulation) from skewing it.
-u64 tsc_hz_from_pit() {
-    constexpr u16 kTicks = drivers::kPitHz / 100;  // 10 ms
+// Counts TSC ticks across a 10 ms countdown of the reference; the median of
+// three runs keeps one run disturbed by the host (under emulation) from
+// skewing it.
+u64 tsc_hz_from_reference(const ReferenceTimer& reference) {
+    const u16 ticks = u16(reference.hz / 100);  // 10 ms
     u64 samples[3];
     for (u64& s : samples) {
-        drivers::pit_start_countdown(kTicks);
+        reference.start_countdown(ticks);
         u64 start = rdtsc();
-        while (!drivers::pit_countdown_done()) {
+        while (!reference.countdown_done()) {
         }
-        s = (rdtsc() - start) * drivers::kPitHz / kTicks;
+        s = (rdtsc() - start) * reference.hz / ticks;
     }
     if (samples[0] > samples[1]) { u64 t = samples[0]; samples[0] = samples[1]; samples[1] = t; }
     if (samples[1] > samples[2]) { u64 t = samples[1]; samples[1] = samples[2]; samples[2] = t; }
@@ -36,7 +36,7 @@ u64 tsc_hz_from_pit() {
 
 }  // namespace
 
-TscInfo calibrate_tsc() {
+TscInfo calibrate_tsc(const ReferenceTimer& reference) {
     TscInfo info{};
     u32 max_extended = cpuid(0x80000000).eax;
     if (max_extended >= 0x80000007) info.invariant = cpuid(0x80000007).edx & (1u << 8);
@@ -51,8 +51,8 @@ TscInfo calibrate_tsc() {
         info.hz = hz;
         info.source = "cpuid-15h";
     } else {
-        info.hz = tsc_hz_from_pit();
-        info.source = "pit";
+        info.hz = tsc_hz_from_reference(reference);
+        info.source = reference.name;
     }
     return info;
 }

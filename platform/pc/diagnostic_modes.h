@@ -1,8 +1,9 @@
 // The modes for development, not for trading: the in-kernel tests
 // (mode=test), in-kernel path lengths (mode=bench) and deliberate CPU faults
-// (mode=fault). The test kernel (build/kernel.elf) has them
-// (diagnostic_modes.cpp); the release kernel (make release) links
-// release/no_diagnostic_modes.cpp instead, and refuses them.
+// (mode=fault). The test kernel (build/kernel.elf) links them from
+// tests/kernel/pc/diagnostic_modes.cpp (with bench/pc/ for mode=bench); the
+// release kernel (make release) links release/no_diagnostic_modes.cpp
+// instead, and refuses them.
 #pragma once
 
 #include "kernel/boot/cmdline.h"

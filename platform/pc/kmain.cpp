@@ -8,9 +8,11 @@
 #include "arch/x86_64/interrupts.h"
 #include "drivers/lapic.h"
 #include "drivers/pic8259.h"
+#include "drivers/pit.h"
 #include "kernel/sched/scheduler.h"
 #include "arch/x86_64/idt.h"
 #include "arch/x86_64/paging.h"
+#include "arch/x86_64/stacks.h"
 #include "arch/x86_64/cpu_features.h"
 #include "arch/x86_64/tsc_calibration.h"
 #include "drivers/fw_cfg.h"
@@ -22,6 +24,7 @@
 #include "platform/pc/diagnostic_modes.h"
 #include "platform/pc/net.h"
 #include "platform/pc/pci_config.h"
+#include "platform/pc/sched_platform_pc.h"
 #include "platform/pc/trading.h"
 #include "platform/pc/smp.h"
 #include "kernel/acpi/madt.h"
@@ -91,6 +94,7 @@ u64 parse_cpu_list(StringView list) {
 
 void init_apic_and_scheduler() {
     drivers::pic_disable();
+    arch::set_interrupt_controller({drivers::lapic_eoi, drivers::kLegacyPicBase});
     arch::set_cpu_index(0);
     u64 xcr0 = arch::fpu_init_cpu();
     log::record("fpu", "xsave=%d xcr0=%#lx", xcr0 != 0, (unsigned long)xcr0);
@@ -121,7 +125,8 @@ void init_apic_and_scheduler() {
 }
 
 void init_tsc(u64 boot_tsc) {
-    arch::TscInfo tsc = arch::calibrate_tsc();
+    arch::TscInfo tsc =
+        arch::calibrate_tsc({"pit", drivers::kPitHz, drivers::pit_start_countdown, drivers::pit_countdown_done});
     g_tsc = TscClock(tsc.hz);
     log::set_clock(g_tsc, boot_tsc);
     log::info("tsc: %lu.%03lu MHz (source %s, invariant %s, rdtscp %s)",
@@ -195,6 +200,7 @@ extern "C" [[noreturn]] void kernel_main(u64 magic, u64 boot_info_physical) {
     log::raw("\nTradeKernel %s (x86_64, pc)\n", kVersion);
     arch::gdt_init(0);
     arch::idt_init();
+    arch::set_task_stack_owner(task_name_for_stack);
     check_cpu();
     run_global_constructors();
 

@@ -52,11 +52,11 @@ void fpu_restore(const u8* area) { arch::fpu_restore(area); }
 
 }  // namespace tk::sched::platform
 
-namespace tk::arch {
+namespace tk::pc {
 
-const char* sched_task_name_for_stack(u32 slot) {
+const char* task_name_for_stack(u32 slot) {
     const char* name = sched::task_name(slot);
     return name ? name : "task-stack";
 }
 
-}  // namespace tk::arch
+}  // namespace tk::pc

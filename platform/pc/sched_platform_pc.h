@@ -1,11 +1,11 @@
-// pc side of the scheduler's platform hooks, for the panic report.
+// The scheduler's side of the panic report (arch::set_task_stack_owner).
 #pragma once
 
 #include "tk/types.h"
 
-namespace tk::arch {
+namespace tk::pc {
 
 // Name of the task that owns task-stack slot `slot` ("task-stack" if none).
-const char* sched_task_name_for_stack(u32 slot);
+const char* task_name_for_stack(u32 slot);
 
-}  // namespace tk::arch
+}  // namespace tk::pc

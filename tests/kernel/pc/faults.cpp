@@ -1,4 +1,4 @@
-#include "platform/pc/faults.h"
+#include "tests/kernel/pc/faults.h"
 
 #include "kernel/log/log.h"
 #include "kernel/sched/scheduler.h"

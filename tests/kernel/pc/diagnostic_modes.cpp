@@ -1,8 +1,8 @@
 #include "platform/pc/diagnostic_modes.h"
 
 #include "kernel/test/ktest.h"
-#include "platform/pc/bench_mode.h"
-#include "platform/pc/faults.h"
+#include "bench/pc/bench_mode.h"
+#include "tests/kernel/pc/faults.h"
 #include "tk/panic.h"
 #include "tk/platform.h"
 
@@ -24,7 +24,7 @@ void run_diagnostic_mode(StringView mode, const CommandLine& cmdline) {
     }
     if (mode.equals("fault")) {
         trigger_fault(cmdline.value("fault"));
-        panic("mode=fault: unknown fault name (see platform/pc/faults.cpp)");
+        panic("mode=fault: unknown fault name (see tests/kernel/pc/faults.cpp)");
     }
 }
 

@@ -1,4 +1,4 @@
-#include "platform/pc/bench_mode.h"
+#include "bench/pc/bench_mode.h"
 
 #include "bench/frames.h"
 #include "kernel/feed/itch.h"
