@@ -14,6 +14,7 @@
 #include "bench/measure.h"
 #include "kernel/book/order_book.h"
 #include "kernel/feed/itch.h"
+#include "kernel/feed/itch_offsets.h"
 #include "kernel/net/wire.h"
 #include "platform/hosted/startup_memory.h"
 #include "tk/tsc.h"
@@ -81,14 +82,15 @@ std::vector<double> itch_top_of_book(double ticks_per_ns, unsigned depth) {
     books.init(memory, book::kMarketDayCapacity);
     constexpr u16 kLocate = 7;
     u8 add[36] = {'A'}, del[19] = {'D'};
-    net::store_be16(add + 1, kLocate);
-    net::store_be16(del + 1, kLocate);
-    net::store_be32(add + 20, 100);
+    namespace a = itch::at::add_order;
+    namespace d = itch::at::cancel;  // Order Delete: the reference, as in Order Cancel
+    net::store_be16(add + itch::at::kStockLocate, kLocate);
+    net::store_be16(del + itch::at::kStockLocate, kLocate);
+    net::store_be32(add + a::kShares, 100);
     auto put = [&](u64 reference, u8 side, u32 price) {
-        net::store_be32(add + 11, u32(reference >> 32));
-        net::store_be32(add + 15, u32(reference));
-        add[19] = side;
-        net::store_be32(add + 32, price);
+        net::store_be64(add + a::kReference, reference);
+        add[a::kSide] = side;
+        net::store_be32(add + a::kPrice, price);
         books.apply(add, sizeof add);
     };
     // Levels one cent apart below a bid of $100.00 and above an offer of $100.10.
@@ -107,15 +109,13 @@ std::vector<double> itch_top_of_book(double ticks_per_ns, unsigned depth) {
         const u8* m = del;
         usize length = sizeof del;
         if (s % 2 == 0) {
-            net::store_be32(add + 11, u32(reference >> 32));
-            net::store_be32(add + 15, u32(reference));
-            add[19] = side;
-            net::store_be32(add + 32, price);
+            net::store_be64(add + a::kReference, reference);
+            add[a::kSide] = side;
+            net::store_be32(add + a::kPrice, price);
             m = add;
             length = sizeof add;
         } else {
-            net::store_be32(del + 11, u32(reference >> 32));
-            net::store_be32(del + 15, u32(reference));
+            net::store_be64(del + d::kReference, reference);
         }
         u64 t0 = tsc_begin();
         if (itch::check(m, length) == itch::DecodeStatus::Ok) books.apply(m, length);

@@ -5,6 +5,8 @@
 // Freestanding: no libc, so the kernel build can include it too.
 #pragma once
 
+#include "kernel/feed/itch_offsets.h"
+#include "kernel/feed/moldudp64.h"
 #include "kernel/net/stack.h"
 #include "kernel/net/wire.h"
 #include "kernel/trade/engine.h"
@@ -35,9 +37,8 @@ inline u32 peer_udp_frame(const net::NetConfig& to, u16 port, const u8* payload,
 inline u32 md_frame(const net::NetConfig& to, u16 port, u8* frame, u64 sequence, const u8* m, u16 length) {
     u8 payload[20 + 2 + 64];
     copy_bytes(payload, "TKSESSION1", 10);
-    net::store_be32(payload + 10, u32(sequence >> 32));
-    net::store_be32(payload + 14, u32(sequence));
-    net::store_be16(payload + 18, 1);
+    net::store_be64(payload + mold::kSequenceAt, sequence);
+    net::store_be16(payload + mold::kCountAt, 1);
     net::store_be16(payload + 20, length);
     copy_bytes(payload + 22, m, length);
     return peer_udp_frame(to, port, payload, 22u + length, frame);
@@ -47,14 +48,15 @@ inline u32 md_frame(const net::NetConfig& to, u16 port, u8* frame, u64 sequence,
 // side 0, Order Delete (4.4.4) of `reference`.
 inline u32 order_frame(const net::NetConfig& to, u16 port, u8* frame, u64 sequence, u64 reference,
                        u8 side, u32 price) {
+    namespace a = itch::at::add_order;
+    static_assert(a::kReference == itch::at::cancel::kReference);
     u8 m[36] = {u8(side ? 'A' : 'D'), 0, kLocate};
-    net::store_be32(m + 11, u32(reference >> 32));
-    net::store_be32(m + 15, u32(reference));
+    net::store_be64(m + a::kReference, reference);
     if (side) {
-        m[19] = side;
-        net::store_be32(m + 20, 100);
-        copy_bytes(m + 24, "TK      ", 8);
-        net::store_be32(m + 32, price);
+        m[a::kSide] = side;
+        net::store_be32(m + a::kShares, 100);
+        copy_bytes(m + a::kStock, "TK      ", 8);
+        net::store_be32(m + a::kPrice, price);
     }
     return md_frame(to, port, frame, sequence, m, side ? 36 : 19);
 }
@@ -62,7 +64,7 @@ inline u32 order_frame(const net::NetConfig& to, u16 port, u8* frame, u64 sequen
 // Stock Directory (4.2.1): order entry learns the locate's symbol from it.
 inline u32 directory_frame(const net::NetConfig& to, u16 port, u8* frame, u64 sequence) {
     u8 m[39] = {'R', 0, kLocate};
-    copy_bytes(m + 11, "TK      ", 8);
+    copy_bytes(m + itch::at::stock_directory::kStock, "TK      ", 8);
     return md_frame(to, port, frame, sequence, m, sizeof m);
 }
 

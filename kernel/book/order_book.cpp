@@ -1,13 +1,13 @@
 #include "kernel/book/order_book.h"
 
+#include "kernel/feed/itch_offsets.h"
 #include "kernel/net/wire.h"
 
 namespace tk::book {
 namespace {
 
-u64 be64(const u8* p) { return u64(net::load_be32(p)) << 32 | net::load_be32(p + 4); }
-u32 be32(const u8* p) { return net::load_be32(p); }
-u16 be16(const u8* p) { return net::load_be16(p); }
+using net::load_be16, net::load_be32, net::load_be64;
+namespace at = itch::at;
 
 // Table slots for `orders` live orders: a power of two with at least a fifth
 // of it free, where Robin Hood probe lengths stay short.
@@ -384,7 +384,7 @@ void Books::make_orphan(Order* o) {
 
 i32 Books::apply(const u8* m, usize length) {
     (void)length;  // the ITCH layer has checked the length for the type
-    u16 locate = be16(m + 1);
+    u16 locate = load_be16(m + at::kStockLocate);
     change_.levels = 0;
     change_.executed = false;
     change_.status_changes = 0;
@@ -394,20 +394,26 @@ i32 Books::apply(const u8* m, usize length) {
         return -1;
     };
     switch (m[0]) {
-        case 'A':  // Add Order (ITCH 5.0 section 4.3.1): reference 11, side 19, shares 20, price 32
+        case 'A':    // Add Order (ITCH 5.0 section 4.3.1)
         case 'F': {  // Add Order with MPID (4.3.2): the same, then Attribution
+            namespace a = at::add_order;
             if (locate >= capacity_.locates) return out_of_range();
-            u8 side = m[19] == 'B' ? kBuy : m[19] == 'S' ? kSell : kUnknownSide;
-            if (!add(locate, be64(m + 11), side, be32(m + 20), be32(m + 32))) return -1;
+            u8 side = m[a::kSide] == 'B' ? kBuy : m[a::kSide] == 'S' ? kSell : kUnknownSide;
+            if (!add(locate, load_be64(m + a::kReference), side, load_be32(m + a::kShares), load_be32(m + a::kPrice)))
+                return -1;
             break;
         }
-        case 'E':  // Order Executed (4.4.1): reference 11, executed shares 19
-        case 'C':  // Order Executed With Price (4.4.2): the same fields first
-        case 'X':  // Order Cancel (4.4.3): reference 11, cancelled shares 19
-        case 'D':  // Order Delete (4.4.4): reference 11
-        case 'U': {  // Order Replace (4.4.5): original reference 11, new 19, shares 27, price 31
+        case 'E':    // Order Executed (4.4.1): reference, executed shares
+        case 'C':    // Order Executed With Price (4.4.2): the same fields first
+        case 'X':    // Order Cancel (4.4.3): reference, cancelled shares
+        case 'D':    // Order Delete (4.4.4): reference
+        case 'U': {  // Order Replace (4.4.5): original reference, new reference, shares, price
+            // All five start with the reference, and E, C, X with the shares after it.
+            static_assert(at::executed::kReference == at::cancel::kReference &&
+                          at::replace::kOriginalReference == at::cancel::kReference &&
+                          at::executed::kShares == at::cancel::kShares);
             if (locate >= capacity_.locates) return out_of_range();
-            Order* o = find(be64(m + 11));
+            Order* o = find(load_be64(m + at::cancel::kReference));
             if (!o) {
                 ++counters_.unknown_order;
                 return -1;
@@ -422,16 +428,19 @@ i32 Books::apply(const u8* m, usize length) {
                 make_orphan(o);
                 return book;
             }
-            if (m[0] != 'D' && m[0] != 'U' && be32(m + 19) == 0) {  // an execution or cancel of nothing
+            u32 shares = m[0] == 'D' || m[0] == 'U' ? 0 : load_be32(m + at::cancel::kShares);
+            if (m[0] != 'D' && m[0] != 'U' && shares == 0) {  // an execution or cancel of nothing
                 ++counters_.zero_shares;
                 return -1;
             }
             if (m[0] == 'U') {
                 u8 side = o->side;  // section 4.4.5: the new order keeps side and stock
                 reduce(o, o->shares, false);
-                add(locate, be64(m + 19), side, be32(m + 27), be32(m + 31));
+                namespace r = at::replace;
+                add(locate, load_be64(m + r::kNewReference), side, load_be32(m + r::kShares),
+                    load_be32(m + r::kPrice));
             } else {
-                reduce(o, m[0] == 'D' ? o->shares : be32(m + 19), m[0] == 'E' || m[0] == 'C');
+                reduce(o, m[0] == 'D' ? o->shares : shares, m[0] == 'E' || m[0] == 'C');
             }
             break;
         }

@@ -1,22 +1,27 @@
 #include "kernel/feed/itch.h"
 
+#include "kernel/feed/itch_offsets.h"
+
 #include "kernel/lib/format.h"
 
 namespace tk::itch {
 namespace {
 
 using K = FieldKind;
+namespace add = at::add_order;
+namespace ex = at::executed;
 
 // Every message starts: type (1), Stock Locate (2), Tracking Number (2),
 // Timestamp (6) -- offsets 0, 1, 3, 5; the type-specific fields start at 11.
-#define TK_ITCH_HEADER \
-    {"stock_locate", 1, 2, K::Integer}, {"tracking_number", 3, 2, K::Integer}, {"timestamp", 5, 6, K::Timestamp}
+#define TK_ITCH_HEADER                                                                                 \
+    {"stock_locate", at::kStockLocate, 2, K::Integer}, {"tracking_number", at::kTrackingNumber, 2, K::Integer}, \
+        {"timestamp", at::kTimestamp, 6, K::Timestamp}
 
 // TotalView-ITCH 5.0, section 4 (message names as the specification gives them).
 constexpr Layout kLayouts[] = {
     {'S', 12, "system_event", 4, {TK_ITCH_HEADER, {"event_code", 11, 1, K::Alpha}}},
     {'R', 39, "stock_directory", 17,
-     {TK_ITCH_HEADER, {"stock", 11, 8, K::Alpha}, {"market_category", 19, 1, K::Alpha},
+     {TK_ITCH_HEADER, {"stock", at::stock_directory::kStock, 8, K::Alpha}, {"market_category", 19, 1, K::Alpha},
       {"financial_status_indicator", 20, 1, K::Alpha}, {"round_lot_size", 21, 4, K::Integer},
       {"round_lots_only", 25, 1, K::Alpha}, {"issue_classification", 26, 1, K::Alpha},
       {"issue_sub_type", 27, 2, K::Alpha}, {"authenticity", 29, 1, K::Alpha},
@@ -47,37 +52,36 @@ constexpr Layout kLayouts[] = {
     {'h', 21, "operational_halt", 6,
      {TK_ITCH_HEADER, {"stock", 11, 8, K::Alpha}, {"market_code", 19, 1, K::Alpha},
       {"operational_halt_action", 20, 1, K::Alpha}}},
-    {'A', 36, "add_order", 8,
-     {TK_ITCH_HEADER, {"order_reference_number", 11, 8, K::Integer},
-      {"buy_sell_indicator", 19, 1, K::Alpha}, {"shares", 20, 4, K::Integer},
-      {"stock", 24, 8, K::Alpha}, {"price", 32, 4, K::Price4}}},
-    {'F', 40, "add_order_mpid", 9,
-     {TK_ITCH_HEADER, {"order_reference_number", 11, 8, K::Integer},
-      {"buy_sell_indicator", 19, 1, K::Alpha}, {"shares", 20, 4, K::Integer},
-      {"stock", 24, 8, K::Alpha}, {"price", 32, 4, K::Price4}, {"attribution", 36, 4, K::Alpha}}},
-    {'E', 31, "order_executed", 6,
-     {TK_ITCH_HEADER, {"order_reference_number", 11, 8, K::Integer},
-      {"executed_shares", 19, 4, K::Integer}, {"match_number", 23, 8, K::Integer}}},
+#define TK_ITCH_ADD_ORDER                                                                              \
+    TK_ITCH_HEADER, {"order_reference_number", add::kReference, 8, K::Integer},                        \
+        {"buy_sell_indicator", add::kSide, 1, K::Alpha}, {"shares", add::kShares, 4, K::Integer},     \
+        {"stock", add::kStock, 8, K::Alpha}, {"price", add::kPrice, 4, K::Price4}
+#define TK_ITCH_EXECUTED                                                                               \
+    TK_ITCH_HEADER, {"order_reference_number", ex::kReference, 8, K::Integer},                         \
+        {"executed_shares", ex::kShares, 4, K::Integer}, {"match_number", ex::kMatch, 8, K::Integer}
+    {'A', 36, "add_order", 8, {TK_ITCH_ADD_ORDER}},
+    {'F', 40, "add_order_mpid", 9, {TK_ITCH_ADD_ORDER, {"attribution", add::kAttribution, 4, K::Alpha}}},
+    {'E', 31, "order_executed", 6, {TK_ITCH_EXECUTED}},
     {'C', 36, "order_executed_with_price", 8,
-     {TK_ITCH_HEADER, {"order_reference_number", 11, 8, K::Integer},
-      {"executed_shares", 19, 4, K::Integer}, {"match_number", 23, 8, K::Integer},
-      {"printable", 31, 1, K::Alpha}, {"execution_price", 32, 4, K::Price4}}},
+     {TK_ITCH_EXECUTED, {"printable", ex::kPrintable, 1, K::Alpha}, {"execution_price", ex::kPrice, 4, K::Price4}}},
     {'X', 23, "order_cancel", 5,
-     {TK_ITCH_HEADER, {"order_reference_number", 11, 8, K::Integer},
-      {"cancelled_shares", 19, 4, K::Integer}}},
-    {'D', 19, "order_delete", 4, {TK_ITCH_HEADER, {"order_reference_number", 11, 8, K::Integer}}},
+     {TK_ITCH_HEADER, {"order_reference_number", at::cancel::kReference, 8, K::Integer},
+      {"cancelled_shares", at::cancel::kShares, 4, K::Integer}}},
+    {'D', 19, "order_delete", 4,
+     {TK_ITCH_HEADER, {"order_reference_number", at::cancel::kReference, 8, K::Integer}}},
     {'U', 35, "order_replace", 7,
-     {TK_ITCH_HEADER, {"original_order_reference_number", 11, 8, K::Integer},
-      {"new_order_reference_number", 19, 8, K::Integer}, {"shares", 27, 4, K::Integer},
-      {"price", 31, 4, K::Price4}}},
+     {TK_ITCH_HEADER, {"original_order_reference_number", at::replace::kOriginalReference, 8, K::Integer},
+      {"new_order_reference_number", at::replace::kNewReference, 8, K::Integer},
+      {"shares", at::replace::kShares, 4, K::Integer}, {"price", at::replace::kPrice, 4, K::Price4}}},
     {'P', 44, "trade", 9,
-     {TK_ITCH_HEADER, {"order_reference_number", 11, 8, K::Integer},
-      {"buy_sell_indicator", 19, 1, K::Alpha}, {"shares", 20, 4, K::Integer},
-      {"stock", 24, 8, K::Alpha}, {"price", 32, 4, K::Price4}, {"match_number", 36, 8, K::Integer}}},
+     {TK_ITCH_HEADER, {"order_reference_number", at::trade::kReference, 8, K::Integer},
+      {"buy_sell_indicator", at::trade::kSide, 1, K::Alpha}, {"shares", at::trade::kShares, 4, K::Integer},
+      {"stock", at::trade::kStock, 8, K::Alpha}, {"price", at::trade::kPrice, 4, K::Price4},
+      {"match_number", at::trade::kMatch, 8, K::Integer}}},
     {'Q', 40, "cross_trade", 8,
-     {TK_ITCH_HEADER, {"shares", 11, 8, K::Integer}, {"stock", 19, 8, K::Alpha},
-      {"cross_price", 27, 4, K::Price4}, {"match_number", 31, 8, K::Integer},
-      {"cross_type", 39, 1, K::Alpha}}},
+     {TK_ITCH_HEADER, {"shares", at::cross::kShares, 8, K::Integer}, {"stock", at::cross::kStock, 8, K::Alpha},
+      {"cross_price", at::cross::kPrice, 4, K::Price4}, {"match_number", at::cross::kMatch, 8, K::Integer},
+      {"cross_type", at::cross::kType, 1, K::Alpha}}},
     {'B', 19, "broken_trade", 4, {TK_ITCH_HEADER, {"match_number", 11, 8, K::Integer}}},
     {'I', 50, "noii", 12,
      {TK_ITCH_HEADER, {"paired_shares", 11, 8, K::Integer}, {"imbalance_shares", 19, 8, K::Integer},
@@ -93,6 +97,8 @@ constexpr Layout kLayouts[] = {
       {"lower_price_range_collar", 40, 4, K::Price4}, {"upper_price_range_collar", 44, 4, K::Price4}}},
 };
 
+#undef TK_ITCH_EXECUTED
+#undef TK_ITCH_ADD_ORDER
 #undef TK_ITCH_HEADER
 
 // Direct lookup by type byte: the decoder's first step costs one load.

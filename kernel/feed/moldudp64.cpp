@@ -3,11 +3,6 @@
 #include "kernel/net/wire.h"
 
 namespace tk::mold {
-namespace {
-
-u64 load_be64(const u8* p) { return u64(net::load_be32(p)) << 32 | net::load_be32(p + 4); }
-
-}  // namespace
 
 const char* counter_names() {
 #define TK_MOLD_COUNTER_NAME(name) #name ","
@@ -165,8 +160,8 @@ void Receiver::receive(const u8* packet, usize length) {
         ++counters_.malformed;
         return;
     }
-    u64 first = load_be64(packet + 10);
-    u16 count = net::load_be16(packet + 18);
+    u64 first = net::load_be64(packet + kSequenceAt);
+    u16 count = net::load_be16(packet + kCountAt);
     bool carries_messages = count != 0 && count != kEndOfSession;
     if (carries_messages && (first > ~u64(0) - count || !walk(packet, length, count, first, false))) {
         ++counters_.malformed;

@@ -44,6 +44,7 @@
 namespace tk::mold {
 
 inline constexpr usize kHeader = 20;
+inline constexpr usize kSequenceAt = 10, kCountAt = 18;  // after the 10-byte Session
 inline constexpr u16 kEndOfSession = 0xFFFF;
 // The largest packet one Ethernet frame carries: 1500 - 20 (IPv4) - 8 (UDP).
 inline constexpr usize kMaxPacket = 1472;

@@ -9,6 +9,7 @@ namespace tk::net {
 
 inline u16 load_be16(const u8* p) { return u16(p[0] << 8 | p[1]); }
 inline u32 load_be32(const u8* p) { return u32(p[0]) << 24 | u32(p[1]) << 16 | u32(p[2]) << 8 | p[3]; }
+inline u64 load_be64(const u8* p) { return u64(load_be32(p)) << 32 | load_be32(p + 4); }
 inline void store_be16(u8* p, u16 v) {
     p[0] = u8(v >> 8);
     p[1] = u8(v);
@@ -18,6 +19,10 @@ inline void store_be32(u8* p, u32 v) {
     p[1] = u8(v >> 16);
     p[2] = u8(v >> 8);
     p[3] = u8(v);
+}
+inline void store_be64(u8* p, u64 v) {
+    store_be32(p, u32(v >> 32));
+    store_be32(p + 4, u32(v));
 }
 
 // A bounded view of received bytes.

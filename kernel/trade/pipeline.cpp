@@ -1,16 +1,14 @@
 #include "kernel/trade/pipeline.h"
 
 #include "kernel/feed/itch.h"
+#include "kernel/feed/itch_offsets.h"
 #include "kernel/log/log.h"
 #include "kernel/net/wire.h"
 
 namespace tk::trade {
 
-namespace {
-
-u64 be64(const u8* p) { return u64(net::load_be32(p)) << 32 | net::load_be32(p + 4); }
-
-}  // namespace
+using net::load_be16, net::load_be32, net::load_be64;
+namespace at = itch::at;
 
 void Pipeline::init(book::Books* books, Strategy strategy, Orders* orders, net::NetStack* net,
                     const RewinderAddress& rewinder, const FeedSources& sources) {
@@ -37,7 +35,7 @@ void Pipeline::on_message(void* self_ptr, u64 sequence, const u8* m, u16 length)
     // Orders sent from here on name this message in their token.
     self->orders_->trigger_sequence = sequence;
     self->orders_->trigger_orders = 0;
-    u16 locate = net::load_be16(m + 1);
+    u16 locate = load_be16(m + at::kStockLocate);
     // Beyond the books' locates there is no symbol state either: the books
     // count an order message for such a locate; a trade on it is dropped.
     if (locate >= self->orders_->locates && (m[0] == 'P' || m[0] == 'Q')) {
@@ -45,15 +43,23 @@ void Pipeline::on_message(void* self_ptr, u64 sequence, const u8* m, u16 length)
         return;
     }
     switch (m[0]) {
-        case 'R':  // Stock Directory (ITCH 5.0 section 4.2.1): Stock at offset 11
-            set_symbol(self->orders_, locate, m + 11);
+        case 'R':  // Stock Directory (ITCH 5.0 section 4.2.1)
+            set_symbol(self->orders_, locate, m + at::stock_directory::kStock);
             return;
-        case 'P':  // Trade, non-cross (4.5.1): side 19, shares 20, price 32, match 36
-            self->on_trade({locate, char(m[19]), net::load_be32(m + 32), net::load_be32(m + 20), be64(m + 36), sequence}, true);
+        case 'P': {  // Trade, non-cross (4.5.1)
+            namespace t = at::trade;
+            self->on_trade({locate, char(m[t::kSide]), load_be32(m + t::kPrice), load_be32(m + t::kShares),
+                            load_be64(m + t::kMatch), sequence},
+                           true);
             return;
-        case 'Q':  // Cross Trade (4.5.2): shares 11 (8 bytes), price 27, match 31
-            self->on_trade({locate, ' ', net::load_be32(m + 27), be64(m + 11), be64(m + 31), sequence}, true);
+        }
+        case 'Q': {  // Cross Trade (4.5.2): 8-byte shares
+            namespace q = at::cross;
+            self->on_trade({locate, ' ', load_be32(m + q::kPrice), load_be64(m + q::kShares), load_be64(m + q::kMatch),
+                            sequence},
+                           true);
             return;
+        }
         default:
             break;
     }
@@ -123,17 +129,17 @@ void Pipeline::on_trade(const Trade& trade, bool counts_as_volume) {
 }
 
 // After a book message `m`: the execution it reports (Order Executed E at the
-// order's price; C at its own Execution Price, offset 32, counted as volume
-// only if Printable, offset 31), the levels it changed, then the BBO.
+// order's price; C at its own Execution Price, counted as volume only if
+// Printable), the levels it changed, then the BBO.
 void Pipeline::tell_strategy(u16 locate, u64 sequence, const u8* m) {
     const book::Change& c = books_->last_change();
     if (c.executed) {
         bool with_price = m[0] == 'C';
         char side = c.executed_side == book::kBuy ? 'B' : c.executed_side == book::kSell ? 'S' : ' ';
-        Trade trade{locate, side,
-                    with_price ? net::load_be32(m + 32) : c.executed_price, c.executed_shares, be64(m + 23),
-                    sequence};
-        on_trade(trade, !with_price || m[31] == 'Y');
+        namespace e = at::executed;
+        u32 price = with_price ? load_be32(m + e::kPrice) : c.executed_price;
+        Trade trade{locate, side, price, c.executed_shares, load_be64(m + e::kMatch), sequence};
+        on_trade(trade, !with_price || m[e::kPrintable] == 'Y');
     }
     if (strategy_.on_book) {
         for (u32 i = 0; i < c.levels; ++i) {
@@ -167,9 +173,8 @@ void Pipeline::on_request(void* self_ptr, const char* session, u64 sequence, u16
     const RewinderAddress& r = self->rewinder_;
     u8 request[mold::kHeader];
     for (int i = 0; i < 10; ++i) request[i] = u8(session[i]);
-    net::store_be32(request + 10, u32(sequence >> 32));
-    net::store_be32(request + 14, u32(sequence));
-    net::store_be16(request + 18, count);
+    net::store_be64(request + mold::kSequenceAt, sequence);
+    net::store_be16(request + mold::kCountAt, count);
     if (r.ip && self->net_->send_udp(r.ip, r.port, r.local_port, request, sizeof request))
         ++self->counters_.requests_sent;
     else
