@@ -83,11 +83,11 @@ std::vector<double> run(Nic& nic, Deliver deliver_frame, double ticks_per_ns) {
         u64 ref = 1000 + s;
         n = order_frame(frame, sequence++, ref, 'S', 100'0100);
         deliver_frame(frame, n);
-        u64 sent_before = g_engine.entry.counters.sent;
+        u64 sent_before = g_engine.entry.counters.orders;
         u64 t0 = tsc_begin();
         take_one(nic);
         u64 t1 = tsc_end();
-        if (g_engine.entry.counters.sent != sent_before + 1) {  // no order: the path is broken
+        if (g_engine.entry.counters.orders != sent_before + 1) {  // no order: the path is broken
             std::fprintf(stderr, "sample %u: messages=%lu bbo=%lu rx=%lu delivered=%lu risk-ok=%lu tx=%lu nobuf=%lu\n", s,
                          (unsigned long)g_engine.pipeline.counters().messages, (unsigned long)g_engine.pipeline.counters().bbo_changes,
                          (unsigned long)g_net.counters().rx_frames, (unsigned long)g_net.counters().rx_delivered,

@@ -91,7 +91,7 @@ class DemoResult:
     def hostile_problems(self) -> list[str]:
         """Where the kernel's counters disagree with the hostile frames sent
         (tradekernel/hostile.py); empty when each is under its counter."""
-        kinds = ("net-counters", "feed-counters", "control-counters")
+        kinds = ("net-counters", "feed-counters", "control-counters", "trade-counters")
         return accounting({k: self.record(k) for k in kinds}, self.hostile_expected)
 
     @property

@@ -40,7 +40,7 @@ def summary_table(result: DemoResult, icount: bool) -> Table:
         f"{'all' if result.complete else 'NOT all'} recovered"
         + (f" {recover:.2f} s after the last packet" if recover is not None else "")
         + ": "
-        f"{_int(result, 'feed-counters', 'requests-sent'):,} retransmission requests, "
+        f"{_int(result, 'trade-counters', 'requests-sent'):,} retransmission requests, "
         f"{v.rewinder.counts.messages_resent:,} messages resent by the rewinder",
     )
     periods = _int(result, "feed-stale-summary", "periods")

@@ -176,7 +176,7 @@ def kinds(t: Target, rng: random.Random) -> list[tuple[str, str, str, bytes]]:
     # reach the books.
     add(
         "mold-stranger-heartbeat",
-        feed,
+        "trade-counters",
         "foreign-source",
         udp_frame(
             t.stranger, t.feed, 26400, t.feed_port, _mold(t.session, rng.randrange(2, 5000), 0)
@@ -184,7 +184,7 @@ def kinds(t: Target, rng: random.Random) -> list[tuple[str, str, str, bytes]]:
     )
     add(
         "mold-stranger-messages",
-        feed,
+        "trade-counters",
         "foreign-source",
         udp_frame(t.stranger, t.feed, 26400, t.feed_port, _mold(t.session, 1, 1, one_block)),
     )

@@ -122,11 +122,11 @@ void measure_tick_to_trade() {
     for (usize s = 0; s < kSamples; ++s) {
         u64 reference = 1000 + s;
         g_nic.inject(frame, bench::order_frame(us, kFeedPort, frame, sequence++, reference, 'S', 100'0100));
-        u64 sent = g_engine.entry.counters.sent;
+        u64 sent = g_engine.entry.counters.orders;
         u64 t0 = tsc_begin();
         take_one();
         u64 t1 = tsc_end();
-        if (g_engine.entry.counters.sent == sent + 1) g_samples[taken++] = t1 - t0;
+        if (g_engine.entry.counters.orders == sent + 1) g_samples[taken++] = t1 - t0;
         g_nic.inject(frame, bench::order_frame(us, kFeedPort, frame, sequence++, reference, 0, 0));
         take_one();
         g_engine.strategy.done[bench::kLocate] = 0;

@@ -1,6 +1,7 @@
 #include "kernel/trade/engine.h"
 
 #include "kernel/book/book_records.h"
+#include "kernel/lib/format.h"
 #include "kernel/log/log.h"
 
 namespace tk::trade {
@@ -32,20 +33,24 @@ void Engine::init(net::NetStack* net, const EngineConfig& config, void* memory) 
                   config.rewinder, config.feed_sources);
 }
 
+const char* trade_counter_names() {
+#define TK_TRADE_COUNTER_NAME(name) #name ","
+    return TK_PIPELINE_COUNTERS(TK_TRADE_COUNTER_NAME) TK_ORDER_ENTRY_COUNTERS(TK_TRADE_COUNTER_NAME);
+#undef TK_TRADE_COUNTER_NAME
+}
+
+void Engine::trade_counters(u64 (&out)[kTradeCounters]) const {
+    __builtin_memcpy(out, &pipeline.counters(), sizeof(PipelineCounters));
+    __builtin_memcpy(out + sizeof(PipelineCounters) / sizeof(u64), &entry.counters, sizeof(OrderEntryCounters));
+}
+
 void Engine::log_records() const {
-    const PipelineCounters& p = pipeline.counters();
     const ouch::RiskCounters& r = entry.risk.counters();
-    log::record("trade-counters",
-                "messages=%lu rejected-messages=%lu trades=%lu bbo-changes=%lu orders=%lu risk-rejected=%lu "
-                "unknown-symbol=%lu untrusted-book=%lu stale-feed=%lu send-failed=%lu token-exhausted=%lu book-status-changes=%lu "
-                "trades-out-of-range=%lu kill-switch=%d",
-                (unsigned long)p.messages, (unsigned long)p.rejected_messages, (unsigned long)p.trades,
-                (unsigned long)p.bbo_changes, (unsigned long)entry.counters.sent,
-                (unsigned long)r.rejected(),
-                (unsigned long)entry.counters.unknown_symbol, (unsigned long)entry.counters.untrusted_book,
-                (unsigned long)entry.counters.stale_feed,
-                (unsigned long)entry.counters.send_failed, (unsigned long)entry.counters.token_exhausted,
-                (unsigned long)p.book_status_changes, (unsigned long)p.trades_out_of_range, entry.risk.killed());
+    u64 values[kTradeCounters];
+    trade_counters(values);
+    char risk[64];
+    format(risk, sizeof risk, "risk-rejected=%lu kill-switch=%d", (unsigned long)r.rejected(), entry.risk.killed());
+    log::counters("trade-counters", trade_counter_names(), values, kTradeCounters, risk);
     log::counters("risk-counters", ouch::risk_counter_names(), reinterpret_cast<const u64*>(&r),
                   sizeof(ouch::RiskCounters) / sizeof(u64));
     book::log_records(books);

@@ -22,6 +22,11 @@ struct EngineConfig {
     u32 shares = 100;      // and its order size
 };
 
+// The "trade-counters" record: every pipeline counter, then every order
+// entry counter (their X-macro lists, in order), as one array.
+inline constexpr usize kTradeCounters = (sizeof(PipelineCounters) + sizeof(OrderEntryCounters)) / sizeof(u64);
+const char* trade_counter_names();
+
 class Engine {
 public:
     // Bytes of start-up memory init() needs: the books, and the per-symbol
@@ -36,6 +41,8 @@ public:
     // "@tk trade-counters ...", the books' records (kernel/book/book_records.h)
     // and the changes of book trust kept by the pipeline.
     void log_records() const;
+    // The trade-counters values, in trade_counter_names() order.
+    void trade_counters(u64 (&out)[kTradeCounters]) const;
 
     book::Books books;
     Orders entry;

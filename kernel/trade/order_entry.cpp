@@ -89,7 +89,7 @@ bool send_order(Orders* o, u16 locate, char side, u32 shares, u32 price) {
     symbol.position += buy ? i64(shares) : -i64(shares);
     (buy ? symbol.bought : symbol.sold) += shares;
     ++o->trigger_orders;
-    ++o->counters.sent;
+    ++o->counters.orders;
     return true;
 }
 

@@ -13,13 +13,20 @@
 namespace tk::trade {
 
 
+// One list, so the struct, the kernel's record and the host's names agree:
+//   orders            sent to the gateway
+//   unknown_symbol    no Stock Directory message named the locate yet
+//   untrusted_book    the symbol's book could not be trusted
+//   stale_feed        the feed was behind: every book lagged the market
+//   send_failed       no transmit buffer, or the gateway's MAC unknown
+//   token_exhausted   no unique token left for it (see make_token)
+#define TK_ORDER_ENTRY_COUNTERS(X) \
+    X(orders) X(unknown_symbol) X(untrusted_book) X(stale_feed) X(send_failed) X(token_exhausted)
+
 struct OrderEntryCounters {
-    u64 sent;
-    u64 unknown_symbol;   // no Stock Directory message named the locate yet
-    u64 untrusted_book;   // the symbol's book could not be trusted
-    u64 stale_feed;       // the feed was behind: every book lagged the market
-    u64 send_failed;      // no transmit buffer, or the gateway's MAC unknown
-    u64 token_exhausted;  // no unique token left for it (see make_token)
+#define TK_ORDER_ENTRY_COUNTER_FIELD(name) u64 name;
+    TK_ORDER_ENTRY_COUNTERS(TK_ORDER_ENTRY_COUNTER_FIELD)
+#undef TK_ORDER_ENTRY_COUNTER_FIELD
 };
 
 struct Orders {

@@ -15,13 +15,23 @@
 
 namespace tk::trade {
 
+// One list, so the struct, the kernel's record and the host's names agree:
+//   messages              ITCH messages delivered in sequence
+//   rejected_messages     of them, malformed (type or length): skipped
+//   requests_sent/unsent  retransmission requests to the rewinder
+//   trades_out_of_range   P or Q naming a locate beyond the books': dropped
+//   foreign_source        feed datagrams from no configured source: dropped
+//   stale_periods         times the feed fell behind
+//   stale_messages        messages delivered while it was behind
+#define TK_PIPELINE_COUNTERS(X)                                                                   \
+    X(messages) X(rejected_messages) X(trades) X(bbo_changes) X(book_status_changes)              \
+    X(trades_out_of_range) X(requests_sent) X(requests_unsent) X(foreign_source) X(stale_periods) \
+    X(stale_messages)
+
 struct PipelineCounters {
-    u64 messages, rejected_messages, bbo_changes, trades, book_status_changes;
-    u64 requests_sent, requests_unsent;  // retransmission requests to the rewinder
-    u64 trades_out_of_range;             // P or Q naming a locate beyond the books': dropped
-    u64 foreign_source;                  // feed datagrams from no configured source: dropped
-    u64 stale_periods;                   // times the feed fell behind
-    u64 stale_messages;                  // messages delivered while it was behind
+#define TK_PIPELINE_COUNTER_FIELD(name) u64 name;
+    TK_PIPELINE_COUNTERS(TK_PIPELINE_COUNTER_FIELD)
+#undef TK_PIPELINE_COUNTER_FIELD
 };
 
 // Where MoldUDP64 retransmission requests go; the rewinder answers to the

@@ -43,7 +43,7 @@ void on_status(const net::UdpDatagram& request) {
     char line[160];
     usize n = format(line, sizeof line, "@tk status next=%lu messages=%lu orders=%lu gaps=%lu requests=%lu ended=%d",
                      (unsigned long)rx.next_sequence(), (unsigned long)g_engine.pipeline.counters().messages,
-                     (unsigned long)g_engine.entry.counters.sent, (unsigned long)rx.counters().gaps,
+                     (unsigned long)g_engine.entry.counters.orders, (unsigned long)rx.counters().gaps,
                      (unsigned long)rx.counters().retransmission_requests, rx.session_ended());
     stack().reply_udp(request, reinterpret_cast<const u8*>(line), n);
 }
@@ -91,13 +91,10 @@ bool resolve(net::Ipv4Address destination) {
 }
 
 void report() {
-    const trade::PipelineCounters& p = g_engine.pipeline.counters();
     const mold::Counters& m = g_engine.pipeline.receiver().counters();
     g_engine.log_records();
-    char next[80];
-    format(next, sizeof next, "next=%lu requests-sent=%lu foreign-source=%lu",
-           (unsigned long)g_engine.pipeline.receiver().next_sequence(), (unsigned long)p.requests_sent,
-           (unsigned long)p.foreign_source);
+    char next[40];
+    format(next, sizeof next, "next=%lu", (unsigned long)g_engine.pipeline.receiver().next_sequence());
     log::counters("feed-counters", mold::counter_names(), reinterpret_cast<const u64*>(&m),
                   sizeof(mold::Counters) / sizeof(u64), next);
     usize n = g_tick_to_trade.count < kSamples ? g_tick_to_trade.count : kSamples;
@@ -121,14 +118,14 @@ void trading_task(void*) {
             __builtin_ia32_pause();
             continue;
         }
-        u64 orders = g_engine.entry.counters.sent;
+        u64 orders = g_engine.entry.counters.orders;
         u64 messages = g_engine.pipeline.counters().messages;
         s.receive(packet.data, packet.length);
         n.release(packet);
         u64 handled = tsc_end();
         u64 new_messages = g_engine.pipeline.counters().messages - messages;
         if (new_messages) g_per_message.add((handled - packet.rx_tsc) / new_messages);
-        if (g_engine.entry.counters.sent != orders) g_tick_to_trade.add(g_engine.entry.last_sent_tsc - packet.rx_tsc);
+        if (g_engine.entry.counters.orders != orders) g_tick_to_trade.add(g_engine.entry.last_sent_tsc - packet.rx_tsc);
     }
     report();
     platform::exit(ExitStatus::Success);

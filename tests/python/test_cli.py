@@ -41,7 +41,7 @@ def test_a_generated_market_day_replays_through_the_hosted_engine(tmp_path):
         assert done.returncode == 0, done.stderr
         outputs.append(done.stderr)
         assert "each message timed alone" in done.stderr
-        assert "275 MiB set aside at start-up" in done.stderr  # the size the kernel ships
+        assert "276 MiB set aside at start-up" in done.stderr  # the size the kernel ships
         assert "0 untrusted at the end" in done.stderr
         assert "unknown-order=0" in done.stderr
     counters = [line for line in outputs[0].splitlines() if "applied=" in line]

@@ -20,11 +20,6 @@ from tradekernel.trade.ouch import ENTER_ORDER, decode
 from tradekernel.trade.reference_strategy import ExpectedOrder, spread_taker_orders
 
 SESSION = b"TKSESSION1"
-NAMES = ["messages", "rejected", "bbo_changes", "orders_sent", "unknown_symbol", "send_failed",
-         "accepted", "size", "position", "collar", "kill_switch", "requests_sent",
-         "requests_unsent", "untrusted_book", "book_status_changes",
-         "trades_out_of_range", "stale_feed", "stale_periods", "stale_messages",
-         "foreign_source"]  # fmt: skip
 
 
 class HostedPipeline:
@@ -80,9 +75,14 @@ class HostedPipeline:
         return self.lib.tk_pipeline_checksum(self.h)
 
     def counters(self) -> dict[str, int]:
-        values = (ctypes.c_uint64 * len(NAMES))()
+        """The trade counters and the risk gate's, by the kernel's names."""
+        self.lib.tk_pipeline_counter_names.restype = ctypes.c_char_p
+        names = self.lib.tk_pipeline_counter_names().decode().rstrip(",").split(",")
+        self.lib.tk_pipeline_counter_count.restype = ctypes.c_uint32
+        assert len(names) == self.lib.tk_pipeline_counter_count()
+        values = (ctypes.c_uint64 * len(names))()
         self.lib.tk_pipeline_counters(self.h, values)
-        return dict(zip(NAMES, values, strict=True))
+        return dict(zip(names, values, strict=True))
 
     def close(self) -> None:
         self.lib.tk_pipeline_destroy(self.h)
@@ -119,7 +119,7 @@ def test_narrowing_spread_sends_one_ouch_order_at_the_offer():
         p.feed(add(4, "S", 100_0050))  # narrower still, but this symbol has traded
         assert len(p.orders()) == 1
         c = p.counters()
-        assert (c["messages"], c["bbo_changes"], c["orders_sent"]) == (5, 4, 1)
+        assert (c["messages"], c["bbo_changes"], c["orders"]) == (5, 4, 1)
     finally:
         p.close()
 
@@ -129,7 +129,7 @@ def test_risk_gate_stops_orders_outside_limits():
     try:
         p.feed(directory(), add(1, "B", 100_0000), add(2, "S", 100_0100))
         assert p.orders() == []
-        assert p.counters()["size"] == 1
+        assert p.counters()["rejected_size"] == 1
     finally:
         p.close()
 
@@ -175,7 +175,7 @@ def test_orders_match_the_reference_strategy_over_a_generated_session():
         match = match_orders(spread_taker_orders(messages, **limits), receiver.orders)
         assert len(match.matched) >= 15
         assert match.missing == [] and match.unexpected == []
-        assert p.counters()["position"] > 0
+        assert p.counters()["rejected_position"] > 0
         books = ReferenceBooks()
         for m in messages:
             books.apply(m)
@@ -405,7 +405,7 @@ def test_well_formed_messages_with_random_fields_never_corrupt_the_pipeline(mess
         for i in range(0, len(junk), 7):
             p.feed(*junk[i : i + 7])
         assert p.counters()["messages"] == len(junk)
-        assert p.counters()["rejected"] == 0
+        assert p.counters()["rejected_messages"] == 0
         p.feed(directory(9, "AFTER"), add(1 << 62, "B", 50_0000, locate=9),
                add((1 << 62) + 1, "S", 50_0100, locate=9))  # fmt: skip
         orders = [o for o in p.orders() if o["stock"] == "AFTER"]
@@ -423,7 +423,7 @@ def test_a_message_cut_short_or_padded_is_rejected_whole():
         # long: neither may reach the books (itch::check on every message).
         p.feed(bid, add(2, "S", 100_0100)[:-1], add(3, "S", 100_0100) + b"\x00")
         assert p.orders() == []
-        assert p.counters()["rejected"] == 2
+        assert p.counters()["rejected_messages"] == 2
         reference = ReferenceBooks()
         reference.apply(bid)  # the pipeline's books hold the bid alone
         assert p.checksum() == reference.checksum()
@@ -476,7 +476,7 @@ def test_the_position_limit_holds_each_side_not_their_difference():
 
         assert send(b"B", 600) and send(b"S", 600)
         assert not send(b"B", 100) and not send(b"S", 100)
-        assert p.counters()["position"] == 2
+        assert p.counters()["rejected_position"] == 2
         symbol = (ctypes.c_int64 * 4)()
         lib.tk_pipeline_symbol(p.h, 5, symbol)
         assert symbol[0] == 0  # the net position, as if every order filled

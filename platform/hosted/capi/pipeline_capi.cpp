@@ -148,17 +148,26 @@ usize tk_pipeline_frame(void* c, u32 i, u8* out, usize capacity) {
     return n;
 }
 
+// The trade counters then the risk gate's, named by tk_pipeline_counter_names():
+// "messages,...,rejected_open_orders," (the kernel's X-macro lists).
+const char* tk_pipeline_counter_names() {
+    static char names[1024];
+    if (!names[0]) {
+        std::strcat(names, trade::trade_counter_names());
+        std::strcat(names, ouch::risk_counter_names());
+    }
+    return names;
+}
+
+u32 tk_pipeline_counter_count() { return u32(trade::kTradeCounters + sizeof(ouch::RiskCounters) / sizeof(u64)); }
+
 void tk_pipeline_counters(void* c, u64* out) {
     auto* h = static_cast<HostedPipeline*>(c);
-    trade::PipelineCounters p = h->engine.pipeline.counters();
+    u64 trade_values[trade::kTradeCounters];
+    h->engine.trade_counters(trade_values);
+    std::memcpy(out, trade_values, sizeof trade_values);
     ouch::RiskCounters r = h->engine.entry.risk.counters();
-    const trade::OrderEntryCounters& o = h->engine.entry.counters;
-    u64 values[] = {p.messages, p.rejected_messages, p.bbo_changes, o.sent, o.unknown_symbol,
-                    o.send_failed, r.accepted, r.rejected_size, r.rejected_position,
-                    r.rejected_collar, r.rejected_kill_switch, p.requests_sent, p.requests_unsent,
-                    o.untrusted_book, p.book_status_changes, p.trades_out_of_range,
-                    o.stale_feed, p.stale_periods, p.stale_messages, p.foreign_source};
-    std::memcpy(out, values, sizeof values);
+    std::memcpy(out + trade::kTradeCounters, &r, sizeof r);
 }
 
 // Puts the recorder in front of the sample strategy.
