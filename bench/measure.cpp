@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <thread>
 
+#include "kernel/prof/stats.h"
 #include "tk/tsc.h"
 
 namespace tk::bench {
@@ -41,8 +42,8 @@ void pin_to_cpu(unsigned cpu) {
 Summary summarize(std::vector<double>& samples) {
     std::sort(samples.begin(), samples.end());
     size_t n = samples.size();
-    auto at = [&](double q) { return samples[std::min(n - 1, size_t(q * (n - 1) + 0.5))]; };
-    return {at(0.5), at(0.99), samples.back(), n};
+    if (n == 0) return {0, 0, 0, 0};
+    return {samples[prof::percentile_index(n, 500)], samples[prof::percentile_index(n, 990)], samples.back(), n};
 }
 
 void report_samples(const std::vector<double>& samples, const std::string& path) {

@@ -24,6 +24,7 @@ from pathlib import Path
 
 from tradekernel import paths
 from tradekernel.records import of_kind, parse_records
+from tradekernel.stats import percentile
 
 BENCH_BIN = paths.BENCH_DIR / "tk_bench"
 JEMALLOC = Path("/usr/lib/x86_64-linux-gnu/libjemalloc.so.2")
@@ -120,14 +121,12 @@ def summarize(name: str, platform: str, unit: str, values: list[float]) -> Resul
     """Median, p99 and max; for a rate (packets/s) the bad tail is the low one,
     so "p99" is the rate 99% of samples reach (the 1st percentile)."""
     values = sorted(values)
-    n = len(values)
-
-    def at(q: float) -> float:
-        return values[min(n - 1, round(q * (n - 1)))]
-
     rate = unit.endswith("/s")
     load = os.getloadavg()[0]
-    return Result(name, platform, unit, at(0.5), at(0.01 if rate else 0.99), values[-1], n, load)
+    tail = percentile(values, 0.01 if rate else 0.99)
+    return Result(
+        name, platform, unit, percentile(values, 0.5), tail, values[-1], len(values), load
+    )
 
 
 def run_pc_icount(progress: Callable[[str], None]) -> list[Result]:

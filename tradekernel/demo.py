@@ -12,7 +12,6 @@ arrival, which under TCG is mostly emulator time, not kernel speed.
 
 from __future__ import annotations
 
-import statistics
 import threading
 import time
 from collections import Counter
@@ -26,6 +25,7 @@ from tradekernel.feed.reference_book import ReferenceBooks
 from tradekernel.guest_link import GuestLink
 from tradekernel.hostile import Hostile, accounting
 from tradekernel.records import Record, parse_record
+from tradekernel.stats import percentile
 from tradekernel.trade.order_receiver import Match, match_orders
 from tradekernel.trade.reference_strategy import spread_taker_orders
 from tradekernel.venue import FEED_GROUP, GUEST, VENUE, Venue, VenueConfig
@@ -254,15 +254,11 @@ def _no_run() -> qemu.RunResult:
     return qemu.RunResult(Outcome.QEMU_ERROR, None, [], [], "QEMU did not return", 0.0)
 
 
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(p / 100 * (len(ordered) - 1) + 0.5))]
-
-
 def describe_spread(values: list[float]) -> str:
     if not values:
         return "none"
+    ordered = sorted(values)
     return (
-        f"median {statistics.median(values):,.0f}, p99 {percentile(values, 99):,.0f}, "
-        f"max {max(values):,.0f} ({len(values)} samples)"
+        f"median {percentile(ordered, 0.5):,.0f}, p99 {percentile(ordered, 0.99):,.0f}, "
+        f"max {ordered[-1]:,.0f} ({len(values)} samples)"
     )

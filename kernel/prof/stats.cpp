@@ -12,8 +12,7 @@ Summary summarize(u64* v, usize n) {
         for (; j > 0 && v[j - 1] > x; --j) v[j] = v[j - 1];
         v[j] = x;
     }
-    usize p99 = (n - 1) * 99 / 100;
-    return {v[(n - 1) / 2], v[p99], v[n - 1], n};
+    return {v[percentile_index(n, 500)], v[percentile_index(n, 990)], v[n - 1], n};
 }
 
 void report(const char* name, const char* platform, const char* unit, const Summary& s) {

@@ -5,6 +5,17 @@
 
 namespace tk::prof {
 
+// The one definition of a percentile, here and in the host's tools
+// (tradekernel/stats.py): nearest rank. Of n sorted samples, the q-th
+// percentile (q in per mille, 500 = median, 990 = p99) is the sample at
+// 1-based rank ceil(q * n / 1000): at least q of the samples are at or below
+// it, and it is always a sample, never an interpolation.
+inline usize percentile_index(usize n, u64 per_mille) {
+    if (n == 0) return 0;
+    u64 rank = (u64(n) * per_mille + 999) / 1000;
+    return rank == 0 ? 0 : usize(rank - 1);
+}
+
 struct Summary {
     u64 median;
     u64 p99;
