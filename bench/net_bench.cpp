@@ -12,6 +12,7 @@
 #include "kernel/net/replay_nic.h"
 #include "kernel/net/stack.h"
 #include "tk/tsc.h"
+#include "kernel/net/ports.h"
 
 namespace tk::bench {
 namespace {
@@ -64,9 +65,9 @@ std::vector<double> nic_rx_to_app(double ticks_per_ns) {
     pin_to_cpu(0);
     net::NetConfig c = config();
     g_stack.init(c, net::TxPort{nullptr, acquire, send});
-    g_stack.bind_udp(26400, consume, nullptr);
+    g_stack.bind_udp(net::port::kVenueFeed, consume, nullptr);
     u8 frame[2048];
-    u32 length = build_frame(frame, c, 26400);
+    u32 length = build_frame(frame, c, net::port::kVenueFeed);
     std::vector<double> samples;
     for (u32 s = 0; s < kSamples + 100; ++s) {
         u64 ticks = time_one_batch(frame, length);

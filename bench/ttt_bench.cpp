@@ -26,12 +26,13 @@
 #include "platform/hosted/startup_memory.h"
 #include "platform/hosted/udp_socket_nic.h"
 #include "tk/tsc.h"
+#include "kernel/net/ports.h"
 
 namespace tk::bench {
 namespace {
 
 constexpr u32 kSamples = 20000;
-constexpr u16 kFeedPort = 26400;
+constexpr u16 kFeedPort = net::port::kVenueFeed;
 
 net::NetStack g_net;
 trade::Engine g_engine;

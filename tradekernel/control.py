@@ -7,7 +7,9 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass, field
 
-CONTROL_PORT = 9
+from tradekernel import ports
+
+CONTROL_PORT = ports.CONTROL
 COMMANDS = ("tk-status", "tk-kill", "tk-exit")
 MIN_SECRET, MAX_SECRET = 16, 64  # ControlPlane::kMinSecret, kMaxSecret
 

@@ -22,6 +22,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
+from tradekernel import ports
 from tradekernel.control import CONTROL_PORT
 from tradekernel.frames import Endpoint, _checksum, mac_bytes, udp_frame
 from tradekernel.records import Record
@@ -103,7 +104,7 @@ def kinds(t: Target, rng: random.Random) -> list[tuple[str, str, str, bytes]]:
         out.append((kind, record, counter, frame))
 
     def to_feed(payload: bytes) -> bytes:
-        return udp_frame(t.venue, t.feed, 26400, t.feed_port, payload)
+        return udp_frame(t.venue, t.feed, ports.VENUE_FEED, t.feed_port, payload)
 
     def to_control(source: Endpoint, text: bytes) -> bytes:
         return udp_frame(source, t.guest, CONTROL_PORT, CONTROL_PORT, text)
@@ -179,14 +180,20 @@ def kinds(t: Target, rng: random.Random) -> list[tuple[str, str, str, bytes]]:
         "trade-counters",
         "foreign-source",
         udp_frame(
-            t.stranger, t.feed, 26400, t.feed_port, _mold(t.session, rng.randrange(2, 5000), 0)
+            t.stranger,
+            t.feed,
+            ports.VENUE_FEED,
+            t.feed_port,
+            _mold(t.session, rng.randrange(2, 5000), 0),
         ),
     )
     add(
         "mold-stranger-messages",
         "trade-counters",
         "foreign-source",
-        udp_frame(t.stranger, t.feed, 26400, t.feed_port, _mold(t.session, 1, 1, one_block)),
+        udp_frame(
+            t.stranger, t.feed, ports.VENUE_FEED, t.feed_port, _mold(t.session, 1, 1, one_block)
+        ),
     )
     add("mold-far-end", feed, "beyond-window", to_feed(_mold(t.session, far(), 0xFFFF)))
     # Forged control commands.

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 
 from scapy.all import ARP, Ether
 
+from tradekernel import ports
 from tradekernel.control import CONTROL_PORT, Control
 from tradekernel.feed.moldudp64 import end_of_session
 from tradekernel.feed.publisher import FaultCounts, Faults, Packet, RateLimiter, pack, with_faults
@@ -36,8 +37,8 @@ from tradekernel.trade.order_receiver import OrderReceiver
 GUEST = Endpoint(GUEST_MAC, "10.0.2.15")
 VENUE = Endpoint("02:00:00:00:00:99", "10.0.2.2")
 FEED_GROUP = "233.54.12.111"
-FEED_PORT, REWINDER_PORT, ORDER_PORT = 26500, 26501, 15000
-VENUE_FEED_PORT = 26400  # source port of downstream packets
+FEED_PORT, REWINDER_PORT, ORDER_PORT = ports.FEED, ports.REWINDER, ports.ORDER_GATEWAY
+VENUE_FEED_PORT = ports.VENUE_FEED  # source port of downstream packets
 
 
 @dataclass(frozen=True)

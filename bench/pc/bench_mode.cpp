@@ -11,6 +11,7 @@
 #include "platform/pc/clock.h"
 #include "platform/pc/memory.h"
 #include "tk/tsc.h"
+#include "kernel/net/ports.h"
 
 namespace tk::pc {
 namespace {
@@ -68,10 +69,10 @@ void measure_rx_to_app() {
     c.ip = 0x0A000002;
     c.netmask = 0xFFFFFF00;
     g_stack.init(c, net::TxPort{nullptr, acquire, send});
-    g_stack.bind_udp(26400, consume, nullptr);
+    g_stack.bind_udp(net::port::kVenueFeed, consume, nullptr);
     u8 payload[64] = {};
     static u8 frame[2048];
-    u32 length = bench::peer_udp_frame(c, 26400, payload, sizeof payload, frame);
+    u32 length = bench::peer_udp_frame(c, net::port::kVenueFeed, payload, sizeof payload, frame);
     for (usize s = 0; s < kSamples; ++s) {
         g_nic.inject(frame, length);
         u64 t0 = tsc_begin();
@@ -92,7 +93,7 @@ void measure_rx_to_app() {
 // book, the strategy, the risk gate and OUCH, to the order frame handed to
 // the transmit ring.
 trade::Engine g_engine;
-constexpr u16 kFeedPort = 26500;
+constexpr u16 kFeedPort = net::port::kFeed;
 
 void feed(void*, const net::UdpDatagram& d) { g_engine.on_feed_datagram(d.payload.data, d.payload.length); }
 

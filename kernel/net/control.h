@@ -8,10 +8,11 @@
 
 #include "kernel/lib/string.h"
 #include "kernel/net/stack.h"
+#include "kernel/net/ports.h"
 
 namespace tk::net {
 
-inline constexpr u16 kControlPort = 9;
+inline constexpr u16 kControlPort = port::kControl;
 
 enum class ControlCommand : u8 {
     None,    // refused: see the counters

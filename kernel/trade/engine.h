@@ -6,13 +6,14 @@
 #pragma once
 
 #include "kernel/trade/pipeline.h"
+#include "kernel/net/ports.h"
 
 namespace tk::trade {
 
 struct EngineConfig {
     net::Ipv4Address gateway;
-    u16 gateway_port = 15000;
-    u16 local_port = 15001;
+    u16 gateway_port = net::port::kOrderGateway;
+    u16 local_port = net::port::kOrderLocal;
     RewinderAddress rewinder{};  // MoldUDP64 retransmission requests; 0: none sent
     FeedSources feed_sources{};  // who may send the feed, beside the rewinder; none: anyone
     ouch::RiskLimits limits{};

@@ -10,6 +10,7 @@
 #include "kernel/net/stack.h"
 #include "platform/pc/memory.h"
 #include "tk/platform.h"
+#include "kernel/net/ports.h"
 
 namespace tk::pc {
 namespace {
@@ -49,7 +50,7 @@ void on_control(void*, const net::UdpDatagram& d) {
 
 // Market-data port: every datagram the stack delivers (multicast ones only
 // for joined groups) is acknowledged to its sender with "got:" + payload.
-constexpr u16 kFeedPort = 26400;
+constexpr u16 kFeedPort = net::port::kVenueFeed;
 
 void on_feed(void*, const net::UdpDatagram& d) {
     u8 reply[256] = {'g', 'o', 't', ':'};

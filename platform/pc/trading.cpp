@@ -12,13 +12,14 @@
 #include "platform/pc/net.h"
 #include "tk/platform.h"
 #include "tk/tsc.h"
+#include "kernel/net/ports.h"
 
 namespace tk::pc {
 namespace {
 
 trade::Engine g_engine;
-constexpr u16 kMarketDataPort = 26500;  // 26400 is mode=net's acknowledging port
-constexpr u16 kRewinderPort = 26501;
+constexpr u16 kMarketDataPort = net::port::kFeed;
+constexpr u16 kRewinderPort = net::port::kRewinder;
 
 // In-guest spans, in TSC ticks (instructions under QEMU -icount shift=0).
 // The first kSamples of each are kept; the rest only counted.
@@ -225,8 +226,8 @@ bool trade_init(const CommandLine& cmdline, u32 core) {
     stack().pin_neighbor(stack().next_hop(rewinder));
     sched::TaskId task = sched::create_task(sched::Priority::Critical, trading_task, nullptr, 16384,
                                             core, "trading");
-    log::record("trade-ready", "core=%u task=%u gateway-port=15000 feed-port=%u rewinder-port=%u frames-free=%lu",
-                core, task, kMarketDataPort, kRewinderPort, (unsigned long)frames().stats().free_frames);
+    log::record("trade-ready", "core=%u task=%u gateway-port=%u feed-port=%u rewinder-port=%u frames-free=%lu",
+                core, task, config.gateway_port, kMarketDataPort, kRewinderPort, (unsigned long)frames().stats().free_frames);
     return task != sched::kNoTask;
 }
 

@@ -12,13 +12,14 @@
 #include "kernel/net/wire.h"
 #include "kernel/trade/engine.h"
 #include "tests/fuzz/fuzz_input.h"
+#include "kernel/net/ports.h"
 
 using namespace tk;
 
 namespace {
 
 constexpr net::Ipv4Address kOurs = 0x0A000010, kGateway = 0x0A000020, kPublisher = 0x0A000030;
-constexpr u16 kFeedPort = 26500, kRewinderPort = 26501;
+constexpr u16 kFeedPort = net::port::kFeed, kRewinderPort = net::port::kRewinder;
 constexpr u32 kMaxShares = 1000;
 constexpr book::Capacity kCapacity{64, 32, 16};  // books for locates 0-15 only
 
@@ -48,7 +49,7 @@ bool check_sent(const u8* f, usize length) {
         TK_FUZZ_ASSERT(payload == mold::kHeader && net::load_be16(p + 18) >= 1);
         return false;
     }
-    TK_FUZZ_ASSERT(port == 15000 && payload == ouch::kEnterOrderLength && p[0] == 'O');
+    TK_FUZZ_ASSERT(port == net::port::kOrderGateway && payload == ouch::kEnterOrderLength && p[0] == 'O');
     for (int i = 1; i <= 14; ++i) TK_FUZZ_ASSERT(p[i] >= '0' && p[i] <= '9');  // the token
     TK_FUZZ_ASSERT(ouch::valid_side(char(p[15])));
     u32 shares = net::load_be32(p + 16);
@@ -78,7 +79,7 @@ usize wrap(const u8* payload, usize length, u8* out) {
     net::store_be32(ip + 16, kOurs);
     net::store_be16(ip + 10, net::internet_checksum(ip, net::kIpv4Header));
     u8* udp = ip + net::kIpv4Header;
-    net::store_be16(udp, 26400);
+    net::store_be16(udp, net::port::kVenueFeed);
     net::store_be16(udp + 2, kFeedPort);
     net::store_be16(udp + 4, u16(net::kUdpHeader + length));
     net::store_be16(udp + 6, 0);

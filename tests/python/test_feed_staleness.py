@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import pytest
 from test_pipeline import SESSION, HostedPipeline, add, directory, recorded_events
 
+from tradekernel import ports
 from tradekernel.feed.generator import session
 from tradekernel.feed.moldudp64 import heartbeat, packet
 from tradekernel.feed.publisher import pack
@@ -164,7 +165,7 @@ def test_orders_under_loss_are_the_reference_strategys_minus_those_on_a_stale_fe
             messages, **limits, stale=model.stale.__getitem__, refused_stale=refused
         )
         receiver = OrderReceiver()
-        for payload in p._sent(15000):
+        for payload in p._sent(ports.ORDER_GATEWAY):
             receiver.on_datagram(payload, 0.0)
         match = match_orders(expected, receiver.orders)
         assert match.missing == [] and match.unexpected == []

@@ -7,6 +7,7 @@ import itertools
 import pytest
 from scapy.all import IP, UDP, Ether
 
+from tradekernel import ports
 from tradekernel.feed import itch_file, publisher
 from tradekernel.feed.generator import session
 from tradekernel.feed.itch import decode, encode
@@ -23,7 +24,7 @@ B = Endpoint("02:00:00:00:00:02", "10.0.2.15")
 
 def test_udp_frames_have_the_checksums_scapy_computes():
     for payload in (b"", b"x", bytes(range(256)) * 5):
-        frame = udp_frame(A, B, 26400, 26500, payload)
+        frame = udp_frame(A, B, ports.VENUE_FEED, ports.FEED, payload)
         ours = Ether(frame)
         fresh = Ether(frame)
         del fresh[IP].chksum, fresh[UDP].chksum
@@ -32,7 +33,7 @@ def test_udp_frames_have_the_checksums_scapy_computes():
         d = parse_udp(frame)
         assert d is not None
         assert (d.src_ip, d.dst_ip, d.sport, d.dport, d.payload) == (
-            A.ip, B.ip, 26400, 26500, payload)  # fmt: skip
+            A.ip, B.ip, ports.VENUE_FEED, ports.FEED, payload)  # fmt: skip
 
 
 def test_parse_udp_refuses_what_is_not_a_whole_udp_frame():

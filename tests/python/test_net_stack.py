@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 from scapy.all import ARP, IP, UDP, Ether, Raw
 from scapy.layers.igmp import IGMPv2_LG, IGMPv2_MR, IGMPv3, IGMPv3_MR
 
+from tradekernel import ports
 from tradekernel.hosted_net import HostedNet, unaccounted_frames
 
 OUR_MAC, OUR_IP = "02:00:00:00:00:01", "10.0.0.2"
@@ -245,7 +246,9 @@ def test_a_forged_arp_reply_does_not_redirect_a_static_gateway(net: HostedNet):
     assert net.arp_lookup(GATEWAY_IP) == gateway_mac
     assert net.counters()["arp_static_kept"] == 2
     net.clear()
-    assert net.send_udp("10.0.5.5", 15000, 15001, b"order")  # off-link: via the gateway
+    assert net.send_udp(
+        "10.0.5.5", ports.ORDER_GATEWAY, ports.ORDER_LOCAL, b"order"
+    )  # off-link: via the gateway
     (order,) = net.sent()
     assert Ether(order).dst == gateway_mac
 

@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scapy.all import IP, UDP, Ether
 
+from tradekernel import ports
 from tradekernel.feed.generator import session
 from tradekernel.feed.itch import TYPES, encode
 from tradekernel.feed.moldudp64 import heartbeat, packet, request
@@ -65,11 +66,11 @@ class HostedPipeline:
         return out
 
     def orders(self) -> list[dict]:
-        return [decode(payload) for payload in self._sent(15000)]
+        return [decode(payload) for payload in self._sent(ports.ORDER_GATEWAY)]
 
     def requests(self) -> list[bytes]:
         """MoldUDP64 retransmission requests sent to the rewinder."""
-        return self._sent(26501)
+        return self._sent(ports.REWINDER)
 
     def checksum(self) -> int:
         return self.lib.tk_pipeline_checksum(self.h)
@@ -170,7 +171,7 @@ def test_orders_match_the_reference_strategy_over_a_generated_session():
         for i in range(0, len(messages), 16):
             p.feed(*messages[i : i + 16])
         receiver = OrderReceiver()
-        for payload in p._sent(15000):
+        for payload in p._sent(ports.ORDER_GATEWAY):
             receiver.on_datagram(payload, 0.0)
         match = match_orders(spread_taker_orders(messages, **limits), receiver.orders)
         assert len(match.matched) >= 15

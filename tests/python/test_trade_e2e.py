@@ -9,6 +9,7 @@ import threading
 import pytest
 from scapy.all import ARP, IP, UDP, Ether, Raw
 
+from tradekernel import ports
 from tradekernel.control import CONTROL_PORT, Control
 from tradekernel.exit_codes import Outcome
 from tradekernel.feed.itch import encode
@@ -36,11 +37,11 @@ def narrow_the_spread(link: GuestLink) -> Ether:
     offer that narrows the spread; returns the frame of the order it draws."""
     directory = encode("R", stock_locate=5, stock="TK", round_lot_size=100)
     first = [directory, add(1, "B", 100_0000), add(2, "S", 100_0500)]
-    link.send(to_guest(packet(SESSION, 1, first), 26500))
-    link.send(to_guest(packet(SESSION, 4, [add(3, "S", 100_0100)]), 26500))
+    link.send(to_guest(packet(SESSION, 1, first), ports.FEED))
+    link.send(to_guest(packet(SESSION, 4, [add(3, "S", 100_0100)]), ports.FEED))
     for _ in range(50):
         frame = link.receive(timeout=2)
-        if frame and UDP in Ether(frame) and Ether(frame)[UDP].dport == 15000:
+        if frame and UDP in Ether(frame) and Ether(frame)[UDP].dport == ports.ORDER_GATEWAY:
             return Ether(frame)
     raise AssertionError("no OUCH order came out")
 

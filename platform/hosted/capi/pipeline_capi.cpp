@@ -6,6 +6,7 @@
 
 #include "kernel/trade/engine.h"
 #include "platform/hosted/startup_memory.h"
+#include "kernel/net/ports.h"
 
 using namespace tk;
 
@@ -100,7 +101,7 @@ void* tk_pipeline_create(u32 max_spread, u32 shares, u32 max_order, i64 max_posi
     h->net.add_neighbor(0x0A000020, net::MacAddress{{2, 0, 0, 0, 0, 0x20}});
     trade::EngineConfig config;
     config.gateway = 0x0A000020;
-    config.rewinder = {0x0A000020, 26501, 26500};
+    config.rewinder = {0x0A000020, net::port::kRewinder, net::port::kFeed};
     config.feed_sources = {{0x0A000030}, 1};  // a publisher beside the rewinder
     config.limits = {max_order, max_position, collar_bps};
     config.max_spread = max_spread;
@@ -126,8 +127,8 @@ void tk_pipeline_feed_from(void* h, u32 source, const u8* datagram, usize length
     net::UdpDatagram d{};
     d.source = source;
     d.destination = 0x0A000010;
-    d.source_port = 26400;
-    d.destination_port = 26500;
+    d.source_port = net::port::kVenueFeed;
+    d.destination_port = net::port::kFeed;
     d.payload = {datagram, length};
     static_cast<HostedPipeline*>(h)->engine.on_feed_udp(d);
 }
