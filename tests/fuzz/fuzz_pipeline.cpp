@@ -127,6 +127,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
             h->net.receive(exact.get(), n);
         }
     }
-    TK_FUZZ_ASSERT(h->engine.entry.counters.sent == h->engine.entry.risk.counters().accepted);
+    TK_FUZZ_ASSERT(h->engine.entry.counters.orders == h->engine.entry.risk.counters().accepted);
     return 0;
 }
