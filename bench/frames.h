@@ -73,12 +73,14 @@ inline u32 directory_frame(const net::NetConfig& to, u16 port, u8* frame, u64 se
 // start of the day, and the position limit never binds.
 // `memory`: trade::Engine::memory_bytes(book::kMarketDayCapacity) bytes, the
 // size the kernel ships.
-inline void start_engine(net::NetStack& net, trade::Engine& engine, u16 feed_port, net::UdpHandler feed, void* memory) {
+inline void start_engine(net::NetStack& net, trade::Engine& engine, trade::SpreadTakerState& strategy, u16 feed_port,
+                         net::UdpHandler feed, void* memory) {
     net.bind_udp(feed_port, feed, nullptr);
     net.add_neighbor(0x0A000020, net::MacAddress{{2, 0, 0, 0, 0, 0x20}});
     trade::EngineConfig config;
     config.gateway = 0x0A000020;
     config.limits = {1000, i64(1) << 40, 100};
+    config.strategy = trade::spread_taker(&strategy, 100, 100);
     engine.init(&net, config, memory);
 }
 

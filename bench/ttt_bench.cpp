@@ -36,6 +36,7 @@ constexpr u16 kFeedPort = net::port::kVenueFeed;
 
 net::NetStack g_net;
 trade::Engine g_engine;
+trade::SpreadTakerState g_strategy;
 
 void feed(void*, const net::UdpDatagram& d) { g_engine.on_feed_datagram(d.payload.data, d.payload.length); }
 
@@ -50,7 +51,7 @@ void setup(const net::TxPort& tx) {
         std::fprintf(stderr, "tick_to_trade: no memory for the market-day order books\n");
         std::exit(1);
     }
-    bench::start_engine(g_net, g_engine, kFeedPort, feed, memory);
+    bench::start_engine(g_net, g_engine, g_strategy, kFeedPort, feed, memory);
 }
 
 u32 order_frame(u8* f, u64 sequence, u64 reference, u8 side, u32 price) {
@@ -102,7 +103,7 @@ std::vector<double> run(Nic& nic, Deliver deliver_frame, double ticks_per_ns) {
         n = order_frame(frame, sequence++, ref, 0, 0);
         deliver_frame(frame, n);
         take_one(nic);
-        g_engine.strategy.done[5] = 0;
+        g_strategy.done[5] = 0;
     }
     return samples;
 }

@@ -93,6 +93,7 @@ void measure_rx_to_app() {
 // book, the strategy, the risk gate and OUCH, to the order frame handed to
 // the transmit ring.
 trade::Engine g_engine;
+trade::SpreadTakerState g_strategy;
 constexpr u16 kFeedPort = net::port::kFeed;
 
 void feed(void*, const net::UdpDatagram& d) { g_engine.on_feed_datagram(d.payload.data, d.payload.length); }
@@ -111,7 +112,7 @@ void measure_tick_to_trade() {
         log::info("bench: no memory for the market-day order books");
         return;
     }
-    bench::start_engine(g_stack, g_engine, kFeedPort, feed, memory);
+    bench::start_engine(g_stack, g_engine, g_strategy, kFeedPort, feed, memory);
     const net::NetConfig& us = g_stack.config();
     static u8 frame[2048];
     u64 sequence = 1;
@@ -130,7 +131,7 @@ void measure_tick_to_trade() {
         if (g_engine.entry.counters.orders == sent + 1) g_samples[taken++] = t1 - t0;
         g_nic.inject(frame, bench::order_frame(us, kFeedPort, frame, sequence++, reference, 0, 0));
         take_one();
-        g_engine.strategy.done[bench::kLocate] = 0;
+        g_strategy.done[bench::kLocate] = 0;
     }
     if (taken == kSamples)
         prof::report("tick_to_trade", "pc-icount", "instructions", prof::summarize(g_samples, kSamples));

@@ -26,11 +26,7 @@ void Engine::init(net::NetStack* net, const EngineConfig& config, void* memory) 
     entry.gateway_port = config.gateway_port;
     entry.local_port = config.local_port;
     entry.risk.init(config.limits, config.tsc_hz);
-    __builtin_memset(static_cast<void*>(&strategy), 0, sizeof strategy);
-    strategy.max_spread = config.max_spread;
-    strategy.shares = config.shares;
-    pipeline.init(&books, Strategy{&strategy, nullptr, nullptr, spread_taker_on_bbo, nullptr, nullptr}, &entry, net,
-                  config.rewinder, config.feed_sources);
+    pipeline.init(&books, config.strategy, &entry, net, config.rewinder, config.feed_sources);
 }
 
 const char* trade_counter_names() {

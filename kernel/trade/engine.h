@@ -1,5 +1,5 @@
 // One trading engine: the order books, order entry (risk gate, OUCH over UDP
-// to the gateway), the sample strategy and the pipeline that joins them. The
+// to the gateway) and the pipeline that joins them to the caller's strategy. The
 // kernel's mode=trade, the hosted C ABI, the replay tool and the benchmarks
 // all set it up through init(), in memory the caller sets aside at start-up
 // (memory_bytes() of it); nothing allocates afterwards.
@@ -19,8 +19,7 @@ struct EngineConfig {
     ouch::RiskLimits limits{};
     u64 tsc_hz = 0;  // the clock the risk gate's order rate is measured in; 0: rate unlimited
     book::Capacity capacity = book::kMarketDayCapacity;
-    u32 max_spread = 100;  // the sample strategy's trigger, Price(4) units
-    u32 shares = 100;      // and its order size
+    Strategy strategy{};  // the caller's, its state the caller's too; none: books only
 };
 
 // The "trade-counters" record: every pipeline counter, then every order
@@ -47,7 +46,6 @@ public:
 
     book::Books books;
     Orders entry;
-    SpreadTakerState strategy;
     Pipeline pipeline;
 };
 

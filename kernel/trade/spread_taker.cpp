@@ -15,4 +15,11 @@ void spread_taker_on_bbo(void* state, const Bbo* bbo, const SymbolState*, Orders
     if (send_order(orders, bbo->locate, 'B', s->shares, bbo->ask_price)) s->done[bbo->locate] = 1;
 }
 
+Strategy spread_taker(SpreadTakerState* state, u32 max_spread, u32 shares) {
+    __builtin_memset(static_cast<void*>(state), 0, sizeof *state);
+    state->max_spread = max_spread;
+    state->shares = shares;
+    return Strategy{state, nullptr, nullptr, spread_taker_on_bbo, nullptr, nullptr};
+}
+
 }  // namespace tk::trade

@@ -104,5 +104,7 @@ struct SpreadTakerState {
     u8 done[1 << 16];  // per stock locate: traded since the spread last narrowed
 };
 void spread_taker_on_bbo(void* state, const Bbo* bbo, const SymbolState* symbol, Orders* orders);
+// `state` cleared and set up, and the Strategy that runs it.
+Strategy spread_taker(SpreadTakerState* state, u32 max_spread, u32 shares);
 
 }  // namespace tk::trade

@@ -18,6 +18,7 @@ namespace tk::pc {
 namespace {
 
 trade::Engine g_engine;
+trade::SpreadTakerState g_strategy;  // the sample strategy (kernel/trade/strategy.h)
 constexpr u16 kMarketDataPort = net::port::kFeed;
 constexpr u16 kRewinderPort = net::port::kRewinder;
 
@@ -175,6 +176,7 @@ bool trade_init(const CommandLine& cmdline, u32 core) {
     log::record("feed-sources", "from=%s rewinder=%u.%u.%u.%u", config.feed_sources.count ? listed : "any",
                 rewinder >> 24, rewinder >> 16 & 0xFF, rewinder >> 8 & 0xFF, rewinder & 0xFF);
     config.capacity = capacity_from(cmdline);
+    config.strategy = trade::spread_taker(&g_strategy, 100, 100);
     config.tsc_hz = tsc_clock().hz();
     // The books live all session in frames of the trading core's NUMA node.
     u32 node = topology().node_of_core(core);

@@ -26,6 +26,7 @@ constexpr book::Capacity kCapacity{64, 32, 16};  // books for locates 0-15 only
 struct Harness {
     net::NetStack net;
     trade::Engine engine;
+    trade::SpreadTakerState strategy;
     u8 frame[net::kMaxEthernetFrame];
     u8* memory = nullptr;
 };
@@ -109,6 +110,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     engine.feed_sources = {{kPublisher}, 1};
     engine.limits.max_order_shares = kMaxShares;
     engine.capacity = kCapacity;
+    engine.strategy = trade::spread_taker(&h->strategy, 100, 100);
     h->engine.init(&h->net, engine, h->memory);
     h->net.bind_udp(kFeedPort, on_feed, h);
     fuzz::Records records(data, size);

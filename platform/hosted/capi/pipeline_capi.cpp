@@ -54,6 +54,7 @@ void record_feed(void* r, const trade::FeedStatus* f, trade::Orders*) {
 struct HostedPipeline {
     static constexpr u32 kFrames = 1024;
     Recorder recorder;
+    trade::SpreadTakerState strategy;
     net::NetStack net;
     trade::Engine engine;
     u8 frames[kFrames][2048];
@@ -104,8 +105,7 @@ void* tk_pipeline_create(u32 max_spread, u32 shares, u32 max_order, i64 max_posi
     config.rewinder = {0x0A000020, net::port::kRewinder, net::port::kFeed};
     config.feed_sources = {{0x0A000030}, 1};  // a publisher beside the rewinder
     config.limits = {max_order, max_position, collar_bps};
-    config.max_spread = max_spread;
-    config.shares = shares;
+    config.strategy = trade::spread_taker(&h->strategy, max_spread, shares);
     config.capacity = capacity;
     h->engine.init(&h->net, config, h->memory);
     return h;
@@ -174,7 +174,7 @@ void tk_pipeline_counters(void* c, u64* out) {
 // Puts the recorder in front of the sample strategy.
 void tk_pipeline_record_events(void* c) {
     auto* h = static_cast<HostedPipeline*>(c);
-    h->recorder.sample = &h->engine.strategy;
+    h->recorder.sample = &h->strategy;
     h->engine.pipeline.set_strategy(trade::Strategy{&h->recorder, record_trade, record_book, record_bbo, record_status, record_feed});
 }
 

@@ -143,6 +143,8 @@ int main(int argc, char** argv) {
         return 2;
     }
     static trade::Engine engine;
+    static trade::SpreadTakerState strategy;
+    config.strategy = trade::spread_taker(&strategy, 100, 100);
     engine.init(&net, config, memory);
 
     double ticks_per_ns = tsc_ticks_per_ns();
