@@ -109,8 +109,10 @@ bool net_init(const CommandLine& cmdline, NetServices services) {
     // rewinder elsewhere); .1 of our subnet unless given.
     StringView router = cmdline.value("router");
     config.gateway = router.empty() ? (config.ip & 0xFFFFFF00) | 1 : net::parse_ipv4(router);
-    if (!config.gateway) {
-        log::info("net: router=%.*s is not an IPv4 address", int(router.length), router.data);
+    bool on_link = (config.gateway & 0xFFFFFF00) == (config.ip & 0xFFFFFF00);
+    u32 host = config.gateway & 0xFF;
+    if (!on_link || config.gateway == config.ip || host == 0 || host == 0xFF) {
+        log::info("net: router=%.*s is not another host on our /24", int(router.length), router.data);
         return false;
     }
     config.igmp_version = cmdline.value("igmp").equals("2") ? 2 : 3;

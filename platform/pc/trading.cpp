@@ -143,13 +143,26 @@ book::Capacity capacity_from(const CommandLine& cmdline) {
     return c;
 }
 
+// `name`=<ip> from the command line, or `fallback` if absent; false (and
+// said) if given but not a unicast IPv4 address: an address that does not
+// parse is never replaced by a default, which would send orders or trust
+// the feed somewhere nobody configured.
+bool address_option(const CommandLine& cmdline, const char* name, net::Ipv4Address fallback,
+                    net::Ipv4Address& out) {
+    StringView text = cmdline.value(name);
+    out = text.empty() ? fallback : net::parse_ipv4(text);
+    bool unicast = out != 0 && out != 0xFFFFFFFF && (out >> 28) != 0xE;
+    if (!unicast) log::info("trade: %s=%.*s is not a unicast IPv4 address", name, int(text.length), text.data);
+    return unicast;
+}
+
 }  // namespace
 
 bool trade_init(const CommandLine& cmdline, u32 core) {
-    net::Ipv4Address gateway = net::parse_ipv4(cmdline.value("gateway"));
-    if (!gateway) gateway = (stack().config().ip & 0xFFFFFF00) | 2;
-    net::Ipv4Address rewinder = net::parse_ipv4(cmdline.value("rewinder"));
-    if (!rewinder) rewinder = gateway;
+    net::Ipv4Address gateway, rewinder;
+    if (!address_option(cmdline, "gateway", (stack().config().ip & 0xFFFFFF00) | 2, gateway) ||
+        !address_option(cmdline, "rewinder", gateway, rewinder))
+        return false;
     trade::EngineConfig config;
     config.gateway = gateway;
     config.rewinder = {rewinder, kRewinderPort, kMarketDataPort};
@@ -192,17 +205,19 @@ bool trade_init(const CommandLine& cmdline, u32 core) {
                 config.capacity.levels, book::Books::bounded(config.capacity).locates, (unsigned long)bytes,
                 (unsigned long)virtual_to_physical(memory));
     g_engine.entry.stamp_sends = true;
-    // session=<name>: the MoldUDP64 session to accept, and no other. Without
-    // it the receiver learns the session from the feed (moldudp64.h).
+    // session=<name>: the MoldUDP64 session to accept, and no other. It is
+    // required: a receiver that learns its session from the feed can be
+    // switched by another session's packet before the first delivery, and
+    // forgets what it knew of the real one (moldudp64.h).
     StringView session = cmdline.value("session");
-    char padded[11] = "          ";
-    if (session.length >= 1 && session.length <= 10) {
-        for (usize i = 0; i < session.length; ++i) padded[i] = session.data[i];
-        g_engine.pipeline.receiver().expect_session(padded);
-        log::record("feed-session", "expected=%.*s", int(session.length), padded);
-    } else {
-        log::record("feed-session", "expected=none");
+    if (session.length < 1 || session.length > 10) {
+        log::info("trade: session=<the MoldUDP64 session, 1-10 characters> is required");
+        return false;
     }
+    char padded[11] = "          ";
+    for (usize i = 0; i < session.length; ++i) padded[i] = session.data[i];
+    g_engine.pipeline.receiver().expect_session(padded);
+    log::record("feed-session", "expected=%.*s", int(session.length), padded);
     stack().bind_udp(kMarketDataPort, on_market_data, nullptr);
     set_status_handler(on_status);
     set_kill_handler(on_kill);

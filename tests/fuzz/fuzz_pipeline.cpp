@@ -4,8 +4,10 @@
 // the rest wrapped in a valid Ethernet/IPv4/UDP frame to the feed port (the
 // fuzzer cannot be expected to compute header checksums); an odd one is a
 // raw frame. Every frame the kernel sends must be an ARP or IGMP frame, an
-// OUCH 4.2 Enter Order the risk limits allow, sent while the feed is not
-// behind, or a MoldUDP64 retransmission request.
+// OUCH 4.2 Enter Order the risk limits allow, sent while the receiver is not
+// behind (this checks the wiring from the receiver to order entry; the rule
+// for "behind" is checked against an independent model in
+// test_feed_staleness.py), or a MoldUDP64 retransmission request.
 
 #include <cstdio>
 

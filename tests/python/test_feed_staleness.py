@@ -15,7 +15,7 @@ from test_pipeline import SESSION, HostedPipeline, add, directory, recorded_even
 
 from tradekernel import ports
 from tradekernel.feed.generator import session
-from tradekernel.feed.moldudp64 import heartbeat, packet
+from tradekernel.feed.moldudp64 import end_of_session, heartbeat, packet
 from tradekernel.feed.publisher import pack
 from tradekernel.trade.order_receiver import OrderReceiver, match_orders
 from tradekernel.trade.reference_strategy import spread_taker_orders
@@ -69,6 +69,20 @@ def test_a_heartbeat_beyond_the_next_message_makes_the_feed_stale():
         p.close()
 
 
+def test_the_end_of_session_beyond_the_next_message_makes_the_feed_stale():
+    p = recording(max_spread=100)
+    try:
+        p.feed(directory(), add(1, "B", 100_0000), add(2, "S", 100_0500))  # 1-3
+        p.feed_datagram(end_of_session(SESSION, 6))  # 4 and 5 were the last, and lost
+        assert feed_events(p) == [(1, 4, 6)]
+        p.feed_datagram(packet(SESSION, 4, [add(3, "S", 100_0100)]))
+        assert p.orders() == [] and p.counters()["stale_feed"] == 1
+        p.feed_datagram(packet(SESSION, 5, [add(4, "S", 100_0090)]))
+        assert [o["price"] for o in p.orders()] == [100_0090]
+    finally:
+        p.close()
+
+
 def test_a_gap_never_filled_leaves_the_feed_stale_and_is_logged_at_the_end(capfd):
     p = recording()
     try:
@@ -98,7 +112,7 @@ class BehindModel:
     held: dict[int, int] = field(default_factory=dict)  # first -> count
     stale: dict[int, bool] = field(default_factory=dict)  # sequence -> delivered while behind
 
-    def heartbeat(self, next_to_send: int) -> None:
+    def heartbeat(self, next_to_send: int) -> None:  # and the end of session
         self.known_end = max(self.known_end, next_to_send)
 
     def data(self, first: int, count: int) -> None:
@@ -139,14 +153,18 @@ def test_orders_under_loss_are_the_reference_strategys_minus_those_on_a_stale_fe
             pk = packets[i]
             p.feed_datagram(pk.data)
             model.data(pk.first, pk.count)
-            if rng.random() < 0.05:  # the publisher's heartbeat: the next sequence to send
-                p.feed_datagram(heartbeat(SESSION, pk.first + pk.count))
-                model.heartbeat(pk.first + pk.count)
+
+        def announce(next_to_send: int, end: bool = False) -> None:
+            p.feed_datagram((end_of_session if end else heartbeat)(SESSION, next_to_send))
+            model.heartbeat(next_to_send)
 
         answers: dict[int, list[int]] = {}  # packet index -> lost packets answered then
         late: list[int] = []
+        tail = len(packets) - 2  # the last two packets are lost: only the end says they exist
         for i in range(len(packets)):
-            if rng.random() < 0.03:  # lost: the rewinder resends it later
+            if i >= tail:
+                answers.setdefault(len(packets) + 1, []).append(i)
+            elif rng.random() < 0.03:  # lost: the rewinder resends it later
                 answers.setdefault(i + rng.randint(1, 30), []).append(i)
             elif rng.random() < 0.03:  # reordered: after the next
                 late.append(i)
@@ -155,8 +173,13 @@ def test_orders_under_loss_are_the_reference_strategys_minus_those_on_a_stale_fe
                 for j in late:
                     arrive(j)
                 late = []
+            if rng.random() < 0.05:  # the publisher's heartbeat, lost packet or not
+                announce(packets[i].first + packets[i].count)
             for j in answers.pop(i, []):
                 arrive(j)
+        # The end of the session announces the last messages before their
+        # answers come.
+        announce(len(messages) + 1, end=True)
         for i in late + [j for k in sorted(answers) for j in answers[k]]:
             arrive(i)
         assert model.next == len(messages) + 1, "every message delivered in the model"

@@ -27,18 +27,24 @@ def add(ref: int, side: str, price: int) -> bytes:
                   shares=300, stock="TK", price=price)  # fmt: skip
 
 
-def to_guest(payload: bytes, port: int) -> bytes:
-    frame = Ether(dst=GUEST_MAC, src=HOST_MAC) / IP(src=HOST_IP, dst=GUEST_IP)
+def to_guest(payload: bytes, port: int, source: str = HOST_IP) -> bytes:
+    frame = Ether(dst=GUEST_MAC, src=HOST_MAC) / IP(src=source, dst=GUEST_IP)
     return bytes(frame / UDP(sport=4000, dport=port) / Raw(payload))
 
 
-def narrow_the_spread(link: GuestLink) -> Ether:
-    """Publishes the symbol's directory entry, a bid and a wide offer, then an
-    offer that narrows the spread; returns the frame of the order it draws."""
+def publish_the_narrowing(link: GuestLink, source: str = HOST_IP) -> None:
+    """The symbol's directory entry, a bid and a wide offer, then an offer
+    that narrows the spread, from `source`."""
     directory = encode("R", stock_locate=5, stock="TK", round_lot_size=100)
     first = [directory, add(1, "B", 100_0000), add(2, "S", 100_0500)]
-    link.send(to_guest(packet(SESSION, 1, first), ports.FEED))
-    link.send(to_guest(packet(SESSION, 4, [add(3, "S", 100_0100)]), ports.FEED))
+    link.send(to_guest(packet(SESSION, 1, first), ports.FEED, source))
+    link.send(to_guest(packet(SESSION, 4, [add(3, "S", 100_0100)]), ports.FEED, source))
+
+
+def narrow_the_spread(link: GuestLink, source: str = HOST_IP) -> Ether:
+    """Publishes the narrowing from `source`; returns the frame of the order
+    it draws."""
+    publish_the_narrowing(link, source)
     for _ in range(50):
         frame = link.receive(timeout=2)
         if frame and UDP in Ether(frame) and Ether(frame)[UDP].dport == ports.ORDER_GATEWAY:
@@ -58,7 +64,8 @@ def test_market_data_in_ouch_order_out(nodes: int):
         smp=2,
         numa_nodes=nodes,
         memory_mb=512 * nodes,
-        cmdline=f"mode=trade ip={GUEST_IP} gateway={HOST_IP} isolate=1 {control.cmdline()}",
+        cmdline=f"mode=trade ip={GUEST_IP} gateway={HOST_IP} session=TKSESSION1 isolate=1 "
+        f"{control.cmdline()}",
         extra_args=link.qemu_args(),
         timeout=120,
     )
@@ -116,6 +123,7 @@ def test_a_configured_gateway_mac_needs_no_arp_and_outlasts_a_forged_reply():
         boot=BootMethod.KERNEL,
         smp=2,
         cmdline=f"mode=trade ip={GUEST_IP} gateway={HOST_IP} gateway-mac={HOST_MAC} isolate=1 "
+        f"session=TKSESSION1 "
         f"feed-source=10.0.2.8,{HOST_IP} " + control.cmdline(),
         extra_args=link.qemu_args(),
         timeout=120,
@@ -134,7 +142,8 @@ def test_a_configured_gateway_mac_needs_no_arp_and_outlasts_a_forged_reply():
         forger = "02:66:66:66:66:66"  # "the gateway is at my MAC"
         link.send(bytes(Ether(dst=GUEST_MAC, src=forger) / ARP(
             op=2, hwsrc=forger, psrc=HOST_IP, hwdst=GUEST_MAC, pdst=GUEST_IP)))  # fmt: skip
-        order = narrow_the_spread(link)
+        publish_the_narrowing(link, "10.0.2.7")  # not a feed source: dropped
+        order = narrow_the_spread(link, "10.0.2.8")  # a feed source, and not the rewinder
         assert order.dst == HOST_MAC  # not the forger's
     finally:
         link.send(to_guest(control.command("tk-exit"), CONTROL_PORT))
@@ -142,31 +151,41 @@ def test_a_configured_gateway_mac_needs_no_arp_and_outlasts_a_forged_reply():
         link.close()
     (result,) = results
     assert result.outcome is Outcome.PASSED, result.describe()
-    (sources,) = result.of_kind("feed-sources")  # the feed came from the second
+    (sources,) = result.of_kind("feed-sources")
     assert (sources["from"], sources["rewinder"]) == (f"10.0.2.8,{HOST_IP}", HOST_IP)
+    (trade,) = result.of_kind("trade-counters")
+    assert (trade.int("foreign-source"), trade.int("messages")) == (2, 4)
     (gateway,) = result.of_kind("gateway")
     assert (gateway["mac"], gateway["source"]) == (HOST_MAC, "configured")
     (net,) = result.of_kind("net-counters")
     assert net.int("arp-static-kept") == 1
 
 
+NOT_UNICAST = "is not a unicast IPv4 address"
+
+
 @pytest.mark.parametrize(
     ("bad", "said"),
     [
-        ("feed-source=10.0.2.2,10.0.2.300", "is not up to 4 IPv4 addresses"),
-        ("feed-source=,", "is not up to 4 IPv4 addresses"),
-        ("gateway-mac=02:00:00:00:00", "is not a MAC address"),
+        ("feed-source=10.0.2.2,10.0.2.300", "feed-source=10.0.2.2,10.0.2.300 is not up to 4 IPv4"),
+        ("feed-source=,", "feed-source=, is not up to 4 IPv4 addresses"),
+        ("gateway-mac=02:00:00:00:00", "gateway-mac=02:00:00:00:00 is not a MAC address"),
+        ("gateway=10.0.2.256", f"gateway=10.0.2.256 {NOT_UNICAST}"),
+        ("rewinder=10.0.2.300", f"rewinder=10.0.2.300 {NOT_UNICAST}"),
+        ("rewinder=224.0.0.1", f"rewinder=224.0.0.1 {NOT_UNICAST}"),
+        ("", "session=<the MoldUDP64 session, 1-10 characters> is required"),
     ],
 )
-def test_a_malformed_address_on_the_command_line_stops_trading_before_it_starts(
-    bad: str, said: str
-):
-    """A feed source or gateway MAC that does not parse is not skipped (which
-    would let the feed in from anyone, or leave the gateway to ARP): the
-    kernel says which and does not start trading."""
+def test_a_malformed_or_missing_setting_stops_trading_before_it_starts(bad: str, said: str):
+    """An address that does not parse is never skipped or replaced by a
+    default (which would let the feed in from anyone, send orders to whoever
+    has the default address, or leave the gateway to ARP), and the MoldUDP64
+    session must be given: the kernel says which and does not start trading."""
     link = GuestLink()
+    session = "session=TKSESSION1" if bad else ""
     config = QemuConfig(
-        boot=BootMethod.KERNEL, smp=2, cmdline=f"mode=trade ip={GUEST_IP} isolate=1 {bad}",
+        boot=BootMethod.KERNEL, smp=2,
+        cmdline=f"mode=trade ip={GUEST_IP} {session} isolate=1 {bad}",
         extra_args=link.qemu_args(), timeout=60,
     )  # fmt: skip
     try:
@@ -175,7 +194,7 @@ def test_a_malformed_address_on_the_command_line_stops_trading_before_it_starts(
         link.close()
     assert result.outcome is Outcome.PANIC, result.describe()
     assert not result.of_kind("trade-ready")
-    assert any(f"trade: {bad} {said}" in line for line in result.lines), result.describe()
+    assert any(f"trade: {said}" in line for line in result.lines), result.describe()
 
 
 def test_an_order_gateway_off_the_subnet_is_reached_through_the_router():
@@ -187,7 +206,7 @@ def test_an_order_gateway_off_the_subnet_is_reached_through_the_router():
     results: list[RunResult] = []
     config = QemuConfig(
         boot=BootMethod.KERNEL, smp=2,
-        cmdline=f"mode=trade ip={GUEST_IP} gateway=10.9.0.2 router={HOST_IP} "
+        cmdline=f"mode=trade ip={GUEST_IP} gateway=10.9.0.2 router={HOST_IP} session=TKSESSION1 "
         f"feed-source={HOST_IP} isolate=1 {control.cmdline()}",
         extra_args=link.qemu_args(), timeout=120,
     )  # fmt: skip
