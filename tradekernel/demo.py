@@ -12,7 +12,6 @@ arrival, which under TCG is mostly emulator time, not kernel speed.
 
 from __future__ import annotations
 
-import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -24,7 +23,7 @@ from tradekernel.feed.publisher import RateLimiter
 from tradekernel.feed.reference_book import ReferenceBooks
 from tradekernel.guest_link import GuestLink
 from tradekernel.hostile import Hostile, accounting
-from tradekernel.records import Record, parse_record
+from tradekernel.records import Record
 from tradekernel.stats import percentile
 from tradekernel.trade.order_receiver import Match, match_orders
 from tradekernel.trade.reference_strategy import spread_taker_orders
@@ -110,21 +109,6 @@ class DemoResult:
         )
 
 
-class _Watcher:
-    """Follows the console for the record that says trading has started."""
-
-    def __init__(self, on_line: Callable[[str], None] | None) -> None:
-        self.ready = threading.Event()
-        self.on_line = on_line
-
-    def __call__(self, line: str) -> None:
-        r = parse_record(line)
-        if r is not None and r.kind == "trade-ready":
-            self.ready.set()
-        if self.on_line:
-            self.on_line(line)
-
-
 def run_demo(
     messages: list[bytes],
     config: DemoConfig,
@@ -155,34 +139,42 @@ def run_demo(
         cmdline=cmdline, icount=config.icount, extra_args=link.qemu_args(config.machine),
         timeout=config.timeout,
     )  # fmt: skip
-    watcher = _Watcher(on_line)
-    results: list[qemu.RunResult] = []
-    guest = threading.Thread(target=lambda: results.append(qemu.run(qemu_config, watcher)))
+    guest = qemu.Guest(qemu_config, on_line)
     venue = Venue(link, messages, config.venue)
     start = time.monotonic()
     venue.start()
-    guest.start()
     complete = False
     try:
-        if _wait_for_trading(watcher, guest, venue, config.boot_timeout):
-            phases["boot"] = time.monotonic() - start
-            pace = RateLimiter(hostile_rate)
-            for h in hostile:
-                pace.wait(1)
-                link.send(h.frame)
-                hostile_expected[(h.record, h.counter)] += 1
-            phases["hostile"] = time.monotonic() - start - phases["boot"]
-            venue.publish(on_published, junk)
-            phases["publish"] = time.monotonic() - start - phases["boot"] - phases["hostile"]
-            complete = venue.finish(timeout=config.recover_timeout, progress=on_status)
-            phases["recover"] = (
-                time.monotonic() - start - phases["boot"] - phases["hostile"] - phases["publish"]
-            )
+        with guest:  # on an exception QEMU is stopped at once, not left to its timeout
+            try:
+                if _wait_for_trading(guest, venue, config.boot_timeout):
+                    phases["boot"] = time.monotonic() - start
+                    pace = RateLimiter(hostile_rate)
+                    for h in hostile:
+                        pace.wait(1)
+                        link.send(h.frame)
+                        hostile_expected[(h.record, h.counter)] += 1
+                    phases["hostile"] = time.monotonic() - start - phases["boot"]
+                    venue.publish(on_published, junk)
+                    phases["publish"] = (
+                        time.monotonic() - start - phases["boot"] - phases["hostile"]
+                    )
+                    complete = venue.finish(timeout=config.recover_timeout, progress=on_status)
+                    phases["recover"] = (
+                        time.monotonic()
+                        - start
+                        - phases["boot"]
+                        - phases["hostile"]
+                        - phases["publish"]
+                    )
+            finally:
+                venue.stop()  # tk-exit: the kernel prints its final records and exits
     finally:
-        venue.stop()
-        guest.join(60)
         link.close()
-    run = results[0] if results else _no_run()
+    try:
+        run = guest.result
+    except RuntimeError:
+        run = _no_run()
     stale = StalePeriods.of(run)
     reference = ReferenceBooks()
     refused: list[int] = []
@@ -235,18 +227,14 @@ class StalePeriods:
         return self.periods[-1][1] if self.periods and not self.complete else 2**64
 
 
-def _wait_for_trading(
-    watcher: _Watcher, guest: threading.Thread, venue: Venue, timeout: float
-) -> bool:
+def _wait_for_trading(guest: qemu.Guest, venue: Venue, timeout: float) -> bool:
     """Until the kernel says trading has started and the venue has answered its
     ARP (the kernel asks before it reports ready, but the answer is counted on
     the venue's thread); False if the guest ended first or the time ran out."""
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline and guest.is_alive():
-        if watcher.ready.is_set() and venue.arp_answered.wait(0.1):
-            return True
-        watcher.ready.wait(0.1)
-    return watcher.ready.is_set() and venue.arp_answered.is_set()
+    if guest.wait_for("trade-ready", timeout) is None:
+        return False
+    return venue.arp_answered.wait(max(0.0, deadline - time.monotonic()))
 
 
 def _no_run() -> qemu.RunResult:

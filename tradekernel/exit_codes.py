@@ -29,6 +29,7 @@ class Outcome(Enum):
         "unknown-mode"  # a mode this kernel was built without (release: test, bench, fault)
     )
     TIMEOUT = "timeout"  # the host stopped QEMU
+    STOPPED = "stopped"  # the host's caller stopped QEMU early (qemu.Guest, after a failure)
     RESET = "reset"  # QEMU exited without the kernel's word: triple fault (-no-reboot)
     QEMU_ERROR = "qemu-error"  # QEMU failed to start or died
 

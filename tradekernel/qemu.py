@@ -31,7 +31,7 @@ from qemu.qmp.legacy import QEMUMonitorProtocol
 
 from tradekernel import paths
 from tradekernel.exit_codes import Outcome, outcome_from_status
-from tradekernel.records import Record, of_kind, parse_records
+from tradekernel.records import Record, of_kind, parse_record, parse_records
 from tradekernel.tools import require
 
 QEMU = "qemu-system-x86_64"
@@ -233,6 +233,12 @@ class Qemu:
         self.config = config
         self.on_line = on_line
         self.lines: list[str] = []
+        self._stop_requested = threading.Event()
+
+    def request_stop(self) -> None:
+        """Ends a run from another thread: QEMU is told to quit (its registers
+        are kept for the report), as at the timeout."""
+        self._stop_requested.set()
 
     def run(self) -> RunResult:
         with tempfile.TemporaryDirectory(prefix="tk-qemu-") as tmp:
@@ -254,12 +260,20 @@ class Qemu:
                 )
                 err_reader.start()
                 qmp = self._connect_qmp(socket_path, proc)
-                timed_out, registers = False, None
+                timed_out, stopped, registers = False, False, None
+                deadline = start + self.config.timeout if self.config.timeout else None
                 try:
-                    proc.wait(timeout=self.config.timeout or None)
-                except subprocess.TimeoutExpired:
-                    timed_out = True
-                    registers = self._stop(qmp, proc)
+                    while proc.poll() is None:
+                        if self._stop_requested.is_set():
+                            stopped = True
+                            registers = self._stop(qmp, proc)
+                            break
+                        if deadline is not None and time.monotonic() > deadline:
+                            timed_out = True
+                            registers = self._stop(qmp, proc)
+                            break
+                        with contextlib.suppress(subprocess.TimeoutExpired):
+                            proc.wait(timeout=0.05)
                 finally:
                     if proc.poll() is None:
                         proc.kill()
@@ -270,7 +284,7 @@ class Qemu:
                 reader.join(timeout=5)
                 err_reader.join(timeout=5)
             return RunResult(
-                outcome=outcome_from_status(status, timed_out),
+                outcome=Outcome.STOPPED if stopped else outcome_from_status(status, timed_out),
                 exit_status=status,
                 command=command,
                 lines=self.lines,
@@ -320,6 +334,88 @@ class Qemu:
         with contextlib.suppress(subprocess.TimeoutExpired):
             proc.wait(timeout=5)
         return registers if isinstance(registers, str) else None
+
+
+class Guest:
+    """A kernel running in the background while the caller talks to it:
+
+        with qemu.Guest(config) as guest:
+            guest.wait_for("trade-ready", 60)
+            ...
+        guest.result  # once the block is left
+
+    Leaving the block, normally or by an exception (a failed assertion),
+    stops QEMU if it still runs and waits for it, so a failing test never
+    leaves a guest running until its timeout."""
+
+    def __init__(self, config: QemuConfig, on_line: Callable[[str], None] | None = None):
+        self._qemu = Qemu(config, self._on_line)
+        self._user_on_line = on_line
+        self._seen: dict[str, list[Record]] = {}
+        self._changed = threading.Condition()
+        self._result: RunResult | None = None
+        self._thread = threading.Thread(target=self._run, name="qemu", daemon=True)
+
+    def __enter__(self) -> Guest:
+        logging.getLogger("qemu.qmp").setLevel(logging.CRITICAL)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._thread.is_alive() and exc[0] is not None:
+            self._qemu.request_stop()
+        self.join(self._qemu.config.timeout + 30 if self._qemu.config.timeout else None)
+
+    def _run(self) -> None:
+        try:
+            self._result = self._qemu.run()
+        finally:
+            with self._changed:
+                self._changed.notify_all()
+
+    def _on_line(self, line: str) -> None:
+        record = parse_record(line)
+        if record is not None:
+            with self._changed:
+                self._seen.setdefault(record.kind, []).append(record)
+                self._changed.notify_all()
+        if self._user_on_line:
+            self._user_on_line(line)
+
+    @property
+    def running(self) -> bool:
+        return self._thread.is_alive()
+
+    def wait_for(self, kind: str, timeout: float) -> Record | None:
+        """The first `kind` record, waiting up to `timeout` seconds; None if
+        the guest ended or the time ran out first."""
+        deadline = time.monotonic() + timeout
+        with self._changed:
+            while not self._seen.get(kind):
+                left = deadline - time.monotonic()
+                if left <= 0 or not self._thread.is_alive():
+                    break
+                self._changed.wait(min(left, 0.1))
+            found = self._seen.get(kind)
+            return found[0] if found else None
+
+    def stop(self) -> None:
+        """Tells QEMU to quit now (the kernel prints nothing more)."""
+        self._qemu.request_stop()
+
+    def join(self, timeout: float | None = None) -> RunResult:
+        """Waits for the run to end (it is stopped if `timeout` passes)."""
+        self._thread.join(timeout)
+        if self._thread.is_alive():
+            self._qemu.request_stop()
+            self._thread.join(30)
+        return self.result
+
+    @property
+    def result(self) -> RunResult:
+        if self._result is None:
+            raise RuntimeError("the guest has not finished")
+        return self._result
 
 
 def run(config: QemuConfig, on_line: Callable[[str], None] | None = None) -> RunResult:

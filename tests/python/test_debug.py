@@ -3,7 +3,6 @@ the symbols and stops at the kernel entry. Driven here with gdb in batch mode.""
 
 import socket
 import subprocess
-import threading
 import time
 
 from tradekernel import paths, qemu
@@ -29,16 +28,13 @@ def wait_for_listener(port: int, seconds: float = 20) -> None:
 
 def test_gdb_script_stops_at_kernel_entry():
     port = free_port()
-    results: list[qemu.RunResult] = []
     config = qemu.QemuConfig(boot=qemu.BootMethod.DISK, gdb_port=port, timeout=60)
-    runner = threading.Thread(target=lambda: results.append(qemu.run(config)))
-    runner.start()
-    wait_for_listener(port)
-    command = [require("gdb"), "-batch", "-nx", "-ex", f"set $tk_port={port}"]
-    command += ["-x", str(paths.GDB_SCRIPT)]
-    gdb = subprocess.run(command, capture_output=True, text=True, timeout=60, cwd=paths.ROOT)
-    runner.join(timeout=90)
-    assert "Breakpoint 1, kernel_entry64 ()" in gdb.stdout, gdb.stdout + gdb.stderr
-    assert "stopped at kernel entry: rip=0xffffffff80" in gdb.stdout
+    with qemu.Guest(config) as guest:
+        wait_for_listener(port)
+        command = [require("gdb"), "-batch", "-nx", "-ex", f"set $tk_port={port}"]
+        command += ["-x", str(paths.GDB_SCRIPT)]
+        gdb = subprocess.run(command, capture_output=True, text=True, timeout=60, cwd=paths.ROOT)
+        assert "Breakpoint 1, kernel_entry64 ()" in gdb.stdout, gdb.stdout + gdb.stderr
+        assert "stopped at kernel entry: rip=0xffffffff80" in gdb.stdout
     # gdb detached at the end of the batch; the kernel then ran to completion.
-    assert results and results[0].outcome is Outcome.PASSED, results and results[0].describe()
+    assert guest.result.outcome is Outcome.PASSED, guest.result.describe()

@@ -6,18 +6,18 @@ pcap (QEMU filter-dump) and decoded by tshark."""
 import random
 import shutil
 import subprocess
-import threading
 from pathlib import Path
 
 import pytest
 from scapy.all import ARP, IP, UDP, Ether, Raw
 from scapy.layers.igmp import IGMPv3_MR
 
+from tradekernel import qemu
 from tradekernel.control import CONTROL_PORT, Control
 from tradekernel.exit_codes import Outcome
 from tradekernel.guest_link import GUEST_MAC, GuestLink
 from tradekernel.hosted_net import unaccounted_frames
-from tradekernel.qemu import BootMethod, QemuConfig, RunResult, run
+from tradekernel.qemu import BootMethod, QemuConfig, RunResult
 
 GUEST_IP, HOST_MAC, HOST_IP = "10.0.2.15", "02:00:00:00:00:99", "10.0.2.2"
 GROUP, OTHER_GROUP = "239.1.1.1", "239.9.9.9"
@@ -40,15 +40,12 @@ def udp_payload(frame: bytes) -> bytes:
     return bytes(u.payload)[: u.len - 8]
 
 
-class Guest:
-    """The kernel in mode=net, running in a thread while the test talks to it."""
+class NetGuest:
+    """The kernel in mode=net, running (qemu.Guest) while the test talks to it."""
 
     def __init__(self, tmp: Path) -> None:
         self.pcap = tmp / "guest.pcap"
         self.link = GuestLink(pcap=self.pcap)
-        self.ready = threading.Event()
-        self.result: RunResult | None = None
-        self.join_report: bytes | None = None
         self.control = Control(sources=(HOST_IP,))
         config = QemuConfig(
             boot=BootMethod.KERNEL,
@@ -56,47 +53,42 @@ class Guest:
             extra_args=self.link.qemu_args(),
             timeout=120,
         )
-        self.thread = threading.Thread(target=self._run, args=(config,))
-        self.thread.start()
-        assert self.ready.wait(60), "the kernel never reported net-ready"
+        self.guest = qemu.Guest(config).__enter__()
+        if self.guest.wait_for("net-ready", 60) is None:
+            self.guest.stop()
+            raise AssertionError("the kernel never reported net-ready")
         self.join_report = self.link.receive(timeout=10)  # sent when joining at start
-
-    def _run(self, config: QemuConfig) -> None:
-        def on_line(line: str) -> None:
-            if line.startswith("@tk net-ready"):
-                self.ready.set()
-
-        self.result = run(config, on_line=on_line)
-        self.ready.set()
 
     def ask(self, frame: bytes, timeout: float = 5.0) -> bytes | None:
         self.link.send(frame)
         return self.link.receive(timeout)
 
     def stop(self) -> RunResult:
-        self.link.send(udp(self.control.command("tk-exit"), CONTROL_PORT))
-        self.thread.join(60)
+        """tk-exit, and the run once the kernel has exited."""
+        if self.guest.running:
+            self.link.send(udp(self.control.command("tk-exit"), CONTROL_PORT))
+        result = self.guest.join(60)
         self.link.close()
-        assert self.result is not None
-        return self.result
+        return result
 
 
 @pytest.fixture(scope="module")
 def guest(tmp_path_factory: pytest.TempPathFactory):
-    g = Guest(tmp_path_factory.mktemp("net"))
+    g = NetGuest(tmp_path_factory.mktemp("net"))
     yield g
-    if g.thread.is_alive():
+    if g.guest.running:  # a test failed before stopping it
+        g.guest.stop()
         g.stop()
 
 
-def test_multicast_join_sends_an_igmp_report(guest: Guest):
+def test_multicast_join_sends_an_igmp_report(guest: NetGuest):
     assert guest.join_report is not None
     report = Ether(guest.join_report)
     assert report.src == GUEST_MAC and report[IP].dst == "224.0.0.22"
     assert report[IGMPv3_MR].records[0].maddr == GROUP
 
 
-def test_arp_reply(guest: Guest):
+def test_arp_reply(guest: NetGuest):
     request = Ether(dst="ff:ff:ff:ff:ff:ff", src=HOST_MAC) / ARP(
         op=1, hwsrc=HOST_MAC, psrc=HOST_IP, pdst=GUEST_IP
     )
@@ -106,7 +98,7 @@ def test_arp_reply(guest: Guest):
     assert (arp.op, arp.hwsrc, arp.psrc, arp.pdst) == (2, GUEST_MAC, GUEST_IP, HOST_IP)
 
 
-def test_udp_echo_round_trip(guest: Guest):
+def test_udp_echo_round_trip(guest: NetGuest):
     reply = guest.ask(udp(b"round trip 1", 7))
     assert reply is not None
     pkt = Ether(reply)
@@ -119,14 +111,14 @@ def test_udp_echo_round_trip(guest: Guest):
     assert udp_payload(reply) == b"round trip 1"
 
 
-def test_multicast_delivered_for_joined_groups_only(guest: Guest):
+def test_multicast_delivered_for_joined_groups_only(guest: NetGuest):
     joined = guest.ask(udp(b"tick-1", 26400, dst=GROUP, dst_mac=group_mac(GROUP)))
     assert joined is not None and udp_payload(joined) == b"got:tick-1"
     other = guest.ask(udp(b"tick-2", 26400, dst=OTHER_GROUP, dst_mac=group_mac(OTHER_GROUP)), 1.0)
     assert other is None
 
 
-def test_thousands_of_bad_frames_then_echo_still_answers(guest: Guest):
+def test_thousands_of_bad_frames_then_echo_still_answers(guest: NetGuest):
     rng = random.Random(7)
     base = udp(b"good frame, about to be damaged", 7)
     for i in range(3000):
@@ -147,7 +139,7 @@ def test_thousands_of_bad_frames_then_echo_still_answers(guest: Guest):
     assert reply is not None and udp_payload(reply) == b"still here"
 
 
-def test_exit_reports_drops_and_pcap_decodes_cleanly(guest: Guest):
+def test_exit_reports_drops_and_pcap_decodes_cleanly(guest: NetGuest):
     result = guest.stop()
     assert result.outcome is Outcome.PASSED, result.describe()
     (counters,) = result.of_kind("net-counters")

@@ -77,3 +77,22 @@ def test_icount_boot_is_deterministic_in_instructions():
     assert result.outcome is Outcome.PASSED, result.describe()
     (tsc,) = result.of_kind("tsc")
     assert abs(tsc.int("hz") - 1_000_000_000) < 1_000_000
+
+
+def test_a_failure_inside_a_guest_block_stops_qemu_instead_of_waiting_for_its_timeout():
+    config = QemuConfig(boot=BootMethod.KERNEL, cmdline="mode=idle", timeout=600)
+    with pytest.raises(RuntimeError, match="the test failed"):
+        with qemu.Guest(config) as guest:
+            assert guest.wait_for("boot", 60) is not None
+            raise RuntimeError("the test failed")
+    result = guest.result
+    assert result.outcome is Outcome.STOPPED, result.describe()
+    assert result.registers, "stopped through QMP, registers kept for the report"
+    assert not guest.running
+
+
+def test_a_guest_block_left_normally_waits_for_the_kernel_to_finish():
+    with qemu.Guest(QemuConfig(boot=BootMethod.KERNEL, timeout=60)) as guest:
+        pass  # no mode: the kernel boots, prints its log and exits
+    assert guest.result.outcome is Outcome.PASSED, guest.result.describe()
+    assert guest.result.of_kind("boot")

@@ -4,8 +4,6 @@ answers the kernel's ARP for the order gateway, publishes MoldUDP64 packets
 of ITCH 5.0 messages, and receives the OUCH 4.2 Enter Order the sample
 strategy sends when the spread narrows."""
 
-import threading
-
 import pytest
 from scapy.all import ARP, IP, UDP, Ether, Raw
 
@@ -15,7 +13,7 @@ from tradekernel.exit_codes import Outcome
 from tradekernel.feed.itch import encode
 from tradekernel.feed.moldudp64 import packet
 from tradekernel.guest_link import GUEST_MAC, GuestLink
-from tradekernel.qemu import BootMethod, QemuConfig, RunResult, run
+from tradekernel.qemu import BootMethod, Guest, QemuConfig, run
 from tradekernel.trade.ouch import decode
 
 GUEST_IP, HOST_MAC, HOST_IP = "10.0.2.15", "02:00:00:00:00:99", "10.0.2.2"
@@ -30,6 +28,20 @@ def add(ref: int, side: str, price: int) -> bytes:
 def to_guest(payload: bytes, port: int, source: str = HOST_IP) -> bytes:
     frame = Ether(dst=GUEST_MAC, src=HOST_MAC) / IP(src=source, dst=GUEST_IP)
     return bytes(frame / UDP(sport=4000, dport=port) / Raw(payload))
+
+
+def answer_arp_for(link: GuestLink, ip: str) -> None:
+    """Waits for the kernel's first ARP request, which must ask for `ip`, and
+    answers it with the host's MAC address."""
+    for _ in range(60):
+        frame = link.receive(timeout=2)
+        if frame and ARP in Ether(frame):
+            assert Ether(frame)[ARP].pdst == ip, f"ARP asked for {Ether(frame)[ARP].pdst}"
+            break
+    else:
+        raise AssertionError(f"no ARP request for {ip}")
+    link.send(bytes(Ether(dst=GUEST_MAC, src=HOST_MAC) / ARP(
+        op=2, hwsrc=HOST_MAC, psrc=ip, hwdst=GUEST_MAC, pdst=GUEST_IP)))  # fmt: skip
 
 
 def publish_the_narrowing(link: GuestLink, source: str = HOST_IP) -> None:
@@ -58,7 +70,6 @@ def test_market_data_in_ouch_order_out(nodes: int):
     order books' memory."""
     link = GuestLink()
     control = Control(sources=(HOST_IP,))
-    results: list[RunResult] = []
     config = QemuConfig(
         boot=BootMethod.KERNEL,
         smp=2,
@@ -69,29 +80,20 @@ def test_market_data_in_ouch_order_out(nodes: int):
         extra_args=link.qemu_args(),
         timeout=120,
     )
-    guest = threading.Thread(target=lambda: results.append(run(config)))
-    guest.start()
     try:
-        # The kernel resolves the gateway first: answer its ARP request.
-        for _ in range(60):
-            frame = link.receive(timeout=2)
-            if frame and ARP in Ether(frame) and Ether(frame)[ARP].pdst == HOST_IP:
-                break
-        else:
-            raise AssertionError("no ARP request for the gateway")
-        link.send(bytes(Ether(dst=GUEST_MAC, src=HOST_MAC) / ARP(
-            op=2, hwsrc=HOST_MAC, psrc=HOST_IP, hwdst=GUEST_MAC, pdst=GUEST_IP)))  # fmt: skip
-        frame = narrow_the_spread(link)
-        udp = frame[UDP]
-        order = decode(bytes(udp.payload)[: udp.len - 8])
-        assert (order["type"], order["side"], order["shares"], order["price"]) == (
-            "enter_order", "B", 100, 100_0100)  # fmt: skip
-        assert (order["stock"], order["token"]) == ("TK", "0000000004" + "0000")
+        with Guest(config) as guest:
+            # The kernel resolves the gateway first: answer its ARP request.
+            answer_arp_for(link, HOST_IP)
+            frame = narrow_the_spread(link)
+            udp = frame[UDP]
+            order = decode(bytes(udp.payload)[: udp.len - 8])
+            assert (order["type"], order["side"], order["shares"], order["price"]) == (
+                "enter_order", "B", 100, 100_0100)  # fmt: skip
+            assert (order["stock"], order["token"]) == ("TK", "0000000004" + "0000")
+            link.send(to_guest(control.command("tk-exit"), CONTROL_PORT))
     finally:
-        link.send(to_guest(control.command("tk-exit"), CONTROL_PORT))
-        guest.join(60)
         link.close()
-    (result,) = results
+    result = guest.result
     assert result.outcome is Outcome.PASSED, result.describe()
     (ready,) = result.of_kind("trade-ready")
     assert ready.int("core") == 1
@@ -117,8 +119,6 @@ def test_market_data_in_ouch_order_out(nodes: int):
 def test_a_configured_gateway_mac_needs_no_arp_and_outlasts_a_forged_reply():
     link = GuestLink()
     control = Control(sources=(HOST_IP,))
-    ready = threading.Event()
-    results: list[RunResult] = []
     config = QemuConfig(
         boot=BootMethod.KERNEL,
         smp=2,
@@ -128,28 +128,22 @@ def test_a_configured_gateway_mac_needs_no_arp_and_outlasts_a_forged_reply():
         extra_args=link.qemu_args(),
         timeout=120,
     )
-
-    def on_line(line: str) -> None:
-        if line.startswith("@tk trade-ready"):
-            ready.set()
-
-    guest = threading.Thread(target=lambda: results.append(run(config, on_line)))
-    guest.start()
     try:
-        assert ready.wait(60), "the kernel did not start trading without an ARP answer"
-        seen = link.drain()
-        assert not any(ARP in Ether(f) and Ether(f)[ARP].pdst == HOST_IP for f in seen)
-        forger = "02:66:66:66:66:66"  # "the gateway is at my MAC"
-        link.send(bytes(Ether(dst=GUEST_MAC, src=forger) / ARP(
-            op=2, hwsrc=forger, psrc=HOST_IP, hwdst=GUEST_MAC, pdst=GUEST_IP)))  # fmt: skip
-        publish_the_narrowing(link, "10.0.2.7")  # not a feed source: dropped
-        order = narrow_the_spread(link, "10.0.2.8")  # a feed source, and not the rewinder
-        assert order.dst == HOST_MAC  # not the forger's
+        with Guest(config) as guest:
+            ready = guest.wait_for("trade-ready", 60)
+            assert ready, "the kernel did not start trading without an ARP answer"
+            seen = link.drain()
+            assert not any(ARP in Ether(f) and Ether(f)[ARP].pdst == HOST_IP for f in seen)
+            forger = "02:66:66:66:66:66"  # "the gateway is at my MAC"
+            link.send(bytes(Ether(dst=GUEST_MAC, src=forger) / ARP(
+                op=2, hwsrc=forger, psrc=HOST_IP, hwdst=GUEST_MAC, pdst=GUEST_IP)))  # fmt: skip
+            publish_the_narrowing(link, "10.0.2.7")  # not a feed source: dropped
+            order = narrow_the_spread(link, "10.0.2.8")  # a feed source, and not the rewinder
+            assert order.dst == HOST_MAC  # not the forger's
+            link.send(to_guest(control.command("tk-exit"), CONTROL_PORT))
     finally:
-        link.send(to_guest(control.command("tk-exit"), CONTROL_PORT))
-        guest.join(60)
         link.close()
-    (result,) = results
+    result = guest.result
     assert result.outcome is Outcome.PASSED, result.describe()
     (sources,) = result.of_kind("feed-sources")
     assert (sources["from"], sources["rewinder"]) == (f"10.0.2.8,{HOST_IP}", HOST_IP)
@@ -203,30 +197,19 @@ def test_an_order_gateway_off_the_subnet_is_reached_through_the_router():
     router's MAC address with the gateway's IP address."""
     link = GuestLink()
     control = Control(sources=(HOST_IP,))
-    results: list[RunResult] = []
     config = QemuConfig(
         boot=BootMethod.KERNEL, smp=2,
         cmdline=f"mode=trade ip={GUEST_IP} gateway=10.9.0.2 router={HOST_IP} session=TKSESSION1 "
         f"feed-source={HOST_IP} isolate=1 {control.cmdline()}",
         extra_args=link.qemu_args(), timeout=120,
     )  # fmt: skip
-    guest = threading.Thread(target=lambda: results.append(run(config)))
-    guest.start()
     try:
-        for _ in range(60):
-            frame = link.receive(timeout=2)
-            if frame and ARP in Ether(frame):
-                assert Ether(frame)[ARP].pdst == HOST_IP, "ARP asked for an address off the link"
-                break
-        else:
-            raise AssertionError("no ARP request for the router")
-        link.send(bytes(Ether(dst=GUEST_MAC, src=HOST_MAC) / ARP(
-            op=2, hwsrc=HOST_MAC, psrc=HOST_IP, hwdst=GUEST_MAC, pdst=GUEST_IP)))  # fmt: skip
-        order = narrow_the_spread(link)
-        assert (order.dst, order[IP].dst) == (HOST_MAC, "10.9.0.2")
+        with Guest(config) as guest:
+            answer_arp_for(link, HOST_IP)  # the router: the only address ARP may ask for
+            order = narrow_the_spread(link)
+            assert (order.dst, order[IP].dst) == (HOST_MAC, "10.9.0.2")
+            link.send(to_guest(control.command("tk-exit"), CONTROL_PORT))
     finally:
-        link.send(to_guest(control.command("tk-exit"), CONTROL_PORT))
-        guest.join(60)
         link.close()
-    (result,) = results
+    result = guest.result
     assert result.outcome is Outcome.PASSED, result.describe()
