@@ -310,6 +310,11 @@ def write_report(results: list[Result], out_dir: Path = paths.BENCH_DIR) -> Path
     (out_dir / "results.md").write_text(markdown(report))
     samples = out_dir / "samples"
     if results and samples.is_dir():
+        try:
+            import matplotlib  # noqa: F401  (an optional dependency: tradekernel[plots])
+        except ImportError:
+            print("bench: matplotlib is not installed: no plots (pip install 'tradekernel[plots]')")
+            return path
         for file_name, panels in PLOT_GROUPS.items():
             plot(samples, out_dir / file_name, panels)
     return path

@@ -1,28 +1,41 @@
-"""Shared fixtures. The kernel, images and hosted core are built once, before
-collection, because the kernel-test items are named from build/kernel.elf."""
+"""Shared fixtures. What the tests need is built before they run: the hosted
+core always, the kernel and its images only when a selected test boots QEMU
+(marked `qemu`), or when a module that names its tests from the kernel is
+collected (test_kernel_boot.py)."""
 
 from __future__ import annotations
 
-import os
-import subprocess
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
 
-from tradekernel import paths, qemu
+from tradekernel import build, qemu
+
+# Modules whose tests boot the kernel under QEMU: each gets the `qemu` marker.
+QEMU_MODULES = {
+    "test_debug", "test_faults", "test_hostile_trade", "test_kernel_boot", "test_loss_sweep",
+    "test_net_e2e", "test_numa_boot", "test_qemu_launcher", "test_release", "test_smp_boot",
+    "test_trade_e2e", "test_trade_session",
+}  # fmt: skip
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    if os.environ.get("TK_SKIP_BUILD"):
-        return
-    done = subprocess.run(
-        ["make", "-s", "-C", str(paths.ROOT), "all", "iso", "bench-bin"],
-        capture_output=True,
-        text=True,
-    )
-    if done.returncode != 0:
-        raise pytest.UsageError(f"build failed:\n{done.stdout}\n{done.stderr}")
+    try:
+        build.ensure(build.HOSTED)
+    except build.BuildFailed as failed:
+        raise pytest.UsageError(str(failed)) from failed
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.module is not None and item.module.__name__ in QEMU_MODULES:
+            item.add_marker(pytest.mark.qemu)
+    if any(item.get_closest_marker("qemu") for item in items):
+        try:
+            build.ensure(build.KERNEL)
+        except build.BuildFailed as failed:
+            raise pytest.UsageError(str(failed)) from failed
 
 
 def boot(method: qemu.BootMethod, cmdline: str, timeout: float = 30) -> qemu.RunResult:

@@ -8,6 +8,8 @@ import shutil
 import subprocess
 import sys
 
+import pytest
+
 from tradekernel import paths
 
 
@@ -66,6 +68,7 @@ def test_test_passes_options_through_to_pytest():
     assert "1 passed" in done.stdout
 
 
+@pytest.mark.qemu
 def test_run_boots_and_shows_the_log():
     # The run's own limit stops QEMU (and fails the run) if the kernel hangs.
     done = tradekernel("run", "--timeout", "20")
@@ -78,6 +81,7 @@ def test_run_boots_and_shows_the_log():
     assert "kernel run ended: passed" in done.stderr
 
 
+@pytest.mark.qemu
 def test_run_reports_a_panic_as_failure():
     done = tradekernel("run", "--boot", "kernel", "--cmdline", "mode=fault fault=page-fault")
     assert done.returncode == 1
@@ -85,6 +89,7 @@ def test_run_reports_a_panic_as_failure():
     assert "kernel run ended: panic" in done.stderr
 
 
+@pytest.mark.qemu
 def test_run_with_a_nic_and_a_pcap(tmp_path):
     pcap = tmp_path / "run.pcap"
     done = tradekernel(
@@ -118,6 +123,7 @@ def test_bad_arguments_are_explained():
     assert "invalid choice: 'floppy'" in done.stderr
 
 
+@pytest.mark.qemu
 def test_bench_writes_results_in_the_shared_format():
     done = tradekernel("bench", timeout=300)
     assert done.returncode == 0, done.stderr
@@ -171,6 +177,7 @@ def test_bench_writes_results_in_the_shared_format():
         assert (paths.BENCH_DIR / plot).stat().st_size > 10_000
 
 
+@pytest.mark.qemu
 def test_demo_replays_the_built_in_session_and_summarises_it():
     done = tradekernel("demo", "--messages", "5000", timeout=120)
     assert done.returncode == 0, done.stderr
@@ -184,6 +191,7 @@ def test_demo_replays_the_built_in_session_and_summarises_it():
     assert "demo complete" in out
 
 
+@pytest.mark.qemu
 def test_demo_replays_a_recorded_itch_file(tmp_path):
     day = tmp_path / "day.itch"
     written = tradekernel("session", str(day), "--messages", "20000", "--seed", "6")
@@ -196,6 +204,7 @@ def test_demo_replays_a_recorded_itch_file(tmp_path):
     assert "matches the Python reference" in done.stderr
 
 
+@pytest.mark.qemu
 def test_run_under_uefi_boots_the_iso_on_q35():
     done = tradekernel("run", "--firmware", "uefi", "--cmdline", "mode=test", timeout=120)
     assert done.returncode == 0, done.stderr + done.stdout[-3000:]
@@ -212,6 +221,7 @@ def test_run_under_uefi_explains_it_boots_only_the_iso():
     assert "--firmware uefi boots the GRUB image only (--boot iso), not disk" in done.stderr
 
 
+@pytest.mark.qemu
 def test_demo_under_uefi_firmware():
     # Plain TCG: OVMF under -icount takes about a minute to reach the kernel.
     done = tradekernel(
@@ -223,6 +233,7 @@ def test_demo_under_uefi_firmware():
     assert "demo complete" in done.stderr
 
 
+@pytest.mark.qemu
 def test_demo_on_the_i440fx_pc_machine():
     done = tradekernel("demo", "--messages", "5000", "--machine", "pc", timeout=180)
     assert done.returncode == 0, done.stderr[-3000:]

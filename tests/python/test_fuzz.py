@@ -11,7 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from tradekernel import fuzz, paths
+from tradekernel import build, fuzz, paths
+
+build.ensure(("fuzz-bin",))  # the harnesses, with ASan and UBSan
 
 
 @pytest.mark.parametrize("harness", fuzz.HARNESSES)

@@ -6,11 +6,12 @@ firmware, the memory map, ACPI, PCI, the clock, and each in-kernel test."""
 import pytest
 from conftest import BootedKernel
 
-from tradekernel import paths, qemu
+from tradekernel import build, paths, qemu
 from tradekernel.exit_codes import Outcome
 from tradekernel.kernel_tests import pc_test_names
 from tradekernel.qemu import BootMethod, Firmware, Machine
 
+build.ensure(build.KERNEL)  # the items below are named from the kernel's test table
 KERNEL_TESTS = pc_test_names(paths.KERNEL_ELF)
 LOADER = {
     BootMethod.DISK: "bios",

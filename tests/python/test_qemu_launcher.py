@@ -81,10 +81,9 @@ def test_icount_boot_is_deterministic_in_instructions():
 
 def test_a_failure_inside_a_guest_block_stops_qemu_instead_of_waiting_for_its_timeout():
     config = QemuConfig(boot=BootMethod.KERNEL, cmdline="mode=idle", timeout=600)
-    with pytest.raises(RuntimeError, match="the test failed"):
-        with qemu.Guest(config) as guest:
-            assert guest.wait_for("boot", 60) is not None
-            raise RuntimeError("the test failed")
+    with pytest.raises(RuntimeError, match="the test failed"), qemu.Guest(config) as guest:
+        assert guest.wait_for("boot", 60) is not None
+        raise RuntimeError("the test failed")
     result = guest.result
     assert result.outcome is Outcome.STOPPED, result.describe()
     assert result.registers, "stopped through QMP, registers kept for the report"
