@@ -7,26 +7,30 @@
 namespace tk::trade {
 
 u64 Engine::memory_bytes(const book::Capacity& capacity) {
-    return book::Books::memory_bytes(capacity) + u64(book::Books::bounded(capacity).locates) * sizeof(SymbolState);
+    return book::Books::memory_bytes(capacity) +
+           u64(book::Books::bounded(capacity).locates) * (sizeof(SymbolState) + sizeof(Position));
 }
 
 void Engine::init(net::NetStack* net, const EngineConfig& config, void* memory) {
     books.init(memory, config.capacity);
-    auto* symbols = reinterpret_cast<SymbolState*>(static_cast<u8*>(memory) + book::Books::memory_bytes(config.capacity));
-    __builtin_memset(static_cast<void*>(symbols), 0, u64(books.capacity().locates) * sizeof(SymbolState));
+    u32 locates = books.capacity().locates;
+    u8* after_books = static_cast<u8*>(memory) + book::Books::memory_bytes(config.capacity);
+    auto* symbols = reinterpret_cast<SymbolState*>(after_books);
+    auto* positions = reinterpret_cast<Position*>(after_books + u64(locates) * sizeof(SymbolState));
+    __builtin_memset(after_books, 0, u64(locates) * (sizeof(SymbolState) + sizeof(Position)));
+    market = MarketState{&books, symbols, locates, false, 0};
     // Cleared in place: `entry = Orders{}` may build it on the stack first, and
     // kernel stacks are 16-32 KiB. All-zero is its empty state (plain data; the
     // risk gate is set up below).
     __builtin_memset(static_cast<void*>(&entry), 0, sizeof entry);
+    entry.market = &market;
+    entry.positions = positions;
     entry.net = net;
-    entry.books = &books;
-    entry.symbols = symbols;
-    entry.locates = books.capacity().locates;
     entry.gateway = config.gateway;
     entry.gateway_port = config.gateway_port;
     entry.local_port = config.local_port;
     entry.risk.init(config.limits, config.tsc_hz);
-    pipeline.init(&books, config.strategy, &entry, net, config.rewinder, config.feed_sources);
+    pipeline.init(&books, config.strategy, &market, &entry, net, config.rewinder, config.feed_sources);
 }
 
 const char* trade_counter_names() {

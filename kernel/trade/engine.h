@@ -29,8 +29,8 @@ const char* trade_counter_names();
 
 class Engine {
 public:
-    // Bytes of start-up memory init() needs: the books, and the per-symbol
-    // state of every stock locate.
+    // Bytes of start-up memory init() needs: the books, and for every stock
+    // locate the market's state of the symbol and our position in it.
     static u64 memory_bytes(const book::Capacity& capacity);
 
     // `memory`: memory_bytes(config.capacity) bytes, 64-byte aligned.
@@ -45,7 +45,8 @@ public:
     void trade_counters(u64 (&out)[kTradeCounters]) const;
 
     book::Books books;
-    Orders entry;
+    MarketState market;  // written by the pipeline, read by strategies and order entry
+    Orders entry;        // order entry: risk, positions, tokens, the gateway
     Pipeline pipeline;
 };
 

@@ -24,11 +24,6 @@ u32 reference_price(const book::Books* books, u16 locate, char side) {
 
 }  // namespace
 
-void set_symbol(Orders* o, u16 locate, const u8* stock) {
-    if (locate >= o->locates) return;  // no book for it: never traded
-    for (int i = 0; i < 8; ++i) o->symbols[locate].stock[i] = char(stock[i]);
-}
-
 bool make_token(u64 trigger_sequence, u32 index, char token[14]) {
     if (trigger_sequence >= kTokenSequences || index >= kTokenOrdersPerMessage) return false;
     fill_decimal(token, 10, trigger_sequence);
@@ -36,12 +31,17 @@ bool make_token(u64 trigger_sequence, u32 index, char token[14]) {
     return true;
 }
 
+const Position* position(const Orders* o, u16 locate) {
+    return locate < o->market->locates ? &o->positions[locate] : nullptr;
+}
+
 bool send_order(Orders* o, u16 locate, char side, u32 shares, u32 price) {
-    if (locate >= o->locates) {
+    const MarketState& market = *o->market;
+    if (locate >= market.locates) {
         ++o->counters.unknown_symbol;
         return false;
     }
-    SymbolState& symbol = o->symbols[locate];
+    const SymbolState& symbol = market.symbols[locate];
     if (symbol.stock[0] == 0) {
         ++o->counters.unknown_symbol;
         return false;
@@ -50,12 +50,16 @@ bool send_order(Orders* o, u16 locate, char side, u32 shares, u32 price) {
         ++o->counters.untrusted_book;
         return false;
     }
-    if (o->feed_stale) {
+    if (market.feed_stale) {
         ++o->counters.stale_feed;
         return false;
     }
+    if (o->token_trigger != market.trigger_sequence) {  // the first order on this message
+        o->token_trigger = market.trigger_sequence;
+        o->trigger_orders = 0;
+    }
     ouch::EnterOrder order{};
-    if (!make_token(o->trigger_sequence, o->trigger_orders, order.token)) {
+    if (!make_token(market.trigger_sequence, o->trigger_orders, order.token)) {
         ++o->counters.token_exhausted;
         return false;
     }
@@ -64,9 +68,10 @@ bool send_order(Orders* o, u16 locate, char side, u32 shares, u32 price) {
     // ends), so the position limit holds the worst case on the order's side:
     // every buy filled and no sell, or the reverse. Netting the two would let
     // alternating buys and sells through without limit.
+    Position& held = o->positions[locate];
     bool buy = ouch::is_buy(side);
-    i64 worst = buy ? i64(symbol.bought) : -i64(symbol.sold);
-    if (!o->risk.check(side, shares, price, worst, reference_price(o->books, locate, side), now)) return false;
+    i64 worst = buy ? i64(held.bought) : -i64(held.sold);
+    if (!o->risk.check(side, shares, price, worst, reference_price(market.books, locate, side), now)) return false;
     order.side = side;
     order.shares = shares;
     for (int i = 0; i < 8; ++i) order.stock[i] = symbol.stock[i];
@@ -86,8 +91,8 @@ bool send_order(Orders* o, u16 locate, char side, u32 shares, u32 price) {
     }
     if (o->stamp_sends) o->last_sent_tsc = rdtscp(nullptr);  // waits for the send to be issued
     o->risk.book(shares, price, now);
-    symbol.position += buy ? i64(shares) : -i64(shares);
-    (buy ? symbol.bought : symbol.sold) += shares;
+    held.net += buy ? i64(shares) : -i64(shares);
+    (buy ? held.bought : held.sold) += shares;
     ++o->trigger_orders;
     ++o->counters.orders;
     return true;

@@ -5,8 +5,8 @@
 // executions are reported: against each side's total, not their difference.
 #pragma once
 
-#include "kernel/book/order_book.h"
 #include "kernel/net/stack.h"
+#include "kernel/trade/market_state.h"
 #include "kernel/trade/ouch.h"
 #include "kernel/trade/strategy.h"
 
@@ -30,29 +30,24 @@ struct OrderEntryCounters {
 };
 
 struct Orders {
+    const MarketState* market;  // read only: symbols, trust, the feed's state
+    Position* positions;        // `market->locates` of them
     net::NetStack* net;
-    const book::Books* books;  // the price collar is measured from them
     net::Ipv4Address gateway;
     u16 gateway_port, local_port;
     ouch::RiskGate risk;
     OrderEntryCounters counters;
-    // The feed message being handled and how many orders it has triggered:
-    // the Order Token is made of both (see make_token), so each order names
-    // the market-data message that caused it.
-    u64 trigger_sequence;
+    // How many orders the feed message market->trigger_sequence has
+    // triggered: the Order Token is made of both (see make_token), so each
+    // order names the market-data message that caused it.
+    u64 token_trigger;
     u32 trigger_orders;
     // For in-guest spans (mode=trade): rdtscp once an order is handed to the
     // NIC. Off unless asked for: the read cost the hosted tick_to_trade
     // benchmark 20 ns of its 160 ns median.
     bool stamp_sends;
     u64 last_sent_tsc;
-    bool feed_stale;       // set by the pipeline (FeedStatus): no order is sent while set
-    SymbolState* symbols;  // `locates` of them: name, position, BBO, volume, trust
-    u32 locates;           // the books' locates (book::Capacity)
 };
-
-// Remembers the 8-character ITCH Stock field of a locate.
-void set_symbol(Orders* orders, u16 locate, const u8* stock);
 
 // Order Token (OUCH 4.2 section 2.1, 14 Alpha): the trigger's MoldUDP64
 // sequence number in 10 decimal digits, then the order's index among those

@@ -10,9 +10,10 @@ namespace tk::trade {
 using net::load_be16, net::load_be32, net::load_be64;
 namespace at = itch::at;
 
-void Pipeline::init(book::Books* books, Strategy strategy, Orders* orders, net::NetStack* net,
-                    const RewinderAddress& rewinder, const FeedSources& sources) {
+void Pipeline::init(book::Books* books, Strategy strategy, MarketState* market, Orders* orders,
+                    net::NetStack* net, const RewinderAddress& rewinder, const FeedSources& sources) {
     books_ = books;
+    market_ = market;
     sources_ = sources;
     strategy_ = strategy;
     orders_ = orders;
@@ -26,25 +27,25 @@ void Pipeline::on_message(void* self_ptr, u64 sequence, const u8* m, u16 length)
     auto* self = static_cast<Pipeline*>(self_ptr);
     ++self->counters_.messages;
     bool stale = self->receiver_.behind();
-    if (stale != self->orders_->feed_stale) self->tell_feed(sequence);
+    MarketState& market = *self->market_;
+    if (stale != market.feed_stale) self->tell_feed(sequence);
     self->counters_.stale_messages += stale;
     if (itch::check(m, length) != itch::DecodeStatus::Ok) {
         ++self->counters_.rejected_messages;
         return;
     }
     // Orders sent from here on name this message in their token.
-    self->orders_->trigger_sequence = sequence;
-    self->orders_->trigger_orders = 0;
+    market.trigger_sequence = sequence;
     u16 locate = load_be16(m + at::kStockLocate);
     // Beyond the books' locates there is no symbol state either: the books
     // count an order message for such a locate; a trade on it is dropped.
-    if (locate >= self->orders_->locates && (m[0] == 'P' || m[0] == 'Q')) {
+    if (locate >= market.locates && (m[0] == 'P' || m[0] == 'Q')) {
         ++self->counters_.trades_out_of_range;
         return;
     }
     switch (m[0]) {
         case 'R':  // Stock Directory (ITCH 5.0 section 4.2.1)
-            set_symbol(self->orders_, locate, m + at::stock_directory::kStock);
+            set_symbol(&market, locate, m + at::stock_directory::kStock);
             return;
         case 'P': {  // Trade, non-cross (4.5.1)
             namespace t = at::trade;
@@ -68,7 +69,7 @@ void Pipeline::on_message(void* self_ptr, u64 sequence, const u8* m, u16 length)
     // Trust changes are rare; the symbol's flag is set before any callback
     // runs, so order entry already refuses (or accepts) orders on it.
     for (u32 i = 0; i < c.status_changes; ++i)
-        self->orders_->symbols[c.status_locate[i]].book_untrusted = !self->books_->trusted(c.status_locate[i]);
+        market.symbols[c.status_locate[i]].book_untrusted = !self->books_->trusted(c.status_locate[i]);
     if (touched >= 0) self->tell_strategy(u16(touched), sequence, m);
     for (u32 i = 0; i < c.status_changes; ++i) self->tell_status(c.status_locate[i], c.status_trusted[i], sequence);
 }
@@ -81,15 +82,15 @@ void Pipeline::tell_status(u16 locate, bool trusted, u64 sequence) {
     BookStatus status{locate, trusted, books_->orphans(locate), books_->lost(locate), sequence};
     u64 n = ++counters_.book_status_changes;
     if (n <= kKeptStatusChanges) status_log_[n - 1] = {locate, trusted, sequence};
-    if (strategy_.on_status) strategy_.on_status(strategy_.state, &status, &orders_->symbols[locate], orders_);
+    if (strategy_.on_status) strategy_.on_status(strategy_.state, &status, &market_->symbols[locate], orders_);
 }
 
 // The feed fell behind or caught up at `next_sequence`, the first message
 // delivered in the new state: order entry is told before the strategy, and
 // the period kept for the log.
 void Pipeline::tell_feed(u64 next_sequence) {
-    bool stale = !orders_->feed_stale;
-    orders_->feed_stale = stale;
+    bool stale = !market_->feed_stale;
+    market_->feed_stale = stale;
     if (stale) {
         u64 n = ++counters_.stale_periods;
         if (n <= kKeptStalePeriods) stale_log_[n - 1] = {next_sequence, 0};
@@ -107,7 +108,7 @@ void Pipeline::log_stale_periods() const {
         log::record("feed-stale", "from=%lu to=%lu", (unsigned long)stale_log_[i].from,
                     (unsigned long)stale_log_[i].to);
     log::record("feed-stale-summary", "periods=%lu logged=%u messages=%lu stale-now=%d", (unsigned long)n, kept,
-                (unsigned long)counters_.stale_messages, orders_->feed_stale);
+                (unsigned long)counters_.stale_messages, market_->feed_stale);
 }
 
 void Pipeline::log_status_changes() const {
@@ -121,7 +122,7 @@ void Pipeline::log_status_changes() const {
 }
 
 void Pipeline::on_trade(const Trade& trade, bool counts_as_volume) {
-    SymbolState& symbol = orders_->symbols[trade.locate];
+    SymbolState& symbol = market_->symbols[trade.locate];
     if (counts_as_volume) symbol.volume += trade.shares;
     symbol.last_price = trade.price;
     ++counters_.trades;
@@ -145,7 +146,7 @@ void Pipeline::tell_strategy(u16 locate, u64 sequence, const u8* m) {
         for (u32 i = 0; i < c.levels; ++i) {
             const book::LevelChange& l = c.level[i];
             BookChange change{locate, l.side == book::kBuy ? 'B' : 'S', l.price, l.shares, l.orders, sequence};
-            strategy_.on_book(strategy_.state, &change, &orders_->symbols[locate], orders_);
+            strategy_.on_book(strategy_.state, &change, &market_->symbols[locate], orders_);
         }
     }
     tell_strategy_if_bbo_changed(locate, sequence);
@@ -156,7 +157,7 @@ void Pipeline::tell_strategy_if_bbo_changed(u16 locate, u64 sequence) {
     Bbo now{locate, 0, 0, 0, 0, sequence};
     if (books_->depth(locate, book::kBuy, &bid, 1)) now.bid_price = bid.price, now.bid_shares = bid.shares;
     if (books_->depth(locate, book::kSell, &ask, 1)) now.ask_price = ask.price, now.ask_shares = ask.shares;
-    SymbolState& symbol = orders_->symbols[locate];
+    SymbolState& symbol = market_->symbols[locate];
     Bbo& last = symbol.bbo;
     if (now.bid_price == last.bid_price && now.bid_shares == last.bid_shares &&
         now.ask_price == last.ask_price && now.ask_shares == last.ask_shares)

@@ -10,6 +10,7 @@
 #include "kernel/book/order_book.h"
 #include "kernel/feed/moldudp64.h"
 #include "kernel/net/stack.h"
+#include "kernel/trade/market_state.h"
 #include "kernel/trade/order_entry.h"
 #include "kernel/trade/strategy.h"
 
@@ -63,7 +64,8 @@ public:
     // behind are kept, so a test can model which orders were refused.
     static constexpr u32 kKeptStalePeriods = 1024;
 
-    void init(book::Books* books, Strategy strategy, Orders* orders, net::NetStack* net,
+    // Writes `market`; hands `orders` (order entry) to the strategy.
+    void init(book::Books* books, Strategy strategy, MarketState* market, Orders* orders, net::NetStack* net,
               const RewinderAddress& rewinder, const FeedSources& sources);
     void set_strategy(Strategy strategy) { strategy_ = strategy; }
 
@@ -80,7 +82,7 @@ public:
     // One MoldUDP64 packet (a UDP payload), its source already checked.
     void on_feed_datagram(const u8* payload, usize length) {
         receiver_.receive(payload, length);
-        if (receiver_.behind() != orders_->feed_stale) tell_feed(receiver_.next_sequence());
+        if (receiver_.behind() != market_->feed_stale) tell_feed(receiver_.next_sequence());
     }
 
     // One ITCH message already in sequence, as the MoldUDP64 receiver delivers
@@ -116,6 +118,7 @@ private:
 
     book::Books* books_ = nullptr;
     Strategy strategy_{};
+    MarketState* market_ = nullptr;
     Orders* orders_ = nullptr;
     net::NetStack* net_ = nullptr;
     RewinderAddress rewinder_{};

@@ -68,11 +68,10 @@ struct FeedStatus {
     u64 known_end;      // one past the newest message known to exist
 };
 
-// What the pipeline keeps per stock locate; strategies read it.
+// What the pipeline knows of one stock locate (kernel/trade/market_state.h);
+// strategies and order entry read it, only the pipeline writes it.
 struct SymbolState {
     char stock[8];        // from Stock Directory (R); stock[0] == 0 until then
-    i64 position;         // our orders' shares, assuming every order fills
-    u64 bought, sold;     // shares of the orders sent on each side
     Bbo bbo;              // the last best bid and offer
     u64 volume;           // shares traded today, from E, C (printable), P and Q
     u32 last_price;       // the last trade's price
@@ -81,8 +80,17 @@ struct SymbolState {
 
 struct Orders;  // order entry: risk gate and OUCH gateway (kernel/trade/order_entry.h)
 
+// Our orders in one symbol, kept by order entry. No fill is read yet, so
+// each order counts as filled when it is sent.
+struct Position {
+    i64 net;           // shares bought less shares sold
+    u64 bought, sold;  // each side's total
+};
+
 // Returns true if the order passed the risk checks and was sent.
 bool send_order(Orders* orders, u16 locate, char side, u32 shares, u32 price);
+// The symbol's position; nullptr for a locate beyond the books'.
+const Position* position(const Orders* orders, u16 locate);
 
 struct Strategy {
     void* state;

@@ -62,7 +62,7 @@ bool check_sent(const u8* f, usize length) {
 
 void send(void* c, u8* frame, usize length) {
     const trade::Engine& engine = static_cast<Harness*>(c)->engine;
-    if (check_sent(frame, length)) TK_FUZZ_ASSERT(!engine.entry.feed_stale && !engine.pipeline.receiver().behind());
+    if (check_sent(frame, length)) TK_FUZZ_ASSERT(!engine.market.feed_stale && !engine.pipeline.receiver().behind());
 }
 
 void on_feed(void* c, const net::UdpDatagram& d) { static_cast<Harness*>(c)->engine.on_feed_udp(d); }

@@ -187,8 +187,10 @@ u32 tk_pipeline_events(void* c, u64* out, u32 max) {
 
 // (position, volume, last price, book untrusted) of one locate.
 void tk_pipeline_symbol(void* c, u16 locate, i64* out) {
-    const trade::SymbolState& s = static_cast<HostedPipeline*>(c)->engine.entry.symbols[locate];
-    out[0] = s.position, out[1] = i64(s.volume), out[2] = s.last_price, out[3] = s.book_untrusted;
+    const trade::Engine& engine = static_cast<HostedPipeline*>(c)->engine;
+    const trade::SymbolState& s = engine.market.symbols[locate];
+    out[0] = trade::position(&engine.entry, locate)->net;
+    out[1] = i64(s.volume), out[2] = s.last_price, out[3] = s.book_untrusted;
 }
 
 // The records mode=trade prints at its end (trade-counters, the books', the
