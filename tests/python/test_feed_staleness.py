@@ -54,31 +54,18 @@ def test_a_gap_makes_the_feed_stale_and_no_order_goes_out_until_it_has_caught_up
         p.close()
 
 
-def test_a_heartbeat_beyond_the_next_message_makes_the_feed_stale():
+@pytest.mark.parametrize("announce", [heartbeat, end_of_session], ids=["heartbeat", "end"])
+def test_a_heartbeat_or_the_end_beyond_the_next_message_makes_the_feed_stale(announce):
     p = recording(max_spread=100)
     try:
         p.feed(directory(), add(1, "B", 100_0000), add(2, "S", 100_0500))  # 1-3
-        p.feed_datagram(heartbeat(SESSION, 6))  # 4 and 5 were sent and lost
+        p.feed_datagram(announce(SESSION, 6))  # 4 and 5 were sent and lost
         assert feed_events(p) == [(1, 4, 6)]
         p.feed_datagram(packet(SESSION, 4, [add(3, "S", 100_0100)]))  # 4 of 4-5
         assert p.orders() == [] and p.counters()["stale_feed"] == 1
         p.feed_datagram(packet(SESSION, 5, [add(4, "S", 100_0090)]))  # 5 reaches the newest known
         assert [o["price"] for o in p.orders()] == [100_0090]
         assert feed_events(p) == [(1, 4, 6), (0, 5, 6)]
-    finally:
-        p.close()
-
-
-def test_the_end_of_session_beyond_the_next_message_makes_the_feed_stale():
-    p = recording(max_spread=100)
-    try:
-        p.feed(directory(), add(1, "B", 100_0000), add(2, "S", 100_0500))  # 1-3
-        p.feed_datagram(end_of_session(SESSION, 6))  # 4 and 5 were the last, and lost
-        assert feed_events(p) == [(1, 4, 6)]
-        p.feed_datagram(packet(SESSION, 4, [add(3, "S", 100_0100)]))
-        assert p.orders() == [] and p.counters()["stale_feed"] == 1
-        p.feed_datagram(packet(SESSION, 5, [add(4, "S", 100_0090)]))
-        assert [o["price"] for o in p.orders()] == [100_0090]
     finally:
         p.close()
 
