@@ -35,7 +35,12 @@ const Position* position(const Orders* o, u16 locate) {
     return locate < o->market->locates ? &o->positions[locate] : nullptr;
 }
 
-bool send_order(Orders* o, u16 locate, char side, u32 shares, u32 price) {
+// Flattened: every call below is inlined into this one path, so the
+// encoder folds the constant fields into stores of the message bytes and the
+// send resolves the gateway in place. Measured with mode=bench under -icount:
+// without it, a change elsewhere in the function (the stale-feed check) had
+// the inliner give up on the encoder and the send, 135 more instructions an order.
+[[gnu::flatten]] bool send_order(Orders* o, u16 locate, char side, u32 shares, u32 price) {
     const MarketState& market = *o->market;
     if (locate >= market.locates) {
         ++o->counters.unknown_symbol;

@@ -114,7 +114,7 @@ private:
     void tell_strategy(u16 locate, u64 sequence, const u8* message);
     void tell_strategy_if_bbo_changed(u16 locate, u64 sequence);
     void tell_status(u16 locate, bool trusted, u64 sequence);
-    void tell_feed(u64 next_sequence);
+    [[gnu::cold, gnu::noinline]] void tell_feed(u64 next_sequence);
 
     book::Books* books_ = nullptr;
     Strategy strategy_{};
