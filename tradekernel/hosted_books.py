@@ -14,29 +14,9 @@ from tradekernel.hosted_lib import library
 _u32p = ctypes.POINTER(ctypes.c_uint32)
 
 
-def _declare(lib: ctypes.CDLL) -> None:
-    p = ctypes.c_void_p
-    lib.tk_book_market_day_capacity.argtypes = [_u32p]
-    lib.tk_book_create.restype = p
-    lib.tk_book_create.argtypes = [ctypes.c_uint32, ctypes.c_uint32, ctypes.c_uint32]
-    lib.tk_book_destroy.argtypes = [p]
-    lib.tk_book_apply.argtypes = [p, ctypes.c_char_p, ctypes.c_size_t]
-    lib.tk_book_depth.argtypes = [p, ctypes.c_uint16, ctypes.c_uint32, p, ctypes.c_uint32]
-    lib.tk_book_depth.restype = ctypes.c_uint32
-    lib.tk_book_state.argtypes = [p, ctypes.c_uint16, _u32p]
-    lib.tk_book_figures.argtypes = [p, _u32p]
-    lib.tk_book_last_change.argtypes = [p, p, _u32p]
-    lib.tk_book_last_change.restype = ctypes.c_uint32
-    lib.tk_book_checksum.argtypes = [p]
-    lib.tk_book_checksum.restype = ctypes.c_uint64
-    lib.tk_book_counters.argtypes = [p, p]
-    lib.tk_book_counters.restype = ctypes.c_uint32
-
-
 def market_day_capacity() -> Capacity:
     """The capacity the kernel ships with (book::kMarketDayCapacity)."""
     lib = library()
-    _declare(lib)
     out = (ctypes.c_uint32 * 2)()
     lib.tk_book_market_day_capacity(out)
     return Capacity(out[0], out[1])
@@ -45,7 +25,6 @@ def market_day_capacity() -> Capacity:
 class HostedBooks:
     def __init__(self, capacity: Capacity | None = None) -> None:
         lib = self.lib = library()
-        _declare(lib)
         self.capacity = capacity or market_day_capacity()
         c = self.capacity
         if not (0 <= c.orders <= 2**30 and 0 <= c.levels <= 2**30 and 1 <= c.locates <= 65_536):

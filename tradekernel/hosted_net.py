@@ -20,42 +20,6 @@ def _ip(text: str) -> int:
     return int(ipaddress.IPv4Address(text))
 
 
-def _setup(lib: ctypes.CDLL) -> None:
-    if getattr(lib, "_tk_net_ready", False):
-        return
-    u8p, u16, u32, usize, ptr = (
-        ctypes.c_char_p,
-        ctypes.c_uint16,
-        ctypes.c_uint32,
-        ctypes.c_size_t,
-        ctypes.c_void_p,
-    )
-    lib.tk_net_create.argtypes = [u8p, u32, u32, u32, u32]
-    lib.tk_net_create.restype = ptr
-    lib.tk_net_destroy.argtypes = [ptr]
-    lib.tk_net_receive.argtypes = [ptr, u8p, usize]
-    lib.tk_net_bind_recorder.argtypes = [ptr, u16]
-    lib.tk_net_received_count.argtypes = [ptr]
-    lib.tk_net_received_count.restype = u32
-    lib.tk_net_received.argtypes = [ptr, u32, ctypes.c_void_p, usize, ctypes.POINTER(u32)]
-    lib.tk_net_received.restype = u32
-    lib.tk_net_sent_count.argtypes = [ptr]
-    lib.tk_net_sent_count.restype = u32
-    lib.tk_net_sent_frame.argtypes = [ptr, u32, ctypes.c_void_p, usize]
-    lib.tk_net_sent_frame.restype = usize
-    lib.tk_net_clear.argtypes = [ptr]
-    lib.tk_net_send_udp.argtypes = [ptr, u32, u16, u16, u8p, usize]
-    lib.tk_net_join.argtypes = [ptr, u32]
-    lib.tk_net_leave.argtypes = [ptr, u32]
-    lib.tk_net_add_neighbor.argtypes = [ptr, u32, ctypes.c_char_p]
-    lib.tk_net_pin_neighbor.argtypes = [ptr, u32]
-    lib.tk_net_arp_lookup.argtypes = [ptr, u32, ctypes.c_char_p]
-    lib.tk_net_counter_names.restype = ctypes.c_char_p
-    lib.tk_net_rx_outcome_names.restype = ctypes.c_char_p
-    lib.tk_net_counters.argtypes = [ptr, ctypes.c_void_p]
-    lib._tk_net_ready = True
-
-
 def _mac(text: str) -> bytes:
     return bytes(int(b, 16) for b in text.split(":"))
 
@@ -64,7 +28,6 @@ def rx_outcomes() -> list[str]:
     """The counters among which every received frame ends, exactly one each
     (kernel/net/stack.h, TK_NET_RX_OUTCOMES): their sum is rx_frames."""
     lib = library()
-    _setup(lib)
     return lib.tk_net_rx_outcome_names().decode().strip(",").split(",")
 
 
@@ -88,7 +51,6 @@ class HostedNet:
         igmp_version: int = 3,
     ) -> None:
         self._lib = library()
-        _setup(self._lib)
         self.mac, self.ip = mac, ip
         self._h = self._lib.tk_net_create(
             _mac(mac), _ip(ip), _ip(netmask), _ip(gateway), igmp_version

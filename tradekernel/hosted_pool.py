@@ -67,20 +67,7 @@ class StressResult:
 
 @cache
 def _pool_library() -> ctypes.CDLL:
-    lib = library()
-    u32, u64, ptr = ctypes.c_uint32, ctypes.c_uint64, ctypes.c_void_p
-    lib.tk_pool_create.argtypes = [u32, u32, u32, u32]
-    lib.tk_pool_create.restype = ptr
-    lib.tk_pool_destroy.argtypes = [ptr]
-    lib.tk_pool_alloc.argtypes = [ptr, u32]
-    lib.tk_pool_alloc.restype = ptr
-    lib.tk_pool_free.argtypes = [ptr, u32, ptr]
-    lib.tk_pool_node_of.argtypes = [ptr, ptr]
-    lib.tk_pool_node_of.restype = u32
-    lib.tk_pool_stats.argtypes = [ptr, ctypes.POINTER(_Stats)]
-    lib.tk_pool_stress.argtypes = [ptr, u32, u64, ctypes.POINTER(_Stress)]
-    lib.tk_mem_allocation_violations.restype = u32
-    return lib
+    return library()
 
 
 class Pool:

@@ -6,7 +6,6 @@ end. Checked on the hosted pipeline against an independent model of when a
 MoldUDP64 receiver is behind, under random loss, reordering, heartbeats and
 a rewinder that answers late."""
 
-import ctypes
 import random
 from dataclasses import dataclass, field
 
@@ -30,7 +29,6 @@ def feed_events(p: HostedPipeline) -> list[tuple[int, int, int]]:
 
 def recording(**limits: int) -> HostedPipeline:
     p = HostedPipeline(**limits)
-    p.lib.tk_pipeline_record_events.argtypes = [ctypes.c_void_p]
     p.lib.tk_pipeline_record_events(p.h)
     return p
 
@@ -76,7 +74,6 @@ def test_a_gap_never_filled_leaves_the_feed_stale_and_is_logged_at_the_end(capfd
         p.feed(directory(), add(1, "B", 100_0000))  # 1-2
         p.feed_datagram(packet(SESSION, 4, [add(2, "S", 100_0100)]))  # 3 lost for good
         capfd.readouterr()
-        p.lib.tk_pipeline_log_records.argtypes = [ctypes.c_void_p]
         p.lib.tk_pipeline_log_records(p.h)
         out = capfd.readouterr().out
         assert "@tk feed-stale from=3 to=0\n" in out

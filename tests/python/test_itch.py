@@ -21,14 +21,6 @@ SPEC_LENGTHS = {
 
 def kernel() -> ctypes.CDLL:
     lib = library()
-    lib.tk_itch_check.argtypes = [ctypes.c_char_p, ctypes.c_size_t]
-    lib.tk_itch_format.argtypes = [
-        ctypes.c_char_p,
-        ctypes.c_size_t,
-        ctypes.c_char_p,
-        ctypes.c_size_t,
-    ]
-    lib.tk_itch_format.restype = ctypes.c_size_t
     return lib
 
 

@@ -21,29 +21,6 @@ SESSION = b"TK00000001"
 class Receiver:
     def __init__(self, first: int = 1) -> None:
         lib = self.lib = library()
-        u64p, ptr = ctypes.POINTER(ctypes.c_uint64), ctypes.c_void_p
-        lib.tk_mold_create.restype = ptr
-        lib.tk_mold_create.argtypes = [ctypes.c_uint64]
-        lib.tk_mold_destroy.argtypes = [ptr]
-        lib.tk_mold_receive.argtypes = [ptr, ctypes.c_char_p, ctypes.c_size_t]
-        lib.tk_mold_delivered.argtypes = [ptr]
-        lib.tk_mold_delivered.restype = ctypes.c_uint32
-        lib.tk_mold_message.argtypes = [
-            ptr,
-            ctypes.c_uint32,
-            u64p,
-            ctypes.c_char_p,
-            ctypes.c_uint32,
-        ]
-        lib.tk_mold_message.restype = ctypes.c_uint32
-        lib.tk_mold_take_request.argtypes = [ptr, u64p, ctypes.POINTER(ctypes.c_uint16)]
-        lib.tk_mold_next.argtypes = [ptr]
-        lib.tk_mold_next.restype = ctypes.c_uint64
-        lib.tk_mold_ended.argtypes = [ptr]
-        lib.tk_mold_counters.argtypes = [ptr, ptr]
-        lib.tk_mold_counter_names.restype = ctypes.c_char_p
-        lib.tk_mold_expect_session.argtypes = [ptr, ctypes.c_char_p]
-        lib.tk_mold_session_locked.argtypes = [ptr]
         self.names = lib.tk_mold_counter_names().decode().strip(",").split(",")
         self.h = lib.tk_mold_create(first)
 

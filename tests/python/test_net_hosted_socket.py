@@ -2,7 +2,6 @@
 mode=net, on a UDP socket carrying one Ethernet frame per datagram (QEMU's
 -netdev dgram framing), driven by the same GuestLink the QEMU tests use."""
 
-import ctypes
 import ipaddress
 import threading
 
@@ -16,13 +15,6 @@ MAC, IP_ADDR, PEER_MAC, PEER_IP = "02:00:00:00:00:42", "10.1.0.2", "02:00:00:00:
 
 def test_arp_and_echo_over_the_socket_backend():
     lib = library()
-    lib.tk_net_serve_socket.argtypes = [
-        ctypes.c_char_p,
-        ctypes.c_uint32,
-        ctypes.c_uint16,
-        ctypes.c_uint16,
-    ]
-    lib.tk_net_serve_socket.restype = ctypes.c_long
     link = GuestLink(mac=MAC)
     result: list[int] = []
     raw_mac = bytes(int(b, 16) for b in MAC.split(":"))

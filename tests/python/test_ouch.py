@@ -11,19 +11,7 @@ from tradekernel.trade.ouch import CANCEL_ORDER, ENTER_ORDER, decode
 
 
 def lib() -> ctypes.CDLL:
-    lib = library()
-    s, u32, ptr = ctypes.c_char_p, ctypes.c_uint32, ctypes.c_char_p
-    lib.tk_ouch_enter.argtypes = [s, ctypes.c_char, u32, s, u32, u32, s, ptr]
-    lib.tk_ouch_enter.restype = ctypes.c_size_t
-    lib.tk_ouch_cancel.argtypes = [s, u32, ptr]
-    lib.tk_ouch_cancel.restype = ctypes.c_size_t
-    u64 = ctypes.c_uint64
-    lib.tk_risk_init.argtypes = [u32, ctypes.c_int64, u32, u64, u64, u32, u32, u64]
-    lib.tk_risk_check.argtypes = [ctypes.c_char, u32, u32, ctypes.c_int64, u32, u64]
-    lib.tk_risk_counters.argtypes = [ctypes.c_void_p]
-    lib.tk_risk_counter_names.restype = ctypes.c_char_p
-    lib.tk_order_token.argtypes = [u64, u32, ptr]
-    return lib
+    return library()
 
 
 @dataclass

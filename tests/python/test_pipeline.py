@@ -27,20 +27,6 @@ class HostedPipeline:
     def __init__(self, max_spread=100, shares=200, max_order=1000, max_position=5000, collar=50,
                  orders=0, levels=0):  # fmt: skip
         lib = self.lib = library()
-        p = ctypes.c_void_p
-        lib.tk_pipeline_create.restype = p
-        lib.tk_pipeline_create.argtypes = (
-            [ctypes.c_uint32] * 3 + [ctypes.c_int64] + [ctypes.c_uint32] * 3
-        )
-        lib.tk_pipeline_destroy.argtypes = [p]
-        lib.tk_pipeline_feed.argtypes = [p, ctypes.c_char_p, ctypes.c_size_t]
-        lib.tk_pipeline_sent.argtypes = [p]
-        lib.tk_pipeline_sent.restype = ctypes.c_uint32
-        lib.tk_pipeline_frame.argtypes = [p, ctypes.c_uint32, ctypes.c_char_p, ctypes.c_size_t]
-        lib.tk_pipeline_frame.restype = ctypes.c_size_t
-        lib.tk_pipeline_counters.argtypes = [p, p]
-        lib.tk_pipeline_checksum.argtypes = [p]
-        lib.tk_pipeline_checksum.restype = ctypes.c_uint64
         # orders, levels: the books' capacity (0, 0: the market-day capacity the kernel ships)
         self.h = lib.tk_pipeline_create(
             max_spread, shares, max_order, max_position, collar, orders, levels
@@ -77,9 +63,7 @@ class HostedPipeline:
 
     def counters(self) -> dict[str, int]:
         """The trade counters and the risk gate's, by the kernel's names."""
-        self.lib.tk_pipeline_counter_names.restype = ctypes.c_char_p
         names = self.lib.tk_pipeline_counter_names().decode().rstrip(",").split(",")
-        self.lib.tk_pipeline_counter_count.restype = ctypes.c_uint32
         assert len(names) == self.lib.tk_pipeline_counter_count()
         values = (ctypes.c_uint64 * len(names))()
         self.lib.tk_pipeline_counters(self.h, values)
@@ -212,10 +196,6 @@ def test_strategy_callbacks_see_trades_levels_and_the_bbo_in_order():
     p = HostedPipeline()
     try:
         lib = p.lib
-        lib.tk_pipeline_record_events.argtypes = [ctypes.c_void_p]
-        lib.tk_pipeline_events.argtypes = [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_uint32]
-        lib.tk_pipeline_events.restype = ctypes.c_uint32
-        lib.tk_pipeline_symbol.argtypes = [ctypes.c_void_p, ctypes.c_uint16, ctypes.c_void_p]
         lib.tk_pipeline_record_events(p.h)
         k = {"stock_locate": 5}
         p.feed(
@@ -291,8 +271,6 @@ def test_strategy_callbacks_see_trades_levels_and_the_bbo_in_order():
 
 def recorded_events(p: HostedPipeline) -> list[tuple[int, ...]]:
     lib = p.lib
-    lib.tk_pipeline_events.argtypes = [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_uint32]
-    lib.tk_pipeline_events.restype = ctypes.c_uint32
     out = (ctypes.c_uint64 * (7 * 4096))()
     n = lib.tk_pipeline_events(p.h, out, 4096)
     assert n < 4096, "the recorder is full: feed fewer messages"
@@ -302,7 +280,6 @@ def recorded_events(p: HostedPipeline) -> list[tuple[int, ...]]:
 def test_an_untrusted_book_is_told_to_the_strategy_and_gets_no_order_until_trusted_again():
     p = HostedPipeline(max_spread=100)
     try:
-        p.lib.tk_pipeline_record_events.argtypes = [ctypes.c_void_p]
         p.lib.tk_pipeline_record_events(p.h)
         p.feed(directory(), add(1, "B", 100_0000), add(2, "S", 100_0500))  # 1-3: wide
         p.feed(add(9, "Z", 100_0000))  # 4: a side neither B nor S: an orphan, untrusted
@@ -330,7 +307,6 @@ def test_trust_that_flips_again_and_again_is_counted_and_the_first_64_logged_at_
             p.feed(add(ref, "Z", 100_0000), encode("D", stock_locate=5, order_reference_number=ref))
         assert p.counters()["book_status_changes"] == 200
         assert "@tk book-status" not in capfd.readouterr().out, "nothing written while trading"
-        p.lib.tk_pipeline_log_records.argtypes = [ctypes.c_void_p]
         p.lib.tk_pipeline_log_records(p.h)
         out = capfd.readouterr().out
         assert out.count("@tk book-status ") == 64
@@ -349,7 +325,6 @@ def test_overflowing_the_books_never_shows_a_strategy_an_impossible_level(orders
     p = HostedPipeline(max_spread=300, shares=100, orders=orders, levels=levels)
     reference = ReferenceBooks(Capacity(orders, levels))
     try:
-        p.lib.tk_pipeline_record_events.argtypes = [ctypes.c_void_p]
         p.lib.tk_pipeline_record_events(p.h)
         messages = list(session(11, 1_200))
         for i in range(0, len(messages), 8):
@@ -441,8 +416,6 @@ def test_the_feed_is_taken_only_from_its_publisher_and_the_rewinder():
     p = HostedPipeline(max_spread=100)
     try:
         lib = p.lib
-        lib.tk_pipeline_feed_from.argtypes = [ctypes.c_void_p, ctypes.c_uint32, ctypes.c_char_p,
-                                              ctypes.c_size_t]  # fmt: skip
         publisher, rewinder, stranger = 0x0A000030, 0x0A000020, 0x0A000063
 
         def send(source: int, datagram: bytes) -> None:
@@ -468,8 +441,6 @@ def test_the_position_limit_holds_each_side_not_their_difference():
     p = HostedPipeline(max_spread=0, max_position=600, collar=100)
     try:
         lib = p.lib
-        lib.tk_pipeline_send_order.argtypes = [ctypes.c_void_p, ctypes.c_uint16, ctypes.c_char,
-                                               ctypes.c_uint32, ctypes.c_uint32]  # fmt: skip
         p.feed(directory(), add(1, "B", 100_0000), add(2, "S", 100_0100))
 
         def send(side: bytes, shares: int) -> bool:

@@ -13,7 +13,6 @@ from tradekernel.hosted_lib import library
 
 def run_order(priorities: list[int]) -> list[int]:
     lib = library()
-    lib.tk_sched_run_order.restype = ctypes.c_uint32
     n = len(priorities)
     out = (ctypes.c_uint32 * max(n, 1))()
     count = lib.tk_sched_run_order((ctypes.c_uint8 * n)(*priorities), n, out)

@@ -2,6 +2,8 @@
 // and the differential tests: books of any capacity, their levels, trust
 // state, figures and counters.
 
+#include "platform/hosted/capi/tk_capi.h"
+
 #include <cstring>
 #include <new>
 

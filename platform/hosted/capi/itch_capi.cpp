@@ -1,5 +1,7 @@
 // C ABI over the ITCH 5.0 decoder for Python tests (tests/python/test_itch.py).
 
+#include "platform/hosted/capi/tk_capi.h"
+
 #include "kernel/feed/itch.h"
 
 using namespace tk;

@@ -1,6 +1,8 @@
 // C ABI over the MoldUDP64 receiver for Python tests (test_moldudp64.py):
 // delivered messages and retransmission requests are recorded for Python.
 
+#include "platform/hosted/capi/tk_capi.h"
+
 #include <cstring>
 #include <new>
 

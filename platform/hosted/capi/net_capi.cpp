@@ -1,6 +1,8 @@
 // C ABI over the network stack for Python tests (tradekernel/hosted_net.py):
 // frames in from scapy, frames out captured for scapy to decode.
 
+#include "platform/hosted/capi/tk_capi.h"
+
 #include <cstring>
 #include <new>
 

@@ -1,5 +1,7 @@
 // C ABI over the OUCH encoder and risk gate for Python tests (test_ouch.py).
 
+#include "platform/hosted/capi/tk_capi.h"
+
 #include <cstring>
 
 #include "kernel/trade/order_entry.h"

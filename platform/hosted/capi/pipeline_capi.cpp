@@ -1,6 +1,8 @@
 // C ABI over the tick-to-trade pipeline for Python tests (test_pipeline.py):
 // MoldUDP64 datagrams in, the frames the pipeline sends captured.
 
+#include "platform/hosted/capi/tk_capi.h"
+
 #include <cstring>
 #include <new>
 

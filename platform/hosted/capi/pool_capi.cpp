@@ -2,6 +2,8 @@
 // ctypes): property tests drive one pool step by step; the stress test runs
 // real threads here, since Python threads cannot hammer a pool concurrently.
 
+#include "platform/hosted/capi/tk_capi.h"
+
 #include <pthread.h>
 #include <sched.h>
 
@@ -67,15 +69,6 @@ std::atomic<u64>& mark_of(void* object) {
 }  // namespace
 
 extern "C" {
-
-struct TkPoolStats {
-    u64 capacity, in_use, high_water, failures, remote_refills, cached;
-    u32 object_size, stride;
-};
-
-struct TkStressResult {
-    u64 allocated, freed, duplicates, corrupted, exhausted_spins, stalled;
-};
 
 // Core c belongs to node c % nodes. Returns null on bad arguments.
 void* tk_pool_create(u32 object_size, u32 capacity_per_node, u32 cores, u32 nodes) {

@@ -1,5 +1,7 @@
 // C ABI over the scheduler for Python tests (tests/python/test_sched_*.py).
 
+#include "platform/hosted/capi/tk_capi.h"
+
 #include <pthread.h>
 #include <sched.h>
 
