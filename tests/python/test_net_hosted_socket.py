@@ -7,6 +7,7 @@ import threading
 
 from scapy.all import ARP, IP, UDP, Ether, Raw
 
+from tradekernel.control import CONTROL_PORT, Control
 from tradekernel.guest_link import GuestLink
 from tradekernel.hosted_lib import library
 
@@ -15,13 +16,22 @@ MAC, IP_ADDR, PEER_MAC, PEER_IP = "02:00:00:00:00:42", "10.1.0.2", "02:00:00:00:
 
 def test_arp_and_echo_over_the_socket_backend():
     lib = library()
+    control = Control(sources=(PEER_IP,))
+    secret = control.secret.encode()
     link = GuestLink(mac=MAC)
     result: list[int] = []
     raw_mac = bytes(int(b, 16) for b in MAC.split(":"))
     ip = int(ipaddress.IPv4Address(IP_ADDR))
     server = threading.Thread(
         target=lambda: result.append(
-            lib.tk_net_serve_socket(raw_mac, ip, link.guest_port, link.host_port)
+            lib.tk_net_serve_socket(
+                raw_mac,
+                ip,
+                link.guest_port,
+                link.host_port,
+                PEER_IP.encode(),
+                control.secret.encode(),
+            )
         )
     )
     server.start()
@@ -41,9 +51,20 @@ def test_arp_and_echo_over_the_socket_backend():
         link.send(bytes(base / UDP(sport=4000, dport=7) / Raw(b"over a socket")))
         echo = Ether(link.receive(timeout=5))
         assert bytes(echo[UDP].payload)[: echo[UDP].len - 8] == b"over a socket"
+        # A bare "tk-exit", as this server once obeyed, and one from a stranger: refused.
+        control_frame = Ether(dst=MAC, src=PEER_MAC) / IP(src=PEER_IP, dst=IP_ADDR)
+        link.send(bytes(control_frame / UDP(sport=4000, dport=CONTROL_PORT) / Raw(b"tk-exit")))
+        stranger = Ether(dst=MAC, src=PEER_MAC) / IP(src="10.1.0.66", dst=IP_ADDR)
+        link.send(bytes(stranger / UDP(sport=4000, dport=CONTROL_PORT)
+                        / Raw(control.command("tk-exit"))))  # fmt: skip
+        # Frames are handled in order: once this echo comes back, both were seen.
+        link.send(bytes(base / UDP(sport=4000, dport=7) / Raw(b"still here")))
+        assert link.receive(timeout=5) is not None
+        assert server.is_alive(), "stopped by a command without the secret, or from a stranger"
     finally:
         link.send(bytes(Ether(dst=MAC, src=PEER_MAC) / IP(src=PEER_IP, dst=IP_ADDR)
-                        / UDP(sport=4000, dport=9) / Raw(b"tk-exit")))  # fmt: skip
+                        / UDP(sport=4000, dport=CONTROL_PORT)
+                        / Raw(control.command("tk-exit"))))  # fmt: skip
         server.join(10)
         link.close()
-    assert result and result[0] >= 3
+    assert result and result[0] >= 5

@@ -6,6 +6,7 @@
 #include <cstring>
 #include <new>
 
+#include "kernel/net/control.h"
 #include "kernel/net/poll_loop.h"
 #include "kernel/net/stack.h"
 #include "platform/hosted/udp_socket_nic.h"
@@ -147,9 +148,12 @@ namespace {
 hosted::UdpSocketNic g_socket_nic;
 NetStack g_socket_stack;
 volatile bool g_socket_stop;
+ControlPlane g_socket_control;
 
+// The same control plane as the kernel's: "tk-exit <secret>" from the
+// configured address, nothing else.
 void socket_control(void*, const UdpDatagram& d) {
-    if (d.payload.length >= 7 && std::memcmp(d.payload.data, "tk-exit", 7) == 0) g_socket_stop = true;
+    if (g_socket_control.check(d) == ControlCommand::Exit) g_socket_stop = true;
 }
 
 }  // namespace
@@ -157,9 +161,14 @@ void socket_control(void*, const UdpDatagram& d) {
 extern "C" {
 
 // Runs the stack on a UdpSocketNic (the same poll loop as the kernel's
-// mode=net) until a datagram "tk-exit" arrives on UDP port 9. Returns the
-// frames received, or -1 if the socket could not be opened.
-long tk_net_serve_socket(const u8* mac, u32 ip, u16 local_port, u16 remote_port) {
+// mode=net) until "tk-exit <secret>" arrives on the control port from
+// `controller`. Returns the frames received; -1 if the socket could not be
+// opened or the controller and secret are not a valid configuration.
+long tk_net_serve_socket(const u8* mac, u32 ip, u16 local_port, u16 remote_port, const char* controller,
+                         const char* secret) {
+    if (!g_socket_control.configure(StringView{controller, std::strlen(controller)},
+                                    StringView{secret, std::strlen(secret)}))
+        return -1;
     if (!g_socket_nic.open(local_port, remote_port)) return -1;
     NetConfig config{};
     std::memcpy(config.mac.bytes, mac, 6);
@@ -168,7 +177,7 @@ long tk_net_serve_socket(const u8* mac, u32 ip, u16 local_port, u16 remote_port)
     config.gateway = (ip & 0xFFFFFF00) | 1;
     g_socket_stack.init(config, TxPort{nullptr, [](void*) { return g_socket_nic.tx_acquire(); },
                                        [](void*, u8* f, usize n) { g_socket_nic.tx_send(f, n); }});
-    g_socket_stack.bind_udp(9, socket_control, nullptr);
+    g_socket_stack.bind_udp(kControlPort, socket_control, nullptr);
     g_socket_stop = false;
     poll_until(g_socket_nic, g_socket_stack, g_socket_stop);
     g_socket_nic.close();

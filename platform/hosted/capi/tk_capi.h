@@ -63,7 +63,8 @@ int tk_net_arp_lookup(void* net, uint32_t ip, uint8_t* mac);
 const char* tk_net_counter_names(void);
 const char* tk_net_rx_outcome_names(void);
 void tk_net_counters(void* net, uint64_t* out);
-long tk_net_serve_socket(const uint8_t* mac, uint32_t ip, uint16_t local_port, uint16_t remote_port);
+long tk_net_serve_socket(const uint8_t* mac, uint32_t ip, uint16_t local_port, uint16_t remote_port,
+                         const char* controller, const char* secret);
 
 /* OUCH 4.2 and the risk gate (ouch_capi.cpp) */
 size_t tk_ouch_enter(const char* token, char side, uint32_t shares, const char* stock, uint32_t price,
