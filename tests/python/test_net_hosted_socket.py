@@ -30,7 +30,7 @@ def test_arp_and_echo_over_the_socket_backend():
                 link.guest_port,
                 link.host_port,
                 PEER_IP.encode(),
-                control.secret.encode(),
+                secret,
             )
         )
     )
