@@ -38,22 +38,50 @@ _SCALARS: dict[str, type] = {
 }
 
 
-def _ctype(node: c_ast.Node, result: bool = False) -> type | None:
-    """The ctypes type of a parameter or result. A pointer parameter is a
-    c_void_p, which takes bytes, a ctypes array or buffer, byref() or an
-    address; a `const char*` result comes back as bytes."""
+class _Pointer:
+    """A pointer parameter that takes only what matches its C type: for
+    `uint8_t*` and `char*`, bytes or a one-byte-element buffer; for other
+    `T*`, an array or pointer of T; for either, byref() or None. A str, or
+    an array of the wrong element (a uint32 array where uint64_t* is
+    written), is refused instead of passed as some other memory."""
+
+    def __init__(self, target: type | None) -> None:
+        self.target = target  # None: a struct or void pointee
+
+    def from_param(self, value: object) -> object:
+        if value is None or type(value).__name__ == "CArgObject":  # byref(...)
+            return value
+        if self.target is None:
+            return ctypes.c_void_p.from_param(value)
+        if ctypes.sizeof(self.target) == 1 and isinstance(value, bytes):
+            return ctypes.c_char_p(value)
+        element = getattr(value, "_type_", None)  # of a ctypes array or pointer
+        same_bytes = isinstance(element, type) and ctypes.sizeof(self.target) == 1
+        if isinstance(value, ctypes.Array | ctypes._Pointer) and (
+            element is self.target or (same_bytes and ctypes.sizeof(element) == 1)
+        ):
+            return value
+        raise TypeError(f"{type(value).__name__} where {self.target.__name__}* is expected")
+
+
+def _ctype(node: c_ast.Node, result: bool = False) -> object:
+    """The ctypes type of a parameter or result. `void*` is a handle
+    (c_void_p); a `const char*` result comes back as bytes."""
     if isinstance(node, c_ast.PtrDecl):
-        names = getattr(node.type.type, "names", [])
-        if result and names == ["char"] and "const" in node.type.quals:
-            return ctypes.c_char_p
-        return ctypes.c_void_p
+        pointee = node.type.type
+        names = getattr(pointee, "names", None)
+        if names == ["void"]:
+            return ctypes.c_void_p
+        if result:
+            return ctypes.c_char_p if names == ["char"] else ctypes.c_void_p
+        return _Pointer(_SCALARS[" ".join(names)] if names else None)
     names = node.type.names  # TypeDecl -> IdentifierType
     if names == ["void"]:
         return None
     return _SCALARS[" ".join(names)]
 
 
-def declarations(header: Path = HEADER) -> dict[str, tuple[list[type | None], type | None]]:
+def declarations(header: Path = HEADER) -> dict[str, tuple[list[object], object]]:
     """Each function the header declares: (argument types, result type)."""
     text = re.sub(r"/\*.*?\*/", "", header.read_text(), flags=re.DOTALL)  # no comments in pycparser
     lines = []

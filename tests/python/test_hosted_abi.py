@@ -2,8 +2,11 @@
 function the library exports is in the header, so Python calls none without
 its types, and every declared function exists."""
 
+import ctypes
 import subprocess
 from pathlib import Path
+
+import pytest
 
 from tradekernel import paths
 from tradekernel.hosted_lib import SO, declarations, library
@@ -33,3 +36,16 @@ def test_calls_get_their_types_from_the_header():
     lib = library()
     assert lib.tk_mold_counter_names().startswith(b"packets,")  # const char* comes back as bytes
     assert lib.tk_itch_check(b"S" + bytes(11), 12) == 0  # a System Event of the right length
+
+
+def test_a_wrong_argument_is_refused_not_passed_as_other_memory():
+    lib = library()
+    with pytest.raises(ctypes.ArgumentError):  # a str is not bytes
+        lib.tk_itch_check("S" + "\0" * 11, 12)
+    h = lib.tk_mold_create(1)
+    try:
+        with pytest.raises(ctypes.ArgumentError):  # the counters are 64-bit
+            lib.tk_mold_counters(h, (ctypes.c_uint32 * 64)())
+        lib.tk_mold_counters(h, (ctypes.c_uint64 * 64)())  # the right one is taken
+    finally:
+        lib.tk_mold_destroy(h)
