@@ -171,10 +171,7 @@ def run_demo(
                 venue.stop()  # tk-exit: the kernel prints its final records and exits
     finally:
         link.close()
-    try:
-        run = guest.result
-    except RuntimeError:
-        run = _no_run()
+    run = guest.result
     stale = StalePeriods.of(run)
     reference = ReferenceBooks()
     refused: list[int] = []
@@ -235,11 +232,6 @@ def _wait_for_trading(guest: qemu.Guest, venue: Venue, timeout: float) -> bool:
     if guest.wait_for("trade-ready", timeout) is None:
         return False
     return venue.arp_answered.wait(max(0.0, deadline - time.monotonic()))
-
-
-def _no_run() -> qemu.RunResult:
-    """When the QEMU thread did not finish within its join timeout."""
-    return qemu.RunResult(Outcome.QEMU_ERROR, None, [], [], "QEMU did not return", 0.0)
 
 
 def describe_spread(values: list[float]) -> str:

@@ -341,19 +341,29 @@ class Guest:
 
         with qemu.Guest(config) as guest:
             guest.wait_for("trade-ready", 60)
-            ...
+            ...  # ends by telling the kernel to exit (tk-exit)
         guest.result  # once the block is left
 
-    Leaving the block, normally or by an exception (a failed assertion),
-    stops QEMU if it still runs and waits for it, so a failing test never
-    leaves a guest running until its timeout."""
+    Leaving the block normally waits for the kernel to finish, up to
+    `exit_wait` seconds, then stops it; leaving by an exception (a failed
+    assertion) stops it at once. Either way QEMU is gone when the block is
+    left. An error of the run itself (QEMU missing, an image missing) is
+    raised from `result`, and from the block's end unless the block is
+    already raising."""
 
-    def __init__(self, config: QemuConfig, on_line: Callable[[str], None] | None = None):
+    def __init__(
+        self,
+        config: QemuConfig,
+        on_line: Callable[[str], None] | None = None,
+        exit_wait: float = 60.0,
+    ):
         self._qemu = Qemu(config, self._on_line)
         self._user_on_line = on_line
+        self._exit_wait = exit_wait
         self._seen: dict[str, list[Record]] = {}
         self._changed = threading.Condition()
         self._result: RunResult | None = None
+        self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._run, name="qemu", daemon=True)
 
     def __enter__(self) -> Guest:
@@ -361,14 +371,21 @@ class Guest:
         self._thread.start()
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        if self._thread.is_alive() and exc[0] is not None:
+    def __exit__(self, kind: type[BaseException] | None, *rest: object) -> None:
+        if kind is not None:
             self._qemu.request_stop()
-        self.join(self._qemu.config.timeout + 30 if self._qemu.config.timeout else None)
+        self._thread.join(self._exit_wait)
+        if self._thread.is_alive():
+            self._qemu.request_stop()
+            self._thread.join()
+        if kind is None and self._error is not None:
+            raise self._error
 
     def _run(self) -> None:
         try:
             self._result = self._qemu.run()
+        except BaseException as error:  # kept for result and the block's end
+            self._error = error
         finally:
             with self._changed:
                 self._changed.notify_all()
@@ -380,7 +397,10 @@ class Guest:
                 self._seen.setdefault(record.kind, []).append(record)
                 self._changed.notify_all()
         if self._user_on_line:
-            self._user_on_line(line)
+            try:
+                self._user_on_line(line)
+            except Exception as error:  # the console must keep being read
+                self._error = self._error or error
 
     @property
     def running(self) -> bool:
@@ -403,18 +423,14 @@ class Guest:
         """Tells QEMU to quit now (the kernel prints nothing more)."""
         self._qemu.request_stop()
 
-    def join(self, timeout: float | None = None) -> RunResult:
-        """Waits for the run to end (it is stopped if `timeout` passes)."""
-        self._thread.join(timeout)
-        if self._thread.is_alive():
-            self._qemu.request_stop()
-            self._thread.join(30)
-        return self.result
-
     @property
     def result(self) -> RunResult:
-        if self._result is None:
-            raise RuntimeError("the guest has not finished")
+        """The run, once it has ended; its error if it failed."""
+        if self._thread.is_alive():
+            raise RuntimeError("the guest is still running")
+        if self._error is not None:
+            raise self._error
+        assert self._result is not None
         return self._result
 
 

@@ -53,9 +53,10 @@ class NetGuest:
             extra_args=self.link.qemu_args(),
             timeout=120,
         )
-        self.guest = qemu.Guest(config).__enter__()
+        self.guest = qemu.Guest(config).__enter__()  # left in stop()
         if self.guest.wait_for("net-ready", 60) is None:
-            self.guest.stop()
+            self.guest.__exit__(AssertionError, None, None)  # stops QEMU
+            self.link.close()
             raise AssertionError("the kernel never reported net-ready")
         self.join_report = self.link.receive(timeout=10)  # sent when joining at start
 
@@ -67,9 +68,9 @@ class NetGuest:
         """tk-exit, and the run once the kernel has exited."""
         if self.guest.running:
             self.link.send(udp(self.control.command("tk-exit"), CONTROL_PORT))
-        result = self.guest.join(60)
+        self.guest.__exit__(None, None, None)
         self.link.close()
-        return result
+        return self.guest.result
 
 
 @pytest.fixture(scope="module")

@@ -95,3 +95,19 @@ def test_a_guest_block_left_normally_waits_for_the_kernel_to_finish():
         pass  # no mode: the kernel boots, prints its log and exits
     assert guest.result.outcome is Outcome.PASSED, guest.result.describe()
     assert guest.result.of_kind("boot")
+
+
+def test_the_runs_own_error_comes_out_of_the_block_unless_the_block_is_raising(
+    monkeypatch: pytest.MonkeyPatch,
+):
+    def cannot_start(self: qemu.Qemu) -> qemu.RunResult:
+        raise ToolMissing("qemu-system-x86_64 is not installed")
+
+    monkeypatch.setattr(qemu.Qemu, "run", cannot_start)
+    config = QemuConfig(boot=BootMethod.KERNEL, timeout=60)
+    with pytest.raises(ToolMissing), qemu.Guest(config) as guest:
+        pass
+    with pytest.raises(ToolMissing):
+        _ = guest.result
+    with pytest.raises(ValueError, match="the block's own"), qemu.Guest(config):
+        raise ValueError("the block's own")
