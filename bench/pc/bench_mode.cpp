@@ -2,6 +2,7 @@
 
 #include "bench/frames.h"
 #include "kernel/feed/itch.h"
+#include "kernel/feed/itch_offsets.h"
 #include "kernel/log/log.h"
 #include "kernel/net/replay_nic.h"
 #include "kernel/net/stack.h"
@@ -140,15 +141,16 @@ void measure_tick_to_trade() {
 // Decode plus book update per message, in instructions: ITCH length check and
 // Books::apply for an Add Order, then for its Delete, alternately.
 void measure_decode_book() {
+    namespace a = itch::at::add_order;
     u8 add[36] = {'A', 0, bench::kLocate}, del[19] = {'D', 0, bench::kLocate};
-    add[19] = 'B';
-    net::store_be32(add + 20, 100);
+    add[a::kSide] = 'B';
+    net::store_be32(add + a::kShares, 100);
     for (usize s = 0; s < kSamples; ++s) {
         const u8* m = s % 2 ? del : add;
         usize length = s % 2 ? sizeof del : sizeof add;
-        net::store_be32(add + 15, u32(s / 2 + 1));
-        net::store_be32(del + 15, u32(s / 2 + 1));
-        net::store_be32(add + 32, 100'0000 - u32(s / 2 % 64) * 100);
+        net::store_be64(add + a::kReference, s / 2 + 1);
+        net::store_be64(del + itch::at::cancel::kReference, s / 2 + 1);
+        net::store_be32(add + a::kPrice, 100'0000 - u32(s / 2 % 64) * 100);
         u64 t0 = tsc_begin();
         if (itch::check(m, length) == itch::DecodeStatus::Ok) g_engine.books.apply(m, length);
         g_samples[s] = tsc_end() - t0;

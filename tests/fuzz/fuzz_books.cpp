@@ -11,6 +11,7 @@
 
 #include "kernel/book/order_book.h"
 #include "kernel/feed/itch.h"
+#include "kernel/feed/itch_offsets.h"
 #include "kernel/net/wire.h"
 #include "tests/fuzz/fuzz_input.h"
 
@@ -23,16 +24,13 @@ constexpr u64 kReferences = 64;
 constexpr book::Capacity kCapacity{48, 24, kLocates};
 
 void fold(u8* message, const itch::Field& f) {
-    if (f.width == 2 && f.offset == 1) {  // stock_locate
-        net::store_be16(message + 1, u16(net::load_be16(message + 1) % (kLocates + 1)));
+    if (f.offset == itch::at::kStockLocate) {
+        net::store_be16(message + f.offset, u16(net::load_be16(message + f.offset) % (kLocates + 1)));
         return;
     }
     bool reference = f.width == 8 && f.kind == itch::FieldKind::Integer && f.name[0] != 'm';  // not match_number
     if (!reference) return;
-    u64 value = u64(net::load_be32(message + f.offset)) << 32 | net::load_be32(message + f.offset + 4);
-    value %= kReferences;
-    net::store_be32(message + f.offset, u32(value >> 32));
-    net::store_be32(message + f.offset + 4, u32(value));
+    net::store_be64(message + f.offset, net::load_be64(message + f.offset) % kReferences);
 }
 
 void check_books(const book::Books& books) {

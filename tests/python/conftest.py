@@ -6,6 +6,7 @@ collected (test_kernel_boot.py)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,6 +19,8 @@ QEMU_MODULES = {
     "test_net_e2e", "test_numa_boot", "test_qemu_launcher", "test_release", "test_smp_boot",
     "test_trade_e2e", "test_trade_session",
 }  # fmt: skip
+# Modules that read the built kernel without booting it.
+KERNEL_MODULES = {"test_symtab"}
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -27,11 +30,29 @@ def pytest_configure(config: pytest.Config) -> None:
         raise pytest.UsageError(str(failed)) from failed
 
 
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    """With -m "not qemu", the QEMU modules are not even imported: one of them
+    names its items from the built kernel, which would be built for nothing."""
+    if config.getoption("markexpr", "").replace(" ", "") == "notqemu":
+        return collection_path.stem in QEMU_MODULES or None
+    return None
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
         if item.module is not None and item.module.__name__ in QEMU_MODULES:
             item.add_marker(pytest.mark.qemu)
-    if any(item.get_closest_marker("qemu") for item in items):
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """After -m and -k have chosen: the kernel, images and benchmarks are
+    built only if a chosen test needs them."""
+    needs_kernel = any(
+        item.get_closest_marker("qemu")
+        or (item.module is not None and item.module.__name__ in KERNEL_MODULES)
+        for item in session.items
+    )
+    if needs_kernel:
         try:
             build.ensure(build.KERNEL)
         except build.BuildFailed as failed:

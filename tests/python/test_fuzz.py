@@ -13,7 +13,10 @@ import pytest
 
 from tradekernel import build, fuzz, paths
 
-build.ensure(("fuzz-bin",))  # the harnesses, with ASan and UBSan
+
+@pytest.fixture(scope="module", autouse=True)
+def harnesses() -> None:
+    build.ensure(("fuzz-bin",))  # the harnesses, with ASan and UBSan, when a test here runs
 
 
 @pytest.mark.parametrize("harness", fuzz.HARNESSES)
