@@ -39,7 +39,9 @@ struct Orders {
     OrderEntryCounters counters;
     // How many orders the feed message market->trigger_sequence has
     // triggered: the Order Token is made of both (see make_token), so each
-    // order names the market-data message that caused it.
+    // order names the market-data message that caused it. An order sent
+    // between messages (from on_feed, or by a caller outside any callback)
+    // names the last message handled; tokens stay unique.
     u64 token_trigger;
     u32 trigger_orders;
     // For in-guest spans (mode=trade): rdtscp once an order is handed to the
