@@ -14,6 +14,8 @@ PACKAGE_OF = {
     "nasm": "nasm",
     "grub-mkrescue": "grub-common",
     "xorriso": "xorriso",
+    "nm": "binutils",
+    "objdump": "binutils",
 }
 
 
