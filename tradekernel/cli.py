@@ -135,7 +135,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     if control:
         status.print(
             f"control: from {HOST_IP} to UDP port {CONTROL_PORT}, send "
-            f"'tk-status|tk-kill|tk-exit {control.secret}'"
+            f"'<tk-status|tk-kill|tk-exit> <counter> <mac>' signed with secret {control.secret} "
+            "over the nonce of `@tk control` (tradekernel.control.sign)"
         )
     result = qemu.run(config, on_line=print)
     style = "green" if result.outcome is Outcome.PASSED else "red"
@@ -154,7 +155,12 @@ def hostile_frames(n: int, venue_config: VenueConfig) -> Iterator[Hostile]:
 
     group = Endpoint(multicast_mac(FEED_GROUP), FEED_GROUP)
     feed = group if venue_config.multicast else GUEST
-    return hostile.frames(n, hostile.Target(GUEST, VENUE, feed, FEED_PORT, venue_config.session))
+    return hostile.frames(
+        n,
+        hostile.Target(
+            GUEST, VENUE, feed, FEED_PORT, venue_config.session, venue_config.control.secret
+        ),
+    )
 
 
 def cmd_demo(args: argparse.Namespace) -> int:

@@ -1,17 +1,34 @@
-"""The kernel's control port (kernel/net/control.h): "<command> <secret>" on
-UDP port 9, obeyed only from the addresses given as control= with the secret
-given as secret= on the kernel's command line."""
+"""The kernel's control port (kernel/net/control.h). A command is obeyed only
+from an address given as control= on the kernel's command line, signed with
+the secret given as secret=, over this boot's nonce and a counter that only
+grows:
+
+    <command> <counter> hex(HMAC-SHA256(secret, "<nonce> <command> <counter>"))
+
+The secret never travels; a recorded command is refused in this boot (its
+counter is spent) and in any other (its nonce is). The kernel prints the nonce
+at boot: `@tk control nonce=`."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import itertools
 import secrets
+import threading
 from dataclasses import dataclass, field
 
 from tradekernel import ports
+from tradekernel.records import Record
 
 CONTROL_PORT = ports.CONTROL
 COMMANDS = ("tk-status", "tk-kill", "tk-exit")
 MIN_SECRET, MAX_SECRET = 16, 64  # ControlPlane::kMinSecret, kMaxSecret
+NONCE_DIGITS = 16  # ControlPlane::kNonceDigits
+
+
+class NonceUnknown(RuntimeError):
+    """A command was asked for before the kernel's nonce was learnt."""
 
 
 def new_secret() -> str:
@@ -19,12 +36,25 @@ def new_secret() -> str:
     return secrets.token_hex(16)
 
 
-@dataclass(frozen=True)
+def sign(secret: str, nonce: str, word: str, counter: int) -> str:
+    """The MAC a command carries, as the kernel computes it."""
+    message = f"{nonce} {word} {counter}".encode()
+    return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
+
+
+@dataclass
 class Control:
-    """Who may command the kernel, and the secret they prove it with."""
+    """Who may command the kernel, the secret they sign with, and the boot's
+    nonce once learnt (`learn`). Commands are numbered from 1, in the order
+    they are made; one overtaken by a later one on the way is refused."""
 
     sources: tuple[str, ...]
     secret: str = field(default_factory=new_secret)
+    nonce: str | None = None
+    _counter: itertools.count[int] = field(
+        default_factory=lambda: itertools.count(1), repr=False, compare=False
+    )
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not MIN_SECRET <= len(self.secret) <= MAX_SECRET or " " in self.secret:
@@ -34,7 +64,21 @@ class Control:
         """The kernel command-line words that configure the control port."""
         return f"control={','.join(self.sources)} secret={self.secret}"
 
+    def learn(self, record: Record) -> None:
+        """Takes the nonce from the kernel's `@tk control` boot record; a new
+        boot's nonce starts the counter again."""
+        nonce = record.get("nonce")
+        if record.kind != "control" or nonce is None or len(nonce) != NONCE_DIGITS:
+            raise ValueError(f"not a control record with a nonce: {record}")
+        with self._lock:
+            if nonce != self.nonce:
+                self.nonce, self._counter = nonce, itertools.count(1)
+
     def command(self, word: str) -> bytes:
         if word not in COMMANDS:
             raise ValueError(f"unknown control command {word!r}: one of {', '.join(COMMANDS)}")
-        return f"{word} {self.secret}".encode()
+        with self._lock:
+            if self.nonce is None:
+                raise NonceUnknown("the kernel's nonce is not known yet (its `@tk control` record)")
+            counter = next(self._counter)
+            return f"{word} {counter} {sign(self.secret, self.nonce, word, counter)}".encode()

@@ -227,10 +227,15 @@ class StalePeriods:
 def _wait_for_trading(guest: qemu.Guest, venue: Venue, timeout: float) -> bool:
     """Until the kernel says trading has started and the venue has answered its
     ARP (the kernel asks before it reports ready, but the answer is counted on
-    the venue's thread); False if the guest ended first or the time ran out."""
+    the venue's thread); the venue learns the boot's control nonce. False if
+    the guest ended first or the time ran out."""
     deadline = time.monotonic() + timeout
     if guest.wait_for("trade-ready", timeout) is None:
         return False
+    control = guest.wait_for("control", 0)  # printed before trade-ready
+    if control is None:
+        return False
+    venue.config.control.learn(control)
     return venue.arp_answered.wait(max(0.0, deadline - time.monotonic()))
 
 

@@ -23,7 +23,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from tradekernel import ports
-from tradekernel.control import CONTROL_PORT
+from tradekernel.control import CONTROL_PORT, sign
 from tradekernel.frames import Endpoint, _checksum, mac_bytes, udp_frame
 from tradekernel.records import Record
 
@@ -43,6 +43,7 @@ class Target:
     feed: Endpoint  # where the feed is published (the group, or the guest)
     feed_port: int
     session: bytes  # the MoldUDP64 session the kernel was told to accept
+    secret: str  # the control secret, to sign a command from another boot
     stranger: Endpoint = field(default_factory=lambda: Endpoint("02:66:66:66:66:66", "10.0.2.66"))
 
 
@@ -204,10 +205,24 @@ def kinds(t: Target, rng: random.Random) -> list[tuple[str, str, str, bytes]]:
         to_control(t.stranger, b"tk-exit " + pad[:16].hex().encode()),
     )
     add(
-        "control-bad-secret",
+        "control-bad-mac",
         control,
-        "refused-secret",
+        "refused-mac",
+        to_control(t.venue, b"tk-kill 1 " + pad[:32].hex().encode()),
+    )
+    add(
+        "control-old-form",  # "<command> <secret>", as the port once took it
+        control,
+        "refused-malformed",
         to_control(t.venue, b"tk-kill guess-" + pad[:8].hex().encode()),
+    )
+    # Signed with the real secret over another boot's nonce: a recording.
+    old_nonce = pad[:8].hex()
+    add(
+        "control-other-boot",
+        control,
+        "refused-mac",
+        to_control(t.venue, f"tk-exit 1 {sign(t.secret, old_nonce, 'tk-exit', 1)}".encode()),
     )
     add("control-unknown", control, "refused-command", to_control(t.venue, b"tk-reboot now"))
     return out

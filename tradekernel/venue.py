@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from scapy.all import ARP, Ether
 
 from tradekernel import ports
-from tradekernel.control import CONTROL_PORT, Control
+from tradekernel.control import CONTROL_PORT, Control, NonceUnknown
 from tradekernel.feed.moldudp64 import end_of_session
 from tradekernel.feed.publisher import FaultCounts, Faults, Packet, RateLimiter, pack, with_faults
 from tradekernel.feed.rewinder import Rewinder
@@ -86,9 +86,15 @@ class Venue:
         self._stop.set()
         self._thread.join(5)
 
-    def send_control(self, word: str) -> None:
-        command = self.config.control.command(word)
+    def send_control(self, word: str) -> bool:
+        """Sends a signed command; False if the kernel's nonce is not known
+        (it never booted far enough to print it)."""
+        try:
+            command = self.config.control.command(word)
+        except NonceUnknown:
+            return False
         self.link.send(udp_frame(VENUE, GUEST, CONTROL_PORT, CONTROL_PORT, command))
+        return True
 
     def _send_feed(self, p: Packet, destination: Endpoint, port: int = FEED_PORT) -> None:
         self.link.send(udp_frame(VENUE, destination, VENUE_FEED_PORT, port, p.data))

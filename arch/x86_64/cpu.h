@@ -39,6 +39,20 @@ inline CpuidResult cpuid(u32 leaf, u32 subleaf = 0) {
 // address; this is the one ordering a plain compiler barrier does not give.
 inline void full_fence() { asm volatile("mfence" ::: "memory"); }
 
+// RDRAND (SDM Vol. 2B): a random value when CF is set. The DRNG can run dry
+// for a moment, so Intel's guide asks callers to retry (up to 10 times) before
+// reporting failure. CPUID.01H:ECX bit 30 says whether the instruction exists.
+inline bool has_rdrand() { return cpuid(1).ecx >> 30 & 1; }
+
+inline bool rdrand64(u64& out) {
+    for (int attempt = 0; attempt < 10; ++attempt) {
+        u8 ok;
+        asm volatile("rdrand %0; setc %1" : "=r"(out), "=qm"(ok)::"cc");
+        if (ok) return true;
+    }
+    return false;
+}
+
 inline void halt_forever() {
     for (;;) asm volatile("cli; hlt");
 }

@@ -1,7 +1,11 @@
 #include "kernel/net/control.h"
 
+#include "kernel/lib/sha256.h"
+
 namespace tk::net {
 namespace {
+
+constexpr char kHexDigits[] = "0123456789abcdef";
 
 struct Command {
     const char* word;
@@ -64,7 +68,7 @@ i32 parse_ipv4_list(StringView text, Ipv4Address* out, u32 max) {
     return i32(count);
 }
 
-bool ControlPlane::configure(StringView sources, StringView secret) {
+bool ControlPlane::configure(StringView sources, StringView secret, u64 nonce) {
     *this = ControlPlane{};
     i32 count = parse_ipv4_list(sources, sources_, kMaxSources);
     if (count <= 0 || secret.length < kMinSecret || secret.length > kMaxSecret) {
@@ -74,17 +78,26 @@ bool ControlPlane::configure(StringView sources, StringView secret) {
     source_count_ = u32(count);
     for (usize i = 0; i < secret.length; ++i) secret_[i] = u8(secret.data[i]);
     secret_length_ = secret.length;
+    nonce_ = nonce;
     return true;
 }
 
 // Compares every byte whatever the first difference, so the time taken says
-// nothing about how much of a guess was right.
-bool ControlPlane::secret_matches(const u8* text, usize length) const {
-    u8 difference = length == secret_length_ ? 0 : 1;
-    for (usize i = 0; i < kMaxSecret; ++i) {
-        u8 given = i < length ? text[i] : 0;
-        u8 expected = i < secret_length_ ? secret_[i] : 0;
-        difference |= u8(given ^ expected);
+// nothing about how much of a forged MAC was right.
+bool ControlPlane::mac_matches(StringView command, StringView counter, const u8* mac_hex) const {
+    u8 message[kNonceDigits + 1 + 16 + 1 + 20];  // "<nonce> <command> <counter>"
+    usize n = 0;
+    for (usize i = 0; i < kNonceDigits; ++i) message[n++] = u8(kHexDigits[nonce_ >> (60 - 4 * i) & 15]);
+    message[n++] = ' ';
+    for (usize i = 0; i < command.length; ++i) message[n++] = u8(command.data[i]);
+    message[n++] = ' ';
+    for (usize i = 0; i < counter.length; ++i) message[n++] = u8(counter.data[i]);
+    u8 expected[kSha256Bytes];
+    hmac_sha256(secret_, secret_length_, message, n, expected);
+    u8 difference = 0;
+    for (usize i = 0; i < kSha256Bytes; ++i) {
+        difference |= u8(mac_hex[2 * i] ^ u8(kHexDigits[expected[i] >> 4]));
+        difference |= u8(mac_hex[2 * i + 1] ^ u8(kHexDigits[expected[i] & 15]));
     }
     return difference == 0;
 }
@@ -100,16 +113,30 @@ ControlCommand ControlPlane::check(const UdpDatagram& d) {
         ++counters_.refused_source;
         return ControlCommand::None;
     }
-    const u8* text = d.payload.data;
+    const char* text = reinterpret_cast<const char*>(d.payload.data);
     usize length = d.payload.length;
     if (length && text[length - 1] == '\n') --length;  // as `echo ... | nc -u` sends it
     for (const Command& c : kCommands) {
-        usize at = prefix_length(text, length, c.word);
+        usize at = prefix_length(d.payload.data, length, c.word);
         if (!at) continue;
-        if (!secret_matches(text + at, length - at)) {
-            ++counters_.refused_secret;
+        // "<counter> <mac>": the counter's digits, one space, exactly the MAC.
+        usize space = at;
+        while (space < length && text[space] != ' ') ++space;
+        StringView counter{text + at, space - at};
+        u64 value = 0;
+        if (counter.length > 20 || !parse_u64(counter, value) || length - space != 1 + kMacDigits) {
+            ++counters_.refused_malformed;
             return ControlCommand::None;
         }
+        if (!mac_matches(StringView{c.word, at - 1}, counter, d.payload.data + space + 1)) {
+            ++counters_.refused_mac;
+            return ControlCommand::None;
+        }
+        if (value <= last_counter_) {
+            ++counters_.refused_replay;
+            return ControlCommand::None;
+        }
+        last_counter_ = value;
         ++counters_.accepted;
         return c.command;
     }

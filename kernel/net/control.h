@@ -1,9 +1,18 @@
 // The control port: a few commands an operator sends the running kernel over
 // UDP ("tk-status", "tk-kill", "tk-exit"). Anyone who can reach the port can
-// send a datagram, so a command is obeyed only when it comes from a
-// configured source address and carries the shared secret, as
-// "<command> <secret>". Everything else is dropped and counted. With no
-// source or no secret configured, nothing is obeyed.
+// send a datagram, and anyone on the path can read one, so a command is
+// obeyed only when it comes from a configured source address and proves the
+// shared secret without revealing it, fresh for this boot and never seen
+// before:
+//
+//     <command> <counter> <mac>
+//     mac = hex(HMAC-SHA256(secret, "<nonce> <command> <counter>"))
+//
+// The nonce is drawn at boot and printed (`@tk control nonce=`), so a command
+// recorded in an earlier boot is refused; the counter must exceed the last
+// one obeyed, so a command recorded in this boot is refused. Everything else
+// is dropped and counted. With no source or no secret configured, nothing is
+// obeyed.
 #pragma once
 
 #include "kernel/lib/string.h"
@@ -22,7 +31,8 @@ enum class ControlCommand : u8 {
 };
 
 #define TK_CONTROL_COUNTERS(X) \
-    X(accepted) X(refused_not_configured) X(refused_source) X(refused_secret) X(refused_command)
+    X(accepted) X(refused_not_configured) X(refused_source) X(refused_command) X(refused_malformed) \
+    X(refused_mac) X(refused_replay)
 
 struct ControlCounters {
 #define TK_CONTROL_COUNTER_FIELD(name) u64 name;
@@ -38,23 +48,29 @@ public:
     static constexpr usize kMinSecret = 16;
     static constexpr usize kMaxSecret = 64;
 
-    // Sources "10.0.0.1,10.0.0.9" and the secret. False (and nothing will be
-    // obeyed) if any source is malformed, there are none or more than
-    // kMaxSources, or the secret's length is out of bounds.
-    bool configure(StringView sources, StringView secret);
+    static constexpr usize kNonceDigits = 16;  // the nonce in lowercase hex
+    static constexpr usize kMacDigits = 64;    // the MAC in lowercase hex
+
+    // Sources "10.0.0.1,10.0.0.9", the secret and this boot's nonce. False
+    // (and nothing will be obeyed) if any source is malformed, there are none
+    // or more than kMaxSources, or the secret's length is out of bounds.
+    bool configure(StringView sources, StringView secret, u64 nonce);
     bool configured() const { return source_count_ > 0 && secret_length_ > 0; }
 
     // The command `d` carries if it is to be obeyed; None (counted) if not.
     ControlCommand check(const UdpDatagram& d);
     const ControlCounters& counters() const { return counters_; }
+    u64 nonce() const { return nonce_; }
 
 private:
-    bool secret_matches(const u8* text, usize length) const;
+    bool mac_matches(StringView command, StringView counter, const u8* mac_hex) const;
 
     Ipv4Address sources_[kMaxSources] = {};
     u32 source_count_ = 0;
     u8 secret_[kMaxSecret] = {};
     usize secret_length_ = 0;
+    u64 nonce_ = 0;
+    u64 last_counter_ = 0;  // of the last command obeyed
     ControlCounters counters_{};
 };
 

@@ -1,5 +1,6 @@
 #include "platform/pc/net.h"
 
+#include "arch/x86_64/cpu.h"
 #include "drivers/pci.h"
 #include "drivers/virtio_net.h"
 #include "kernel/log/log.h"
@@ -10,6 +11,7 @@
 #include "kernel/net/stack.h"
 #include "platform/pc/memory.h"
 #include "tk/platform.h"
+#include "tk/tsc.h"
 #include "kernel/net/ports.h"
 
 namespace tk::pc {
@@ -122,9 +124,19 @@ bool net_init(const CommandLine& cmdline, NetServices services) {
     g_stack.bind_udp(net::kControlPort, on_control, nullptr);
     if (test_services) g_stack.bind_udp(kFeedPort, on_feed, nullptr);
     // control=<addresses> secret=<16 to 64 characters>; the secret is never
-    // printed (the boot log shows the command line with it hidden).
-    bool control = g_control.configure(cmdline.value("control"), cmdline.value("secret"));
-    log::record("control", "port=%u configured=%d", net::kControlPort, control);
+    // printed (the boot log shows the command line with it hidden). The
+    // nonce is: commands are signed over it (net/control.h).
+    const char* nonce_source = "rdrand";
+    u64 nonce = 0;
+    if (!arch::has_rdrand() || !arch::rdrand64(nonce)) {
+        // No DRNG: the TSC at this point of boot differs from boot to boot
+        // but is guessable; the record says so.
+        nonce_source = "tsc";
+        nonce = rdtsc() * 0x9E3779B97F4A7C15ull;
+    }
+    bool control = g_control.configure(cmdline.value("control"), cmdline.value("secret"), nonce);
+    log::record("control", "port=%u configured=%d nonce=%016llx nonce-source=%s", net::kControlPort, control,
+                static_cast<unsigned long long>(g_control.nonce()), nonce_source);
     if (!control)
         log::info("control: control=<up to %u addresses> and secret=<16-64 characters> missing or malformed: "
                   "every command is refused",

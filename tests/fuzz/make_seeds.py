@@ -18,6 +18,7 @@ from pathlib import Path
 from scapy.all import ARP, IP, UDP, Ether, Raw
 from scapy.layers.igmp import IGMP
 
+from tradekernel.control import sign
 from tradekernel.feed.generator import session
 from tradekernel.feed.itch import encode
 from tradekernel.feed.moldudp64 import end_of_session, heartbeat, packet
@@ -30,6 +31,7 @@ OUR_MAC, OUR_IP, PEER_MAC, PEER_IP = (
     "10.0.0.32",
 )
 SESSION = b"TKFUZZ0001"
+FUZZ_SECRET, FUZZ_NONCE = "fuzz-secret-0123456789", "f0225eed0000000f"  # fuzz_net.cpp
 
 
 def records(items: Iterable[bytes]) -> bytes:
@@ -65,11 +67,15 @@ def frames(our_mac: str, our_ip: str, port: int) -> list[bytes]:
             / Raw(text)
         )
 
+    def signed(word: str, counter: int) -> bytes:
+        return f"{word} {counter} {sign(FUZZ_SECRET, FUZZ_NONCE, word, counter)}".encode()
+
     controls = [
-        control(b"tk-status fuzz-secret-0123456789"),
-        control(b"tk-exit fuzz-secret-0123456789\n"),
-        control(b"tk-kill not-the-secret"),
-        control(b"tk-exit fuzz-secret-0123456789", source=PEER_IP),
+        control(signed("tk-status", 1)),
+        control(signed("tk-exit", 2) + b"\n"),
+        control(signed("tk-exit", 2)),  # a replay
+        control(b"tk-kill 3 " + b"0" * 64),
+        control(signed("tk-exit", 4), source=PEER_IP),
     ]
     return [
         bytes(

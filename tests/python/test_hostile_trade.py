@@ -19,14 +19,14 @@ from tradekernel.frames import Endpoint, multicast_mac
 from tradekernel.hosted_net import unaccounted_frames
 from tradekernel.venue import FEED_GROUP, FEED_PORT, GUEST, VENUE, VenueConfig
 
-ROUNDS = 1_000  # of every kind: 31,000 frames
+ROUNDS = 1_000  # of every kind: 33,000 frames
 
 
 @pytest.fixture(scope="module")
 def attacked() -> DemoResult:
     venue = VenueConfig(faults=Faults(loss=0.02, duplicate=0.02, reorder=0.02, seed=5))
     feed = Endpoint(multicast_mac(FEED_GROUP), FEED_GROUP)
-    target = hostile.Target(GUEST, VENUE, feed, FEED_PORT, venue.session)
+    target = hostile.Target(GUEST, VENUE, feed, FEED_PORT, venue.session, venue.control.secret)
     frames = hostile.frames(ROUNDS * hostile.kinds_per_round(target), target, seed=9)
     messages = list(session(seed=4, messages=20_000, symbols=6))
     return run_demo(messages, DemoConfig(venue=venue, timeout=300), hostile=frames)
@@ -35,7 +35,7 @@ def attacked() -> DemoResult:
 def test_every_hostile_frame_is_under_its_counter(attacked: DemoResult):
     assert attacked.run.outcome is Outcome.PASSED, attacked.run.describe()
     assert attacked.hostile_problems() == []
-    assert attacked.hostile_sent == ROUNDS * 31
+    assert attacked.hostile_sent == ROUNDS * 33
     assert len(attacked.hostile_expected) >= 20  # counters, each with its kinds
 
 

@@ -58,6 +58,9 @@ class NetGuest:
             self.guest.__exit__(AssertionError, None, None)  # stops QEMU
             self.link.close()
             raise AssertionError("the kernel never reported net-ready")
+        control = self.guest.wait_for("control", 0)  # printed before net-ready
+        assert control is not None, "the kernel printed no control record"
+        self.control.learn(control)
         self.join_report = self.link.receive(timeout=10)  # sent when joining at start
 
     def ask(self, frame: bytes, timeout: float = 5.0) -> bytes | None:

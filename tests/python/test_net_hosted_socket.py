@@ -3,6 +3,7 @@ mode=net, on a UDP socket carrying one Ethernet frame per datagram (QEMU's
 -netdev dgram framing), driven by the same GuestLink the QEMU tests use."""
 
 import ipaddress
+import secrets
 import threading
 
 from scapy.all import ARP, IP, UDP, Ether, Raw
@@ -10,6 +11,7 @@ from scapy.all import ARP, IP, UDP, Ether, Raw
 from tradekernel.control import CONTROL_PORT, Control
 from tradekernel.guest_link import GuestLink
 from tradekernel.hosted_lib import library
+from tradekernel.records import Record
 
 MAC, IP_ADDR, PEER_MAC, PEER_IP = "02:00:00:00:00:42", "10.1.0.2", "02:00:00:00:00:99", "10.1.0.9"
 
@@ -18,6 +20,8 @@ def test_arp_and_echo_over_the_socket_backend():
     lib = library()
     control = Control(sources=(PEER_IP,))
     secret = control.secret.encode()
+    nonce = secrets.randbits(64)  # the kernel draws its own; this server is given one
+    control.learn(Record("control", {"nonce": f"{nonce:016x}"}))
     link = GuestLink(mac=MAC)
     result: list[int] = []
     raw_mac = bytes(int(b, 16) for b in MAC.split(":"))
@@ -31,6 +35,7 @@ def test_arp_and_echo_over_the_socket_backend():
                 link.host_port,
                 PEER_IP.encode(),
                 secret,
+                nonce,
             )
         )
     )

@@ -44,6 +44,12 @@ def answer_arp_for(link: GuestLink, ip: str) -> None:
         op=2, hwsrc=HOST_MAC, psrc=ip, hwdst=GUEST_MAC, pdst=GUEST_IP)))  # fmt: skip
 
 
+def learn_nonce(control: Control, guest: Guest) -> None:
+    record = guest.wait_for("control", 60)
+    assert record is not None, "the kernel printed no control record"
+    control.learn(record)
+
+
 def publish_the_narrowing(link: GuestLink, source: str = HOST_IP) -> None:
     """The symbol's directory entry, a bid and a wide offer, then an offer
     that narrows the spread, from `source`."""
@@ -82,6 +88,7 @@ def test_market_data_in_ouch_order_out(nodes: int):
     )
     try:
         with Guest(config) as guest:
+            learn_nonce(control, guest)
             # The kernel resolves the gateway first: answer its ARP request.
             answer_arp_for(link, HOST_IP)
             frame = narrow_the_spread(link)
@@ -90,6 +97,9 @@ def test_market_data_in_ouch_order_out(nodes: int):
             assert (order["type"], order["side"], order["shares"], order["price"]) == (
                 "enter_order", "B", 100, 100_0100)  # fmt: skip
             assert (order["stock"], order["token"]) == ("TK", "0000000004" + "0000")
+            status = control.command("tk-status")
+            link.send(to_guest(status, CONTROL_PORT))
+            link.send(to_guest(status, CONTROL_PORT))  # a recording of it: refused
             link.send(to_guest(control.command("tk-exit"), CONTROL_PORT))
     finally:
         link.close()
@@ -97,6 +107,8 @@ def test_market_data_in_ouch_order_out(nodes: int):
     assert result.outcome is Outcome.PASSED, result.describe()
     (ready,) = result.of_kind("trade-ready")
     assert ready.int("core") == 1
+    (commands,) = result.of_kind("control-counters")
+    assert (commands.int("accepted"), commands.int("refused-replay")) == (2, 1)
     (counters,) = result.of_kind("trade-counters")
     assert (counters.int("messages"), counters.int("orders")) == (4, 1)
     (feed,) = result.of_kind("feed-counters")
@@ -132,6 +144,7 @@ def test_a_configured_gateway_mac_needs_no_arp_and_outlasts_a_forged_reply():
         with Guest(config) as guest:
             ready = guest.wait_for("trade-ready", 60)
             assert ready, "the kernel did not start trading without an ARP answer"
+            learn_nonce(control, guest)
             seen = link.drain()
             assert not any(ARP in Ether(f) and Ether(f)[ARP].pdst == HOST_IP for f in seen)
             forger = "02:66:66:66:66:66"  # "the gateway is at my MAC"
@@ -205,6 +218,7 @@ def test_an_order_gateway_off_the_subnet_is_reached_through_the_router():
     )  # fmt: skip
     try:
         with Guest(config) as guest:
+            learn_nonce(control, guest)
             answer_arp_for(link, HOST_IP)  # the router: the only address ARP may ask for
             order = narrow_the_spread(link)
             assert (order.dst, order[IP].dst) == (HOST_MAC, "10.9.0.2")

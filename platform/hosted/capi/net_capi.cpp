@@ -150,8 +150,8 @@ NetStack g_socket_stack;
 volatile bool g_socket_stop;
 ControlPlane g_socket_control;
 
-// The same control plane as the kernel's: "tk-exit <secret>" from the
-// configured address, nothing else.
+// The same control plane as the kernel's: a signed, fresh "tk-exit" from
+// the configured address, nothing else.
 void socket_control(void*, const UdpDatagram& d) {
     if (g_socket_control.check(d) == ControlCommand::Exit) g_socket_stop = true;
 }
@@ -161,13 +161,13 @@ void socket_control(void*, const UdpDatagram& d) {
 extern "C" {
 
 // Runs the stack on a UdpSocketNic (the same poll loop as the kernel's
-// mode=net) until "tk-exit <secret>" arrives on the control port from
-// `controller`. Returns the frames received; -1 if the socket could not be
+// mode=net) until a "tk-exit" signed with `secret` over `nonce`
+// (kernel/net/control.h) arrives on the control port from `controller`. Returns the frames received; -1 if the socket could not be
 // opened or the controller and secret are not a valid configuration.
 long tk_net_serve_socket(const u8* mac, u32 ip, u16 local_port, u16 remote_port, const char* controller,
-                         const char* secret) {
+                         const char* secret, u64 nonce) {
     if (!g_socket_control.configure(StringView{controller, std::strlen(controller)},
-                                    StringView{secret, std::strlen(secret)}))
+                                    StringView{secret, std::strlen(secret)}, nonce))
         return -1;
     if (!g_socket_nic.open(local_port, remote_port)) return -1;
     NetConfig config{};

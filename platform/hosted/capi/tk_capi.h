@@ -64,7 +64,15 @@ const char* tk_net_counter_names(void);
 const char* tk_net_rx_outcome_names(void);
 void tk_net_counters(void* net, uint64_t* out);
 long tk_net_serve_socket(const uint8_t* mac, uint32_t ip, uint16_t local_port, uint16_t remote_port,
-                         const char* controller, const char* secret);
+                         const char* controller, const char* secret, uint64_t nonce);
+
+/* The control port and its MAC (control_capi.cpp, tests/python/test_control_auth.py) */
+void tk_hmac_sha256(const uint8_t* key, size_t key_length, const uint8_t* message, size_t length, uint8_t* mac);
+void* tk_control_create(const char* sources, const char* secret, uint64_t nonce);
+void tk_control_destroy(void* control);
+int tk_control_check(void* control, uint32_t source, const uint8_t* payload, size_t length);
+const char* tk_control_counter_names(void);
+void tk_control_counters(void* control, uint64_t* out);
 
 /* OUCH 4.2 and the risk gate (ouch_capi.cpp) */
 size_t tk_ouch_enter(const char* token, char side, uint32_t shares, const char* stock, uint32_t price,
