@@ -78,6 +78,7 @@ inline void start_engine(net::NetStack& net, trade::Engine& engine, trade::Sprea
     net.bind_udp(feed_port, feed, nullptr);
     net.add_neighbor(0x0A000020, net::MacAddress{{2, 0, 0, 0, 0, 0x20}});
     trade::EngineConfig config;
+    config.feed_port = feed_port;
     config.gateway = 0x0A000020;
     config.limits = {1000, i64(1) << 40, 100};
     config.strategy = trade::spread_taker(&strategy, 100, 100);

@@ -23,6 +23,7 @@
 #include "bench/measure.h"
 #include "kernel/net/replay_nic.h"
 #include "kernel/trade/engine.h"
+#include "kernel/trade/fastpath.h"
 #include "platform/hosted/startup_memory.h"
 #include "platform/hosted/udp_socket_nic.h"
 #include "tk/tsc.h"
@@ -63,7 +64,8 @@ void take_one(Nic& nic) {
     net::NetworkPacket p;
     while (!nic.receive_packet(p)) {
     }
-    g_net.receive(p.data, p.length);
+    // As the kernel's trading task: the fast path, else the stack.
+    if (!trade::fastpath_receive(g_engine, g_net, p.data, p.length)) g_net.receive(p.data, p.length);
     nic.release(p);
 }
 

@@ -9,6 +9,7 @@
 #include "kernel/prof/stats.h"
 #include "kernel/sched/scheduler.h"
 #include "kernel/trade/engine.h"
+#include "kernel/trade/fastpath.h"
 #include "platform/pc/clock.h"
 #include "platform/pc/memory.h"
 #include "tk/tsc.h"
@@ -102,7 +103,8 @@ void feed(void*, const net::UdpDatagram& d) { g_engine.on_feed_datagram(d.payloa
 void take_one() {
     net::NetworkPacket p;
     if (g_nic.receive_packet(p)) {
-        g_stack.receive(p.data, p.length);
+        // As the trading task: the fast path, else the stack.
+        if (!trade::fastpath_receive(g_engine, g_stack, p.data, p.length)) g_stack.receive(p.data, p.length);
         g_nic.release(p);
     }
 }

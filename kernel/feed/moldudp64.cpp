@@ -67,18 +67,27 @@ bool Receiver::accept_session(const u8* packet, bool carries_messages) {
     return true;
 }
 
-// Checks that `count` message blocks fit in the packet; with `deliver`, hands
-// those at or after next_ to the application.
-bool Receiver::walk(const u8* packet, usize length, u16 count, u64 first, bool deliver) {
+// True if `count` message blocks, each a non-zero length and that many
+// bytes, fit in the packet.
+bool Receiver::blocks_fit(const u8* packet, usize length, u16 count) {
     usize at = kHeader;
-    if (deliver) delivering_end_ = first + count;
     for (u16 i = 0; i < count; ++i) {
         u16 n = at + 2 <= length ? net::load_be16(packet + at) : 0;
-        if (n == 0 || at + 2 + n > length) {
-            delivering_end_ = 0;
-            return false;
-        }
-        if (deliver && first + i >= next_) {
+        if (n == 0 || at + 2 + n > length) return false;
+        at += 2 + usize(n);
+    }
+    return true;
+}
+
+// Hands the messages at or after next_ of a packet whose blocks fit to the
+// application.
+void Receiver::walk(const u8* packet, usize length, u16 count, u64 first) {
+    (void)length;  // blocks_fit() has checked every block against it
+    usize at = kHeader;
+    delivering_end_ = first + count;
+    for (u16 i = 0; i < count; ++i) {
+        u16 n = net::load_be16(packet + at);
+        if (first + i >= next_) {
             deliver_(context_, first + i, packet + at + 2, n);
             ++counters_.messages_delivered;
             next_ = first + i + 1;
@@ -87,7 +96,15 @@ bool Receiver::walk(const u8* packet, usize length, u16 count, u64 first, bool d
         at += 2 + usize(n);
     }
     delivering_end_ = 0;
-    return true;
+}
+
+bool Receiver::in_order(const u8* packet, usize length) const {
+    if (length < kHeader || !session_locked_ || held_count_ || known_end_ > next_) return false;
+    for (int i = 0; i < 10; ++i)
+        if (session_[i] != char(packet[i])) return false;
+    u16 count = net::load_be16(packet + kCountAt);
+    if (net::load_be64(packet + kSequenceAt) != next_ || count == 0 || count == kEndOfSession) return false;
+    return next_ <= ~u64(0) - count && blocks_fit(packet, length, count);
 }
 
 // Asks for what is missing before `first` and not asked for yet. When 128
@@ -148,7 +165,7 @@ void Receiver::deliver_held() {
         for (HeldPacket& h : held_)
             if (h.length && h.first <= next_ && (!next || h.first < next->first)) next = &h;
         if (!next) return;
-        if (next->first + next->count > next_) walk(next->bytes, next->length, next->count, next->first, true);
+        if (next->first + next->count > next_) walk(next->bytes, next->length, next->count, next->first);
         next->length = 0;
         --held_count_;
     }
@@ -163,7 +180,7 @@ void Receiver::receive(const u8* packet, usize length) {
     u64 first = net::load_be64(packet + kSequenceAt);
     u16 count = net::load_be16(packet + kCountAt);
     bool carries_messages = count != 0 && count != kEndOfSession;
-    if (carries_messages && (first > ~u64(0) - count || !walk(packet, length, count, first, false))) {
+    if (carries_messages && (first > ~u64(0) - count || !blocks_fit(packet, length, count))) {
         ++counters_.malformed;
         return;
     }
@@ -213,7 +230,7 @@ void Receiver::receive(const u8* packet, usize length) {
         return;
     }
     if (first < next_) ++counters_.partial_duplicates;
-    walk(packet, length, count, first, true);
+    walk(packet, length, count, first);
     if (held_count_) deliver_held();
 }
 

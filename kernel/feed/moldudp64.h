@@ -106,6 +106,24 @@ public:
     // being delivered (during delivery) or beyond next_sequence().
     bool behind() const { return known_end_ > (delivering_end_ > next_ ? delivering_end_ : next_); }
     bool session_ended() const { return ended_; }
+
+    // For the trading fast path (kernel/trade/fastpath.cpp). in_order(): the
+    // packet is of the locked session, starts at exactly the next message,
+    // carries messages whose blocks all fit, and nothing is held or known
+    // beyond the next message -- the case where receive() would deliver it
+    // whole and change nothing else. It only reads. The fast path then
+    // reports its delivery through the other three, which leave the state
+    // and counters receive() would.
+    bool in_order(const u8* packet, usize length) const;
+    void begin_in_order(u16 count) {
+        ++counters_.packets;
+        known_end_ = delivering_end_ = next_ + count;
+    }
+    void delivered_in_order() {
+        ++counters_.messages_delivered;
+        ++next_;
+    }
+    void end_in_order() { delivering_end_ = 0; }
     const Counters& counters() const { return counters_; }
     const char* session() const { return session_; }
     bool session_locked() const { return session_locked_; }
@@ -118,7 +136,8 @@ private:
         u8 bytes[kMaxPacket];
     };
 
-    bool walk(const u8* packet, usize length, u16 count, u64 first, bool deliver);
+    static bool blocks_fit(const u8* packet, usize length, u16 count);
+    void walk(const u8* packet, usize length, u16 count, u64 first);
     bool accept_session(const u8* packet, bool carries_messages);
     void gap_seen(u64 first);
     bool hold(const u8* packet, usize length, u64 first, u16 count);

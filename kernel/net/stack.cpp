@@ -13,11 +13,6 @@ void put_mac(u8* p, const MacAddress& m) {
     for (int i = 0; i < 6; ++i) p[i] = m.bytes[i];
 }
 
-u32 pseudo_header_sum(Ipv4Address source, Ipv4Address destination, u8 protocol, usize length) {
-    return (source >> 16) + (source & 0xFFFF) + (destination >> 16) + (destination & 0xFFFF) +
-           protocol + u32(length);
-}
-
 // Eight bytes per move (fixed-size __builtin_memcpy is one load and one
 // store, even freestanding), then the tail.
 void copy(u8* dst, const u8* src, usize n) {

@@ -45,4 +45,11 @@ inline u16 internet_checksum(const u8* data, usize length) {
     return checksum_finish(checksum_add(0, data, length));
 }
 
+// RFC 768: the UDP checksum covers a pseudo-header of both addresses, the
+// protocol and the UDP length; the sum of its 16-bit words.
+inline u32 pseudo_header_sum(u32 source, u32 destination, u8 protocol, usize length) {
+    return (source >> 16) + (source & 0xFFFF) + (destination >> 16) + (destination & 0xFFFF) + protocol +
+           u32(length);
+}
+
 }  // namespace tk::net

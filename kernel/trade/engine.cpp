@@ -12,6 +12,7 @@ u64 Engine::memory_bytes(const book::Capacity& capacity) {
 }
 
 void Engine::init(net::NetStack* net, const EngineConfig& config, void* memory) {
+    feed_port = config.feed_port;
     books.init(memory, config.capacity);
     u32 locates = books.capacity().locates;
     u8* after_books = static_cast<u8*>(memory) + book::Books::memory_bytes(config.capacity);

@@ -11,6 +11,7 @@
 namespace tk::trade {
 
 struct EngineConfig {
+    u16 feed_port = net::port::kFeed;  // where the MoldUDP64 feed arrives (the caller binds it)
     net::Ipv4Address gateway;
     u16 gateway_port = net::port::kOrderGateway;
     u16 local_port = net::port::kOrderLocal;
@@ -44,6 +45,7 @@ public:
     // The trade-counters values, in trade_counter_names() order.
     void trade_counters(u64 (&out)[kTradeCounters]) const;
 
+    u16 feed_port = net::port::kFeed;
     book::Books books;
     MarketState market;  // written by the pipeline, read by strategies and order entry
     Orders entry;        // order entry: risk, positions, tokens, the gateway

@@ -64,14 +64,26 @@ void Pipeline::on_message(void* self_ptr, u64 sequence, const u8* m, u16 length)
         default:
             break;
     }
-    i32 touched = self->books_->apply(m, length);
-    const book::Change& c = self->books_->last_change();
+    self->on_book_message(sequence, m, length);
+}
+
+// Any other message (the books count what they do not apply): the books
+// first, then the strategy.
+[[gnu::always_inline]] inline void Pipeline::on_book_message(u64 sequence, const u8* m, u16 length) {
+    i32 touched = books_->apply(m, length);
+    const book::Change& c = books_->last_change();
     // Trust changes are rare; the symbol's flag is set before any callback
     // runs, so order entry already refuses (or accepts) orders on it.
     for (u32 i = 0; i < c.status_changes; ++i)
-        market.symbols[c.status_locate[i]].book_untrusted = !self->books_->trusted(c.status_locate[i]);
-    if (touched >= 0) self->tell_strategy(u16(touched), sequence, m);
-    for (u32 i = 0; i < c.status_changes; ++i) self->tell_status(c.status_locate[i], c.status_trusted[i], sequence);
+        market_->symbols[c.status_locate[i]].book_untrusted = !books_->trusted(c.status_locate[i]);
+    if (touched >= 0) tell_strategy(u16(touched), sequence, m);
+    for (u32 i = 0; i < c.status_changes; ++i) tell_status(c.status_locate[i], c.status_trusted[i], sequence);
+}
+
+void Pipeline::deliver_book_message(u64 sequence, const u8* m, u16 length) {
+    ++counters_.messages;
+    market_->trigger_sequence = sequence;
+    on_book_message(sequence, m, length);
 }
 
 // A book's trust changed: counted, kept for the log, and the strategy told.

@@ -89,6 +89,20 @@ public:
     // it: for replaying a recorded day without the network.
     void on_itch_message(u64 sequence, const u8* message, u16 length) { on_message(this, sequence, message, length); }
 
+    // Whether a datagram from `source` is taken (feed-source= and the rewinder).
+    bool from_feed_source(net::Ipv4Address source) const {
+        if (sources_.count == 0 || source == rewinder_.ip) return true;
+        for (u32 i = 0; i < sources_.count; ++i)
+            if (sources_.address[i] == source) return true;
+        return false;
+    }
+
+    // For the trading fast path (kernel/trade/fastpath.cpp): one book
+    // message (A F E C X D U) that itch::check() passed, delivered in
+    // sequence while the feed is not behind -- what on_message() does with
+    // it then.
+    void deliver_book_message(u64 sequence, const u8* message, u16 length);
+
     mold::Receiver& receiver() { return receiver_; }
     const mold::Receiver& receiver() const { return receiver_; }
     const PipelineCounters& counters() const { return counters_; }
@@ -102,14 +116,9 @@ public:
     void log_stale_periods() const;
 
 private:
-    bool from_feed_source(net::Ipv4Address source) const {
-        if (sources_.count == 0 || source == rewinder_.ip) return true;
-        for (u32 i = 0; i < sources_.count; ++i)
-            if (sources_.address[i] == source) return true;
-        return false;
-    }
     static void on_message(void* self, u64 sequence, const u8* message, u16 length);
     static void on_request(void* self, const char* session, u64 sequence, u16 count);
+    void on_book_message(u64 sequence, const u8* message, u16 length);
     void on_trade(const Trade& trade, bool counts_as_volume);
     void tell_strategy(u16 locate, u64 sequence, const u8* message);
     void tell_strategy_if_bbo_changed(u16 locate, u64 sequence);

@@ -7,6 +7,7 @@
 #include "kernel/sched/scheduler.h"
 #include "kernel/net/control.h"
 #include "kernel/trade/engine.h"
+#include "kernel/trade/fastpath.h"
 #include "platform/pc/clock.h"
 #include "platform/pc/memory.h"
 #include "platform/pc/net.h"
@@ -122,7 +123,9 @@ void trading_task(void*) {
         }
         u64 orders = g_engine.entry.counters.orders;
         u64 messages = g_engine.pipeline.counters().messages;
-        s.receive(packet.data, packet.length);
+        // The common case in one function (kernel/trade/fastpath.h); anything
+        // else through the stack.
+        if (!trade::fastpath_receive(g_engine, s, packet.data, packet.length)) s.receive(packet.data, packet.length);
         n.release(packet);
         u64 handled = tsc_end();
         u64 new_messages = g_engine.pipeline.counters().messages - messages;
@@ -165,6 +168,7 @@ bool trade_init(const CommandLine& cmdline, u32 core) {
         return false;
     trade::EngineConfig config;
     config.gateway = gateway;
+    config.feed_port = kMarketDataPort;
     config.rewinder = {rewinder, kRewinderPort, kMarketDataPort};
     // feed-source=<addresses>: the publishers the feed is taken from, beside
     // the rewinder; without it, the rewinder alone; feed-source=any: anyone.

@@ -7,6 +7,7 @@
 #include <new>
 
 #include "kernel/trade/engine.h"
+#include "kernel/trade/fastpath.h"
 #include "platform/hosted/startup_memory.h"
 #include "kernel/net/ports.h"
 
@@ -66,6 +67,8 @@ struct HostedPipeline {
     u64 bytes = 0;
 };
 
+void on_feed_udp(void* c, const net::UdpDatagram& d) { static_cast<HostedPipeline*>(c)->engine.on_feed_udp(d); }
+
 u8* acquire(void* c) {
     auto* h = static_cast<HostedPipeline*>(c);
     return h->sent < HostedPipeline::kFrames ? h->frames[h->sent] : nullptr;
@@ -110,6 +113,7 @@ void* tk_pipeline_create(u32 max_spread, u32 shares, u32 max_order, i64 max_posi
     config.strategy = trade::spread_taker(&h->strategy, max_spread, shares);
     config.capacity = capacity;
     h->engine.init(&h->net, config, h->memory);
+    h->net.bind_udp(net::port::kFeed, on_feed_udp, h);
     return h;
 }
 
@@ -117,6 +121,28 @@ void tk_pipeline_destroy(void* p) {
     auto* h = static_cast<HostedPipeline*>(p);
     hosted::unmap_startup_memory(h->memory, h->bytes);
     delete h;
+}
+
+// An Ethernet frame into the stack, as mode=trade receives it: through the
+// fast path first when `fast`, else (or when it declines) the general path.
+// 1 if the fast path took it.
+int tk_pipeline_receive_frame(void* p, const u8* frame, usize length, int fast) {
+    auto* h = static_cast<HostedPipeline*>(p);
+    if (fast && trade::fastpath_receive(h->engine, h->net, frame, length)) return 1;
+    h->net.receive(frame, length);
+    return 0;
+}
+
+// The network stack's counters (net_counter_names()) and the MoldUDP64
+// receiver's (mold::counter_names()).
+void tk_pipeline_net_counters(void* p, u64* out) {
+    net::NetCounters c = static_cast<HostedPipeline*>(p)->net.counters();
+    std::memcpy(out, &c, sizeof c);
+}
+
+void tk_pipeline_feed_counters(void* p, u64* out) {
+    mold::Counters c = static_cast<HostedPipeline*>(p)->engine.pipeline.receiver().counters();
+    std::memcpy(out, &c, sizeof c);
 }
 
 void tk_pipeline_feed(void* h, const u8* datagram, usize length) {

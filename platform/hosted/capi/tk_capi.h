@@ -92,6 +92,9 @@ void tk_risk_counters(uint64_t* out);
 void* tk_pipeline_create(uint32_t max_spread, uint32_t shares, uint32_t max_order, int64_t max_position,
                          uint32_t collar_bps, uint32_t orders, uint32_t levels);
 void tk_pipeline_destroy(void* pipeline);
+int tk_pipeline_receive_frame(void* pipeline, const uint8_t* frame, size_t length, int fast);
+void tk_pipeline_net_counters(void* pipeline, uint64_t* out);
+void tk_pipeline_feed_counters(void* pipeline, uint64_t* out);
 void tk_pipeline_feed(void* pipeline, const uint8_t* datagram, size_t length);
 void tk_pipeline_feed_from(void* pipeline, uint32_t source, const uint8_t* datagram, size_t length);
 int tk_pipeline_send_order(void* pipeline, uint16_t locate, char side, uint32_t shares, uint32_t price);
