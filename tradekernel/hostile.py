@@ -217,13 +217,9 @@ def kinds(t: Target, rng: random.Random) -> list[tuple[str, str, str, bytes]]:
         to_control(t.venue, b"tk-kill guess-" + pad[:8].hex().encode()),
     )
     # Signed with the real secret over another boot's nonce: a recording.
-    old_nonce = pad[:8].hex()
-    add(
-        "control-other-boot",
-        control,
-        "refused-mac",
-        to_control(t.venue, f"tk-exit 1 {sign(t.secret, old_nonce, 'tk-exit', 1)}".encode()),
-    )
+    recorded = sign(t.secret, pad[:8].hex(), t.venue.ip, "tk-exit", 1)
+    old_boot = to_control(t.venue, f"tk-exit 1 {recorded}".encode())
+    add("control-other-boot", control, "refused-mac", old_boot)
     add("control-unknown", control, "refused-command", to_control(t.venue, b"tk-reboot now"))
     return out
 

@@ -44,11 +44,13 @@ inline void full_fence() { asm volatile("mfence" ::: "memory"); }
 // reporting failure. CPUID.01H:ECX bit 30 says whether the instruction exists.
 inline bool has_rdrand() { return cpuid(1).ecx >> 30 & 1; }
 
+// All zeros or all ones is taken as a stuck generator (some AMD parts
+// returned ~0 with CF set after a resume) and drawn again.
 inline bool rdrand64(u64& out) {
     for (int attempt = 0; attempt < 10; ++attempt) {
         u8 ok;
         asm volatile("rdrand %0; setc %1" : "=r"(out), "=qm"(ok)::"cc");
-        if (ok) return true;
+        if (ok && out != 0 && out != ~u64(0)) return true;
     }
     return false;
 }

@@ -68,10 +68,10 @@ i32 parse_ipv4_list(StringView text, Ipv4Address* out, u32 max) {
     return i32(count);
 }
 
-bool ControlPlane::configure(StringView sources, StringView secret, u64 nonce) {
+bool ControlPlane::configure(StringView sources, StringView secret, u64 nonce, bool have_nonce) {
     *this = ControlPlane{};
     i32 count = parse_ipv4_list(sources, sources_, kMaxSources);
-    if (count <= 0 || secret.length < kMinSecret || secret.length > kMaxSecret) {
+    if (count <= 0 || secret.length < kMinSecret || secret.length > kMaxSecret || !have_nonce) {
         for (Ipv4Address& a : sources_) a = 0;
         return false;
     }
@@ -84,11 +84,21 @@ bool ControlPlane::configure(StringView sources, StringView secret, u64 nonce) {
 
 // Compares every byte whatever the first difference, so the time taken says
 // nothing about how much of a forged MAC was right.
-bool ControlPlane::mac_matches(StringView command, StringView counter, const u8* mac_hex) const {
-    u8 message[kNonceDigits + 1 + 16 + 1 + 20];  // "<nonce> <command> <counter>"
+bool ControlPlane::mac_matches(Ipv4Address source, StringView command, StringView counter,
+                              const u8* mac_hex) const {
+    // "<nonce> <source> <command> <counter>"; the caller bounds the command
+    // (a known word) and the counter (20 digits).
+    u8 message[kNonceDigits + 1 + 15 + 1 + 16 + 1 + 20];
     usize n = 0;
     for (usize i = 0; i < kNonceDigits; ++i) message[n++] = u8(kHexDigits[nonce_ >> (60 - 4 * i) & 15]);
     message[n++] = ' ';
+    for (int shift = 24; shift >= 0; shift -= 8) {
+        u32 part = source >> shift & 0xFF;
+        if (part >= 100) message[n++] = u8('0' + part / 100);
+        if (part >= 10) message[n++] = u8('0' + part / 10 % 10);
+        message[n++] = u8('0' + part % 10);
+        message[n++] = shift ? '.' : ' ';
+    }
     for (usize i = 0; i < command.length; ++i) message[n++] = u8(command.data[i]);
     message[n++] = ' ';
     for (usize i = 0; i < counter.length; ++i) message[n++] = u8(counter.data[i]);
@@ -107,9 +117,10 @@ ControlCommand ControlPlane::check(const UdpDatagram& d) {
         ++counters_.refused_not_configured;
         return ControlCommand::None;
     }
-    bool known_source = false;
-    for (u32 i = 0; i < source_count_; ++i) known_source |= sources_[i] == d.source;
-    if (!known_source) {
+    u32 source = kMaxSources;
+    for (u32 i = 0; i < source_count_; ++i)
+        if (sources_[i] == d.source) source = i;
+    if (source == kMaxSources) {
         ++counters_.refused_source;
         return ControlCommand::None;
     }
@@ -128,15 +139,15 @@ ControlCommand ControlPlane::check(const UdpDatagram& d) {
             ++counters_.refused_malformed;
             return ControlCommand::None;
         }
-        if (!mac_matches(StringView{c.word, at - 1}, counter, d.payload.data + space + 1)) {
+        if (!mac_matches(d.source, StringView{c.word, at - 1}, counter, d.payload.data + space + 1)) {
             ++counters_.refused_mac;
             return ControlCommand::None;
         }
-        if (value <= last_counter_) {
+        if (value <= last_counter_[source]) {
             ++counters_.refused_replay;
             return ControlCommand::None;
         }
-        last_counter_ = value;
+        last_counter_[source] = value;
         ++counters_.accepted;
         return c.command;
     }

@@ -6,12 +6,16 @@
 // before:
 //
 //     <command> <counter> <mac>
-//     mac = hex(HMAC-SHA256(secret, "<nonce> <command> <counter>"))
+//     mac = hex(HMAC-SHA256(secret, "<nonce> <source> <command> <counter>"))
 //
-// The nonce is drawn at boot and printed (`@tk control nonce=`), so a command
-// recorded in an earlier boot is refused; the counter must exceed the last
-// one obeyed, so a command recorded in this boot is refused. Everything else
-// is dropped and counted. With no source or no secret configured, nothing is
+// with <source> the sender's address as dotted decimal. The nonce is drawn
+// at boot from the CPU's random number generator and printed (`@tk control
+// nonce=`), so a command recorded in an earlier boot is refused; each source
+// has its own counter, which must exceed the last one obeyed from it, so a
+// command recorded in this boot is refused, from its sender or (the source
+// being signed) replayed from another's address. A source that has used
+// counter 2^64-1 is obeyed no more until the next boot. Everything else is
+// dropped and counted. With no source, no secret or no nonce, nothing is
 // obeyed.
 #pragma once
 
@@ -53,8 +57,9 @@ public:
 
     // Sources "10.0.0.1,10.0.0.9", the secret and this boot's nonce. False
     // (and nothing will be obeyed) if any source is malformed, there are none
-    // or more than kMaxSources, or the secret's length is out of bounds.
-    bool configure(StringView sources, StringView secret, u64 nonce);
+    // or more than kMaxSources, the secret's length is out of bounds or
+    // there is no nonce (a random one could not be drawn).
+    bool configure(StringView sources, StringView secret, u64 nonce, bool have_nonce = true);
     bool configured() const { return source_count_ > 0 && secret_length_ > 0; }
 
     // The command `d` carries if it is to be obeyed; None (counted) if not.
@@ -63,14 +68,14 @@ public:
     u64 nonce() const { return nonce_; }
 
 private:
-    bool mac_matches(StringView command, StringView counter, const u8* mac_hex) const;
+    bool mac_matches(Ipv4Address source, StringView command, StringView counter, const u8* mac_hex) const;
 
     Ipv4Address sources_[kMaxSources] = {};
     u32 source_count_ = 0;
     u8 secret_[kMaxSecret] = {};
     usize secret_length_ = 0;
     u64 nonce_ = 0;
-    u64 last_counter_ = 0;  // of the last command obeyed
+    u64 last_counter_[kMaxSources] = {};  // of the last command obeyed from each source
     ControlCounters counters_{};
 };
 

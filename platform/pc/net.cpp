@@ -11,7 +11,6 @@
 #include "kernel/net/stack.h"
 #include "platform/pc/memory.h"
 #include "tk/platform.h"
-#include "tk/tsc.h"
 #include "kernel/net/ports.h"
 
 namespace tk::pc {
@@ -126,17 +125,15 @@ bool net_init(const CommandLine& cmdline, NetServices services) {
     // control=<addresses> secret=<16 to 64 characters>; the secret is never
     // printed (the boot log shows the command line with it hidden). The
     // nonce is: commands are signed over it (net/control.h).
-    const char* nonce_source = "rdrand";
+    // Without RDRAND there is no nonce: the TSC at this point of boot is
+    // nearly the same every boot (exactly, under QEMU -icount), so a nonce
+    // from it would let a command recorded in one boot work in another.
     u64 nonce = 0;
-    if (!arch::has_rdrand() || !arch::rdrand64(nonce)) {
-        // No DRNG: the TSC at this point of boot differs from boot to boot
-        // but is guessable; the record says so.
-        nonce_source = "tsc";
-        nonce = rdtsc() * 0x9E3779B97F4A7C15ull;
-    }
-    bool control = g_control.configure(cmdline.value("control"), cmdline.value("secret"), nonce);
+    bool have_nonce = arch::has_rdrand() && arch::rdrand64(nonce);
+    bool control = g_control.configure(cmdline.value("control"), cmdline.value("secret"), nonce, have_nonce);
     log::record("control", "port=%u configured=%d nonce=%016llx nonce-source=%s", net::kControlPort, control,
-                static_cast<unsigned long long>(g_control.nonce()), nonce_source);
+                static_cast<unsigned long long>(g_control.nonce()), have_nonce ? "rdrand" : "none");
+    if (!have_nonce) log::info("control: the CPU gave no random number (RDRAND): every command is refused");
     if (!control)
         log::info("control: control=<up to %u addresses> and secret=<16-64 characters> missing or malformed: "
                   "every command is refused",

@@ -6,6 +6,9 @@
 
 #include <cstdio>
 
+#include "kernel/lib/format.h"
+#include "kernel/lib/sha256.h"
+#include "kernel/lib/string.h"
 #include "kernel/net/control.h"
 #include "kernel/net/stack.h"
 #include "tests/fuzz/fuzz_input.h"
@@ -32,25 +35,35 @@ struct Control {
     u64 last_obeyed = 0;
 };
 
-// The counter of "<word> <counter> <mac>"; the plane only obeys that form.
-u64 counter_of(const net::UdpDatagram& d) {
-    const u8* p = d.payload.data;
-    usize i = 0;
-    while (i < d.payload.length && p[i] != ' ') ++i;
-    u64 value = 0;
-    for (++i; i < d.payload.length && p[i] != ' '; ++i) value = value * 10 + u64(p[i] - '0');
-    return value;
-}
-
+// Obeyed: it came from the one configured source, its counter is beyond
+// every one obeyed before (nothing is obeyed twice), and it carries the MAC
+// of "<nonce> 10.0.0.1 <word> <counter>" under the secret, whatever check()
+// made of it.
 void control(void* c, const net::UdpDatagram& d) {
     auto* control = static_cast<Control*>(c);
     if (control->plane.check(d) == net::ControlCommand::None) return;
-    // Obeyed: it came from the one configured source, and its counter is
-    // beyond every one obeyed before (nothing is obeyed twice).
     TK_FUZZ_ASSERT(d.source == 0x0A000001);
-    u64 counter = counter_of(d);
+    const char* p = reinterpret_cast<const char*>(d.payload.data);
+    usize n = d.payload.length;
+    if (n && p[n - 1] == '\n') --n;
+    usize word_end = 0;
+    while (word_end < n && p[word_end] != ' ') ++word_end;
+    usize counter_end = word_end + 1;
+    while (counter_end < n && p[counter_end] != ' ') ++counter_end;
+    TK_FUZZ_ASSERT(counter_end + 1 + 64 == n);
+    u64 counter = 0;
+    TK_FUZZ_ASSERT(parse_u64(StringView{p + word_end + 1, counter_end - word_end - 1}, counter));
     TK_FUZZ_ASSERT(counter > control->last_obeyed);
     control->last_obeyed = counter;
+    char message[128];
+    usize length = format(message, sizeof message, "%016lx 10.0.0.1 %.*s", (unsigned long)kNonce,
+                          int(counter_end), p);
+    u8 mac[kSha256Bytes];
+    hmac_sha256(reinterpret_cast<const u8*>(kSecret), sizeof kSecret - 1, reinterpret_cast<const u8*>(message),
+                length, mac);
+    char hex[65];
+    for (usize i = 0; i < kSha256Bytes; ++i) format(hex + 2 * i, 3, "%02x", mac[i]);
+    TK_FUZZ_ASSERT(std::memcmp(hex, p + counter_end + 1, 64) == 0);
 }
 
 void listener(void*, const net::UdpDatagram& d) {

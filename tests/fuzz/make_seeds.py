@@ -68,7 +68,8 @@ def frames(our_mac: str, our_ip: str, port: int) -> list[bytes]:
         )
 
     def signed(word: str, counter: int) -> bytes:
-        return f"{word} {counter} {sign(FUZZ_SECRET, FUZZ_NONCE, word, counter)}".encode()
+        mac = sign(FUZZ_SECRET, FUZZ_NONCE, "10.0.0.1", word, counter)
+        return f"{word} {counter} {mac}".encode()
 
     controls = [
         control(signed("tk-status", 1)),

@@ -27,15 +27,21 @@ UdpDatagram datagram(Ipv4Address from, const char* text) {
 }  // namespace
 
 // Signed by Python's hmac (tradekernel.control.sign), an implementation
-// independent of ours, with kSecret over kNonce.
+// independent of ours, with kSecret over kNonce, from 10.0.0.1 (kOperator)
+// unless named.
 constexpr u64 kNonce = 0x0123456789abcdefull;
-constexpr const char kStatus1[] = "tk-status 1 3dd311935ced6268e7074858a3785ef1a29495b7657263018af6c46e5f15fda1";
-constexpr const char kKill2[] = "tk-kill 2 c66468d17d802267dc90464455253551cc793b4ae8a6126efe8050a4b9bbae4e";
-constexpr const char kExit3[] = "tk-exit 3 efc0faba7787c23d8bd3d6e0214e2ea16bbffdd3db7b65c9c55b2d002c567bb1";
-constexpr const char kExit1[] = "tk-exit 1 d4929f944ae97ff7f2306f6865402cb63f4076c7d3f0ac72d6e309479f44ef72";
+constexpr const char kStatus1[] = "tk-status 1 fcca3c2b65b305722c13cc9efa30b7d80a8863afc153504a8f9838a7e73d21af";
+constexpr const char kKill2[] = "tk-kill 2 c9da1f00bda0e0364edf8536220df6544576407b9e8eac7b31bfbc782bf477ee";
+constexpr const char kExit3[] =  // from 10.0.0.7
+    "tk-exit 3 d0fe1cde216b98edd73c6f01382ba889f2a75b9874ee998830b628eab6f55fd6";
+constexpr const char kExit1[] = "tk-exit 1 cfdc6aec8c9d7d1b762c7ab4b0195bef8f117e4d87bdc98182640e3c6cc30d9c";
+constexpr const char kKill1From7[] =
+    "tk-kill 1 bf8f2a7c2d77d6c4a358a9198d2f0f86e52f9df805d3c07a36f63f50093b519d";
+constexpr const char kStatusLast[] =  // counter 2^64-1
+    "tk-status 18446744073709551615 5832a9f092d98912e24e049770c39d37d3248bb4db85fc7cb2e04d71dc76b405";
 // tk-exit 5 signed over nonce fedcba9876543210: a recording from another boot.
 constexpr const char kExit5OtherBoot[] =
-    "tk-exit 5 185faaf194d4f291795b0c651687929c72d7db04f4767a3500b55875f1aea9d7";
+    "tk-exit 5 ebb30b793b7fd6ead54701d6929c8bd074f0cc5932fc328071959fb2593ed564";
 
 TK_TEST(control, obeys_signed_fresh_commands_from_a_configured_source) {
     ControlPlane c;
@@ -66,6 +72,31 @@ TK_TEST(control, refuses_recordings_from_this_boot_and_others) {
     TK_EXPECT_EQ(rebooted.counters().refused_mac, 1);
 }
 
+TK_TEST(control, each_source_counts_for_itself_and_is_signed) {
+    ControlPlane c;
+    c.configure(view("10.0.0.1,10.0.0.7"), view(kSecret), kNonce);
+    TK_EXPECT(c.check(datagram(kOperator, kKill2)) == ControlCommand::Kill);
+    // The first operator's command replayed from the second's address, where
+    // counter 2 is fresh: the source is signed, so the MAC fails.
+    TK_EXPECT(c.check(datagram(0x0A000007, kKill2)) == ControlCommand::None);
+    TK_EXPECT_EQ(c.counters().refused_mac, 1);
+    // The second operator's own first command is not refused for the first's counter.
+    TK_EXPECT(c.check(datagram(0x0A000007, kKill1From7)) == ControlCommand::Kill);
+    TK_EXPECT(c.check(datagram(0x0A000007, kExit3)) == ControlCommand::Exit);
+    TK_EXPECT_EQ(c.counters().accepted, 3);
+}
+
+TK_TEST(control, the_last_counter_ends_commands_from_that_source_until_reboot) {
+    ControlPlane c;
+    c.configure(view("10.0.0.1"), view(kSecret), kNonce);
+    TK_EXPECT(c.check(datagram(kOperator, kStatusLast)) == ControlCommand::Status);
+    TK_EXPECT(c.check(datagram(kOperator, kExit1)) == ControlCommand::None);
+    TK_EXPECT_EQ(c.counters().refused_replay, 1);
+    TK_EXPECT(!c.configure(view("10.0.0.1"), view(kSecret), kNonce, false));  // no nonce: nothing obeyed
+    TK_EXPECT(c.check(datagram(kOperator, kExit1)) == ControlCommand::None);
+    TK_EXPECT_EQ(c.counters().refused_not_configured, 1);
+}
+
 TK_TEST(control, refuses_and_counts_everything_else) {
     ControlPlane c;
     c.configure(view("10.0.0.1"), view(kSecret), kNonce);
@@ -73,20 +104,20 @@ TK_TEST(control, refuses_and_counts_everything_else) {
         "tk-exit ",                           // nothing after the word
         "tk-exit s3cret-0123456789",          // the secret in clear, as the port once took it
         "tk-exit 1",                          // no MAC
-        "tk-exit x d4929f944ae97ff7f2306f6865402cb63f4076c7d3f0ac72d6e309479f44ef72",  // counter
-        "tk-exit 1 d4929f944ae97ff7f2306f6865402cb63f4076c7d3f0ac72d6e309479f44ef7",   // short MAC
-        "tk-exit 1 d4929f944ae97ff7f2306f6865402cb63f4076c7d3f0ac72d6e309479f44ef72 ",  // after it
-        "tk-exit 1  d4929f944ae97ff7f2306f6865402cb63f4076c7d3f0ac72d6e309479f44ef72",  // two spaces
-        "tk-exit 000000000000000000001 d4929f944ae97ff7f2306f6865402cb63f4076c7d3f0ac72d6e309479f44ef72",
+        "tk-exit x cfdc6aec8c9d7d1b762c7ab4b0195bef8f117e4d87bdc98182640e3c6cc30d9c",  // counter
+        "tk-exit 1 cfdc6aec8c9d7d1b762c7ab4b0195bef8f117e4d87bdc98182640e3c6cc30d9",   // short MAC
+        "tk-exit 1 cfdc6aec8c9d7d1b762c7ab4b0195bef8f117e4d87bdc98182640e3c6cc30d9c ",  // after it
+        "tk-exit 1  cfdc6aec8c9d7d1b762c7ab4b0195bef8f117e4d87bdc98182640e3c6cc30d9c",  // two spaces
+        "tk-exit 000000000000000000001 cfdc6aec8c9d7d1b762c7ab4b0195bef8f117e4d87bdc98182640e3c6cc30d9c",
     };
     for (const char* text : malformed) TK_EXPECT(c.check(datagram(kOperator, text)) == ControlCommand::None);
     TK_EXPECT_EQ(c.counters().refused_malformed, 8);
     const char* bad_mac[] = {
-        "tk-exit 1 D4929F944AE97FF7F2306F6865402CB63F4076C7D3F0AC72D6E309479F44EF72",  // case matters
-        "tk-exit 1 d4929f944ae97ff7f2306f6865402cb63f4076c7d3f0ac72d6e309479f44ef73",  // last digit
-        "tk-kill 1 d4929f944ae97ff7f2306f6865402cb63f4076c7d3f0ac72d6e309479f44ef72",  // another word
-        "tk-exit 2 d4929f944ae97ff7f2306f6865402cb63f4076c7d3f0ac72d6e309479f44ef72",  // another counter
-        "tk-exit 01 d4929f944ae97ff7f2306f6865402cb63f4076c7d3f0ac72d6e309479f44ef72",  // its spelling
+        "tk-exit 1 CFDC6AEC8C9D7D1B762C7AB4B0195BEF8F117E4D87BDC98182640E3C6CC30D9C",  // case matters
+        "tk-exit 1 cfdc6aec8c9d7d1b762c7ab4b0195bef8f117e4d87bdc98182640e3c6cc30d9d",  // last digit
+        "tk-kill 1 cfdc6aec8c9d7d1b762c7ab4b0195bef8f117e4d87bdc98182640e3c6cc30d9c",  // another word
+        "tk-exit 2 cfdc6aec8c9d7d1b762c7ab4b0195bef8f117e4d87bdc98182640e3c6cc30d9c",  // another counter
+        "tk-exit 01 cfdc6aec8c9d7d1b762c7ab4b0195bef8f117e4d87bdc98182640e3c6cc30d9c",  // its spelling
     };
     for (const char* text : bad_mac) TK_EXPECT(c.check(datagram(kOperator, text)) == ControlCommand::None);
     TK_EXPECT_EQ(c.counters().refused_mac, 5);

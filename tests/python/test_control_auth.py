@@ -8,6 +8,7 @@ import ctypes
 import hashlib
 import hmac
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -36,9 +37,9 @@ class Plane:
     """The kernel's ControlPlane, configured for OPERATOR with `control`'s
     secret over `nonce`."""
 
-    def __init__(self, control: Control, nonce: int) -> None:
+    def __init__(self, control: Control, nonce: int, sources: bytes = b"10.0.0.1") -> None:
         self.lib = library()
-        self.handle = self.lib.tk_control_create(b"10.0.0.1", control.secret.encode(), nonce)
+        self.handle = self.lib.tk_control_create(sources, control.secret.encode(), nonce)
         assert self.handle
 
     def check(self, payload: bytes, source: int = OPERATOR) -> int:
@@ -54,8 +55,8 @@ class Plane:
         self.lib.tk_control_destroy(self.handle)
 
 
-def booted(nonce: int) -> Control:
-    control = Control(sources=("10.0.0.1",))
+def booted(nonce: int, source: str = "10.0.0.1", secret: str | None = None) -> Control:
+    control = Control(sources=(source,)) if secret is None else Control((source,), secret)
     control.learn(Record("control", {"nonce": f"{nonce:016x}"}))
     return control
 
@@ -112,5 +113,51 @@ def test_the_secret_never_travels():
         command = control.command(word)
         assert control.secret.encode() not in command
         assert command.split()[2].decode() == sign(
-            control.secret, control.nonce or "", word, int(command.split()[1])
+            control.secret, control.nonce or "", "10.0.0.1", word, int(command.split()[1])
         )
+
+
+SECOND = 0x0A000007
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.integers(0, 2**64 - 1), st.lists(st.booleans(), min_size=1, max_size=12))
+def test_two_operators_count_apart_and_cannot_borrow_each_others_commands(
+    nonce: int, turns: list[bool]
+):
+    first = booted(nonce)
+    second = booted(nonce, "10.0.0.7", first.secret)
+    plane = Plane(first, nonce, b"10.0.0.1,10.0.0.7")
+    try:
+        for second_turn in turns:
+            signer, source = (second, SECOND) if second_turn else (first, OPERATOR)
+            command = signer.command("tk-status")
+            other = OPERATOR if second_turn else SECOND
+            assert plane.check(command, source=other) == NONE  # from the other's address
+            assert plane.check(command, source=source) == STATUS
+        counts = plane.counters()
+        assert (counts["accepted"], counts["refused_mac"]) == (len(turns), len(turns))
+    finally:
+        plane.close()
+
+
+@pytest.mark.parametrize(
+    "secret", ["é" * 16, "tab\tinside-secret-x", "space inside secret", "short", "x" * 65]
+)
+def test_a_secret_the_kernel_would_read_differently_is_refused_up_front(secret: str):
+    with pytest.raises(ValueError, match="printable ASCII"):
+        Control(sources=("10.0.0.1",), secret=secret)
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"nonce": "0123456789ABCDEF", "configured": "1"},  # the kernel prints lowercase
+        {"nonce": "0123456789abcde", "configured": "1"},
+        {"nonce": "0123456789abcdef", "configured": "0"},  # every command would be refused
+        {"configured": "1"},
+    ],
+)
+def test_a_nonce_the_kernel_did_not_print_is_refused(fields: dict[str, str]):
+    with pytest.raises(ValueError):
+        Control(sources=("10.0.0.1",)).learn(Record("control", fields))
