@@ -81,7 +81,7 @@ inline void start_engine(net::NetStack& net, trade::Engine& engine, trade::Sprea
     config.feed_port = feed_port;
     config.gateway = 0x0A000020;
     config.limits = {1000, i64(1) << 40, 100};
-    config.strategy = trade::spread_taker(&strategy, 100, 100);
+    config.strategy = trade::spread_taker(&strategy, Price{100}, Shares{100});
     engine.init(&net, config, memory);
 }
 

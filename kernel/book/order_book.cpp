@@ -266,7 +266,7 @@ void Books::unlink_level(Head& h, u8 side, u32 index) {
 }
 
 void Books::record(u8 side, const LevelNode& level) {
-    if (change_.levels < 2) change_.level[change_.levels++] = {side, level.price, level.shares, level.orders};
+    if (change_.levels < 2) change_.level[change_.levels++] = {side, Price{level.price}, Shares{level.shares}, level.orders};
 }
 
 // --- Trust ------------------------------------------------------------------
@@ -280,7 +280,7 @@ void Books::status_changed(u16 locate, bool trusted) {
         ++untrusted_books_;
     }
     if (change_.status_changes < 2) {
-        change_.status_locate[change_.status_changes] = locate;
+        change_.status_locate[change_.status_changes] = Locate{locate};
         change_.status_trusted[change_.status_changes++] = trusted;
     }
 }
@@ -354,8 +354,8 @@ void Books::reduce(Order* o, u32 shares, bool executed) {
     if (executed) {
         change_.executed = true;
         change_.executed_side = o->side;
-        change_.executed_price = o->price;
-        change_.executed_shares = shares;
+        change_.executed_price = Price{o->price};
+        change_.executed_shares = Shares{shares};
     }
     bool gone = shares == o->shares;
     if (o->level == kNoLevel) {
@@ -452,11 +452,11 @@ i32 Books::apply(const u8* m, usize length) {
     return locate;
 }
 
-u32 Books::depth(u16 locate, Side side, Level* out, u32 max) const {
+u32 Books::depth(Locate locate, Side side, Level* out, u32 max) const {
     u32 n = 0;
     if (!has_book(locate)) return 0;
-    for (u32 i = heads_[locate].best[side]; i != kNoLevel && n < max; i = levels_[i].worse, ++n)
-        out[n] = {levels_[i].price, levels_[i].orders, levels_[i].shares};
+    for (u32 i = heads_[locate.value].best[side]; i != kNoLevel && n < max; i = levels_[i].worse, ++n)
+        out[n] = {Price{levels_[i].price}, levels_[i].orders, Shares{levels_[i].shares}};
     return n;
 }
 

@@ -24,6 +24,7 @@
 #pragma once
 
 #include "tk/types.h"
+#include "tk/units.h"
 
 namespace tk::book {
 
@@ -34,9 +35,9 @@ inline constexpr u32 kLocates = 1u << 16;  // ITCH 5.0 section 1.1: Stock Locate
 
 // What one price level holds, as depth() reports it.
 struct Level {
-    u32 price;  // Price(4): 4 implied decimals
+    Price price;
     u32 orders;
-    u64 shares;
+    Shares shares;
 };
 
 // Set at start-up. `orders`: live orders at once over all books, orphans
@@ -77,8 +78,8 @@ struct Order {
 // (E, C) the resting order that traded; and the books whose trust changed.
 struct LevelChange {
     u8 side;
-    u32 price;
-    u64 shares;
+    Price price;
+    Shares shares;
     u32 orders;
 };
 struct Change {
@@ -86,9 +87,10 @@ struct Change {
     LevelChange level[2];
     bool executed;
     u8 executed_side;
-    u32 executed_price, executed_shares;  // the resting order's price
+    Price executed_price;                 // the resting order's price
+    Shares executed_shares;
     u32 status_changes;                   // 0, 1 or 2 (a locate mismatch marks two books; a
-    u16 status_locate[2];                 // replaced orphan can untrust, trust and untrust one)
+    Locate status_locate[2];              // replaced orphan can untrust, trust and untrust one)
     bool status_trusted[2];               // the book's trust just after that change
 };
 
@@ -130,16 +132,16 @@ public:
     const Change& last_change() const { return change_; }
 
     // Up to `max` best levels of one side; returns how many.
-    u32 depth(u16 locate, Side side, Level* out, u32 max) const;
+    u32 depth(Locate locate, Side side, Level* out, u32 max) const;
 
     // A book is trusted unless it holds orphans or was lost this session.
     // A locate with no book (beyond capacity().locates) is untrusted and empty.
-    bool has_book(u16 locate) const { return locate < capacity_.locates; }
-    bool trusted(u16 locate) const {
-        return has_book(locate) && heads_[locate].orphans == 0 && !heads_[locate].lost;
+    bool has_book(Locate locate) const { return locate.value < capacity_.locates; }
+    bool trusted(Locate locate) const {
+        return has_book(locate) && heads_[locate.value].orphans == 0 && !heads_[locate.value].lost;
     }
-    u32 orphans(u16 locate) const { return has_book(locate) ? heads_[locate].orphans : 0; }
-    bool lost(u16 locate) const { return has_book(locate) && heads_[locate].lost; }
+    u32 orphans(Locate locate) const { return has_book(locate) ? heads_[locate.value].orphans : 0; }
+    bool lost(Locate locate) const { return has_book(locate) && heads_[locate.value].lost; }
     u32 untrusted_books() const { return untrusted_books_; }
 
     u32 live_orders() const { return live_orders_; }

@@ -10,10 +10,10 @@ const char* counter_names() {
 #undef TK_MOLD_COUNTER_NAME
 }
 
-void Receiver::init(u64 first_sequence, MessageHandler deliver, RequestHandler request, void* context) {
+void Receiver::init(Sequence first_sequence, MessageHandler deliver, RequestHandler request, void* context) {
     // Field by field: a temporary Receiver (with its hold) is too big for a
     // kernel stack.
-    next_ = known_end_ = first_sequence;
+    next_ = known_end_ = first_sequence.value;
     delivering_end_ = 0;
     requested_up_to_ = stalled_at_ = 0;
     beyond_gap_ = 0;
@@ -88,7 +88,7 @@ void Receiver::walk(const u8* packet, usize length, u16 count, u64 first) {
     for (u16 i = 0; i < count; ++i) {
         u16 n = net::load_be16(packet + at);
         if (first + i >= next_) {
-            deliver_(context_, first + i, packet + at + 2, n);
+            deliver_(context_, Sequence{first + i}, packet + at + 2, n);
             ++counters_.messages_delivered;
             next_ = first + i + 1;
             session_locked_ = true;
@@ -129,7 +129,7 @@ void Receiver::gap_seen(u64 first) {
     // has its remainder asked for by the next packet that shows it.
     if (from + count - 1 > requested_up_to_) requested_up_to_ = from + count - 1;
     if (from == next_) beyond_gap_ = 0;
-    request_(context_, session_, from, count);
+    request_(context_, session_, Sequence{from}, count);
 }
 
 // Copies a packet beyond a gap; false if it is not kept. When the hold is

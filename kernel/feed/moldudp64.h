@@ -40,6 +40,7 @@
 #pragma once
 
 #include "tk/types.h"
+#include "tk/units.h"
 
 namespace tk::mold {
 
@@ -87,21 +88,21 @@ struct Counters {
 // "packets,heartbeats,...": the field names in order.
 const char* counter_names();
 
-using MessageHandler = void (*)(void* context, u64 sequence, const u8* message, u16 length);
-using RequestHandler = void (*)(void* context, const char* session, u64 sequence, u16 count);
+using MessageHandler = void (*)(void* context, Sequence sequence, const u8* message, u16 length);
+using RequestHandler = void (*)(void* context, const char* session, Sequence first, u16 count);
 
 class Receiver {
 public:
     // `first_sequence` is the next message wanted (1 at the start of a day).
-    void init(u64 first_sequence, MessageHandler deliver, RequestHandler request, void* context);
+    void init(Sequence first_sequence, MessageHandler deliver, RequestHandler request, void* context);
     // Accept only this session (10 bytes, space-padded as on the wire).
     void expect_session(const char* session);
 
     void receive(const u8* packet, usize length);
 
-    u64 next_sequence() const { return next_; }
+    Sequence next_sequence() const { return Sequence{next_}; }
     // One past the newest message any packet of the session has shown to exist.
-    u64 known_end() const { return known_end_; }
+    Sequence known_end() const { return Sequence{known_end_}; }
     // Messages known to exist that are not delivered yet, beyond the packet
     // being delivered (during delivery) or beyond next_sequence().
     bool behind() const { return known_end_ > (delivering_end_ > next_ ? delivering_end_ : next_); }

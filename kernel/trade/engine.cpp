@@ -19,7 +19,7 @@ void Engine::init(net::NetStack* net, const EngineConfig& config, void* memory) 
     auto* symbols = reinterpret_cast<SymbolState*>(after_books);
     auto* positions = reinterpret_cast<Position*>(after_books + u64(locates) * sizeof(SymbolState));
     __builtin_memset(after_books, 0, u64(locates) * (sizeof(SymbolState) + sizeof(Position)));
-    market = MarketState{&books, symbols, locates, false, 0};
+    market = MarketState{&books, symbols, locates, false, Sequence{0}};
     // Cleared in place: `entry = Orders{}` may build it on the stack first, and
     // kernel stacks are 16-32 KiB. All-zero is its empty state (plain data; the
     // risk gate is set up below).

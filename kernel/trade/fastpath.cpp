@@ -84,11 +84,11 @@ bool fastpath_receive(Engine& engine, net::NetStack& stack, const u8* frame, usi
     // gate and the OUCH encoder.
     stack.count_delivered_elsewhere();
     feed.begin_in_order(count);
-    u64 sequence = feed.next_sequence();
+    Sequence sequence = feed.next_sequence();
     at = mold::kHeader;
     for (u16 i = 0; i < count; ++i) {
         u16 n = load_be16(packet + at);
-        pipeline.deliver_book_message(sequence + i, packet + at + 2, n);
+        pipeline.deliver_book_message(sequence + Sequence{i}, packet + at + 2, n);
         feed.delivered_in_order();
         at += 2 + usize(n);
     }

@@ -15,13 +15,13 @@ struct MarketState {
     SymbolState* symbols;      // `locates` of them
     u32 locates;               // the books' locates (book::Capacity)
     bool feed_stale;           // FeedStatus: every book lags the market
-    u64 trigger_sequence;      // MoldUDP64 sequence of the message being handled
+    Sequence trigger_sequence; // of the message being handled
 };
 
 // Remembers the 8-character ITCH Stock field of a locate (Stock Directory).
-inline void set_symbol(MarketState* m, u16 locate, const u8* stock) {
-    if (locate >= m->locates) return;  // no book for it: never traded
-    for (int i = 0; i < 8; ++i) m->symbols[locate].stock[i] = char(stock[i]);
+inline void set_symbol(MarketState* m, Locate locate, const u8* stock) {
+    if (locate.value >= m->locates) return;  // no book for it: never traded
+    for (int i = 0; i < 8; ++i) m->symbols[locate.value].stock[i] = char(stock[i]);
 }
 
 }  // namespace tk::trade

@@ -42,13 +42,13 @@ struct Orders {
     // order names the market-data message that caused it. An order sent
     // between messages (from on_feed, or by a caller outside any callback)
     // names the last message handled; tokens stay unique.
-    u64 token_trigger;
+    Sequence token_trigger;
     u32 trigger_orders;
     // For in-guest spans (mode=trade): rdtscp once an order is handed to the
     // NIC. Off unless asked for: the read cost the hosted tick_to_trade
     // benchmark 20 ns of its 160 ns median.
     bool stamp_sends;
-    u64 last_sent_tsc;
+    Ticks last_sent_tsc;
 };
 
 // Order Token (OUCH 4.2 section 2.1, 14 Alpha): the trigger's MoldUDP64
@@ -59,6 +59,6 @@ struct Orders {
 // then not sent.
 inline constexpr u64 kTokenSequences = 10'000'000'000ull;
 inline constexpr u32 kTokenOrdersPerMessage = 10'000;
-bool make_token(u64 trigger_sequence, u32 index, char token[14]);
+bool make_token(Sequence trigger_sequence, u32 index, char token[14]);
 
 }  // namespace tk::trade

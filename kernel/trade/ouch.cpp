@@ -29,7 +29,7 @@ usize encode_enter_order(const EnterOrder& o, u8* out) {
     *p++ = u8(o.side);
     p = put_u32(p, o.shares);
     p = put_alpha(p, o.stock, 8);
-    p = put_u32(p, o.price);
+    p = put_u32(p, o.price.value);
     p = put_u32(p, o.time_in_force);
     p = put_alpha(p, o.firm, 4);
     *p++ = u8(o.display);
@@ -70,7 +70,10 @@ void RiskGate::init(const RiskLimits& limits, u64 ticks_per_second) {
     session_notional_ = 0;
 }
 
-bool RiskGate::check(char side, u32 shares, u32 price, i64 position, u32 reference, u64 now) {
+bool RiskGate::check(char side, Shares order_shares, Price order_price, i64 position, Price reference_price,
+                     Ticks clock) {
+    u64 shares = order_shares.value, now = clock.value;
+    u32 price = order_price.value, reference = reference_price.value;
     auto reject = [](u64& counter) {
         ++counter;
         return false;
@@ -78,10 +81,10 @@ bool RiskGate::check(char side, u32 shares, u32 price, i64 position, u32 referen
     if (killed_) return reject(counters_.rejected_kill_switch);
     if (!valid_side(side)) return reject(counters_.rejected_side);
     if (shares == 0 || shares > limits_.max_order_shares) return reject(counters_.rejected_size);
-    u64 notional = u64(shares) * price;  // < 2^64: both are 32-bit
+    u64 notional = shares * price;  // < 2^64: shares are now within the 32-bit limit
     if (notional > limits_.max_order_notional) return reject(counters_.rejected_order_notional);
     if (notional > limits_.max_session_notional - session_notional_) return reject(counters_.rejected_session_notional);
-    i64 after = is_buy(side) ? position + shares : position - i64(shares);
+    i64 after = is_buy(side) ? position + i64(shares) : position - i64(shares);
     if (after > limits_.max_position || after < -limits_.max_position) return reject(counters_.rejected_position);
     u64 distance = price > reference ? price - reference : reference - price;
     if (reference == 0 || distance * 10000 > u64(reference) * limits_.price_collar_bps)
@@ -93,10 +96,11 @@ bool RiskGate::check(char side, u32 shares, u32 price, i64 position, u32 referen
     return true;
 }
 
-void RiskGate::book(u32 shares, u32 price, u64 now) {
+void RiskGate::book(Shares shares, Price price, Ticks clock) {
+    u64 now = clock.value;
     if (interval_) next_arrival_ = (next_arrival_ > now ? next_arrival_ : now) + interval_;
     ++open_orders_;
-    session_notional_ += u64(shares) * price;
+    session_notional_ += shares.value * price.value;
     ++counters_.accepted;
 }
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "tk/types.h"
+#include "tk/units.h"
 
 namespace tk::ouch {
 
@@ -15,7 +16,7 @@ struct EnterOrder {
     char side;            // Buy/Sell Indicator: 'B', 'S', 'T' (short), 'E' (exempt)
     u32 shares;
     char stock[8];        // Alpha
-    u32 price;            // Price(4): 4 implied decimals
+    Price price;
     u32 time_in_force;    // seconds; 0 = immediate or cancel, 99999 = market hours
     char firm[4];
     char display;         // 'Y' visible, 'N' hidden, ...
@@ -79,8 +80,8 @@ public:
     // `position` is the current signed position in the symbol; `reference`
     // the price the collar is measured from (the opposite best, say); `now`
     // the clock in ticks.
-    bool check(char side, u32 shares, u32 price, i64 position, u32 reference, u64 now);
-    void book(u32 shares, u32 price, u64 now);
+    bool check(char side, Shares shares, Price price, i64 position, Price reference, Ticks now);
+    void book(Shares shares, Price price, Ticks now);
 
     // An order's outcome is known (filled, cancelled, rejected): it is no
     // longer open. Nothing reads the venue's answers yet (IOC orders are not

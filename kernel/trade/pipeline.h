@@ -87,7 +87,9 @@ public:
 
     // One ITCH message already in sequence, as the MoldUDP64 receiver delivers
     // it: for replaying a recorded day without the network.
-    void on_itch_message(u64 sequence, const u8* message, u16 length) { on_message(this, sequence, message, length); }
+    void on_itch_message(Sequence sequence, const u8* message, u16 length) {
+        on_message(this, sequence, message, length);
+    }
 
     // Whether a datagram from `source` is taken (feed-source= and the rewinder).
     bool from_feed_source(net::Ipv4Address source) const {
@@ -101,7 +103,7 @@ public:
     // message (A F E C X D U) that itch::check() passed, delivered in
     // sequence while the feed is not behind -- what on_message() does with
     // it then.
-    void deliver_book_message(u64 sequence, const u8* message, u16 length);
+    void deliver_book_message(Sequence sequence, const u8* message, u16 length);
 
     mold::Receiver& receiver() { return receiver_; }
     const mold::Receiver& receiver() const { return receiver_; }
@@ -116,14 +118,14 @@ public:
     void log_stale_periods() const;
 
 private:
-    static void on_message(void* self, u64 sequence, const u8* message, u16 length);
-    static void on_request(void* self, const char* session, u64 sequence, u16 count);
-    void on_book_message(u64 sequence, const u8* message, u16 length);
+    static void on_message(void* self, Sequence sequence, const u8* message, u16 length);
+    static void on_request(void* self, const char* session, Sequence first, u16 count);
+    void on_book_message(Sequence sequence, const u8* message, u16 length);
     void on_trade(const Trade& trade, bool counts_as_volume);
-    void tell_strategy(u16 locate, u64 sequence, const u8* message);
-    void tell_strategy_if_bbo_changed(u16 locate, u64 sequence);
-    void tell_status(u16 locate, bool trusted, u64 sequence);
-    [[gnu::cold, gnu::noinline]] void tell_feed(u64 next_sequence);
+    void tell_strategy(Locate locate, Sequence sequence, const u8* message);
+    void tell_strategy_if_bbo_changed(Locate locate, Sequence sequence);
+    void tell_status(Locate locate, bool trusted, Sequence sequence);
+    [[gnu::cold, gnu::noinline]] void tell_feed(Sequence next_sequence);
 
     book::Books* books_ = nullptr;
     Strategy strategy_{};
@@ -135,13 +137,13 @@ private:
     mold::Receiver receiver_;
     PipelineCounters counters_{};
     struct StatusChange {
-        u16 locate;
+        Locate locate;
         bool trusted;
-        u64 sequence;
+        Sequence sequence;
     };
     StatusChange status_log_[kKeptStatusChanges]{};
     struct StalePeriod {
-        u64 from, to;
+        Sequence from, to;
     };
     StalePeriod stale_log_[kKeptStalePeriods]{};
 };

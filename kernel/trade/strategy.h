@@ -15,47 +15,50 @@
 #pragma once
 
 #include "tk/types.h"
+#include "tk/units.h"
 
 namespace tk::trade {
 
+// Prices, shares, locates and sequence numbers are tk/units.h types: each
+// field says its unit, and a strategy cannot pass one for another.
 struct Bbo {
-    u16 locate;
-    u32 bid_price;
-    u64 bid_shares;  // 0: no bid
-    u32 ask_price;
-    u64 ask_shares;  // 0: no offer
-    u64 feed_sequence;          // the MoldUDP64 sequence of the message that changed it
+    Locate locate;
+    Price bid_price;
+    Shares bid_shares;  // 0: no bid
+    Price ask_price;
+    Shares ask_shares;  // 0: no offer
+    Sequence feed_sequence;  // the MoldUDP64 sequence of the message that changed it
 };
 
 // A price level after a change; 0 orders: the level is gone.
 struct BookChange {
-    u16 locate;
+    Locate locate;
     char side;  // 'B' bid, 'S' offer
-    u32 price;
-    u64 shares;
+    Price price;
+    Shares shares;
     u32 orders;
-    u64 feed_sequence;
+    Sequence feed_sequence;
 };
 
 // An execution against a resting order (ITCH Order Executed E, C) or a
 // trade print of a non-displayed order (P) or a cross (Q).
 struct Trade {
-    u16 locate;
+    Locate locate;
     char side;   // the resting order's side: 'B' (a bid was hit), 'S'; ' ' for a cross or an
                  // order whose side was neither (docs/order-books.md)
-    u32 price;   // Price(4)
-    u64 shares;
+    Price price;
+    Shares shares;
     u64 match_number;
-    u64 feed_sequence;
+    Sequence feed_sequence;
 };
 
 // A symbol's book lost or regained trust (docs/order-books.md says when).
 struct BookStatus {
-    u16 locate;
+    Locate locate;
     bool trusted;
     u32 orphans;  // orders the book keeps but cannot show
     bool lost;    // untrusted for the rest of the session
-    u64 feed_sequence;
+    Sequence feed_sequence;
 };
 
 // The feed fell behind or caught up (kernel/feed/moldudp64.h, behind()).
@@ -64,8 +67,8 @@ struct BookStatus {
 // the messages that close the gap, up to the newest known.
 struct FeedStatus {
     bool stale;
-    u64 next_sequence;  // the first message delivered in this state
-    u64 known_end;      // one past the newest message known to exist
+    Sequence next_sequence;  // the first message delivered in this state
+    Sequence known_end;      // one past the newest message known to exist
 };
 
 // What the pipeline knows of one stock locate (kernel/trade/market_state.h);
@@ -73,8 +76,8 @@ struct FeedStatus {
 struct SymbolState {
     char stock[8];        // from Stock Directory (R); stock[0] == 0 until then
     Bbo bbo;              // the last best bid and offer
-    u64 volume;           // shares traded today, from E, C (printable), P and Q
-    u32 last_price;       // the last trade's price
+    Shares volume;        // traded today, from E, C (printable), P and Q
+    Price last_price;     // the last trade's price
     bool book_untrusted;  // no order is sent on the symbol while set
 };
 
@@ -83,14 +86,14 @@ struct Orders;  // order entry: risk gate and OUCH gateway (kernel/trade/order_e
 // Our orders in one symbol, kept by order entry. No fill is read yet, so
 // each order counts as filled when it is sent.
 struct Position {
-    i64 net;           // shares bought less shares sold
-    u64 bought, sold;  // each side's total
+    i64 net;               // shares bought less shares sold
+    Shares bought, sold;   // each side's total
 };
 
 // Returns true if the order passed the risk checks and was sent.
-bool send_order(Orders* orders, u16 locate, char side, u32 shares, u32 price);
+bool send_order(Orders* orders, Locate locate, char side, Shares shares, Price price);
 // The symbol's position; nullptr for a locate beyond the books'.
-const Position* position(const Orders* orders, u16 locate);
+const Position* position(const Orders* orders, Locate locate);
 
 struct Strategy {
     void* state;
@@ -107,12 +110,12 @@ struct Strategy {
 // gate's position limit ends its buying. It exists to exercise the path
 // from market data to an order, not to make money.
 struct SpreadTakerState {
-    u32 max_spread;
-    u32 shares;
+    Price max_spread;
+    Shares shares;
     u8 done[1 << 16];  // per stock locate: traded since the spread last narrowed
 };
 void spread_taker_on_bbo(void* state, const Bbo* bbo, const SymbolState* symbol, Orders* orders);
 // `state` cleared and set up, and the Strategy that runs it.
-Strategy spread_taker(SpreadTakerState* state, u32 max_spread, u32 shares);
+Strategy spread_taker(SpreadTakerState* state, Price max_spread, Shares shares);
 
 }  // namespace tk::trade

@@ -45,7 +45,7 @@ void on_status(const net::UdpDatagram& request) {
     const mold::Receiver& rx = g_engine.pipeline.receiver();
     char line[160];
     usize n = format(line, sizeof line, "@tk status next=%lu messages=%lu orders=%lu gaps=%lu requests=%lu ended=%d",
-                     (unsigned long)rx.next_sequence(), (unsigned long)g_engine.pipeline.counters().messages,
+                     (unsigned long)rx.next_sequence().value, (unsigned long)g_engine.pipeline.counters().messages,
                      (unsigned long)g_engine.entry.counters.orders, (unsigned long)rx.counters().gaps,
                      (unsigned long)rx.counters().retransmission_requests, rx.session_ended());
     stack().reply_udp(request, reinterpret_cast<const u8*>(line), n);
@@ -97,7 +97,7 @@ void report() {
     const mold::Counters& m = g_engine.pipeline.receiver().counters();
     g_engine.log_records();
     char next[40];
-    format(next, sizeof next, "next=%lu", (unsigned long)g_engine.pipeline.receiver().next_sequence());
+    format(next, sizeof next, "next=%lu", (unsigned long)g_engine.pipeline.receiver().next_sequence().value);
     log::counters("feed-counters", mold::counter_names(), reinterpret_cast<const u64*>(&m),
                   sizeof(mold::Counters) / sizeof(u64), next);
     usize n = g_tick_to_trade.count < kSamples ? g_tick_to_trade.count : kSamples;
@@ -130,7 +130,7 @@ void trading_task(void*) {
         u64 handled = tsc_end();
         u64 new_messages = g_engine.pipeline.counters().messages - messages;
         if (new_messages) g_per_message.add((handled - packet.rx_tsc) / new_messages);
-        if (g_engine.entry.counters.orders != orders) g_tick_to_trade.add(g_engine.entry.last_sent_tsc - packet.rx_tsc);
+        if (g_engine.entry.counters.orders != orders) g_tick_to_trade.add(g_engine.entry.last_sent_tsc.value - packet.rx_tsc);
     }
     report();
     platform::exit(ExitStatus::Success);
@@ -193,7 +193,7 @@ bool trade_init(const CommandLine& cmdline, u32 core) {
     log::record("feed-sources", "from=%s rewinder=%u.%u.%u.%u", config.feed_sources.count ? listed : "any",
                 rewinder >> 24, rewinder >> 16 & 0xFF, rewinder >> 8 & 0xFF, rewinder & 0xFF);
     config.capacity = capacity_from(cmdline);
-    config.strategy = trade::spread_taker(&g_strategy, 100, 100);
+    config.strategy = trade::spread_taker(&g_strategy, Price{100}, Shares{100});
     config.tsc_hz = tsc_clock().hz();
     // The books live all session in frames of the trading core's NUMA node.
     u32 node = topology().node_of_core(core);

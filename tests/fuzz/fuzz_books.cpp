@@ -37,12 +37,12 @@ void check_books(const book::Books& books) {
     book::Level levels[kCapacity.levels + 1];
     u64 orders_on_levels = 0, orphans = 0, level_count = 0;
     for (u16 locate = 0; locate <= kLocates; ++locate) {  // kLocates: no book, always empty
-        orphans += books.orphans(locate);
+        orphans += books.orphans(Locate{locate});
         for (book::Side side : {book::kBuy, book::kSell}) {
-            u32 n = books.depth(locate, side, levels, kCapacity.levels + 1);
+            u32 n = books.depth(Locate{locate}, side, levels, kCapacity.levels + 1);
             TK_FUZZ_ASSERT(n <= kCapacity.levels);
             for (u32 i = 0; i < n; ++i) {
-                TK_FUZZ_ASSERT(levels[i].orders > 0 && levels[i].shares > 0 && levels[i].price > 0);
+                TK_FUZZ_ASSERT(levels[i].orders > 0 && levels[i].shares > Shares{0} && levels[i].price > Price{0});
                 if (i) TK_FUZZ_ASSERT(side == book::kBuy ? levels[i].price < levels[i - 1].price
                                                         : levels[i].price > levels[i - 1].price);
                 orders_on_levels += levels[i].orders;

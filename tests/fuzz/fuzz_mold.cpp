@@ -19,17 +19,18 @@ struct State {
     usize packet_length = 0;
 };
 
-void deliver(void* c, u64 sequence, const u8* message, u16 length) {
+void deliver(void* c, Sequence sequence, const u8* message, u16 length) {
     auto* s = static_cast<State*>(c);
-    TK_FUZZ_ASSERT(sequence == s->next);
+    TK_FUZZ_ASSERT(sequence.value == s->next);
     TK_FUZZ_ASSERT(length > 0);
     ++s->next;
     volatile u8 sum = 0;  // every byte readable (ASan: a held copy or the packet)
     for (u16 i = 0; i < length; ++i) sum = u8(sum + message[i]);
 }
 
-void request(void* c, const char*, u64 sequence, u16 count) {
+void request(void* c, const char*, Sequence first, u16 count) {
     auto* s = static_cast<State*>(c);
+    u64 sequence = first.value;
     TK_FUZZ_ASSERT(count > 0);
     TK_FUZZ_ASSERT(sequence >= s->next);
     TK_FUZZ_ASSERT(sequence - s->next <= mold::kWindow);
@@ -41,7 +42,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     static State* state = new State;  // holds 64 packets: too big for the stack
     State& s = *state;
     s.next = 1;
-    s.receiver.init(1, deliver, request, &s);
+    s.receiver.init(Sequence{1}, deliver, request, &s);
     if (size && (data[0] & 1)) s.receiver.expect_session("TKFUZZ0001");
     fuzz::Records records(size ? data + 1 : data, size ? size - 1 : 0);
     std::unique_ptr<uint8_t[]> packet;
@@ -54,6 +55,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const mold::Counters& c = s.receiver.counters();
     TK_FUZZ_ASSERT(c.packets == packets);
     TK_FUZZ_ASSERT(c.messages_delivered == s.next - 1);
-    TK_FUZZ_ASSERT(s.receiver.next_sequence() == s.next);
+    TK_FUZZ_ASSERT(s.receiver.next_sequence().value == s.next);
     return 0;
 }

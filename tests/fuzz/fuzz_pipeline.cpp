@@ -147,7 +147,7 @@ void start(Harness* h) {
     engine.feed_sources = {{kPublisher}, 1};
     engine.limits.max_order_shares = kMaxShares;
     engine.capacity = kCapacity;
-    engine.strategy = trade::spread_taker(&h->strategy, 100, 100);
+    engine.strategy = trade::spread_taker(&h->strategy, Price{100}, Shares{100});
     h->engine.init(&h->net, engine, h->memory);
     h->net.bind_udp(kFeedPort, on_feed, h);
 }

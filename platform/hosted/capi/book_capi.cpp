@@ -65,10 +65,10 @@ u32 tk_book_depth(void* h, u16 locate, u32 side, u64* out, u32 max) {
     if (side > book::kSell) return 0;
     auto* levels = new (std::nothrow) book::Level[max ? max : 1];
     if (!levels) return 0;
-    u32 n = static_cast<HostedBooks*>(h)->books.depth(locate, book::Side(side), levels, max);
+    u32 n = static_cast<HostedBooks*>(h)->books.depth(Locate{locate}, book::Side(side), levels, max);
     for (u32 i = 0; i < n; ++i) {
-        out[3 * i] = levels[i].price;
-        out[3 * i + 1] = levels[i].shares;
+        out[3 * i] = levels[i].price.value;
+        out[3 * i + 1] = levels[i].shares.value;
         out[3 * i + 2] = levels[i].orders;
     }
     delete[] levels;
@@ -78,7 +78,7 @@ u32 tk_book_depth(void* h, u16 locate, u32 side, u64* out, u32 max) {
 // (trusted, orphans, lost) of one book.
 void tk_book_state(void* p, u16 locate, u32* out) {
     const book::Books& b = static_cast<HostedBooks*>(p)->books;
-    out[0] = b.trusted(locate), out[1] = b.orphans(locate), out[2] = b.lost(locate);
+    out[0] = b.trusted(Locate{locate}), out[1] = b.orphans(Locate{locate}), out[2] = b.lost(Locate{locate});
 }
 
 // (live orders, peak orders, live levels, peak levels, untrusted books).
@@ -95,13 +95,13 @@ u32 tk_book_last_change(void* p, u64* levels, u32* status) {
     const book::Change& c = static_cast<HostedBooks*>(p)->books.last_change();
     for (u32 i = 0; i < c.levels; ++i) {
         levels[4 * i] = c.level[i].side;
-        levels[4 * i + 1] = c.level[i].price;
-        levels[4 * i + 2] = c.level[i].shares;
+        levels[4 * i + 1] = c.level[i].price.value;
+        levels[4 * i + 2] = c.level[i].shares.value;
         levels[4 * i + 3] = c.level[i].orders;
     }
     status[0] = c.status_changes;
     for (u32 i = 0; i < c.status_changes; ++i) {
-        status[1 + 2 * i] = c.status_locate[i];
+        status[1 + 2 * i] = c.status_locate[i].value;
         status[2 + 2 * i] = c.status_trusted[i];
     }
     return c.levels;

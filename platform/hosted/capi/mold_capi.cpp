@@ -24,19 +24,19 @@ struct HostedMold {
     u32 requests = 0;
 };
 
-void deliver(void* c, u64 sequence, const u8* message, u16 length) {
+void deliver(void* c, Sequence sequence, const u8* message, u16 length) {
     auto* h = static_cast<HostedMold*>(c);
     if (h->delivered == HostedMold::kMax || h->offsets[h->delivered] + length > sizeof h->bytes) return;
-    h->sequences[h->delivered] = sequence;
+    h->sequences[h->delivered] = sequence.value;
     std::memcpy(h->bytes + h->offsets[h->delivered], message, length);
     h->offsets[h->delivered + 1] = h->offsets[h->delivered] + length;
     ++h->delivered;
 }
 
-void request(void* c, const char*, u64 sequence, u16 count) {
+void request(void* c, const char*, Sequence first, u16 count) {
     auto* h = static_cast<HostedMold*>(c);
     if (h->requests == 4096) return;
-    h->request_sequence[h->requests] = sequence;
+    h->request_sequence[h->requests] = first.value;
     h->request_count[h->requests] = count;
     ++h->requests;
 }
@@ -49,7 +49,7 @@ void* tk_mold_create(u64 first_sequence) {
     auto* h = new (std::nothrow) HostedMold;
     if (h) {
         h->offsets[0] = 0;
-        h->receiver.init(first_sequence, deliver, request, h);
+        h->receiver.init(Sequence{first_sequence}, deliver, request, h);
     }
     return h;
 }
@@ -81,7 +81,7 @@ int tk_mold_take_request(void* c, u64* sequence, u16* count) {
     return 1;
 }
 
-u64 tk_mold_next(void* h) { return static_cast<HostedMold*>(h)->receiver.next_sequence(); }
+u64 tk_mold_next(void* h) { return static_cast<HostedMold*>(h)->receiver.next_sequence().value; }
 int tk_mold_ended(void* h) { return static_cast<HostedMold*>(h)->receiver.session_ended(); }
 
 const char* tk_mold_counter_names() { return mold::counter_names(); }

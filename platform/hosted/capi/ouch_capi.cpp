@@ -22,7 +22,7 @@ usize tk_ouch_enter(const char* token, char side, u32 shares, const char* stock,
     o.side = side;
     o.shares = shares;
     std::strncpy(o.stock, stock, sizeof o.stock);
-    o.price = price;
+    o.price = Price{price};
     o.time_in_force = time_in_force;
     std::strncpy(o.firm, firm, sizeof o.firm);
     o.display = 'Y';
@@ -48,11 +48,11 @@ void tk_risk_init(u32 max_shares, i64 max_position, u32 collar_bps, u64 max_orde
 }
 void tk_risk_kill() { g_gate.kill(); }
 // The Order Token for (sequence, index) into out[14]; 0 when none is left.
-int tk_order_token(u64 sequence, u32 index, char* out) { return trade::make_token(sequence, index, out); }
+int tk_order_token(u64 sequence, u32 index, char* out) { return trade::make_token(Sequence{sequence}, index, out); }
 // check, then book the order as sent when it passed.
 int tk_risk_check(char side, u32 shares, u32 price, i64 position, u32 reference, u64 now) {
-    if (!g_gate.check(side, shares, price, position, reference, now)) return 0;
-    g_gate.book(shares, price, now);
+    if (!g_gate.check(side, Shares{shares}, Price{price}, position, Price{reference}, Ticks{now})) return 0;
+    g_gate.book(Shares{shares}, Price{price}, Ticks{now});
     return 1;
 }
 void tk_risk_order_done() { g_gate.order_done(); }

@@ -35,23 +35,26 @@ struct Recorder {
 };
 
 void record_trade(void* r, const trade::Trade* t, const trade::SymbolState*, trade::Orders*) {
-    static_cast<Recorder*>(r)->add('t', t->locate, u8(t->side), t->price, t->shares, t->match_number, t->feed_sequence);
+    static_cast<Recorder*>(r)->add('t', t->locate.value, u8(t->side), t->price.value, t->shares.value, t->match_number,
+                                   t->feed_sequence.value);
 }
 void record_book(void* r, const trade::BookChange* c, const trade::SymbolState*, trade::Orders*) {
-    static_cast<Recorder*>(r)->add('k', c->locate, u8(c->side), c->price, c->shares, c->orders, c->feed_sequence);
+    static_cast<Recorder*>(r)->add('k', c->locate.value, u8(c->side), c->price.value, c->shares.value, c->orders,
+                                   c->feed_sequence.value);
 }
 void record_bbo(void* r, const trade::Bbo* b, const trade::SymbolState* symbol, trade::Orders* orders) {
     auto* recorder = static_cast<Recorder*>(r);
-    recorder->add('b', b->locate, b->bid_price, b->bid_shares, b->ask_price, b->ask_shares, b->feed_sequence);
+    recorder->add('b', b->locate.value, b->bid_price.value, b->bid_shares.value, b->ask_price.value,
+                  b->ask_shares.value, b->feed_sequence.value);
     trade::spread_taker_on_bbo(recorder->sample, b, symbol, orders);
 }
 
 void record_status(void* r, const trade::BookStatus* s, const trade::SymbolState*, trade::Orders*) {
-    static_cast<Recorder*>(r)->add('s', s->locate, s->trusted, s->orphans, s->lost, 0, s->feed_sequence);
+    static_cast<Recorder*>(r)->add('s', s->locate.value, s->trusted, s->orphans, s->lost, 0, s->feed_sequence.value);
 }
 
 void record_feed(void* r, const trade::FeedStatus* f, trade::Orders*) {
-    static_cast<Recorder*>(r)->add('f', 0, f->stale, f->known_end, 0, 0, f->next_sequence);
+    static_cast<Recorder*>(r)->add('f', 0, f->stale, f->known_end.value, 0, 0, f->next_sequence.value);
 }
 
 struct HostedPipeline {
@@ -110,7 +113,7 @@ void* tk_pipeline_create(u32 max_spread, u32 shares, u32 max_order, i64 max_posi
     config.rewinder = {0x0A000020, net::port::kRewinder, net::port::kFeed};
     config.feed_sources = {{0x0A000030}, 1};  // a publisher beside the rewinder
     config.limits = {max_order, max_position, collar_bps};
-    config.strategy = trade::spread_taker(&h->strategy, max_spread, shares);
+    config.strategy = trade::spread_taker(&h->strategy, Price{max_spread}, Shares{shares});
     config.capacity = capacity;
     h->engine.init(&h->net, config, h->memory);
     h->net.bind_udp(net::port::kFeed, on_feed_udp, h);
@@ -164,7 +167,8 @@ void tk_pipeline_feed_from(void* h, u32 source, const u8* datagram, usize length
 // An order as a strategy would ask for it, outside any callback (the token
 // names the last message handled).
 int tk_pipeline_send_order(void* h, u16 locate, char side, u32 shares, u32 price) {
-    return trade::send_order(&static_cast<HostedPipeline*>(h)->engine.entry, locate, side, shares, price);
+    return trade::send_order(&static_cast<HostedPipeline*>(h)->engine.entry, Locate{locate}, side, Shares{shares},
+                             Price{price});
 }
 
 u32 tk_pipeline_sent(void* h) { return static_cast<HostedPipeline*>(h)->sent; }
@@ -217,8 +221,8 @@ u32 tk_pipeline_events(void* c, u64* out, u32 max) {
 void tk_pipeline_symbol(void* c, u16 locate, i64* out) {
     const trade::Engine& engine = static_cast<HostedPipeline*>(c)->engine;
     const trade::SymbolState& s = engine.market.symbols[locate];
-    out[0] = trade::position(&engine.entry, locate)->net;
-    out[1] = i64(s.volume), out[2] = s.last_price, out[3] = s.book_untrusted;
+    out[0] = trade::position(&engine.entry, Locate{locate})->net;
+    out[1] = i64(s.volume.value), out[2] = s.last_price.value, out[3] = s.book_untrusted;
 }
 
 // The records mode=trade prints at its end (trade-counters, the books', the

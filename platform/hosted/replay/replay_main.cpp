@@ -144,7 +144,7 @@ int main(int argc, char** argv) {
     }
     static trade::Engine engine;
     static trade::SpreadTakerState strategy;
-    config.strategy = trade::spread_taker(&strategy, 100, 100);
+    config.strategy = trade::spread_taker(&strategy, Price{100}, Shares{100});
     engine.init(&net, config, memory);
 
     double ticks_per_ns = tsc_ticks_per_ns();
@@ -169,7 +169,7 @@ int main(int argc, char** argv) {
         if (have - at < 2u + length) break;  // the file ends inside a message
         const u8* m = buffer + at + 2;
         u64 t0 = tsc_begin();
-        engine.pipeline.on_itch_message(messages + 1, m, length);
+        engine.pipeline.on_itch_message(Sequence{messages + 1}, m, length);
         u64 t1 = tsc_end();
         latency.add(t1 - t0 > overhead ? t1 - t0 - overhead : 0);
         ++messages;
