@@ -71,7 +71,7 @@ void timer_task(void* arg) {
         seed ^= seed << 13, seed ^= seed >> 7, seed ^= seed << 17;  // xorshift64
         u64 delay_ns = 20'000 + seed % 80'000;
         u64 deadline = rdtsc() + u64(double(delay_ns) * run->ticks_per_ns);
-        sched::sleep_until(deadline);
+        sched::sleep_until(Ticks{deadline});
         u64 now = tsc_end();
         if (s >= 0) run->samples.push_back(double(now - deadline) / run->ticks_per_ns);
     }

@@ -47,8 +47,8 @@ void partner_task(void*) {
 // interrupt, the handler, waking it and switching to it.
 void sleeping_task(void*) {
     for (usize s = 0; s < kSamples; ++s) {
-        u64 deadline = rdtsc() + tsc_clock().ns_to_ticks(50'000);
-        sched::sleep_until(deadline);
+        u64 deadline = rdtsc() + tsc_clock().to_ticks(Nanos{50'000}).value;
+        sched::sleep_until(Ticks{deadline});
         g_samples[s] = tsc_end() - deadline;
     }
 }

@@ -8,6 +8,7 @@
 #pragma once
 
 #include "tk/types.h"
+#include "tk/units.h"
 
 namespace tk {
 
@@ -16,6 +17,9 @@ inline u64 rdtsc() {
     asm volatile("rdtsc" : "=a"(lo), "=d"(hi));
     return (u64(hi) << 32) | lo;
 }
+
+// The TSC as a typed instant, for deadlines and spans that meet nanoseconds.
+inline Ticks tsc_now() { return Ticks{rdtsc()}; }
 
 // Returns the TSC and the IA32_TSC_AUX value (the CPU number on pc and Linux).
 inline u64 rdtscp(u32* aux) {
@@ -62,8 +66,9 @@ public:
     constexpr bool known() const { return hz_ != 0; }
 
     // ticks * 1e9 overflows 64 bits after ~18 s at 1 GHz, hence mul_div_u64.
-    u64 ticks_to_ns(u64 ticks) const { return hz_ ? mul_div_u64(ticks, 1000000000u, hz_) : 0; }
-    u64 ns_to_ticks(u64 ns) const { return mul_div_u64(ns, hz_, 1000000000u); }
+    // The only conversions between the two units (tk/units.h).
+    Nanos to_ns(Ticks ticks) const { return Nanos{hz_ ? mul_div_u64(ticks.value, 1000000000u, hz_) : 0}; }
+    Ticks to_ticks(Nanos ns) const { return Ticks{mul_div_u64(ns.value, hz_, 1000000000u)}; }
 
 private:
     u64 hz_ = 0;

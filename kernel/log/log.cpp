@@ -40,7 +40,7 @@ void info(const char* fmt, ...) {
     char line[kMaxLine];
     usize n = 0;
     if (g_clock.known()) {
-        u64 us = g_clock.ticks_to_ns(rdtsc() - g_boot_tsc) / 1000;
+        u64 us = g_clock.to_ns(Ticks{rdtsc() - g_boot_tsc}).value / 1000;
         n = format(line, sizeof line, "[%5lu.%06lu] ", (unsigned long)(us / 1000000),
                    (unsigned long)(us % 1000000));
     }

@@ -46,8 +46,8 @@ void switch_to(CoreScheduler& cs, Task* next) {
     ++cs.switches;
     if (prev->flags & kTaskUsesFpu) platform::fpu_save(prev->fpu);
     if (next->flags & kTaskUsesFpu) platform::fpu_restore(next->fpu);
-    if (g_config.time_slice_ns) {
-        next->slice_end = rdtsc() + g_config.clock.ns_to_ticks(g_config.time_slice_ns);
+    if (g_config.time_slice.value) {
+        next->slice_end = rdtsc() + g_config.clock.to_ticks(g_config.time_slice).value;
         rearm(cs);
     }
     tk_context_switch(&prev->saved_sp, next->saved_sp);
@@ -75,7 +75,7 @@ void drain_inbox(CoreScheduler& cs) {
 // A ready task shares the running task's level: its time slice matters.
 bool slice_contended(const CoreScheduler& cs) {
     const Task* t = cs.current;
-    return g_config.time_slice_ns && t && t != &cs.idle && cs.ready.has_level(u32(t->priority));
+    return g_config.time_slice.value && t && t != &cs.idle && cs.ready.has_level(u32(t->priority));
 }
 
 // Tickless: the timer is armed only for the earliest sleeper (or the end of a
@@ -145,7 +145,7 @@ void make_ready_here(CoreScheduler& cs, Task* t) {
         switch_to(cs, t);
     } else {
         cs.ready.push_back(t);
-        if (g_config.time_slice_ns) rearm(cs);
+        if (g_config.time_slice.value) rearm(cs);
     }
 }
 
@@ -274,7 +274,8 @@ void yield() {
     else self->store_state(TaskState::Running);
 }
 
-void sleep_until(u64 tsc) {
+void sleep_until(Ticks deadline) {
+    u64 tsc = deadline.value;
     IrqGuard guard;
     CoreScheduler& cs = this_core();
     Task* self = cs.current;
@@ -285,7 +286,7 @@ void sleep_until(u64 tsc) {
     schedule(cs);
 }
 
-void sleep_for(u64 ns) { sleep_until(rdtsc() + g_config.clock.ns_to_ticks(ns)); }
+void sleep_for(Nanos span) { sleep_until(tsc_now() + g_config.clock.to_ticks(span)); }
 
 void block() {
     IrqGuard guard;

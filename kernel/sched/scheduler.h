@@ -31,7 +31,7 @@ struct Config {
     // Round-robin within a priority level: a task that has run this long
     // gives way to a ready task of its own level (timer-driven, so pc only;
     // hosted tasks switch only when they call the scheduler). 0: no slicing.
-    u64 time_slice_ns = 0;
+    Nanos time_slice{0};
 };
 
 // Resets every core's queues and all task slots. A core whose scheduler
@@ -55,8 +55,8 @@ void run();
 
 // For the current task:
 void yield();                 // let a ready task of the same or higher priority run
-void sleep_until(u64 tsc);    // not before the TSC reaches `tsc`
-void sleep_for(u64 ns);
+void sleep_until(Ticks deadline);  // not before the TSC reaches `deadline`
+void sleep_for(Nanos span);
 void block();                 // until wake(); returns at once if a wake is pending
 [[noreturn]] void exit();
 TaskId current_task();

@@ -115,7 +115,7 @@ void init_apic_and_scheduler() {
     config.clock = g_tsc;
     config.isolated = parse_cpu_list(g_boot.cmdline.value("isolate"));
     u64 slice_us = 0;
-    if (parse_u64(g_boot.cmdline.value("timeslice-us"), slice_us)) config.time_slice_ns = slice_us * 1000;
+    if (parse_u64(g_boot.cmdline.value("timeslice-us"), slice_us)) config.time_slice = Nanos{slice_us * 1000};
     sched::init(config);
     g_sched_config = config;
     u32 online = cpus.count > 1 ? smp_start(cpus) : 1;

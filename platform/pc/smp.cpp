@@ -33,7 +33,7 @@ u32 g_cpus = 1;
 volatile u32 g_online = 1;
 
 void wait_ns(u64 ns) {
-    u64 end = rdtsc() + tsc_clock().ns_to_ticks(ns);
+    u64 end = rdtsc() + tsc_clock().to_ticks(Nanos{ns}).value;
     while (rdtsc() < end) {
     }
 }

@@ -126,7 +126,7 @@ TK_TEST(sched, sleepers_wake_in_deadline_order) {
     auto sleeper = [](void* arg) {
         char c = char(uptr(arg));
         u64 deadline = base + u64(c - 'a') * 10'000'000;
-        sleep_until(deadline);
+        sleep_until(Ticks{deadline});
         if (rdtsc() < deadline) note('!');  // woke early
         note(c);
     };

@@ -7,12 +7,12 @@ using namespace tk;
 
 TK_TEST(tsc, conversions) {
     TscClock clock(2'500'000'000ull);  // 2.5 GHz
-    TK_EXPECT_EQ(clock.ticks_to_ns(2'500'000'000ull), 1'000'000'000ull);
-    TK_EXPECT_EQ(clock.ticks_to_ns(5), 2);
-    TK_EXPECT_EQ(clock.ns_to_ticks(1000), 2500);
+    TK_EXPECT_EQ(clock.to_ns(Ticks{2'500'000'000ull}).value, 1'000'000'000ull);
+    TK_EXPECT_EQ(clock.to_ns(Ticks{5}).value, 2);
+    TK_EXPECT_EQ(clock.to_ticks(Nanos{1000}).value, 2500);
     // A day of ticks: the 64-bit product would overflow, the result does not.
-    TK_EXPECT_EQ(clock.ticks_to_ns(2'500'000'000ull * 86400), 86'400'000'000'000ull);
-    TK_EXPECT_EQ(TscClock().ticks_to_ns(12345), 0);  // unknown frequency
+    TK_EXPECT_EQ(clock.to_ns(Ticks{2'500'000'000ull * 86400}).value, 86'400'000'000'000ull);
+    TK_EXPECT_EQ(TscClock().to_ns(Ticks{12345}).value, 0);  // unknown frequency
 }
 
 TK_TEST(tsc, mul_div_saturates) {

@@ -31,14 +31,14 @@ TK_PC_TEST(sched_pc, no_timer_interrupt_while_nobody_sleeps) {
     start_one_core();
     u64 before = arch::interrupt_count(0, arch::kTimerVector);
     auto busy = [](void*) {
-        u64 end = rdtsc() + pc::tsc_clock().ns_to_ticks(20'000'000);  // 20 ms, interrupts on
+        u64 end = rdtsc() + pc::tsc_clock().to_ticks(Nanos{20'000'000}).value;  // 20 ms, interrupts on
         while (rdtsc() < end) {
         }
     };
     create_task(Priority::Normal, busy, nullptr, 8192);
     run();
     TK_EXPECT_EQ(arch::interrupt_count(0, arch::kTimerVector), before);
-    auto sleeper = [](void*) { sleep_for(2'000'000); };
+    auto sleeper = [](void*) { sleep_for(Nanos{2'000'000}); };
     create_task(Priority::Normal, sleeper, nullptr, 8192);
     run();
     u64 fired = arch::interrupt_count(0, arch::kTimerVector) - before;
@@ -54,7 +54,7 @@ TK_PC_TEST(sched_pc, timer_wakeup_preempts_a_busy_lower_task) {
     g_flag = false;
     g_gave_up = false;
     auto low = [](void*) {
-        u64 give_up = rdtsc() + pc::tsc_clock().ns_to_ticks(2'000'000'000);
+        u64 give_up = rdtsc() + pc::tsc_clock().to_ticks(Nanos{2'000'000'000}).value;
         while (!g_flag) {  // never yields: only preemption lets Critical run
             if (rdtsc() > give_up) {
                 g_gave_up = true;
@@ -63,8 +63,8 @@ TK_PC_TEST(sched_pc, timer_wakeup_preempts_a_busy_lower_task) {
         }
     };
     auto critical = [](void*) {
-        g_deadline = rdtsc() + pc::tsc_clock().ns_to_ticks(1'000'000);
-        sleep_until(g_deadline);
+        g_deadline = rdtsc() + pc::tsc_clock().to_ticks(Nanos{1'000'000}).value;
+        sleep_until(Ticks{g_deadline});
         g_woke_at = rdtsc();
         g_flag = true;
     };
@@ -113,14 +113,14 @@ TK_PC_TEST(sched_pc, time_slice_rotates_busy_tasks_of_a_level) {
     c.cores = 1;
     c.clock = pc::tsc_clock();
     c.return_when_idle = true;
-    c.time_slice_ns = 1'000'000;
+    c.time_slice = Nanos{1'000'000};
     init(c);
     g_spins[0] = 0;
     g_spins[1] = 0;
     g_slice_gave_up = false;
     auto busy = [](void* arg) {
         u32 me = u32(uptr(arg));
-        u64 give_up = rdtsc() + pc::tsc_clock().ns_to_ticks(2'000'000'000);
+        u64 give_up = rdtsc() + pc::tsc_clock().to_ticks(Nanos{2'000'000'000}).value;
         while (g_spins[1 - me] == 0 || g_spins[me] < 1000) {
             g_spins[me] = g_spins[me] + 1;
             if (rdtsc() > give_up) {
@@ -134,6 +134,6 @@ TK_PC_TEST(sched_pc, time_slice_rotates_busy_tasks_of_a_level) {
     run();
     TK_EXPECT(!g_slice_gave_up);
     TK_EXPECT(g_spins[0] > 0 && g_spins[1] > 0);
-    c.time_slice_ns = 0;
+    c.time_slice = Nanos{0};
     init(c);  // later tests run without slicing
 }

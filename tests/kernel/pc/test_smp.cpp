@@ -27,7 +27,7 @@ u32 start_all_cores() {
 // Runs core 0's tasks, then waits for every other core's tasks to finish.
 bool run_everywhere(u32 cores, u64 timeout_ms = 3000) {
     run();
-    u64 end = rdtsc() + pc::tsc_clock().ns_to_ticks(timeout_ms * 1'000'000);
+    u64 end = rdtsc() + pc::tsc_clock().to_ticks(Nanos{timeout_ms * 1'000'000}).value;
     for (u32 c = 1; c < cores; ++c)
         while (core_stats(c).tasks) {
             if (rdtsc() > end) {
@@ -120,7 +120,7 @@ TK_PC_TEST(smp, isolated_core_takes_no_interrupts) {
     auto pinned = [](void* core) {
         u32 c = u32(uptr(core));
         u64 before = arch::interrupt_total(c);
-        u64 give_up = rdtsc() + pc::tsc_clock().ns_to_ticks(10'000'000'000);
+        u64 give_up = rdtsc() + pc::tsc_clock().to_ticks(Nanos{10'000'000'000}).value;
         while (!g_noise_done && rdtsc() < give_up) {
         }
         g_isolated_delta = arch::interrupt_total(c) - before;
@@ -130,7 +130,7 @@ TK_PC_TEST(smp, isolated_core_takes_no_interrupts) {
     // deadline has passed by the time it is armed (a busy host) takes none.
     auto noisy = [](void*) {
         u64 start = arch::interrupt_count(0, arch::kTimerVector);
-        while (arch::interrupt_count(0, arch::kTimerVector) - start < kNoiseTimerInterrupts) sleep_for(1'000'000);
+        while (arch::interrupt_count(0, arch::kTimerVector) - start < kNoiseTimerInterrupts) sleep_for(Nanos{1'000'000});
         g_noise_done = true;
     };
     u64 timer_before = arch::interrupt_count(0, arch::kTimerVector);
