@@ -82,7 +82,7 @@ LapicInfo lapic_init(u8 spurious_vector, u8 timer_vector, u64 tsc_hz) {
     if (g_x2apic) base |= kApicBaseX2;
     arch::write_msr(kMsrApicBase, base);
     if (!g_x2apic)
-        g_mmio = reinterpret_cast<volatile u32*>(arch::paging::physical_to_virtual(base & ~0xFFFull));
+        g_mmio = reinterpret_cast<volatile u32*>(arch::paging::physical_to_virtual(PhysAddr{base & ~u64(0xFFF)}));
     write(kSpurious, (1u << 8) | spurious_vector);  // software enable
     if (!g_deadline && !g_timer_hz) g_timer_hz = calibrate_timer(tsc_hz);
     write(kLvtTimer, kLvtMasked);

@@ -59,7 +59,7 @@ volatile u8* map_bar(PciAddress a, u8 bar, u32 offset, u32 length) {
 
 }  // namespace
 
-bool VirtioNet::init(const PciDevice& device, u8* dma, u64 dma_physical) {
+bool VirtioNet::init(const PciDevice& device, u8* dma, PhysAddr dma_physical) {
     PciAddress a = device.address;
     pci_enable(a);
     for (u8 cap = pci_find_capability(a, kCapVendor); cap; cap = pci_find_capability(a, kCapVendor, cap)) {
@@ -106,7 +106,7 @@ bool VirtioNet::init(const PciDevice& device, u8* dma, u64 dma_physical) {
     }
 
     dma_ = dma;
-    dma_phys_ = dma_physical;
+    dma_phys_ = dma_physical.value;  // the descriptors carry raw addresses (virtio 1.x 2.7.5)
     for (usize i = 0; i < kDmaBytes; ++i) dma_[i] = 0;
     u8* cursor = dma_;
     u64 phys = dma_phys_;

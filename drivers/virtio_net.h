@@ -8,6 +8,7 @@
 #include "drivers/pci.h"
 #include "kernel/net/packet.h"
 #include "tk/types.h"
+#include "tk/units.h"
 
 namespace tk::drivers {
 
@@ -37,7 +38,7 @@ public:
 
     // `dma` is physically contiguous, `dma_physical` its physical address.
     // Returns false (and says why in the log) if the device is unusable.
-    bool init(const PciDevice& device, u8* dma, u64 dma_physical);
+    bool init(const PciDevice& device, u8* dma, PhysAddr dma_physical);
 
     const net::MacAddress& mac() const { return mac_; }
 

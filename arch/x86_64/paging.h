@@ -11,6 +11,7 @@
 #pragma once
 
 #include "tk/types.h"
+#include "tk/units.h"
 
 namespace tk::arch::paging {
 
@@ -54,6 +55,7 @@ u64 ap_boot_cr3();
 // Walks the live page tables.
 Mapping translate(u64 virtual_address);
 
-inline u64 physical_to_virtual(u64 physical) { return physical + kDirectMapBase; }
+// The direct map's address of a physical one.
+inline u64 physical_to_virtual(PhysAddr physical) { return physical.value + kDirectMapBase; }
 
 }  // namespace tk::arch::paging

@@ -70,18 +70,18 @@ u64 FrameAllocator::find_free(u64 first, u64 end, u64 frames_needed, u64 align) 
     return frames_;
 }
 
-u64 FrameAllocator::alloc(FrameSize size, u32 node) {
+PhysAddr FrameAllocator::alloc(FrameSize size, u32 node) {
     u64 need = size == FrameSize::Small ? 1 : kLargeFrames;
     u64 found = claim(need, need, node);
     if (found) ++(size == FrameSize::Small ? stats_.small_allocated : stats_.large_allocated);
-    return found;
+    return PhysAddr{found};
 }
 
-u64 FrameAllocator::alloc_large_run(u64 count, u32 node) {
-    if (count == 0) return 0;
+PhysAddr FrameAllocator::alloc_large_run(u64 count, u32 node) {
+    if (count == 0) return PhysAddr{0};
     u64 found = claim(count * kLargeFrames, kLargeFrames, node);
     if (found) stats_.large_allocated += count;
-    return found;
+    return PhysAddr{found};
 }
 
 u64 FrameAllocator::claim(u64 need, u64 align, u32 node) {
@@ -108,7 +108,8 @@ u64 FrameAllocator::claim(u64 need, u64 align, u32 node) {
     return found * kSmallFrame;
 }
 
-bool FrameAllocator::free(u64 physical, FrameSize size) {
+bool FrameAllocator::free(PhysAddr address, FrameSize size) {
+    u64 physical = address.value;
     u64 need = size == FrameSize::Small ? 1 : kLargeFrames;
     u64 first = physical / kSmallFrame;
     bool aligned = physical % frame_bytes(size) == 0;
@@ -124,8 +125,8 @@ bool FrameAllocator::free(u64 physical, FrameSize size) {
     return true;
 }
 
-bool FrameAllocator::is_free(u64 physical) const {
-    u64 f = physical / kSmallFrame;
+bool FrameAllocator::is_free(PhysAddr physical) const {
+    u64 f = physical.value / kSmallFrame;
     return f < frames_ && !bit(used_, f);
 }
 

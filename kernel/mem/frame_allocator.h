@@ -10,6 +10,7 @@
 #include "kernel/boot/memory_map.h"
 #include "kernel/mem/topology.h"
 #include "tk/types.h"
+#include "tk/units.h"
 
 namespace tk::mem {
 
@@ -42,19 +43,19 @@ public:
 
     // Physical address of a free frame (2 MiB frames are 2 MiB-aligned), on
     // `node` unless kAnyNode; 0 when none is free or trading has started.
-    u64 alloc(FrameSize size, u32 node = kAnyNode);
+    PhysAddr alloc(FrameSize size, u32 node = kAnyNode);
 
     // `count` physically contiguous 2 MiB frames (for tables sized at start-up,
     // such as the order books'); freed one by one with free(.., Large).
-    u64 alloc_large_run(u64 count, u32 node = kAnyNode);
+    PhysAddr alloc_large_run(u64 count, u32 node = kAnyNode);
 
     // Returns false, and counts, when the frames are misaligned, reserved or
     // not allocated (a 2 MiB frame freed as 4 KiB frames is not detected).
-    bool free(u64 physical, FrameSize size);
+    bool free(PhysAddr physical, FrameSize size);
 
     FrameStats stats() const { return stats_; }
     u64 limit() const { return frames_ * kSmallFrame; }
-    bool is_free(u64 physical) const;
+    bool is_free(PhysAddr physical) const;
 
 private:
     bool bit(const u64* map, u64 frame) const { return map[frame / 64] >> (frame % 64) & 1; }

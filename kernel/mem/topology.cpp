@@ -2,7 +2,8 @@
 
 namespace tk::mem {
 
-u32 Topology::node_of(u64 physical) const {
+u32 Topology::node_of(PhysAddr address) const {
+    u64 physical = address.value;
     if (range_count == 0) return 0;
     for (u32 i = 0; i < range_count; ++i)
         if (physical >= ranges[i].base && physical - ranges[i].base < ranges[i].length)

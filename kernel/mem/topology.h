@@ -4,6 +4,7 @@
 #pragma once
 
 #include "tk/types.h"
+#include "tk/units.h"
 
 namespace tk::mem {
 
@@ -29,7 +30,7 @@ struct Topology {
     u8 distance[kMaxNodes][kMaxNodes] = {};
 
     // Node of a physical address; kAnyNode if no range holds it.
-    u32 node_of(u64 physical) const;
+    u32 node_of(PhysAddr physical) const;
     u32 node_of_core(u32 core) const { return core < cores ? core_node[core] : 0; }
 };
 

@@ -11,7 +11,7 @@ acpi::Tables g_tables;
 // The direct map covers RAM and the first 4 GiB, where firmware tables live.
 const void* read_physical(u64 physical, u64 length) {
     if (physical + length < physical) return nullptr;
-    return reinterpret_cast<const void*>(arch::paging::physical_to_virtual(physical));
+    return reinterpret_cast<const void*>(arch::paging::physical_to_virtual(PhysAddr{physical}));
 }
 
 u64 scan_for_rsdp(u64 start, u64 length) {

@@ -51,7 +51,7 @@ void memory_init(MemoryMap& map) {
     u64 home = find_bitmap_home(map, bytes);
     if (!home) panic("memory: no room for %lu bytes of frame bitmaps", (unsigned long)bytes);
     map.reserve(home, bytes, RegionType::Kernel);
-    auto* bitmaps = reinterpret_cast<u64*>(arch::paging::physical_to_virtual(home));
+    auto* bitmaps = reinterpret_cast<u64*>(arch::paging::physical_to_virtual(PhysAddr{home}));
     g_frames.init(map, bitmaps, limit, &g_topology);
 
     mem::FrameStats s = g_frames.stats();
@@ -68,17 +68,17 @@ mem::FrameAllocator& frames() { return g_frames; }
 
 void* alloc_pool_slab(u32 node, u64 bytes) {
     if (bytes > mem::kLargeFrame) return nullptr;
-    u64 physical = g_frames.alloc(mem::FrameSize::Large, node);
-    return physical ? reinterpret_cast<void*>(arch::paging::physical_to_virtual(physical)) : nullptr;
+    PhysAddr physical = g_frames.alloc(mem::FrameSize::Large, node);
+    return physical.value ? reinterpret_cast<void*>(arch::paging::physical_to_virtual(physical)) : nullptr;
 }
 
 void* alloc_startup_memory(u32 node, u64 bytes) {
-    u64 physical = g_frames.alloc_large_run((bytes + mem::kLargeFrame - 1) / mem::kLargeFrame, node);
-    return physical ? reinterpret_cast<void*>(arch::paging::physical_to_virtual(physical)) : nullptr;
+    PhysAddr physical = g_frames.alloc_large_run((bytes + mem::kLargeFrame - 1) / mem::kLargeFrame, node);
+    return physical.value ? reinterpret_cast<void*>(arch::paging::physical_to_virtual(physical)) : nullptr;
 }
 
-u64 virtual_to_physical(const void* direct_mapped) {
-    return u64(direct_mapped) - arch::paging::kDirectMapBase;
+PhysAddr virtual_to_physical(const void* direct_mapped) {
+    return PhysAddr{u64(direct_mapped) - arch::paging::kDirectMapBase};
 }
 
 }  // namespace tk::pc

@@ -26,6 +26,6 @@ void* alloc_pool_slab(u32 node, u64 bytes);
 void* alloc_startup_memory(u32 node, u64 bytes);
 
 // Physical address of a direct-map pointer.
-u64 virtual_to_physical(const void* direct_mapped);
+PhysAddr virtual_to_physical(const void* direct_mapped);
 
 }  // namespace tk::pc

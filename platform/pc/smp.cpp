@@ -51,7 +51,7 @@ extern "C" [[noreturn]] void ap_entry64(u32 cpu) {
 
 bool start_one(u32 cpu, u32 apic_id) {
     auto* params = reinterpret_cast<TrampolineParams*>(
-        arch::paging::physical_to_virtual(kTrampolinePhysical) + (ap_trampoline_params - ap_trampoline_start));
+        arch::paging::physical_to_virtual(PhysAddr{kTrampolinePhysical}) + (ap_trampoline_params - ap_trampoline_start));
     params->cr3 = arch::paging::ap_boot_cr3();
     params->stack = u64(g_ap_stacks[cpu].bytes + kApStackSize);
     params->entry = u64(&ap_entry64);
@@ -71,7 +71,7 @@ bool start_one(u32 cpu, u32 apic_id) {
 u32 smp_start(const acpi::Processors& processors) {
     u32 bsp = drivers::lapic_id();
     g_apic_ids[0] = bsp;
-    auto* page = reinterpret_cast<u8*>(arch::paging::physical_to_virtual(kTrampolinePhysical));
+    auto* page = reinterpret_cast<u8*>(arch::paging::physical_to_virtual(PhysAddr{kTrampolinePhysical}));
     for (const char* p = ap_trampoline_start; p < ap_trampoline_end; ++p) page[p - ap_trampoline_start] = u8(*p);
     for (u32 i = 0; i < processors.count && g_cpus < arch::kMaxCpus; ++i) {
         u32 apic_id = processors.apic_id[i];

@@ -207,7 +207,7 @@ bool trade_init(const CommandLine& cmdline, u32 core) {
     g_engine.init(&stack(), config, memory);
     log::record("books", "node=%u orders=%u levels=%u locates=%u bytes=%lu at=%#lx", node, config.capacity.orders,
                 config.capacity.levels, book::Books::bounded(config.capacity).locates, (unsigned long)bytes,
-                (unsigned long)virtual_to_physical(memory));
+                (unsigned long)virtual_to_physical(memory).value);
     g_engine.entry.stamp_sends = true;
     // session=<name>: the MoldUDP64 session to accept, and no other. It is
     // required: a receiver that learns its session from the feed can be

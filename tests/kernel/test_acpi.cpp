@@ -110,9 +110,9 @@ TK_TEST(acpi, srat_gives_nodes_cores_and_ranges) {
     TK_EXPECT_EQ(t.node_of_core(0), 0);  // domain 7 came first: node 0
     TK_EXPECT_EQ(t.node_of_core(1), 1);
     TK_EXPECT_EQ(t.core_apic_id[1], 1);
-    TK_EXPECT_EQ(t.node_of(0x1000), 0);
-    TK_EXPECT_EQ(t.node_of((64ull << 20) + 5), 1);
-    TK_EXPECT_EQ(t.node_of(200ull << 20), mem::kAnyNode);
+    TK_EXPECT_EQ(t.node_of(PhysAddr{0x1000}), 0);
+    TK_EXPECT_EQ(t.node_of(PhysAddr{(64ull << 20) + 5}), 1);
+    TK_EXPECT_EQ(t.node_of(PhysAddr{200ull << 20}), mem::kAnyNode);
     TK_EXPECT_EQ(t.distance[0][0], 10);
     TK_EXPECT_EQ(t.distance[0][1], 20);  // domain 7 -> domain 3
     TK_EXPECT_EQ(t.distance[1][0], 21);

@@ -27,12 +27,12 @@ bool in_usable_memory(u64 physical, u64 length) {
 TK_PC_TEST(memory, frames_come_from_usable_memory) {
     FrameAllocator& fa = pc::frames();
     u64 free_before = fa.stats().free_frames;
-    u64 small = fa.alloc(FrameSize::Small);
-    u64 large = fa.alloc(FrameSize::Large);
+    u64 small = fa.alloc(FrameSize::Small).value;
+    u64 large = fa.alloc(FrameSize::Large).value;
     TK_EXPECT(small && in_usable_memory(small, kSmallFrame));
     TK_EXPECT(large && in_usable_memory(large, kLargeFrame));
     TK_EXPECT_EQ(large % kLargeFrame, 0);
-    TK_EXPECT(!fa.is_free(small) && !fa.is_free(large));
+    TK_EXPECT(!fa.is_free(PhysAddr{small}) && !fa.is_free(PhysAddr{large}));
     // The memory is really there: write through the direct map, read back.
     auto* bytes = static_cast<volatile u64*>(pc::alloc_pool_slab(0, 0));
     if (TK_EXPECT(bytes != nullptr)) {
@@ -42,10 +42,10 @@ TK_PC_TEST(memory, frames_come_from_usable_memory) {
         TK_EXPECT_EQ(bytes[kLargeFrame / 8 - 1], 42);
         TK_EXPECT(fa.free(pc::virtual_to_physical(const_cast<u64*>(bytes)), FrameSize::Large));
     }
-    TK_EXPECT(fa.free(small, FrameSize::Small));
-    TK_EXPECT(fa.free(large, FrameSize::Large));
+    TK_EXPECT(fa.free(PhysAddr{small}, FrameSize::Small));
+    TK_EXPECT(fa.free(PhysAddr{large}, FrameSize::Large));
     TK_EXPECT_EQ(fa.stats().free_frames, free_before);
-    TK_EXPECT(!fa.free(small, FrameSize::Small));  // already free
+    TK_EXPECT(!fa.free(PhysAddr{small}, FrameSize::Small));  // already free
 }
 
 // Run in the two-node boot (tests/python/test_numa_boot.py) this checks real
@@ -83,14 +83,14 @@ TK_PC_TEST(numa, pool_objects_lie_on_the_cores_node) {
 TK_PC_TEST(trading, allocations_after_start_are_caught) {
     u32 before = allocation_violations();
     start_trading();
-    TK_EXPECT_EQ(pc::frames().alloc(FrameSize::Small), 0);
+    TK_EXPECT_EQ(pc::frames().alloc(FrameSize::Small).value, 0);
     TK_EXPECT(pc::alloc_pool_slab(0, 4096) == nullptr);
     static ObjectPool late;
     void* slabs[1] = {nullptr};
     TK_EXPECT(!late.init("late", 64, 16, pc::topology(), slabs));
     TK_EXPECT_EQ(allocation_violations(), before + 3);
     reset_trading_for_tests();
-    u64 frame = pc::frames().alloc(FrameSize::Small);  // set-up phase again
+    u64 frame = pc::frames().alloc(FrameSize::Small).value;  // set-up phase again
     TK_EXPECT(frame != 0);
-    pc::frames().free(frame, FrameSize::Small);
+    pc::frames().free(PhysAddr{frame}, FrameSize::Small);
 }

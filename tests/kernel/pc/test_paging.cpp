@@ -61,12 +61,12 @@ TK_PC_TEST(paging, null_and_low_memory_are_unmapped) {
 }
 
 TK_PC_TEST(paging, direct_map_covers_physical_memory) {
-    auto m = translate(arch::paging::physical_to_virtual(0x123456));
+    auto m = translate(arch::paging::physical_to_virtual(PhysAddr{0x123456}));
     TK_EXPECT(m.present && m.writable && !m.executable);
     TK_EXPECT_EQ(m.physical, 0x123456);
     TK_EXPECT_EQ(m.page_size, 2u << 20);
     // The kernel's text seen through the direct map holds the same bytes.
     u64 text_phys = u64(__text_start) - arch::paging::kKernelVirtualBase;
-    auto* alias = reinterpret_cast<const u8*>(arch::paging::physical_to_virtual(text_phys));
+    auto* alias = reinterpret_cast<const u8*>(arch::paging::physical_to_virtual(PhysAddr{text_phys}));
     TK_EXPECT_EQ(alias[0], reinterpret_cast<const u8*>(__text_start)[0]);
 }
