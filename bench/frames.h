@@ -68,14 +68,14 @@ inline u32 directory_frame(const net::NetConfig& to, u16 port, u8* frame, u64 se
     return md_frame(to, port, frame, sequence, m, sizeof m);
 }
 
-// The engine as both benchmarks run it: market data on `feed_port` goes to
-// `feed`, the gateway (10.0.0.32) is already resolved, as after ARP at the
-// start of the day, and the position limit never binds.
+// The engine as both benchmarks run it: market data on `feed_port` from any
+// source goes to the engine (bound as mode=trade binds it), the gateway
+// (10.0.0.32) is already resolved, as after ARP at the start of the day, and
+// the position limit never binds.
 // `memory`: trade::Engine::memory_bytes(book::kMarketDayCapacity) bytes, the
 // size the kernel ships.
 inline void start_engine(net::NetStack& net, trade::Engine& engine, trade::SpreadTakerState& strategy, u16 feed_port,
-                         net::UdpHandler feed, void* memory) {
-    net.bind_udp(feed_port, feed, nullptr);
+                         void* memory) {
     net.add_neighbor(0x0A000020, net::MacAddress{{2, 0, 0, 0, 0, 0x20}});
     trade::EngineConfig config;
     config.feed_port = feed_port;
@@ -83,6 +83,7 @@ inline void start_engine(net::NetStack& net, trade::Engine& engine, trade::Sprea
     config.limits = {1000, i64(1) << 40, 100};
     config.strategy = trade::spread_taker(&strategy, Price{100}, Shares{100});
     engine.init(&net, config, memory);
+    engine.bind_feed(net);
 }
 
 }  // namespace tk::bench

@@ -39,7 +39,6 @@ net::NetStack g_net;
 trade::Engine g_engine;
 trade::SpreadTakerState g_strategy;
 
-void feed(void*, const net::UdpDatagram& d) { g_engine.on_feed_datagram(d.payload.data, d.payload.length); }
 
 void setup(const net::TxPort& tx) {
     net::NetConfig c{};
@@ -52,7 +51,7 @@ void setup(const net::TxPort& tx) {
         std::fprintf(stderr, "tick_to_trade: no memory for the market-day order books\n");
         std::exit(1);
     }
-    bench::start_engine(g_net, g_engine, g_strategy, kFeedPort, feed, memory);
+    bench::start_engine(g_net, g_engine, g_strategy, kFeedPort, memory);
 }
 
 u32 order_frame(u8* f, u64 sequence, u64 reference, u8 side, u32 price) {

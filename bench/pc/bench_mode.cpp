@@ -98,7 +98,6 @@ trade::Engine g_engine;
 trade::SpreadTakerState g_strategy;
 constexpr u16 kFeedPort = net::port::kFeed;
 
-void feed(void*, const net::UdpDatagram& d) { g_engine.on_feed_datagram(d.payload.data, d.payload.length); }
 
 void take_one() {
     net::NetworkPacket p;
@@ -115,7 +114,7 @@ void measure_tick_to_trade() {
         log::info("bench: no memory for the market-day order books");
         return;
     }
-    bench::start_engine(g_stack, g_engine, g_strategy, kFeedPort, feed, memory);
+    bench::start_engine(g_stack, g_engine, g_strategy, kFeedPort, memory);
     const net::NetConfig& us = g_stack.config();
     static u8 frame[2048];
     u64 sequence = 1;

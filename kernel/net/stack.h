@@ -80,6 +80,7 @@ public:
     // soon as this returns.
     void receive(const u8* frame, usize length);
 
+    // False if the port is bound already or the table is full.
     bool bind_udp(u16 port, UdpHandler handler, void* context);
 
     // Builds and sends one datagram. False when the destination's MAC is not

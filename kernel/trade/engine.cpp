@@ -11,8 +11,16 @@ u64 Engine::memory_bytes(const book::Capacity& capacity) {
            u64(book::Books::bounded(capacity).locates) * (sizeof(SymbolState) + sizeof(Position));
 }
 
+bool Engine::bind_feed(net::NetStack& stack) {
+    auto deliver = [](void* engine, const net::UdpDatagram& d) { static_cast<Engine*>(engine)->on_feed_udp(d); };
+    if (!stack.bind_udp(feed_port, deliver, this)) return false;
+    feed_stack_ = &stack;
+    return true;
+}
+
 void Engine::init(net::NetStack* net, const EngineConfig& config, void* memory) {
     feed_port = config.feed_port;
+    feed_stack_ = nullptr;
     books.init(memory, config.capacity);
     u32 locates = books.capacity().locates;
     u8* after_books = static_cast<u8*>(memory) + book::Books::memory_bytes(config.capacity);

@@ -38,6 +38,12 @@ public:
     void init(net::NetStack* net, const EngineConfig& config, void* memory);
     void on_feed_datagram(const u8* payload, usize length) { pipeline.on_feed_datagram(payload, length); }
     void on_feed_udp(const net::UdpDatagram& datagram) { pipeline.on_feed_udp(datagram); }
+    // Binds the feed port of `stack` to this engine; false (nothing bound)
+    // if the port is taken. The trading fast path works only for the stack
+    // the engine is bound to: what it takes, that stack would have given
+    // this engine.
+    bool bind_feed(net::NetStack& stack);
+    const net::NetStack* feed_stack() const { return feed_stack_; }
 
     // "@tk trade-counters ...", the books' records (kernel/book/book_records.h)
     // and the changes of book trust kept by the pipeline.
@@ -50,6 +56,9 @@ public:
     MarketState market;  // written by the pipeline, read by strategies and order entry
     Orders entry;        // order entry: risk, positions, tokens, the gateway
     Pipeline pipeline;
+
+private:
+    net::NetStack* feed_stack_ = nullptr;
 };
 
 }  // namespace tk::trade

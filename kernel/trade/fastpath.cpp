@@ -26,6 +26,7 @@ constexpr usize kSmallestFrame = net::kEthernetHeader + net::kIpv4Header + net::
 }  // namespace
 
 bool fastpath_receive(Engine& engine, net::NetStack& stack, const u8* frame, usize length) {
+    if (engine.feed_stack() != &stack) return false;  // the feed port is not bound to this engine there
     const net::NetConfig& us = stack.config();
     Pipeline& pipeline = engine.pipeline;
     mold::Receiver& feed = pipeline.receiver();
@@ -39,14 +40,15 @@ bool fastpath_receive(Engine& engine, net::NetStack& stack, const u8* frame, usi
 
     // IPv4 (RFC 791): a 20-byte header (no options), not a fragment, UDP,
     // the checksum good, the total length within the frame; to us, or to a
-    // group we joined in a group frame.
+    // group we joined in a group frame (a group is never "us", even if our
+    // address were configured as one).
     const u8* ip = frame + net::kEthernetHeader;
     usize total = load_be16(ip + 2);
     if (ip[0] != 0x45 || (load_be16(ip + 6) & 0x3FFF) || ip[9] != net::kProtoUdp) return false;
     if (total < net::kIpv4Header + net::kUdpHeader || total > length - net::kEthernetHeader) return false;
     if (net::internet_checksum(ip, net::kIpv4Header) != 0) return false;
     net::Ipv4Address source = load_be32(ip + 12), destination = load_be32(ip + 16);
-    bool to_us = destination == us.ip || (link_group && net::is_multicast(destination) && stack.joined(destination));
+    bool to_us = net::is_multicast(destination) ? link_group && stack.joined(destination) : destination == us.ip;
     if (!to_us) return false;
 
     // UDP (RFC 768) to the feed port from a feed source: its length within

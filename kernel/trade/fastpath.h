@@ -14,9 +14,9 @@
 
 namespace tk::trade {
 
-// True if the frame was handled here. Needs the stack's binding of
-// `engine`'s feed port to the engine (Engine::on_feed_udp), so that the
-// general path delivers what this one declines.
+// True if the frame was handled here. Declines every frame unless `stack`
+// is the one the engine's feed port is bound to (Engine::bind_feed), so
+// that the general path would have delivered the same datagram to it.
 bool fastpath_receive(Engine& engine, net::NetStack& stack, const u8* frame, usize length);
 
 }  // namespace tk::trade

@@ -37,8 +37,6 @@ struct Spans {
 Spans g_tick_to_trade;   // frame found by the poll -> OUCH frame handed to the NIC
 Spans g_per_message;     // a market-data frame's handling / its messages
 
-void on_market_data(void*, const net::UdpDatagram& d) { g_engine.on_feed_udp(d); }
-
 // "@tk status next=.. messages=.. orders=.. gaps=.. requests=.. ended=..":
 // lets the venue see progress, and when the session is complete.
 void on_status(const net::UdpDatagram& request) {
@@ -222,7 +220,10 @@ bool trade_init(const CommandLine& cmdline, u32 core) {
     for (usize i = 0; i < session.length; ++i) padded[i] = session.data[i];
     g_engine.pipeline.receiver().expect_session(padded);
     log::record("feed-session", "expected=%.*s", int(session.length), padded);
-    stack().bind_udp(kMarketDataPort, on_market_data, nullptr);
+    if (!g_engine.bind_feed(stack())) {
+        log::info("trade: the feed port %u is taken", kMarketDataPort);
+        return false;
+    }
     set_status_handler(on_status);
     set_kill_handler(on_kill);
     // gateway-mac=<mac>: the gateway's address as configured (the router's,

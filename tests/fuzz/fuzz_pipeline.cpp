@@ -11,10 +11,12 @@
 //
 // Two engines take every frame: one through the trading fast path first
 // (kernel/trade/fastpath.h), one through the network stack alone. After each
-// frame both must have sent the same bytes and hold the same counters; at
-// the end, the same books.
+// frame both must have sent the same bytes, made the same strategy callbacks
+// (folded into a hash) and hold the same counters; at the end, the same
+// books. An input of odd length configures the session, as mode=trade does.
 
 #include <cstdio>
+#include <initializer_list>
 
 #include "kernel/net/wire.h"
 #include "kernel/trade/engine.h"
@@ -38,6 +40,7 @@ struct Harness {
     u8 frame[net::kMaxEthernetFrame];
     u8* memory = nullptr;
     bool fast = false;
+    u64 callbacks = 0, callback_hash = 0;
     // What it sent since the frame before, for comparing the two engines.
     u8 sent[8][net::kMaxEthernetFrame];
     usize sent_length[8];
@@ -84,6 +87,33 @@ void send(void* c, u8* frame, usize length) {
     ++h->sent_count;
 }
 
+// Every callback, its kind and fields, folded into the harness's hash; the
+// sample strategy still runs behind on_bbo.
+void fold(Harness* h, std::initializer_list<u64> values) {
+    ++h->callbacks;
+    for (u64 v : values) h->callback_hash = (h->callback_hash ^ v) * 0x100000001B3ull;
+}
+void on_trade(void* s, const trade::Trade* t, const trade::SymbolState*, trade::Orders*) {
+    fold(static_cast<Harness*>(s), {'t', t->locate.value, u8(t->side), t->price.value, t->shares.value,
+                                    t->match_number, t->feed_sequence.value});
+}
+void on_book(void* s, const trade::BookChange* c, const trade::SymbolState*, trade::Orders*) {
+    fold(static_cast<Harness*>(s), {'k', c->locate.value, u8(c->side), c->price.value, c->shares.value, c->orders,
+                                    c->feed_sequence.value});
+}
+void on_bbo(void* s, const trade::Bbo* b, const trade::SymbolState* symbol, trade::Orders* orders) {
+    auto* h = static_cast<Harness*>(s);
+    fold(h, {'b', b->locate.value, b->bid_price.value, b->bid_shares.value, b->ask_price.value, b->ask_shares.value,
+             b->feed_sequence.value});
+    trade::spread_taker_on_bbo(&h->strategy, b, symbol, orders);
+}
+void on_status(void* s, const trade::BookStatus* b, const trade::SymbolState*, trade::Orders*) {
+    fold(static_cast<Harness*>(s), {'s', b->locate.value, b->trusted, b->orphans, b->lost, b->feed_sequence.value});
+}
+void on_feed_status(void* s, const trade::FeedStatus* f, trade::Orders*) {
+    fold(static_cast<Harness*>(s), {'f', f->stale, f->next_sequence.value, f->known_end.value});
+}
+
 void receive(Harness* h, const u8* frame, usize length) {
     h->sent_count = 0;
     if (!h->fast || !trade::fastpath_receive(h->engine, h->net, frame, length)) h->net.receive(frame, length);
@@ -106,9 +136,8 @@ void check_same(const Harness& fast, const Harness& general) {
     TK_FUZZ_ASSERT(std::memcmp(&x.counters(), &y.counters(), sizeof(mold::Counters)) == 0);
     TK_FUZZ_ASSERT(x.next_sequence() == y.next_sequence() && x.known_end() == y.known_end());
     TK_FUZZ_ASSERT(fast.engine.market.feed_stale == general.engine.market.feed_stale);
+    TK_FUZZ_ASSERT(fast.callbacks == general.callbacks && fast.callback_hash == general.callback_hash);
 }
-
-void on_feed(void* c, const net::UdpDatagram& d) { static_cast<Harness*>(c)->engine.on_feed_udp(d); }
 
 // Ethernet + IPv4 (checksummed) + UDP (no checksum) around `payload`.
 usize wrap(const u8* payload, usize length, u8* out) {
@@ -133,7 +162,7 @@ usize wrap(const u8* payload, usize length, u8* out) {
     return net::kEthernetHeader + total;
 }
 
-void start(Harness* h) {
+void start(Harness* h, bool session) {
     net::NetConfig config{};
     config.mac = {{0x02, 0, 0, 0, 0, 0x10}};
     config.ip = kOurs;
@@ -147,9 +176,12 @@ void start(Harness* h) {
     engine.feed_sources = {{kPublisher}, 1};
     engine.limits.max_order_shares = kMaxShares;
     engine.capacity = kCapacity;
-    engine.strategy = trade::spread_taker(&h->strategy, Price{100}, Shares{100});
+    trade::spread_taker(&h->strategy, Price{100}, Shares{100});
+    engine.strategy = trade::Strategy{h, on_trade, on_book, on_bbo, on_status, on_feed_status};
     h->engine.init(&h->net, engine, h->memory);
-    h->net.bind_udp(kFeedPort, on_feed, h);
+    if (session) h->engine.pipeline.receiver().expect_session("TKFUZZ0001");
+    h->callbacks = h->callback_hash = 0;
+    TK_FUZZ_ASSERT(h->engine.bind_feed(h->net));
 }
 
 Harness* make_harness(bool fast) {
@@ -165,8 +197,8 @@ Harness* make_harness(bool fast) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     static Harness* fast = make_harness(true);
     static Harness* general = make_harness(false);
-    start(fast);
-    start(general);
+    start(fast, size % 2);
+    start(general, size % 2);
     fuzz::Records records(data, size);
     std::unique_ptr<uint8_t[]> record;
     size_t length = 0;

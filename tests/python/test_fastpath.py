@@ -1,10 +1,11 @@
 """The trading fast path (kernel/trade/fastpath.cpp) against the general
 path it short-cuts: two hosted engines take the same Ethernet frames, one
 through the fast path first, one through the network stack alone. After
-every frame they must have sent the same frames and hold the same counters
-(stack, MoldUDP64 receiver, pipeline, order entry, risk gate); at the end,
-the same books and symbol state. On a clean session the fast path must take
-exactly the frames whose messages are all book messages; on a hostile one
+every frame they must have sent the same frames, made the same strategy
+callbacks in the same order, and hold the same counters (stack, MoldUDP64
+receiver, pipeline, order entry, risk gate) and symbol state; at the end, the
+same books and every callback's fields. On a clean session the fast path
+must take exactly the frames whose messages are all book messages; on a hostile one
 (loss answered by a rewinder, duplicates, reordering, mutated and malformed
 frames, strangers, the hostile kinds) it must take some and decline the rest
 without a difference."""
@@ -28,6 +29,8 @@ US = Endpoint("02:00:00:00:00:10", "10.0.0.16")  # tk_pipeline_create's stack
 PUBLISHER = Endpoint("02:00:00:00:00:30", "10.0.0.48")  # its feed source
 REWINDER = Endpoint("02:00:00:00:00:20", "10.0.0.32")  # its gateway and rewinder
 STRANGER = Endpoint("02:00:00:00:00:66", "10.0.0.66")
+GROUP = Endpoint("02:00:00:00:00:10", "233.54.12.111")  # our MAC, a group we never joined
+EVERYONE = Endpoint("ff:ff:ff:ff:ff:ff", "255.255.255.255")
 BOOK_TYPES = set(b"AFECXDU")
 
 
@@ -36,6 +39,7 @@ class Engine:
         self.lib, self.fast = library(), fast
         self.h = self.lib.tk_pipeline_create(100, 100, 1000, 5000, 50, 0, 0)
         assert self.h
+        self.lib.tk_pipeline_record_events(self.h)  # the sample strategy still runs behind it
         self.sent_seen = 0
 
     def receive(self, frame: bytes) -> bool:
@@ -48,6 +52,15 @@ class Engine:
             out.append(buf.raw[:n])
         self.sent_seen += len(out)
         return out
+
+    def events(self) -> list[list[int]]:
+        """Every strategy callback so far (kind, locate, fields, sequence)."""
+        out = (ctypes.c_uint64 * (7 * 65536))()
+        n = self.lib.tk_pipeline_events(self.h, out, 65536)
+        return [list(out[7 * i : 7 * i + 7]) for i in range(n)]
+
+    def event_count(self) -> int:
+        return self.lib.tk_pipeline_event_count(self.h)
 
     def state(self) -> tuple[list[int], list[int], list[int]]:
         trade = (ctypes.c_uint64 * self.lib.tk_pipeline_counter_count())()
@@ -101,6 +114,8 @@ def run_both(frames: Iterator[bytes], answer: Rewinder | None = None) -> list[bo
             out = fast.new_frames()
             assert out == general.new_frames(), f"frame {i}: different frames sent"
             assert fast.state() == general.state(), f"frame {i}: counters differ"
+            assert fast.event_count() == general.event_count(), f"frame {i}: callbacks differ"
+            assert fast.symbols(range(12)) == general.symbols(range(12)), f"frame {i}: symbols"
             for sent in out:
                 if answer and sent[36:38] == ports.REWINDER.to_bytes(2, "big"):
                     for p in answer.answer(sent[42:]):
@@ -108,7 +123,8 @@ def run_both(frames: Iterator[bytes], answer: Rewinder | None = None) -> list[bo
             due.sort(key=lambda d: d[0])
             _release(due, i)
         assert fast.checksum() == general.checksum()
-        assert fast.symbols(range(12)) == general.symbols(range(12))
+        assert fast.events() == general.events()
+        assert len(fast.events()) < 65536  # none beyond the recorder's capacity went unseen
     finally:
         fast.close()
         general.close()
@@ -177,6 +193,10 @@ def hostile_frames(messages: list[bytes], rng: random.Random) -> Iterator[bytes]
             yield frame
         elif roll < 0.175:  # a heartbeat showing a later message, then the real one
             yield feed_frame(heartbeat(SESSION, p.first + p.count + rng.randrange(3)))
+            yield frame
+        elif roll < 0.185:  # to a group not joined, and to everyone: then the real one
+            yield udp_frame(PUBLISHER, GROUP, ports.VENUE_FEED, ports.FEED, p.data)
+            yield udp_frame(PUBLISHER, EVERYONE, ports.VENUE_FEED, ports.FEED, p.data)
             yield frame
         elif roll < 0.19:  # the IP header's TTL changed, its checksum not: then the real one
             bad = bytearray(frame)

@@ -23,7 +23,7 @@ namespace {
 // The sample strategy still runs behind it, so its orders can be checked
 // beside the events.
 struct Recorder {
-    static constexpr u32 kEvents = 4096;
+    static constexpr u32 kEvents = 1 << 16;
     u64 events[kEvents][7];
     u32 count = 0;
     trade::SpreadTakerState* sample = nullptr;
@@ -70,8 +70,6 @@ struct HostedPipeline {
     u64 bytes = 0;
 };
 
-void on_feed_udp(void* c, const net::UdpDatagram& d) { static_cast<HostedPipeline*>(c)->engine.on_feed_udp(d); }
-
 u8* acquire(void* c) {
     auto* h = static_cast<HostedPipeline*>(c);
     return h->sent < HostedPipeline::kFrames ? h->frames[h->sent] : nullptr;
@@ -116,7 +114,10 @@ void* tk_pipeline_create(u32 max_spread, u32 shares, u32 max_order, i64 max_posi
     config.strategy = trade::spread_taker(&h->strategy, Price{max_spread}, Shares{shares});
     config.capacity = capacity;
     h->engine.init(&h->net, config, h->memory);
-    h->net.bind_udp(net::port::kFeed, on_feed_udp, h);
+    if (!h->engine.bind_feed(h->net)) {
+        tk_pipeline_destroy(h);
+        return nullptr;
+    }
     return h;
 }
 
@@ -209,6 +210,8 @@ void tk_pipeline_record_events(void* c) {
     h->recorder.sample = &h->strategy;
     h->engine.pipeline.set_strategy(trade::Strategy{&h->recorder, record_trade, record_book, record_bbo, record_status, record_feed});
 }
+
+u32 tk_pipeline_event_count(void* c) { return static_cast<HostedPipeline*>(c)->recorder.count; }
 
 u32 tk_pipeline_events(void* c, u64* out, u32 max) {
     auto* h = static_cast<HostedPipeline*>(c);

@@ -104,6 +104,7 @@ const char* tk_pipeline_counter_names(void);
 uint32_t tk_pipeline_counter_count(void);
 void tk_pipeline_counters(void* pipeline, uint64_t* out);
 void tk_pipeline_record_events(void* pipeline);
+uint32_t tk_pipeline_event_count(void* pipeline);
 uint32_t tk_pipeline_events(void* pipeline, uint64_t* out, uint32_t max);
 void tk_pipeline_symbol(void* pipeline, uint16_t locate, int64_t* out);
 void tk_pipeline_log_records(void* pipeline);
