@@ -100,7 +100,7 @@ RUNS = [
 ROUNDS = 3
 
 
-def run_one(run: BenchRun, samples: Path) -> tuple[str, str, str]:
+def run_one(run: BenchRun, samples: Path, binary: Path = BENCH_BIN) -> tuple[str, str, str]:
     """Runs one benchmark process; returns the name, platform and unit it reported."""
     env = dict(os.environ)
     if run.preload is not None:
@@ -109,7 +109,7 @@ def run_one(run: BenchRun, samples: Path) -> tuple[str, str, str]:
         env["LD_PRELOAD"] = str(run.preload)
     size = [] if run.size is None else [str(run.size)]
     session = [str(SESSION_FILE)] if run.session else []
-    command = [str(BENCH_BIN), run.mode, *size, *session, "--samples", str(samples)]
+    command = [str(binary), run.mode, *size, *session, "--samples", str(samples)]
     out = subprocess.run(command, capture_output=True, text=True, check=True, env=env).stdout
     (record,) = of_kind(parse_records(out.splitlines()), "bench")
     if not record["name"].startswith(run.expect_prefix):

@@ -358,7 +358,16 @@ def cmd_fuzz(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
-def cmd_bench(_args: argparse.Namespace) -> int:
+def cmd_bench(args: argparse.Namespace) -> int:
+    if args.baseline:
+        from tradekernel import bench_baseline
+
+        status.print(f"[bold]comparing this tree with {args.baseline}[/], same run")
+        found, load = bench_baseline.compare(args.baseline, lambda line: status.print("  " + line))
+        path = bench_baseline.write(args.baseline, found, load)
+        status.print(bench_baseline.markdown(args.baseline, found, load))
+        status.print(f"written to {path.relative_to(paths.ROOT)}")
+        return 0
     status.print("[bold]running benchmarks[/]")
     results = bench.run_benchmarks(progress=lambda line: status.print("  " + line))
     path = bench.write_report(results)
@@ -485,6 +494,11 @@ def parser() -> argparse.ArgumentParser:
     t.set_defaults(func=cmd_test)
 
     s = sub.add_parser("bench", help="run the benchmarks, write build/bench/results.json")
+    s.add_argument(
+        "--baseline",
+        metavar="REV",
+        help="instead: this tree's hosted figures beside REV's (a git revision), same run",
+    )
     s.set_defaults(func=cmd_bench)
     return p
 
