@@ -89,6 +89,24 @@ def feed_frame(payload: bytes, source: Endpoint = PUBLISHER) -> bytes:
     return udp_frame(source, US, ports.VENUE_FEED, ports.FEED, payload)
 
 
+def lengths_beyond(frame: bytes, ip_extra: int, udp_extra: int) -> bytes:
+    """The frame with its IP total length and UDP length claiming more than
+    there is, the IP checksum made good again and the UDP checksum 0 (none),
+    so only the length checks can tell."""
+    f = bytearray(frame)
+    total = int.from_bytes(f[16:18], "big") + ip_extra
+    f[16:18] = total.to_bytes(2, "big")
+    udp = int.from_bytes(f[38:40], "big") + udp_extra
+    f[38:40] = udp.to_bytes(2, "big")
+    f[40:42] = b"\0\0"
+    f[24:26] = b"\0\0"
+    words = sum(int.from_bytes(f[i : i + 2], "big") for i in range(14, 34, 2))
+    while words >> 16:
+        words = (words & 0xFFFF) + (words >> 16)
+    f[24:26] = (~words & 0xFFFF).to_bytes(2, "big")
+    return bytes(f)
+
+
 def packets(messages: list[bytes], rng: random.Random) -> list[Packet]:
     """The session in packets of 1 to 16 messages."""
     out: list[Packet] = []
@@ -197,6 +215,10 @@ def hostile_frames(messages: list[bytes], rng: random.Random) -> Iterator[bytes]
         elif roll < 0.185:  # to a group not joined, and to everyone: then the real one
             yield udp_frame(PUBLISHER, GROUP, ports.VENUE_FEED, ports.FEED, p.data)
             yield udp_frame(PUBLISHER, EVERYONE, ports.VENUE_FEED, ports.FEED, p.data)
+            yield frame
+        elif roll < 0.1875:  # lengths beyond the frame or the IP packet: then the real one
+            yield lengths_beyond(frame, 8, 8)  # the IP packet beyond the frame
+            yield lengths_beyond(frame, 0, 8)  # the UDP datagram beyond the IP packet
             yield frame
         elif roll < 0.19:  # the IP header's TTL changed, its checksum not: then the real one
             bad = bytearray(frame)
