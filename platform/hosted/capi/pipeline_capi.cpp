@@ -23,7 +23,7 @@ namespace {
 // The sample strategy still runs behind it, so its orders can be checked
 // beside the events.
 struct Recorder {
-    static constexpr u32 kEvents = 1 << 16;
+    static constexpr u32 kEvents = 1 << 18;
     u64 events[kEvents][7];
     u32 count = 0;
     trade::SpreadTakerState* sample = nullptr;
