@@ -3,6 +3,7 @@
 // feed port is bound to, and never takes a group address for ours.
 // (tests/python/test_fastpath.py compares both paths frame by frame.)
 
+#include "bench/frames.h"
 #include "kernel/net/stack.h"
 #include "kernel/net/wire.h"
 #include "kernel/test/ktest.h"
@@ -33,21 +34,13 @@ net::NetConfig host(net::Ipv4Address ip) {
 
 // An in-order MoldUDP64 packet of one Order Delete, as a peer on the link
 // sends it to `to`; returns the frame's length.
-usize delete_frame(const net::NetConfig& to, net::Ipv4Address destination, u8* frame) {
+usize delete_frame(const net::NetConfig& to, u8* frame) {
     u8 payload[20 + 2 + 19] = {'T', 'K', 'S', 'E', 'S', 'S', 'I', 'O', 'N', '1'};
     net::store_be64(payload + 10, 1);
     net::store_be16(payload + 18, 1);
     net::store_be16(payload + 20, 19);
     payload[22] = 'D';
-    net::NetStack peer;
-    net::NetConfig p = to;
-    p.ip = (to.ip & 0xFFFFFF00) | 0x30;
-    p.mac.bytes[5] = 0x30;
-    struct Capture { u8* frame; usize length; } capture{frame, 0};
-    peer.init(p, net::TxPort{&capture, [](void* c) { return static_cast<Capture*>(c)->frame; },
-                             [](void* c, u8*, usize n) { static_cast<Capture*>(c)->length = n; }});
-    peer.reply_udp(net::UdpDatagram{to.mac, destination, p.ip, net::port::kFeed, 4000, {}}, payload, sizeof payload);
-    return capture.length;
+    return bench::peer_udp_frame(to, net::port::kFeed, payload, sizeof payload, frame);
 }
 
 bool start(const net::NetConfig& us) {
@@ -69,7 +62,7 @@ TK_TEST(fastpath, takes_frames_only_for_the_stack_the_feed_is_bound_to) {
     TK_EXPECT(start(us));
     TK_EXPECT(!g_engine.bind_feed(g_bound));  // the port is taken now
     static u8 frame[net::kMaxEthernetFrame];
-    usize n = delete_frame(us, us.ip, frame);
+    usize n = delete_frame(us, frame);
     TK_EXPECT(n > 0);
     TK_EXPECT(!trade::fastpath_receive(g_engine, g_other, frame, n));
     TK_EXPECT_EQ(g_engine.pipeline.receiver().next_sequence().value, 1);  // nothing changed
@@ -85,7 +78,7 @@ TK_TEST(fastpath, never_takes_a_group_for_our_address) {
     net::NetConfig us = host(0xEF010101);  // 239.1.1.1
     TK_EXPECT(start(us));
     static u8 frame[net::kMaxEthernetFrame];
-    usize n = delete_frame(us, us.ip, frame);
+    usize n = delete_frame(us, frame);
     TK_EXPECT(!trade::fastpath_receive(g_engine, g_bound, frame, n));
     g_bound.receive(frame, n);  // what the trading task does next
     TK_EXPECT_EQ(g_bound.counters().multicast_not_joined, 1);
