@@ -3,8 +3,10 @@ of an earlier revision, measured in the same run on the same CPU.
 
 The revision's tk_bench is built in a git worktree (build/baseline/<rev>/),
 then every TradeKernel benchmark (not the Linux, glibc or jemalloc peers)
-runs from both binaries, alternating, ROUNDS times; each side's samples are
-pooled as `make benchmark` pools them. The comparison is written to
+runs from both binaries, alternating, ROUNDS times, and all that is repeated
+(three times by default); each side's samples are pooled as `make benchmark`
+pools them, and each repeat's ratio is kept: on this shared machine one
+run's hosted medians move by a third either way. The comparison is written to
 build/bench/baseline-<rev>.md with the load average of the run. The kernel's
 own path lengths need no such care: the pc-icount figures count
 instructions and repeat exactly, so they are compared across runs.
@@ -32,6 +34,7 @@ class Comparison:
     baseline_p99: float
     median: float
     p99: float
+    repeat_ratios: tuple[float, ...] = ()  # now / baseline median, per repeat
 
     @property
     def ratio(self) -> float:
@@ -63,8 +66,12 @@ def build_baseline(rev: str, progress: Progress) -> Path:
     return binary
 
 
-def compare(rev: str, progress: Progress = lambda _: None) -> tuple[list[Comparison], float]:
-    """Both binaries, every benchmark of ours, alternating; the comparisons
+def compare(
+    rev: str, progress: Progress = lambda _: None, repeats: int = 3
+) -> tuple[list[Comparison], float]:
+    """Both binaries, every benchmark of ours, alternating, `repeats` times
+    over; the comparisons (pooled over the repeats, with each repeat's ratio,
+    whose range says how far a single run can be trusted on this machine)
     and the highest 1-minute load average seen."""
     baseline = build_baseline(rev, progress)
     if not bench.BENCH_BIN.exists():
@@ -72,26 +79,35 @@ def compare(rev: str, progress: Progress = lambda _: None) -> tuple[list[Compari
     work = paths.BENCH_DIR / "baseline-samples"
     work.mkdir(parents=True, exist_ok=True)
     pooled: dict[tuple[str, str], list[float]] = {}
+    ratios: dict[str, list[float]] = {}
     units: dict[str, str] = {}
     load = 0.0
-    for round_number in range(bench.ROUNDS):
-        progress(f"round {round_number + 1} of {bench.ROUNDS}")
-        for run in filter(ours, bench.RUNS):
-            for side, binary in (("baseline", baseline), ("now", bench.BENCH_BIN)):
-                part = work / "part.tmp"
-                name, _platform, unit = bench.run_one(run, part, binary)
-                units[name] = unit
-                values = [float(v) for v in part.read_text().split()]
-                pooled.setdefault((name, side), []).extend(values)
-                part.unlink()
-                load = max(load, os.getloadavg()[0])
+    for repeat in range(repeats):
+        this: dict[tuple[str, str], list[float]] = {}
+        for round_number in range(bench.ROUNDS):
+            progress(f"repeat {repeat + 1}/{repeats}, round {round_number + 1}/{bench.ROUNDS}")
+            for run in filter(ours, bench.RUNS):
+                for side, binary in (("baseline", baseline), ("now", bench.BENCH_BIN)):
+                    part = work / "part.tmp"
+                    name, _platform, unit = bench.run_one(run, part, binary)
+                    units[name] = unit
+                    values = [float(v) for v in part.read_text().split()]
+                    this.setdefault((name, side), []).extend(values)
+                    part.unlink()
+                    load = max(load, os.getloadavg()[0])
+        for (name, side), values in this.items():
+            pooled.setdefault((name, side), []).extend(values)
+        for name in units:
+            before = percentile(sorted(this[(name, "baseline")]), 0.5)
+            after = percentile(sorted(this[(name, "now")]), 0.5)
+            ratios.setdefault(name, []).append(after / before if before else float("nan"))
     out = []
     for name, unit in units.items():
         before, after = sorted(pooled[(name, "baseline")]), sorted(pooled[(name, "now")])
-        rate = unit.endswith("/s")
-        tail = 0.01 if rate else 0.99
+        tail = 0.01 if unit.endswith("/s") else 0.99
         out.append(Comparison(name, unit, percentile(before, 0.5), percentile(before, tail),
-                              percentile(after, 0.5), percentile(after, tail)))  # fmt: skip
+                              percentile(after, 0.5), percentile(after, tail),
+                              tuple(ratios[name])))  # fmt: skip
     return out, load
 
 
@@ -100,13 +116,15 @@ def markdown(rev: str, comparisons: list[Comparison], load: float) -> str:
         f"# This tree against {rev}, same run\n",
         f"Highest 1-minute load average during the run: {load:.2f}. "
         "Medians and p99 of the pooled samples (for a rate, the 1st percentile).\n",
-        f"| benchmark | unit | {rev} median | now median | now / {rev} | {rev} p99 | now p99 |",
-        "|---|---|---|---|---|---|---|",
+        f"| benchmark | unit | {rev} median | now median | now / {rev} | "
+        f"each repeat's now / {rev} | {rev} p99 | now p99 |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for c in comparisons:
+        each = ", ".join(f"{r:.2f}" for r in c.repeat_ratios)
         lines.append(
             f"| `{c.name}` | {c.unit} | {c.baseline_median:,.1f} | {c.median:,.1f} | "
-            f"{c.ratio:.2f} | {c.baseline_p99:,.1f} | {c.p99:,.1f} |"
+            f"{c.ratio:.2f} | {each} | {c.baseline_p99:,.1f} | {c.p99:,.1f} |"
         )
     return "\n".join(lines) + "\n"
 

@@ -363,7 +363,9 @@ def cmd_bench(args: argparse.Namespace) -> int:
         from tradekernel import bench_baseline
 
         status.print(f"[bold]comparing this tree with {args.baseline}[/], same run")
-        found, load = bench_baseline.compare(args.baseline, lambda line: status.print("  " + line))
+        found, load = bench_baseline.compare(
+            args.baseline, lambda line: status.print("  " + line), args.repeats
+        )
         path = bench_baseline.write(args.baseline, found, load)
         status.print(bench_baseline.markdown(args.baseline, found, load))
         status.print(f"written to {path.relative_to(paths.ROOT)}")
@@ -499,6 +501,7 @@ def parser() -> argparse.ArgumentParser:
         metavar="REV",
         help="instead: this tree's hosted figures beside REV's (a git revision), same run",
     )
+    s.add_argument("--repeats", type=int, default=3, help="with --baseline: repeats (default 3)")
     s.set_defaults(func=cmd_bench)
     return p
 

@@ -43,7 +43,7 @@ extern "C" void interrupt_dispatch(TrapFrame* frame) {
     // A masked 8259 can still raise its spurious IRQ 7/15; neither it nor the
     // APIC's spurious vector takes an EOI.
     if (vector == kSpuriousVector || (vector & 0xF0) == g_controller.legacy_base) return;
-    g_controller.eoi();
+    end_of_interrupt();
     if (InterruptHandler h = g_handlers[vector]) h();
 }
 

@@ -94,7 +94,7 @@ u64 parse_cpu_list(StringView list) {
 
 void init_apic_and_scheduler() {
     drivers::pic_disable();
-    arch::set_interrupt_controller({drivers::lapic_eoi, drivers::kLegacyPicBase});
+    arch::set_interrupt_controller({drivers::kLegacyPicBase});
     arch::set_cpu_index(0);
     u64 xcr0 = arch::fpu_init_cpu();
     log::record("fpu", "xsave=%d xcr0=%#lx", xcr0 != 0, (unsigned long)xcr0);

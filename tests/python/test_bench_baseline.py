@@ -14,7 +14,7 @@ def test_only_our_benchmarks_are_compared():
 
 
 def test_the_report_names_the_revision_the_load_and_the_ratio():
-    found = [Comparison("tick_to_trade", "ns", 200.0, 300.0, 150.0, 280.0)]
+    found = [Comparison("tick_to_trade", "ns", 200.0, 300.0, 150.0, 280.0, (0.7, 0.8))]
     text = markdown("abc123", found, 0.25)
     assert "load average during the run: 0.25" in text
-    assert "| `tick_to_trade` | ns | 200.0 | 150.0 | 0.75 | 300.0 | 280.0 |" in text
+    assert "| `tick_to_trade` | ns | 200.0 | 150.0 | 0.75 | 0.70, 0.80 | 300.0 | 280.0 |" in text
