@@ -115,6 +115,7 @@ TARGETS = {
     "mold": ("kernel/feed/moldudp64.cpp",),
     "books": ("kernel/book/order_book.cpp", "kernel/feed/itch.cpp"),
     "pipeline": (
+        "kernel/trade/fastpath.cpp",
         "kernel/trade/pipeline.cpp",
         "kernel/trade/order_entry.cpp",
         "kernel/trade/ouch.cpp",
