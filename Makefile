@@ -269,7 +269,7 @@ $(BUILD)/fuzz-cov/fuzz_%: $(BUILD)/fuzz-cov-obj/tests/fuzz/fuzz_%.o $(FUZZ_COV_O
 
 $(BENCH_BIN): $(BENCH_OBJS)
 	@mkdir -p $(@D)
-	$(Q)$(CXX) -flto -fuse-ld=lld -O2 -pthread $^ -ldl -o $@
+	$(Q)$(CXX) -flto -fuse-ld=lld -O2 -pthread $^ -ldl -lboost_context -o $@
 
 $(REPLAY_BIN): $(REPLAY_OBJS)
 	@mkdir -p $(@D)

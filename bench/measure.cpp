@@ -54,11 +54,11 @@ void report_samples(const std::vector<double>& samples, const std::string& path)
 }
 
 void report(const std::string& name, const std::string& platform, std::vector<double>& samples,
-            const std::string& samples_path) {
+            const std::string& samples_path, unsigned batch) {
     if (!samples_path.empty()) report_samples(samples, samples_path);
     Summary s = summarize(samples);
-    std::printf("@tk bench name=%s platform=%s unit=ns median=%.3f p99=%.3f max=%.3f samples=%zu\n",
-                name.c_str(), platform.c_str(), s.median, s.p99, s.max, s.samples);
+    std::printf("@tk bench name=%s platform=%s unit=ns median=%.3f p99=%.3f max=%.3f samples=%zu batch=%u\n",
+                name.c_str(), platform.c_str(), s.median, s.p99, s.max, s.samples, batch);
     std::fflush(stdout);
 }
 

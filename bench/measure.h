@@ -29,8 +29,10 @@ Summary summarize(std::vector<double>& samples_ns);
 void report_samples(const std::vector<double>& samples, const std::string& path);
 
 // Prints the record, and writes the raw samples (one per line, ns) to
-// `samples_path` when it is not empty, for the report's plots.
+// `samples_path` when it is not empty, for the report's plots. `batch`: how
+// many operations one sample is the mean of (shared BENCHMARKS.md: such a
+// name ends in "_batched"); 0 when each operation is timed alone.
 void report(const std::string& name, const std::string& platform, std::vector<double>& samples_ns,
-            const std::string& samples_path);
+            const std::string& samples_path, unsigned batch = 0);
 
 }  // namespace tk::bench

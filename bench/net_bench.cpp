@@ -17,7 +17,7 @@
 namespace tk::bench {
 namespace {
 
-constexpr u32 kBatch = 64;
+constexpr u32 kBatch = kNetBatch;
 constexpr u32 kSamples = 20000;
 
 net::ReplayNic g_nic;

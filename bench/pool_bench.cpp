@@ -1,8 +1,8 @@
 // tk_bench: benchmarks on the hosted build (release: no TK_DEBUG checks), one
 // per process run.
 //
-//   tk_bench context_switch | futex_switch | timer_lateness | nanosleep_lateness
-//            [--samples FILE]                        (bench/sched_bench.cpp)
+//   tk_bench context_switch | boost_switch | futex_switch | timer_lateness |
+//            spin_lateness | nanosleep_lateness [--samples FILE]   (bench/sched_bench.cpp)
 //   tk_bench pool_alloc_free <size> [--samples FILE]
 //   tk_bench malloc_free <size> [--samples FILE]        (glibc, or whatever
 //   tk_bench pool_cross_core <size> [--samples FILE]     LD_PRELOAD provides)
@@ -145,13 +145,21 @@ int run_sched_bench(const std::string& which, const std::string& samples_path) {
     std::vector<double> samples;
     if (which == "context_switch") {
         samples = context_switch(tpn);
-        report("context_switch", "hosted", samples, samples_path);
+        report("context_switch_batched", "hosted", samples, samples_path, kSwitchesPerSample);
+    } else if (which == "boost_switch") {
+        samples = boost_context_switch(tpn);
+        report("boost_context_switch_batched", "linux", samples, samples_path, kSwitchesPerSample);
     } else if (which == "futex_switch") {
         samples = futex_switch(tpn);
-        report("linux_futex_switch", "linux", samples, samples_path);
+        report("linux_futex_switch_batched", "linux", samples, samples_path, kSwitchesPerSample);
     } else if (which == "timer_lateness") {
         samples = timer_wakeup_lateness(tpn);
         report("timer_wakeup_lateness", "hosted", samples, samples_path);
+    } else if (which == "spin_lateness") {
+        bool realtime = false;
+        samples = spin_wakeup_lateness(tpn, &realtime);
+        std::printf("@tk bench-note name=linux_spin_wakeup_lateness sched-fifo=%d\n", realtime);
+        report("linux_spin_wakeup_lateness", "linux", samples, samples_path);
     } else {
         bool realtime = false;
         samples = clock_nanosleep_lateness(&realtime);
@@ -169,15 +177,16 @@ int run_net_bench(const std::string& which, const std::string& samples_path) {
         return 1;
     }
     if (which == "nic_rx_to_app") {
-        report("nic_rx_to_app", "hosted", samples, samples_path);
+        report("nic_rx_to_app_batched", "hosted", samples, samples_path, kNetBatch);
         return 0;
     }
     // Packets per second: report() says "ns"; print the record by hand.
     Summary s = summarize(samples);
     if (!samples_path.empty()) report_samples(samples, samples_path);
     // For a rate, the low tail is the bad one: "p99" is the 1st percentile.
-    std::printf("@tk bench name=udp_echo_pps platform=hosted unit=packets/s median=%.0f p99=%.0f max=%.0f samples=%zu\n",
-                s.median, samples[prof::percentile_index(samples.size(), 10)], s.max, s.samples);
+    std::printf("@tk bench name=udp_echo_pps_batched platform=hosted unit=packets/s median=%.0f p99=%.0f max=%.0f samples=%zu "
+                "batch=%u\n",
+                s.median, samples[prof::percentile_index(samples.size(), 10)], s.max, s.samples, kNetBatch);
     return 0;
 }
 
@@ -224,8 +233,8 @@ int main(int argc, char** argv) {
         std::string path = argc >= 4 && std::strcmp(argv[2], "--samples") == 0 ? argv[3] : "";
         return run_net_bench(which, path);
     }
-    if (which == "context_switch" || which == "futex_switch" || which == "timer_lateness" ||
-        which == "nanosleep_lateness") {
+    if (which == "context_switch" || which == "boost_switch" || which == "futex_switch" ||
+        which == "timer_lateness" || which == "spin_lateness" || which == "nanosleep_lateness") {
         std::string path = argc >= 4 && std::strcmp(argv[2], "--samples") == 0 ? argv[3] : "";
         return run_sched_bench(which, path);
     }
@@ -240,14 +249,14 @@ int main(int argc, char** argv) {
         PoolAllocator pool(size, 8192);
         bool cross = which == "pool_cross_core";
         samples = cross ? cross_core(pool, tpn) : single_thread(pool, tpn);
-        name = "pool_alloc_free" + suffix + (cross ? "_cross_core" : "");
-        report(name, "hosted", samples, samples_path);
+        name = "pool_alloc_free" + suffix + (cross ? "_cross_core" : "") + "_batched";
+        report(name, "hosted", samples, samples_path, cross ? kBatch : kPairsPerSample);
     } else if (which == "malloc_free" || which == "malloc_cross_core") {
         MallocAllocator m(size);
         bool cross = which == "malloc_cross_core";
         samples = cross ? cross_core(m, tpn) : single_thread(m, tpn);
-        name = std::string(malloc_name()) + "_malloc_free" + suffix + (cross ? "_cross_core" : "");
-        report(name, "linux", samples, samples_path);
+        name = std::string(malloc_name()) + "_malloc_free" + suffix + (cross ? "_cross_core" : "") + "_batched";
+        report(name, "linux", samples, samples_path, cross ? kBatch : kPairsPerSample);
     } else {
         return usage();
     }

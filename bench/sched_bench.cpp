@@ -1,12 +1,19 @@
 // Scheduler benchmarks on the hosted build, each beside its Linux peer.
 //
-// context_switch: two tasks on one core yield to each other; a sample is the
-//   mean of 100 switches (50 yields of each task), timed with the TSC.
+// context_switch_batched: two tasks on one core yield to each other; a
+//   sample is the mean of 100 switches (50 yields of each task), timed with
+//   the TSC.
+// boost_context_switch_batched: the like-for-like peer, two Boost.Context
+//   continuations on one core resuming each other (a user-level switch, no
+//   scheduler); a sample is the mean of 100 switches.
 // linux_futex_switch: two threads pinned to CPU 0 hand a token back and forth
 //   through futexes; a sample is the mean of 100 hand-offs (each one a switch).
 // timer_wakeup_lateness: a Critical task sleeps until a deadline 20-100 us
 //   ahead, the idle core busy-polling (the isolated-core policy); a sample is
 //   how late the task ran.
+// linux_spin_wakeup_lateness: the like-for-like peer, a thread pinned to the
+//   same CPU (SCHED_FIFO 99 when permitted) spinning on the TSC until each of
+//   the same deadlines; a sample is how late it saw it.
 // linux_clock_nanosleep_lateness: the same with clock_nanosleep(TIMER_ABSTIME)
 //   on CLOCK_MONOTONIC, SCHED_FIFO 99 when permitted (as cyclictest runs).
 
@@ -20,6 +27,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <boost/context/continuation.hpp>
 #include <thread>
 #include <vector>
 
@@ -31,7 +39,6 @@
 namespace tk::bench {
 namespace {
 
-constexpr int kSwitchesPerSample = 100;
 constexpr int kSwitchSamples = 20000;  // 2,000,000 switches
 constexpr int kFutexSamples = 2000;
 constexpr int kTimerSamples = 10000;
@@ -104,6 +111,30 @@ std::vector<double> context_switch(double ticks_per_ns) {
     return run.samples;
 }
 
+std::vector<double> boost_context_switch(double ticks_per_ns) {
+    namespace context = boost::context;
+    pin_to_cpu(0);
+    // Each resume is two switches: into the partner, and back when it resumes
+    // us. The partner returns at the end (the benchmark is built without
+    // exceptions, which Boost needs to unwind a continuation destroyed mid-way).
+    bool done = false;
+    context::continuation partner = context::callcc([&done](context::continuation&& back) {
+        while (!done) back = back.resume();
+        return std::move(back);
+    });
+    std::vector<double> samples;
+    samples.reserve(kSwitchSamples);
+    for (int s = -100; s < kSwitchSamples; ++s) {
+        u64 t0 = tsc_begin();
+        for (int i = 0; i < kSwitchesPerSample / 2; ++i) partner = partner.resume();
+        u64 t1 = tsc_end();
+        if (s >= 0) samples.push_back(double(t1 - t0) / ticks_per_ns / kSwitchesPerSample);
+    }
+    done = true;
+    partner = partner.resume();  // it returns
+    return samples;
+}
+
 std::vector<double> futex_switch(double ticks_per_ns) {
     // turn: 0 = main thread's turn, 1 = partner's. Each hand-off wakes the
     // other thread and sleeps in the kernel: one switch on the shared CPU.
@@ -141,6 +172,27 @@ std::vector<double> timer_wakeup_lateness(double ticks_per_ns) {
     sched::create_task(sched::Priority::Critical, timer_task, &run, 16384);
     sched::run();
     return run.samples;
+}
+
+std::vector<double> spin_wakeup_lateness(double ticks_per_ns, bool* realtime) {
+    pin_to_cpu(1);
+    sched_param param{};
+    param.sched_priority = 99;
+    *realtime = pthread_setschedparam(pthread_self(), SCHED_FIFO, &param) == 0;
+    std::vector<double> samples;
+    samples.reserve(kTimerSamples);
+    u64 seed = 88172645463325252ull;
+    for (int s = -100; s < kTimerSamples; ++s) {
+        seed ^= seed << 13, seed ^= seed >> 7, seed ^= seed << 17;  // the same deadlines as timer_task
+        u64 delay_ns = 20'000 + seed % 80'000;
+        u64 deadline = rdtsc() + u64(double(delay_ns) * ticks_per_ns);
+        while (rdtsc() < deadline) __builtin_ia32_pause();
+        u64 now = tsc_end();
+        if (s >= 0) samples.push_back(double(now - deadline) / ticks_per_ns);
+    }
+    param.sched_priority = 0;
+    pthread_setschedparam(pthread_self(), SCHED_OTHER, &param);
+    return samples;
 }
 
 std::vector<double> clock_nanosleep_lateness(bool* realtime) {

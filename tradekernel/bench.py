@@ -42,6 +42,12 @@ class Result:
     max: float
     samples: int
     load: float  # the 1-minute load average when it ran (shared BENCHMARKS.md)
+    # Operations one sample is the mean of (the name then ends in "_batched");
+    # None: each operation timed alone.
+    batch: int | None = None
+    # Rounds the benchmark ran, and the largest round median over the smallest.
+    repeats: int | None = None
+    spread: float | None = None
 
 
 def machine() -> dict[str, object]:
@@ -76,8 +82,10 @@ class BenchRun:
 
 RUNS = [
     BenchRun("context_switch", expect_prefix="context_switch"),
+    BenchRun("boost_switch", expect_prefix="boost_context_switch"),
     BenchRun("futex_switch", expect_prefix="linux_futex_switch"),
     BenchRun("timer_lateness", expect_prefix="timer_wakeup_lateness"),
+    BenchRun("spin_lateness", expect_prefix="linux_spin_wakeup_lateness"),
     BenchRun("nanosleep_lateness", expect_prefix="linux_clock_nanosleep_lateness"),
     BenchRun("nic_rx_to_app", expect_prefix="nic_rx_to_app"),
     BenchRun("udp_echo_pps", expect_prefix="udp_echo_pps"),
@@ -100,8 +108,9 @@ RUNS = [
 ROUNDS = 3
 
 
-def run_one(run: BenchRun, samples: Path, binary: Path = BENCH_BIN) -> tuple[str, str, str]:
-    """Runs one benchmark process; returns the name, platform and unit it reported."""
+def run_one(run: BenchRun, samples: Path, binary: Path = BENCH_BIN) -> tuple[str, str, str, int]:
+    """Runs one benchmark process; returns the name, platform, unit and batch
+    (0: none) it reported."""
     env = dict(os.environ)
     if run.preload is not None:
         if not run.preload.exists():
@@ -114,19 +123,26 @@ def run_one(run: BenchRun, samples: Path, binary: Path = BENCH_BIN) -> tuple[str
     (record,) = of_kind(parse_records(out.splitlines()), "bench")
     if not record["name"].startswith(run.expect_prefix):
         raise RuntimeError(f"{command} ran {record['name']}, expected {run.expect_prefix}")
-    return record["name"], record["platform"], record["unit"]
+    return record["name"], record["platform"], record["unit"], int(record.get("batch") or 0)
 
 
-def summarize(name: str, platform: str, unit: str, values: list[float]) -> Result:
+def summarize(
+    name: str, platform: str, unit: str, values: list[float], batch: int = 0,
+    round_medians: list[float] | None = None,
+) -> Result:  # fmt: skip
     """Median, p99 and max; for a rate (packets/s) the bad tail is the low one,
-    so "p99" is the rate 99% of samples reach (the 1st percentile)."""
+    so "p99" is the rate 99% of samples reach (the 1st percentile). With the
+    rounds' medians, how many there were and their spread (max / min)."""
     values = sorted(values)
     rate = unit.endswith("/s")
     load = os.getloadavg()[0]
     tail = percentile(values, 0.01 if rate else 0.99)
+    rounds = round_medians or []
+    spread = max(rounds) / min(rounds) if rounds and min(rounds) > 0 else None
     return Result(
-        name, platform, unit, percentile(values, 0.5), tail, values[-1], len(values), load
-    )
+        name, platform, unit, percentile(values, 0.5), tail, values[-1], len(values), load,
+        batch or None, len(rounds) or None, round(spread, 3) if spread else None,
+    )  # fmt: skip
 
 
 def run_pc_icount(progress: Callable[[str], None]) -> list[Result]:
@@ -171,22 +187,29 @@ def run_benchmarks(progress: Callable[[str], None] = lambda _: None) -> list[Res
     for old in samples_dir.glob("*.txt"):
         old.unlink()
     pooled: dict[str, list[float]] = {}
+    round_medians: dict[str, list[float]] = {}
     platform_of: dict[str, str] = {}
     unit_of: dict[str, str] = {}
+    batch_of: dict[str, int] = {}
     for round_number in range(ROUNDS):
         progress(f"round {round_number + 1} of {ROUNDS}")
         for run in RUNS:
             part = samples_dir / f"part-{round_number}.tmp"
-            name, platform, unit = run_one(run, part)
-            platform_of[name], unit_of[name] = platform, unit
-            pooled.setdefault(name, []).extend(float(v) for v in part.read_text().split())
+            name, platform, unit, batch = run_one(run, part)
+            platform_of[name], unit_of[name], batch_of[name] = platform, unit, batch
+            values = [float(v) for v in part.read_text().split()]
+            pooled.setdefault(name, []).extend(values)
+            round_medians.setdefault(name, []).append(percentile(sorted(values), 0.5))
             part.unlink()
     pooled["meatpy_itch_decode_book"] = run_meatpy(progress)
     platform_of["meatpy_itch_decode_book"], unit_of["meatpy_itch_decode_book"] = "linux", "ns"
     results = run_pc_icount(progress)
     for name, values in pooled.items():
         (samples_dir / f"{name}.txt").write_text("\n".join(f"{v:.3f}" for v in values) + "\n")
-        result = summarize(name, platform_of[name], unit_of[name], values)
+        result = summarize(
+            name, platform_of[name], unit_of[name], values, batch_of.get(name, 0),
+            round_medians.get(name),
+        )  # fmt: skip
         progress(f"{name}: median {result.median:.1f} {result.unit}, p99 {result.p99:.1f}")
         results.append(result)
     return results
@@ -208,8 +231,9 @@ def run_meatpy(progress: Callable[[str], None]) -> list[float]:
 # TradeKernel figure -> its peers, for the ratio table.
 def peers_of(name: str) -> list[str]:
     fixed = {
-        "context_switch": ["linux_futex_switch"],
-        "timer_wakeup_lateness": ["linux_clock_nanosleep_lateness"],
+        # Like-for-like peer first, then the older peer that does other work.
+        "context_switch_batched": ["boost_context_switch_batched", "linux_futex_switch_batched"],
+        "timer_wakeup_lateness": ["linux_spin_wakeup_lateness", "linux_clock_nanosleep_lateness"],
         "tick_to_trade": ["linux_udp_socket_tick_to_trade"],
         "itch_decode_book": ["meatpy_itch_decode_book"],
         "itch_top_of_book_10_levels": ["itch_top_of_book_5000_levels"],
@@ -234,13 +258,15 @@ def markdown(report: dict) -> str:
         lines.append("No benchmarks yet.")
         return "\n".join(lines) + "\n"
     lines += [
-        "| name | platform | unit | median | p99 | max | samples | load |",
-        "|---|---|---|---|---|---|---|---|",
+        "| name | platform | unit | median | p99 | max | samples | batch | rounds, spread | load |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in report["results"]:
+        rounds = f"{r['repeats']}, {r['spread']:.2f}" if r.get("repeats") else ""
         lines.append(
             f"| {r['name']} | {r['platform']} | {r['unit']} | {r['median']:.1f} "
-            f"| {r['p99']:.1f} | {r['max']:.1f} | {r['samples']} | {r.get('load', 0):.2f} |"
+            f"| {r['p99']:.1f} | {r['max']:.1f} | {r['samples']} | {r.get('batch') or ''} "
+            f"| {rounds} | {r.get('load', 0):.2f} |"
         )
     by_name = {r["name"]: r for r in report["results"] if r["unit"] == "ns"}
     ratios = [
@@ -303,7 +329,9 @@ def write_report(results: list[Result], out_dir: Path = paths.BENCH_DIR) -> Path
     for r in results:
         if r.platform not in PLATFORMS:
             raise ValueError(f"{r.name}: unknown platform {r.platform!r}")
-    report = {"machine": machine(), "results": [asdict(r) for r in results]}
+    # batch, repeats and spread appear only where they apply (shared BENCHMARKS.md).
+    fields = [{k: v for k, v in asdict(r).items() if v is not None} for r in results]
+    report = {"machine": machine(), "results": fields}
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / "results.json"
     path.write_text(json.dumps(report, indent=2) + "\n")

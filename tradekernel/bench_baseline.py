@@ -2,7 +2,7 @@
 of an earlier revision, measured in the same run on the same CPU.
 
 The revision's tk_bench is built in a git worktree (build/baseline/<rev>/),
-then every TradeKernel benchmark (not the Linux, glibc or jemalloc peers)
+then every TradeKernel benchmark (not the Linux, glibc, jemalloc or Boost peers)
 runs from both binaries, alternating, ROUNDS times, and all that is repeated
 (three times by default); each side's samples are pooled as `make benchmark`
 pools them, and each repeat's ratio is kept: on this shared machine one
@@ -23,7 +23,7 @@ from pathlib import Path
 from tradekernel import bench, paths
 from tradekernel.stats import percentile
 
-PEERS = ("linux", "glibc", "jemalloc")
+PEERS = ("linux", "glibc", "jemalloc", "boost")
 
 
 @dataclass(frozen=True)
@@ -78,36 +78,43 @@ def compare(
         raise FileNotFoundError(f"{bench.BENCH_BIN} does not exist: run 'make bench-bin'")
     work = paths.BENCH_DIR / "baseline-samples"
     work.mkdir(parents=True, exist_ok=True)
+    # Paired by the run, not the name it reports: names change (a batched
+    # figure gained "_batched"); this tree's name is shown.
     pooled: dict[tuple[str, str], list[float]] = {}
     ratios: dict[str, list[float]] = {}
     units: dict[str, str] = {}
+    names: dict[str, str] = {}
     load = 0.0
     for repeat in range(repeats):
         this: dict[tuple[str, str], list[float]] = {}
         for round_number in range(bench.ROUNDS):
             progress(f"repeat {repeat + 1}/{repeats}, round {round_number + 1}/{bench.ROUNDS}")
             for run in filter(ours, bench.RUNS):
+                key = f"{run.mode} {run.size or ''}"
                 for side, binary in (("baseline", baseline), ("now", bench.BENCH_BIN)):
                     part = work / "part.tmp"
-                    name, _platform, unit = bench.run_one(run, part, binary)
-                    units[name] = unit
+                    name, _platform, unit, _batch = bench.run_one(run, part, binary)
+                    units[key] = unit
+                    if side == "now":
+                        names[key] = name
                     values = [float(v) for v in part.read_text().split()]
-                    this.setdefault((name, side), []).extend(values)
+                    this.setdefault((key, side), []).extend(values)
                     part.unlink()
                     load = max(load, os.getloadavg()[0])
-        for (name, side), values in this.items():
-            pooled.setdefault((name, side), []).extend(values)
-        for name in units:
-            before = percentile(sorted(this[(name, "baseline")]), 0.5)
-            after = percentile(sorted(this[(name, "now")]), 0.5)
-            ratios.setdefault(name, []).append(after / before if before else float("nan"))
+        for (key, side), values in this.items():
+            pooled.setdefault((key, side), []).extend(values)
+        for key in units:
+            before = percentile(sorted(this[(key, "baseline")]), 0.5)
+            after = percentile(sorted(this[(key, "now")]), 0.5)
+            ratios.setdefault(key, []).append(after / before if before else float("nan"))
     out = []
-    for name, unit in units.items():
-        before, after = sorted(pooled[(name, "baseline")]), sorted(pooled[(name, "now")])
+    for key, unit in units.items():
+        name = names[key]
+        before, after = sorted(pooled[(key, "baseline")]), sorted(pooled[(key, "now")])
         tail = 0.01 if unit.endswith("/s") else 0.99
         out.append(Comparison(name, unit, percentile(before, 0.5), percentile(before, tail),
                               percentile(after, 0.5), percentile(after, tail),
-                              tuple(ratios[name])))  # fmt: skip
+                              tuple(ratios[key])))  # fmt: skip
     return out, load
 
 

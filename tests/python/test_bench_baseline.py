@@ -9,7 +9,7 @@ from tradekernel.bench_baseline import Comparison, markdown, ours
 def test_only_our_benchmarks_are_compared():
     chosen = {run.expect_prefix or run.mode for run in bench.RUNS if ours(run)}
     assert "tick_to_trade" in chosen and "itch_decode_book" in chosen
-    assert not any(name.startswith(("linux", "glibc", "jemalloc")) for name in chosen)
+    assert not any(name.startswith(("linux", "glibc", "jemalloc", "boost")) for name in chosen)
     assert all(run.preload is None for run in bench.RUNS if ours(run))
 
 

@@ -139,27 +139,38 @@ def test_bench_writes_results_in_the_shared_format():
     for r in icount.values():
         assert r["unit"] == "instructions"
         assert 0 < r["median"] <= r["p99"] <= r["max"]
-    for name in (
-        "pool_alloc_free_64B",
-        "pool_alloc_free_256B",
-        "pool_alloc_free_64B_cross_core",
-        "glibc_malloc_free_64B",
-        "glibc_malloc_free_64B_cross_core",
-        "jemalloc_malloc_free_64B",
-        "context_switch",
-        "linux_futex_switch",
+    batched = {
+        "pool_alloc_free_64B_batched": 100,
+        "pool_alloc_free_256B_batched": 100,
+        "pool_alloc_free_64B_cross_core_batched": 256,
+        "glibc_malloc_free_64B_batched": 100,
+        "glibc_malloc_free_64B_cross_core_batched": 256,
+        "jemalloc_malloc_free_64B_batched": 100,
+        "context_switch_batched": 100,
+        "boost_context_switch_batched": 100,
+        "linux_futex_switch_batched": 100,
+        "nic_rx_to_app_batched": 64,
+    }
+    timed_alone = (
         "timer_wakeup_lateness",
+        "linux_spin_wakeup_lateness",
         "linux_clock_nanosleep_lateness",
-        "nic_rx_to_app",
         "itch_decode_book",
         "meatpy_itch_decode_book",
         "itch_top_of_book_10_levels",
         "itch_top_of_book_5000_levels",
         "tick_to_trade",
         "linux_udp_socket_tick_to_trade",
-    ):
+    )
+    core = {"name", "platform", "unit", "median", "p99", "max", "samples", "load"}
+    for name in (*batched, *timed_alone):
         r = results[name]
-        assert set(r) == {"name", "platform", "unit", "median", "p99", "max", "samples", "load"}
+        rounds = {"repeats", "spread"} if name != "meatpy_itch_decode_book" else set()
+        assert set(r) == core | rounds | ({"batch"} if name in batched else set()), name
+        assert r.get("batch") == batched.get(name)  # a batched figure says so, by name and field
+        assert name.endswith("_batched") == (name in batched)
+        if rounds:
+            assert r["repeats"] == 3 and r["spread"] >= 1
         assert r["load"] >= 0
         tradekernel_figure = name.startswith(("pool", "context", "timer", "nic", "itch", "tick"))
         assert r["platform"] == ("hosted" if tradekernel_figure else "linux")
@@ -168,10 +179,11 @@ def test_bench_writes_results_in_the_shared_format():
         assert r["samples"] >= 1000
     md = (paths.BENCH_DIR / "results.md").read_text()
     assert md.startswith("# TradeKernel benchmark")
-    assert "glibc_malloc_free_64B / pool_alloc_free_64B" in md
-    assert "linux_futex_switch / context_switch" in md
+    assert "glibc_malloc_free_64B_batched / pool_alloc_free_64B_batched" in md
+    assert "boost_context_switch_batched / context_switch_batched" in md
+    assert "linux_spin_wakeup_lateness / timer_wakeup_lateness" in md
     assert "meatpy_itch_decode_book / itch_decode_book" in md
-    pps = results["udp_echo_pps"]
+    pps = results["udp_echo_pps_batched"]
     assert pps["unit"] == "packets/s" and 0 < pps["p99"] <= pps["median"] <= pps["max"]
     for plot in ("allocators.png", "scheduler.png", "books.png"):
         assert (paths.BENCH_DIR / plot).stat().st_size > 10_000
