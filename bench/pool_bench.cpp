@@ -153,7 +153,9 @@ int run_sched_bench(const std::string& which, const std::string& samples_path) {
         samples = futex_switch(tpn);
         report("linux_futex_switch_batched", "linux", samples, samples_path, kSwitchesPerSample);
     } else if (which == "timer_lateness") {
-        samples = timer_wakeup_lateness(tpn);
+        bool realtime = false;
+        samples = timer_wakeup_lateness(tpn, &realtime);
+        std::printf("@tk bench-note name=timer_wakeup_lateness sched-fifo=%d\n", realtime);
         report("timer_wakeup_lateness", "hosted", samples, samples_path);
     } else if (which == "spin_lateness") {
         bool realtime = false;

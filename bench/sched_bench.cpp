@@ -6,11 +6,13 @@
 // boost_context_switch_batched: the like-for-like peer, two Boost.Context
 //   continuations on one core resuming each other (a user-level switch, no
 //   scheduler); a sample is the mean of 100 switches.
-// linux_futex_switch: two threads pinned to CPU 0 hand a token back and forth
-//   through futexes; a sample is the mean of 100 hand-offs (each one a switch).
+// linux_futex_switch_batched: two threads pinned to CPU 0 hand a token back
+//   and forth through futexes; a sample is the mean of 100 hand-offs (each
+//   one a switch).
 // timer_wakeup_lateness: a Critical task sleeps until a deadline 20-100 us
 //   ahead, the idle core busy-polling (the isolated-core policy); a sample is
-//   how late the task ran.
+//   how late the task ran. The thread runs SCHED_FIFO 99 when permitted, as
+//   its two peers do.
 // linux_spin_wakeup_lateness: the like-for-like peer, a thread pinned to the
 //   same CPU (SCHED_FIFO 99 when permitted) spinning on the TSC until each of
 //   the same deadlines; a sample is how late it saw it.
@@ -164,13 +166,19 @@ std::vector<double> futex_switch(double ticks_per_ns) {
     return samples;
 }
 
-std::vector<double> timer_wakeup_lateness(double ticks_per_ns) {
+std::vector<double> timer_wakeup_lateness(double ticks_per_ns, bool* realtime) {
     pin_to_cpu(1);
+    // The same Linux scheduling as its peers, so that Linux preempts neither more.
+    sched_param param{};
+    param.sched_priority = 99;
+    *realtime = pthread_setschedparam(pthread_self(), SCHED_FIFO, &param) == 0;
     TimerRun run{ticks_per_ns, {}};
     run.samples.reserve(kTimerSamples);
     sched::init(one_core(ticks_per_ns));
     sched::create_task(sched::Priority::Critical, timer_task, &run, 16384);
     sched::run();
+    param.sched_priority = 0;
+    pthread_setschedparam(pthread_self(), SCHED_OTHER, &param);
     return run.samples;
 }
 

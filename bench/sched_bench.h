@@ -12,7 +12,7 @@ inline constexpr int kSwitchesPerSample = 100;
 std::vector<double> context_switch(double ticks_per_ns);
 std::vector<double> boost_context_switch(double ticks_per_ns);
 std::vector<double> futex_switch(double ticks_per_ns);
-std::vector<double> timer_wakeup_lateness(double ticks_per_ns);
+std::vector<double> timer_wakeup_lateness(double ticks_per_ns, bool* realtime);
 // `realtime` tells whether SCHED_FIFO could be set.
 std::vector<double> spin_wakeup_lateness(double ticks_per_ns, bool* realtime);
 std::vector<double> clock_nanosleep_lateness(bool* realtime);

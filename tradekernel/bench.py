@@ -128,14 +128,14 @@ def run_one(run: BenchRun, samples: Path, binary: Path = BENCH_BIN) -> tuple[str
 
 def summarize(
     name: str, platform: str, unit: str, values: list[float], batch: int = 0,
-    round_medians: list[float] | None = None,
+    round_medians: list[float] | None = None, load: float | None = None,
 ) -> Result:  # fmt: skip
     """Median, p99 and max; for a rate (packets/s) the bad tail is the low one,
     so "p99" is the rate 99% of samples reach (the 1st percentile). With the
     rounds' medians, how many there were and their spread (max / min)."""
     values = sorted(values)
     rate = unit.endswith("/s")
-    load = os.getloadavg()[0]
+    load = os.getloadavg()[0] if load is None else load
     tail = percentile(values, 0.01 if rate else 0.99)
     rounds = round_medians or []
     spread = max(rounds) / min(rounds) if rounds and min(rounds) > 0 else None
@@ -158,7 +158,8 @@ def run_pc_icount(progress: Callable[[str], None]) -> list[Result]:
     for r in result.of_kind("bench"):
         results.append(
             Result(r["name"], r["platform"], r["unit"], float(r["median"]), float(r["p99"]),
-                   float(r["max"]), r.int("samples"), os.getloadavg()[0])
+                   float(r["max"]), r.int("samples"), os.getloadavg()[0],
+                   int(r.get("batch") or 0) or None)
         )  # fmt: skip
         progress(f"{r['name']} (pc-icount): median {r['median']} instructions")
     return results
@@ -191,6 +192,7 @@ def run_benchmarks(progress: Callable[[str], None] = lambda _: None) -> list[Res
     platform_of: dict[str, str] = {}
     unit_of: dict[str, str] = {}
     batch_of: dict[str, int] = {}
+    load_of: dict[str, float] = {}  # the highest load average seen as it ran
     for round_number in range(ROUNDS):
         progress(f"round {round_number + 1} of {ROUNDS}")
         for run in RUNS:
@@ -200,6 +202,7 @@ def run_benchmarks(progress: Callable[[str], None] = lambda _: None) -> list[Res
             values = [float(v) for v in part.read_text().split()]
             pooled.setdefault(name, []).extend(values)
             round_medians.setdefault(name, []).append(percentile(sorted(values), 0.5))
+            load_of[name] = max(load_of.get(name, 0.0), os.getloadavg()[0])
             part.unlink()
     pooled["meatpy_itch_decode_book"] = run_meatpy(progress)
     platform_of["meatpy_itch_decode_book"], unit_of["meatpy_itch_decode_book"] = "linux", "ns"
@@ -208,7 +211,7 @@ def run_benchmarks(progress: Callable[[str], None] = lambda _: None) -> list[Res
         (samples_dir / f"{name}.txt").write_text("\n".join(f"{v:.3f}" for v in values) + "\n")
         result = summarize(
             name, platform_of[name], unit_of[name], values, batch_of.get(name, 0),
-            round_medians.get(name),
+            round_medians.get(name), load_of.get(name),
         )  # fmt: skip
         progress(f"{name}: median {result.median:.1f} {result.unit}, p99 {result.p99:.1f}")
         results.append(result)

@@ -35,6 +35,10 @@ class Comparison:
     median: float
     p99: float
     repeat_ratios: tuple[float, ...] = ()  # now / baseline median, per repeat
+    # Operations per sample as each side reported it (0: per operation, or a
+    # revision from before batches were reported).
+    baseline_batch: int = 0
+    batch: int = 0
 
     @property
     def ratio(self) -> float:
@@ -84,6 +88,7 @@ def compare(
     ratios: dict[str, list[float]] = {}
     units: dict[str, str] = {}
     names: dict[str, str] = {}
+    batches: dict[tuple[str, str], int] = {}
     load = 0.0
     for repeat in range(repeats):
         this: dict[tuple[str, str], list[float]] = {}
@@ -93,8 +98,9 @@ def compare(
                 key = f"{run.mode} {run.size or ''}"
                 for side, binary in (("baseline", baseline), ("now", bench.BENCH_BIN)):
                     part = work / "part.tmp"
-                    name, _platform, unit, _batch = bench.run_one(run, part, binary)
+                    name, _platform, unit, batch = bench.run_one(run, part, binary)
                     units[key] = unit
+                    batches[(key, side)] = batch
                     if side == "now":
                         names[key] = name
                     values = [float(v) for v in part.read_text().split()]
@@ -114,7 +120,8 @@ def compare(
         tail = 0.01 if unit.endswith("/s") else 0.99
         out.append(Comparison(name, unit, percentile(before, 0.5), percentile(before, tail),
                               percentile(after, 0.5), percentile(after, tail),
-                              tuple(ratios[key])))  # fmt: skip
+                              tuple(ratios[key]), batches[(key, "baseline")],
+                              batches[(key, "now")]))  # fmt: skip
     return out, load
 
 
@@ -129,8 +136,13 @@ def markdown(rev: str, comparisons: list[Comparison], load: float) -> str:
     ]
     for c in comparisons:
         each = ", ".join(f"{r:.2f}" for r in c.repeat_ratios)
+        mark = (
+            ""
+            if c.baseline_batch == c.batch
+            else f" (batch {c.baseline_batch or 'not reported'} then, {c.batch or 'none'} now)"
+        )
         lines.append(
-            f"| `{c.name}` | {c.unit} | {c.baseline_median:,.1f} | {c.median:,.1f} | "
+            f"| `{c.name}`{mark} | {c.unit} | {c.baseline_median:,.1f} | {c.median:,.1f} | "
             f"{c.ratio:.2f} | {each} | {c.baseline_p99:,.1f} | {c.p99:,.1f} |"
         )
     return "\n".join(lines) + "\n"

@@ -167,7 +167,8 @@ void run_benchmarks() {
     sched::create_task(sched::Priority::Normal, switching_task, nullptr, 16384);
     sched::create_task(sched::Priority::Normal, partner_task, nullptr, 16384);
     sched::run();
-    prof::report("context_switch", "pc-icount", "instructions", prof::summarize(g_samples, kSamples));
+    prof::report("context_switch_batched", "pc-icount", "instructions", prof::summarize(g_samples, kSamples),
+                 kSwitchesPerSample);
 
     start_scheduler();
     sched::create_task(sched::Priority::Critical, sleeping_task, nullptr, 16384);

@@ -15,10 +15,10 @@ Summary summarize(u64* v, usize n) {
     return {v[percentile_index(n, 500)], v[percentile_index(n, 990)], v[n - 1], n};
 }
 
-void report(const char* name, const char* platform, const char* unit, const Summary& s) {
-    log::record("bench", "name=%s platform=%s unit=%s median=%lu p99=%lu max=%lu samples=%zu", name,
+void report(const char* name, const char* platform, const char* unit, const Summary& s, u32 batch) {
+    log::record("bench", "name=%s platform=%s unit=%s median=%lu p99=%lu max=%lu samples=%zu batch=%u", name,
                 platform, unit, (unsigned long)s.median, (unsigned long)s.p99, (unsigned long)s.max,
-                s.samples);
+                s.samples, batch);
 }
 
 }  // namespace tk::prof

@@ -28,6 +28,8 @@ struct Summary {
 Summary summarize(u64* samples, usize count);
 
 // "@tk bench name=<name> platform=<platform> unit=<unit> median=.. p99=.. max=.. samples=.."
-void report(const char* name, const char* platform, const char* unit, const Summary& s);
+// `batch`: how many operations each sample is the mean of (the name then
+// ends in "_batched"); 0 when each is measured alone.
+void report(const char* name, const char* platform, const char* unit, const Summary& s, u32 batch = 0);
 
 }  // namespace tk::prof
