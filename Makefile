@@ -290,8 +290,8 @@ boot: install-deps all ## Build, boot under QEMU (TCG) and show the kernel log
 test: install-deps all iso release bench-bin fuzz-bin lint ## Every test: Python, hosted core, fuzz corpora, QEMU boots
 	$(PYTHON) -m tradekernel test
 
-benchmark: install-deps all $(BENCH_BIN) ## Write build/bench/results.json (+ .md, .png)
-	$(PYTHON) -m tradekernel bench
+benchmark: install-deps all $(BENCH_BIN) ## Write build/bench/results.json (+ .md, .png) and docs/performance.md's tables
+	$(PYTHON) -m tradekernel bench --docs
 
 fuzz: install-deps fuzz-bin ## Each harness for FUZZ_SECONDS (default 60); findings in build/fuzz/
 	$(PYTHON) -m tradekernel fuzz --seconds $(FUZZ_SECONDS)

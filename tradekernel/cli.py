@@ -372,7 +372,9 @@ def cmd_bench(args: argparse.Namespace) -> int:
         return 0
     status.print("[bold]running benchmarks[/]")
     results = bench.run_benchmarks(progress=lambda line: status.print("  " + line))
-    path = bench.write_report(results)
+    path = bench.write_report(results, docs=args.docs)
+    if args.docs:
+        status.print("docs/performance.md's tables rewritten from this run")
     status.print(f"{len(results)} results written to {path.relative_to(paths.ROOT)}")
     return 0
 
@@ -502,6 +504,11 @@ def parser() -> argparse.ArgumentParser:
         help="instead: this tree's hosted figures beside REV's (a git revision), same run",
     )
     s.add_argument("--repeats", type=int, default=3, help="with --baseline: repeats (default 3)")
+    s.add_argument(
+        "--docs",
+        action="store_true",
+        help="also rewrite docs/performance.md's tables (make benchmark does)",
+    )
     s.set_defaults(func=cmd_bench)
     return p
 

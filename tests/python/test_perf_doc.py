@@ -1,0 +1,39 @@
+"""`make benchmark` rewrites docs/performance.md's generated block from the
+run and nothing else: the hand-written text stays, the block is replaced
+(never doubled), a peer doing other work is marked, and our own figures are
+never shown as each other's peers."""
+
+from pathlib import Path
+
+from tradekernel import bench, perf_doc
+
+
+def result(name: str, platform: str, median: float) -> dict:
+    return {"name": name, "platform": platform, "unit": "ns", "median": median,
+            "p99": median * 2, "max": median * 3, "samples": 1000, "load": 0.5}  # fmt: skip
+
+
+REPORT = {
+    "machine": {"cpu": "test CPU", "cores": 2, "kernel": "6.1", "date": "2026-12-02T00:00:00Z"},
+    "results": [
+        result("context_switch_batched", "hosted", 20.0),
+        result("boost_context_switch_batched", "linux", 5.0),
+        result("linux_futex_switch_batched", "linux", 1000.0),
+        result("itch_top_of_book_10_levels", "hosted", 30.0),
+        result("itch_top_of_book_5000_levels", "hosted", 31.0),
+    ],
+}
+
+
+def test_the_block_is_replaced_and_the_text_kept(tmp_path: Path):
+    doc = tmp_path / "performance.md"
+    doc.write_text("# Performance\n\nWritten by hand.\n")
+    perf_doc.write(REPORT, bench.peers_of, bench.OTHER_WORK, doc)
+    perf_doc.write(REPORT, bench.peers_of, bench.OTHER_WORK, doc)
+    text = doc.read_text()
+    assert text.startswith("# Performance\n\nWritten by hand.\n")
+    assert text.count(perf_doc.BEGIN) == 1 and text.count(perf_doc.END) == 1
+    assert "| `context_switch_batched` | 20.0 ns | 40.0 | `boost_context_switch_batched` | " in text
+    assert "| 0.25x | yes |" in text  # Boost: the same work
+    assert "| 50.00x | no |" in text  # the futex hand-off: other work
+    assert "`itch_top_of_book_5000_levels` | 31.0 ns" not in text.split("## Every figure")[0]
