@@ -258,6 +258,22 @@ def peers_of(name: str) -> list[str]:
     return [f"glibc_malloc_free_{rest}", f"jemalloc_malloc_free_{rest}"]
 
 
+def results_table(report: dict) -> list[str]:
+    """Every result as a Markdown table: results.md's and docs/performance.md's."""
+    lines = [
+        "| name | platform | unit | median | p99 | max | samples | batch | rounds, spread | load |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in report["results"]:
+        rounds = f"{r['repeats']}, {r['spread']:.2f}" if r.get("repeats") else ""
+        lines.append(
+            f"| {r['name']} | {r['platform']} | {r['unit']} | {r['median']:.1f} "
+            f"| {r['p99']:.1f} | {r['max']:.1f} | {r['samples']} | {r.get('batch') or ''} "
+            f"| {rounds} | {r.get('load', 0):.2f} |"
+        )
+    return lines
+
+
 def markdown(report: dict) -> str:
     m = report["machine"]
     lines = [
@@ -269,17 +285,7 @@ def markdown(report: dict) -> str:
     if not report["results"]:
         lines.append("No benchmarks yet.")
         return "\n".join(lines) + "\n"
-    lines += [
-        "| name | platform | unit | median | p99 | max | samples | batch | rounds, spread | load |",
-        "|---|---|---|---|---|---|---|---|---|---|",
-    ]
-    for r in report["results"]:
-        rounds = f"{r['repeats']}, {r['spread']:.2f}" if r.get("repeats") else ""
-        lines.append(
-            f"| {r['name']} | {r['platform']} | {r['unit']} | {r['median']:.1f} "
-            f"| {r['p99']:.1f} | {r['max']:.1f} | {r['samples']} | {r.get('batch') or ''} "
-            f"| {rounds} | {r.get('load', 0):.2f} |"
-        )
+    lines += results_table(report)
     by_name = {r["name"]: r for r in report["results"] if r["unit"] == "ns"}
     ratios = [
         f"| {peer} / {r['name']} | {by_name[peer]['median'] / r['median']:.2f}x |"

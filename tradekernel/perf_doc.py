@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from tradekernel import paths
+from tradekernel.bench import results_table
 
 PeersOf = Callable[[str], list[str]]  # bench.peers_of
 PERF_DOC = paths.ROOT / "docs" / "performance.md"
@@ -55,16 +56,8 @@ def tables(report: dict, peers_of: PeersOf, other_work: set[str]) -> str:
         "how many interleaved rounds, largest round median over the smallest;",
         "load: the highest 1-minute load average while it ran.",
         "",
-        "| name | platform | median | p99 | max | samples | batch | rounds, spread | load |",
-        "|---|---|---|---|---|---|---|---|---|",
     ]
-    for r in report["results"]:
-        rounds = f"{r['repeats']}, {r['spread']:.2f}" if r.get("repeats") else ""
-        lines.append(
-            f"| `{r['name']}` | {r['platform']} | {_figure(r)} | {r['p99']:,.1f} | "
-            f"{r['max']:,.1f} | {r['samples']:,} | {r.get('batch') or ''} | {rounds} | "
-            f"{r.get('load', 0):.2f} |"
-        )
+    lines += results_table(report)
     return "\n".join(lines)
 
 
