@@ -140,7 +140,6 @@ def run_both(frames: Iterator[bytes], answer: Rewinder | None = None) -> list[bo
                     for p in answer.answer(sent[42:]):
                         due.append((i + 3, feed_frame(p.data, REWINDER)))
             due.sort(key=lambda d: d[0])
-            _release(due, i)
         assert fast.checksum() == general.checksum()
         assert fast.events() == general.events()
         assert len(fast.events()) < EVENTS  # none beyond the recorder's capacity went unseen
@@ -150,24 +149,19 @@ def run_both(frames: Iterator[bytes], answer: Rewinder | None = None) -> list[bo
     return taken
 
 
-_ready: list[bytes] = []
-
-
-def _release(due: list[tuple[int, bytes]], now: int) -> None:
-    while due and due[0][0] <= now:
-        _ready.append(due.pop(0)[1])
-
-
 def _with_answers(frames: Iterator[bytes], due: list[tuple[int, bytes]]) -> Iterator[bytes]:
-    _ready.clear()
+    """`frames`, each followed by the answers in `due` (frame index, frame;
+    filled by the caller as it goes, in order) whose index has been reached;
+    whatever is still due, at the end."""
+    yielded = 0
     for frame in frames:
         yield frame
-        while _ready:
-            yield _ready.pop(0)
+        yielded += 1
+        while due and due[0][0] < yielded:
+            yield due.pop(0)[1]
+            yielded += 1
     while due:
         yield due.pop(0)[1]
-        while _ready:
-            yield _ready.pop(0)
 
 
 def test_a_clean_session_takes_the_fast_path_exactly_where_every_message_is_a_book_message():
