@@ -29,7 +29,7 @@ declare -A needs=(
     [mformat]=mtools
     [python3]=python3
     [/usr/lib/x86_64-linux-gnu/libjemalloc.so.2]=libjemalloc2
-    [/usr/include/boost/context/continuation.hpp]=libboost-context-dev
+    [/usr/lib/x86_64-linux-gnu/libboost_context.so]=libboost-context-dev  # brings the headers too
     [tshark]=tshark
 )
 
