@@ -71,19 +71,22 @@ inline u32 directory_frame(const net::NetConfig& to, u16 port, u8* frame, u64 se
 // The engine as both benchmarks run it: market data on `feed_port` from any
 // source goes to the engine (bound as mode=trade binds it), the gateway
 // (10.0.0.32) is already resolved, as after ARP at the start of the day, and
-// the position limit never binds.
-// `memory`: trade::Engine::memory_bytes(book::kMarketDayCapacity) bytes, the
-// size the kernel ships.
-inline void start_engine(net::NetStack& net, trade::Engine& engine, trade::SpreadTakerState& strategy, u16 feed_port,
-                         void* memory) {
-    net.add_neighbor(0x0A000020, net::MacAddress{{2, 0, 0, 0, 0, 0x20}});
+// the position limit never binds. The books have the market-day capacity,
+// the size the kernel ships.
+inline trade::EngineConfig engine_config(u16 feed_port, trade::SpreadTakerState& strategy) {
     trade::EngineConfig config;
     config.feed_port = feed_port;
     config.gateway = 0x0A000020;
     config.limits = {1000, i64(1) << 40, 100};
     config.strategy = trade::spread_taker(&strategy, Price{100}, Shares{100});
+    return config;
+}
+
+// `memory`: trade::Engine::memory_bytes(config) bytes.
+inline void start_engine(net::NetStack& net, trade::Engine& engine, const trade::EngineConfig& config, void* memory) {
+    net.add_neighbor(0x0A000020, net::MacAddress{{2, 0, 0, 0, 0, 0x20}});
     engine.init(&net, config, memory);
-    engine.bind_feed(net);
+    engine.bind_ports(net);
 }
 
 }  // namespace tk::bench

@@ -46,12 +46,13 @@ void setup(const net::TxPort& tx) {
     c.ip = 0x0A000010;
     c.netmask = 0xFFFFFF00;
     g_net.init(c, tx);
-    static void* memory = hosted::map_startup_memory(trade::Engine::memory_bytes(book::kMarketDayCapacity));
+    trade::EngineConfig config = bench::engine_config(kFeedPort, g_strategy);
+    static void* memory = hosted::map_startup_memory(trade::Engine::memory_bytes(config));
     if (!memory) {
         std::fprintf(stderr, "tick_to_trade: no memory for the market-day order books\n");
         std::exit(1);
     }
-    bench::start_engine(g_net, g_engine, g_strategy, kFeedPort, memory);
+    bench::start_engine(g_net, g_engine, config, memory);
 }
 
 u32 order_frame(u8* f, u64 sequence, u64 reference, u8 side, u32 price) {

@@ -109,12 +109,13 @@ void take_one() {
 }
 
 void measure_tick_to_trade() {
-    void* memory = alloc_startup_memory(0, trade::Engine::memory_bytes(book::kMarketDayCapacity));
+    trade::EngineConfig config = bench::engine_config(kFeedPort, g_strategy);
+    void* memory = alloc_startup_memory(0, trade::Engine::memory_bytes(config));
     if (!memory) {
         log::info("bench: no memory for the market-day order books");
         return;
     }
-    bench::start_engine(g_stack, g_engine, g_strategy, kFeedPort, memory);
+    bench::start_engine(g_stack, g_engine, config, memory);
     const net::NetConfig& us = g_stack.config();
     static u8 frame[2048];
     u64 sequence = 1;

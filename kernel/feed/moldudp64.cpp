@@ -10,6 +10,12 @@ const char* counter_names() {
 #undef TK_MOLD_COUNTER_NAME
 }
 
+void encode_request(const char* session, Sequence first, u16 count, u8 out[kHeader]) {
+    for (int i = 0; i < 10; ++i) out[i] = u8(session[i]);
+    net::store_be64(out + kSequenceAt, first.value);
+    net::store_be16(out + kCountAt, count);
+}
+
 void Receiver::init(Sequence first_sequence, MessageHandler deliver, RequestHandler request, void* context) {
     // Field by field: a temporary Receiver (with its hold) is too big for a
     // kernel stack.

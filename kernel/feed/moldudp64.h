@@ -88,6 +88,10 @@ struct Counters {
 // "packets,heartbeats,...": the field names in order.
 const char* counter_names();
 
+// A retransmission request: the downstream header, asking for `count`
+// messages from `first` of `session` (10 bytes, as on the wire).
+void encode_request(const char* session, Sequence first, u16 count, u8 out[kHeader]);
+
 using MessageHandler = void (*)(void* context, Sequence sequence, const u8* message, u16 length);
 using RequestHandler = void (*)(void* context, const char* session, Sequence first, u16 count);
 

@@ -14,6 +14,7 @@ inline constexpr u16 kVenueFeed = 26400;    // the venue sends the feed from it;
 inline constexpr u16 kFeed = 26500;         // MoldUDP64 in (mode=trade); retransmissions come back to it
 inline constexpr u16 kRewinder = 26501;     // MoldUDP64 retransmission requests, at the rewinder
 inline constexpr u16 kOrderGateway = 15000; // OUCH 4.2 orders, at the gateway
-inline constexpr u16 kOrderLocal = 15001;   // ... sent from this port
+inline constexpr u16 kOrderLocal = 15001;   // ... sent from this port; the venue's answers come to it
+inline constexpr u16 kOrderRewinder = 15002;  // retransmission requests for answers, at the gateway
 
 }  // namespace tk::net::port

@@ -40,8 +40,7 @@ void NetStack::init(const NetConfig& config, const TxPort& tx) {
 
 bool NetStack::bind_udp(u16 port, UdpHandler handler, void* context) {
     if (binding_count_ == kMaxBindings || !handler) return false;
-    for (u32 i = 0; i < binding_count_; ++i)
-        if (bindings_[i].port == port) return false;  // the first would take every datagram
+    if (bound(port)) return false;  // the first would take every datagram
     bindings_[binding_count_++] = {port, handler, context};
     return true;
 }

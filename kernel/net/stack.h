@@ -82,6 +82,11 @@ public:
 
     // False if the port is bound already or the table is full.
     bool bind_udp(u16 port, UdpHandler handler, void* context);
+    bool bound(u16 port) const {
+        for (u32 i = 0; i < binding_count_; ++i)
+            if (bindings_[i].port == port) return true;
+        return false;
+    }
 
     // Builds and sends one datagram. False when the destination's MAC is not
     // known yet (an ARP request has been sent: try again) or no TX buffer.

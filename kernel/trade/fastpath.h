@@ -15,7 +15,7 @@
 namespace tk::trade {
 
 // True if the frame was handled here. Declines every frame unless `stack`
-// is the one the engine's feed port is bound to (Engine::bind_feed), so
+// is the one the engine's feed port is bound to (Engine::bind_ports), so
 // that the general path would have delivered the same datagram to it.
 bool fastpath_receive(Engine& engine, net::NetStack& stack, const u8* frame, usize length);
 

@@ -31,6 +31,15 @@ bool make_token(Sequence trigger_sequence, u32 index, char token[14]) {
     return true;
 }
 
+OrderId token_id(const char token[14]) {
+    u64 value = 0;
+    for (int i = 0; i < 14; ++i) {
+        if (token[i] < '0' || token[i] > '9') return OrderId{0};
+        value = value * 10 + u64(token[i] - '0');
+    }
+    return OrderId{value + 1};
+}
+
 const Position* position(const Orders* o, Locate locate) {
     return locate.value < o->market->locates ? &o->positions[locate.value] : nullptr;
 }
@@ -40,24 +49,25 @@ const Position* position(const Orders* o, Locate locate) {
 // send resolves the gateway in place. Measured with mode=bench under -icount:
 // without it, a change elsewhere in the function (the stale-feed check) had
 // the inliner give up on the encoder and the send, 135 more instructions an order.
-[[gnu::flatten]] bool send_order(Orders* o, Locate locate, char side, Shares shares, Price price) {
+[[gnu::flatten]] OrderId send_order(Orders* o, Locate locate, char side, Shares shares, Price price,
+                                    TimeInForce time_in_force) {
     const MarketState& market = *o->market;
     if (locate.value >= market.locates) {
         ++o->counters.unknown_symbol;
-        return false;
+        return OrderId{0};
     }
     const SymbolState& symbol = market.symbols[locate.value];
     if (symbol.stock[0] == 0) {
         ++o->counters.unknown_symbol;
-        return false;
+        return OrderId{0};
     }
     if (symbol.book_untrusted) {
         ++o->counters.untrusted_book;
-        return false;
+        return OrderId{0};
     }
     if (market.feed_stale) {
         ++o->counters.stale_feed;
-        return false;
+        return OrderId{0};
     }
     if (o->token_trigger != market.trigger_sequence) {  // the first order on this message
         o->token_trigger = market.trigger_sequence;
@@ -66,22 +76,27 @@ const Position* position(const Orders* o, Locate locate) {
     ouch::EnterOrder order{};
     if (!make_token(market.trigger_sequence, o->trigger_orders, order.token)) {
         ++o->counters.token_exhausted;
-        return false;
+        return OrderId{0};
     }
     Ticks now{rdtsc()};
-    // No fill is read yet (every order counts as open until the session
-    // ends), so the position limit holds the worst case on the order's side:
-    // every buy filled and no sell, or the reverse. Netting the two would let
-    // alternating buys and sells through without limit.
+    // The worst case on the order's side: every open order on it filled.
+    // Open buys and sells are not netted: either side alone may be what fills.
     Position& held = o->positions[locate.value];
     bool buy = ouch::is_buy(side);
-    i64 worst = buy ? i64(held.bought.value) : -i64(held.sold.value);
-    if (!o->risk.check(side, shares, price, worst, reference_price(market.books, locate, side), now)) return false;
+    i64 worst = buy ? held.net + i64(held.open_buy.value) : held.net - i64(held.open_sell.value);
+    if (!o->risk.check(side, shares, price, worst, reference_price(market.books, locate, side), now))
+        return OrderId{0};
+    OrderId id{market.trigger_sequence.value * kTokenOrdersPerMessage + o->trigger_orders + 1};
+    OpenOrder* open = o->open.insert(id);
+    if (!open) {
+        ++o->counters.order_table_full;
+        return OrderId{0};
+    }
     order.side = side;
     order.shares = u32(shares.value);  // the risk gate bounds it: max_order_shares is 32-bit
     for (int i = 0; i < 8; ++i) order.stock[i] = symbol.stock[i];
     order.price = price;
-    order.time_in_force = 0;  // immediate or cancel
+    order.time_in_force = u32(time_in_force);
     for (char& c : order.firm) c = ' ';
     order.display = 'Y';
     order.capacity = 'P';
@@ -91,15 +106,40 @@ const Position* position(const Orders* o, Locate locate) {
     u8 message[ouch::kEnterOrderLength];
     ouch::encode_enter_order(order, message);
     if (!o->net->send_udp(o->gateway, o->gateway_port, o->local_port, message, sizeof message)) {
+        o->open.erase(open);
         ++o->counters.send_failed;
-        return false;
+        return OrderId{0};
     }
     if (o->stamp_sends) o->last_sent_tsc = Ticks{rdtscp(nullptr)};  // waits for the send to be issued
     o->risk.book(shares, price, now);
-    held.net += buy ? i64(shares.value) : -i64(shares.value);
-    (buy ? held.bought : held.sold) += shares;
+    open->locate = locate;
+    open->side = side;
+    open->state = OrderState::Pending;
+    open->price = price;
+    open->shares = open->open = shares;
+    (buy ? held.open_buy : held.open_sell) += shares;
     ++o->trigger_orders;
     ++o->counters.orders;
+    return id;
+}
+
+bool cancel_order(Orders* o, OrderId id) {
+    OpenOrder* order = o->open.find(id);
+    if (!order || order->cancel_sent) {
+        ++o->counters.cancel_refused;
+        return false;
+    }
+    char token[14];
+    u64 key = id.value - 1;
+    make_token(Sequence{key / kTokenOrdersPerMessage}, u32(key % kTokenOrdersPerMessage), token);
+    u8 message[ouch::kCancelOrderLength];
+    ouch::encode_cancel_order(token, 0, message);
+    if (!o->net->send_udp(o->gateway, o->gateway_port, o->local_port, message, sizeof message)) {
+        ++o->counters.send_failed;
+        return false;
+    }
+    order->cancel_sent = true;
+    ++o->counters.cancels;
     return true;
 }
 

@@ -1,27 +1,49 @@
 // Order entry: what stands between a strategy and the exchange. Each order a
 // strategy asks for passes the risk gate, is encoded as an OUCH 4.2 Enter
-// Order and sent over UDP to the order gateway; the position it would make on
-// a full fill is booked at once, so the position limit holds even before
-// executions are reported: against each side's total, not their difference.
+// Order and sent over UDP to the order gateway, and is kept in the order
+// table until the venue's answers (Accepted, Executed, Canceled, Rejected)
+// say it is done. Positions move with executions only; the position limit
+// holds the worst case of what is still open on the order's side (every open
+// buy filled, or every open sell), so it holds before the venue answers.
 #pragma once
 
 #include "kernel/net/stack.h"
 #include "kernel/trade/market_state.h"
+#include "kernel/trade/order_table.h"
 #include "kernel/trade/ouch.h"
+#include "kernel/trade/ouch_outbound.h"
 #include "kernel/trade/strategy.h"
 
 namespace tk::trade {
 
 
-// One list, so the struct, the kernel's record and the host's names agree:
+// One list, so the struct, the kernel's record and the host's names agree.
+// Sending:
 //   orders            sent to the gateway
 //   unknown_symbol    no Stock Directory message named the locate yet
 //   untrusted_book    the symbol's book could not be trusted
 //   stale_feed        the feed was behind: every book lagged the market
 //   send_failed       no transmit buffer, or the gateway's MAC unknown
 //   token_exhausted   no unique token left for it (see make_token)
-#define TK_ORDER_ENTRY_COUNTERS(X) \
-    X(orders) X(unknown_symbol) X(untrusted_book) X(stale_feed) X(send_failed) X(token_exhausted)
+//   order_table_full  no slot in the order table (the risk gate's open-order
+//                     limit is the table's size, so it takes a bug)
+//   cancels           Cancel Orders sent
+//   cancel_refused    asked to cancel an order not open, or already being cancelled
+// The venue's answers (apply_response):
+//   venue_accepted .. venue_rejected   answers of each kind applied
+//   orders_filled, orders_cancelled    orders done so (rejected: venue_rejected)
+//   broken_trades     Broken Trade: counted; the position is not reversed
+//   unknown_order     an answer naming no open order (late, or not ours)
+//   inconsistent      an answer the order cannot take (more shares executed
+//                     or cancelled than open, a second Accepted): applied
+//                     up to what was open, and counted
+//   other_answers     System Event, Cancel Pending and Reject, Priority
+//                     Update, Modified, Replaced (never asked for): counted
+#define TK_ORDER_ENTRY_COUNTERS(X)                                                                   \
+    X(orders) X(unknown_symbol) X(untrusted_book) X(stale_feed) X(send_failed) X(token_exhausted)     \
+    X(order_table_full) X(cancels) X(cancel_refused) X(venue_accepted) X(venue_executions) X(venue_cancels)               \
+    X(venue_rejected) X(orders_filled) X(orders_cancelled) X(broken_trades) X(unknown_order)          \
+    X(inconsistent) X(other_answers)
 
 struct OrderEntryCounters {
 #define TK_ORDER_ENTRY_COUNTER_FIELD(name) u64 name;
@@ -32,6 +54,8 @@ struct OrderEntryCounters {
 struct Orders {
     const MarketState* market;  // read only: symbols, trust, the feed's state
     Position* positions;        // `market->locates` of them
+    OrderTable open;            // sent, not yet done
+    const Strategy* strategy;   // told of each answer (on_order)
     net::NetStack* net;
     net::Ipv4Address gateway;
     u16 gateway_port, local_port;
@@ -60,5 +84,14 @@ struct Orders {
 inline constexpr u64 kTokenSequences = 10'000'000'000ull;
 inline constexpr u32 kTokenOrdersPerMessage = 10'000;
 bool make_token(Sequence trigger_sequence, u32 index, char token[14]);
+// The token read back as an OrderId: its 14 digits as a number, plus one (the
+// first order of a session may be triggered by no message, sequence 0);
+// 0 unless the token is 14 decimal digits.
+OrderId token_id(const char token[14]);
+
+// One answer of the venue, in the order the venue sent it: moves the order's
+// state, the position and the risk gate's open figures, then tells the
+// strategy (on_order).
+void apply_response(Orders* orders, const ouch::Response& response);
 
 }  // namespace tk::trade

@@ -68,6 +68,7 @@ void RiskGate::init(const RiskLimits& limits, u64 ticks_per_second) {
     next_arrival_ = 0;
     open_orders_ = 0;
     session_notional_ = 0;
+    open_notional_ = 0;
 }
 
 bool RiskGate::check(char side, Shares order_shares, Price order_price, i64 position, Price reference_price,
@@ -93,6 +94,8 @@ bool RiskGate::check(char side, Shares order_shares, Price order_price, i64 posi
     if (limits_.max_orders_per_second == 0 || (interval_ && arrival - now > burst_))
         return reject(counters_.rejected_rate);
     if (open_orders_ >= limits_.max_open_orders) return reject(counters_.rejected_open_orders);
+    // open_notional_ <= max_open_notional: only orders that passed are booked.
+    if (notional > limits_.max_open_notional - open_notional_) return reject(counters_.rejected_exposure);
     return true;
 }
 
@@ -101,6 +104,7 @@ void RiskGate::book(Shares shares, Price price, Ticks clock) {
     if (interval_) next_arrival_ = (next_arrival_ > now ? next_arrival_ : now) + interval_;
     ++open_orders_;
     session_notional_ += shares.value * price.value;
+    open_notional_ += shares.value * price.value;
     ++counters_.accepted;
 }
 

@@ -41,13 +41,14 @@ struct RiskLimits {
     u64 max_session_notional = 100'000'000'000'000ull;  // $10 billion, gross, every order sent
     u32 max_orders_per_second = 1000;       // sustained; a burst of as many is allowed
     u32 max_open_orders = 100'000;          // sent and not known to be done
+    u64 max_open_notional = 10'000'000'000'000ull;  // $1 billion: exposure of the orders still open
 };
 
 // One list: the struct, the kernel's record and the host's names agree.
 #define TK_RISK_COUNTERS(X)                                                                 \
     X(accepted) X(rejected_kill_switch) X(rejected_side) X(rejected_size)                    \
     X(rejected_order_notional) X(rejected_session_notional) X(rejected_position)             \
-    X(rejected_collar) X(rejected_rate) X(rejected_open_orders)
+    X(rejected_collar) X(rejected_rate) X(rejected_open_orders) X(rejected_exposure)
 
 struct RiskCounters {
 #define TK_RISK_COUNTER_FIELD(name) u64 name;
@@ -55,7 +56,7 @@ struct RiskCounters {
 #undef TK_RISK_COUNTER_FIELD
     u64 rejected() const { return rejected_kill_switch + rejected_side + rejected_size + rejected_order_notional +
                                   rejected_session_notional + rejected_position + rejected_collar + rejected_rate +
-                                  rejected_open_orders; }
+                                  rejected_open_orders + rejected_exposure; }
 };
 const char* risk_counter_names();
 
@@ -65,10 +66,14 @@ inline bool valid_side(char side) { return side == 'B' || side == 'S' || side ==
 inline bool is_buy(char side) { return side == 'B'; }
 
 // Checks run in order: kill switch, side, size, order notional, session
-// notional, position after a full fill, price collar, order rate, open
-// orders. Each rejection is counted under its reason; nothing is sent for a
-// rejected order. An order that passed and was sent is booked (rate, open
-// orders, session notional, accepted); one that could not be sent is not.
+// notional, position after a full fill of the order and of every open order
+// on its side, price collar, order rate, open orders, open notional
+// (exposure). Each rejection is counted under its reason; nothing is sent
+// for a rejected order. An order that passed and was sent is booked (rate,
+// open orders and notional, session notional, accepted); one that could not
+// be sent is not. The venue's answers then take shares off the open notional
+// as they execute or are cancelled, and the order off the open count once
+// it is done (kernel/trade/order_entry.h).
 class RiskGate {
 public:
     // `ticks_per_second`: the clock check() is given (the TSC); 0 leaves the
@@ -83,15 +88,18 @@ public:
     bool check(char side, Shares shares, Price price, i64 position, Price reference, Ticks now);
     void book(Shares shares, Price price, Ticks now);
 
-    // An order's outcome is known (filled, cancelled, rejected): it is no
-    // longer open. Nothing reads the venue's answers yet (IOC orders are not
-    // followed up), so today every order sent stays open and max_open_orders
-    // caps the orders of a session.
+    // `shares` of an open order at `price` executed or were cancelled.
+    void close_shares(Shares shares, Price price) {
+        u64 notional = shares.value * price.value;
+        open_notional_ = notional < open_notional_ ? open_notional_ - notional : 0;
+    }
+    // An order is done (filled, cancelled, rejected): it is no longer open.
     void order_done() {
         if (open_orders_) --open_orders_;
     }
     u32 open_orders() const { return open_orders_; }
     u64 session_notional() const { return session_notional_; }
+    u64 open_notional() const { return open_notional_; }
     const RiskCounters& counters() const { return counters_; }
 
 private:
@@ -106,6 +114,7 @@ private:
     u64 next_arrival_ = 0;
     u32 open_orders_ = 0;
     u64 session_notional_ = 0;
+    u64 open_notional_ = 0;
 };
 
 }  // namespace tk::ouch

@@ -185,9 +185,7 @@ void Pipeline::on_request(void* self_ptr, const char* session, Sequence first, u
     auto* self = static_cast<Pipeline*>(self_ptr);
     const RewinderAddress& r = self->rewinder_;
     u8 request[mold::kHeader];
-    for (int i = 0; i < 10; ++i) request[i] = u8(session[i]);
-    net::store_be64(request + mold::kSequenceAt, first.value);
-    net::store_be16(request + mold::kCountAt, count);
+    mold::encode_request(session, first, count, request);
     if (r.ip && self->net_->send_udp(r.ip, r.port, r.local_port, request, sizeof request))
         ++self->counters_.requests_sent;
     else

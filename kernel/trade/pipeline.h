@@ -68,6 +68,7 @@ public:
     void init(book::Books* books, Strategy strategy, MarketState* market, Orders* orders, net::NetStack* net,
               const RewinderAddress& rewinder, const FeedSources& sources);
     void set_strategy(Strategy strategy) { strategy_ = strategy; }
+    const Strategy& strategy() const { return strategy_; }
 
     // A datagram to the feed port: from a feed source, its payload is a
     // MoldUDP64 packet.

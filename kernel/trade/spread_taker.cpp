@@ -20,7 +20,7 @@ Strategy spread_taker(SpreadTakerState* state, Price max_spread, Shares shares) 
     __builtin_memset(static_cast<void*>(state), 0, sizeof *state);
     state->max_spread = max_spread;
     state->shares = shares;
-    return Strategy{state, nullptr, nullptr, spread_taker_on_bbo, nullptr, nullptr};
+    return Strategy{state, nullptr, nullptr, spread_taker_on_bbo, nullptr, nullptr, nullptr};
 }
 
 }  // namespace tk::trade

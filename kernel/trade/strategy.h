@@ -11,7 +11,10 @@
 // which it sends orders (send_order: risk gate, then OUCH 4.2 to the
 // gateway). on_feed comes between messages, when the feed falls behind (a
 // gap) or catches up: while it is behind, every book lags the market and
-// order entry refuses every order. Callbacks it does not need are null.
+// order entry refuses every order. on_order comes when the venue answers
+// one of the strategy's orders: accepted, filled (in part or whole),
+// cancelled, rejected (kernel/trade/order_entry.h). Callbacks it does not
+// need are null.
 #pragma once
 
 #include "tk/types.h"
@@ -83,15 +86,63 @@ struct SymbolState {
 
 struct Orders;  // order entry: risk gate and OUCH gateway (kernel/trade/order_entry.h)
 
-// Our orders in one symbol, kept by order entry. No fill is read yet, so
-// each order counts as filled when it is sent.
-struct Position {
-    i64 net;               // shares bought less shares sold
-    Shares bought, sold;   // each side's total
+// An order, by its Order Token (make_token in kernel/trade/order_entry.h):
+// the trigger's MoldUDP64 sequence x 10^4 + the order's index among those
+// that message triggered, plus one. 0: no order.
+struct OrderId {
+    u64 value;
+    explicit operator bool() const { return value != 0; }
+    friend bool operator==(OrderId, OrderId) = default;
 };
 
-// Returns true if the order passed the risk checks and was sent.
-bool send_order(Orders* orders, Locate locate, char side, Shares shares, Price price);
+enum class OrderState : u8 {
+    Pending,       // sent; the venue has not answered yet
+    Live,          // accepted: resting, or being matched
+    PartlyFilled,  // live, some shares executed
+    Filled,        // done: every share executed
+    Cancelled,     // done: the rest taken off (by us, by the venue, or at once for IOC)
+    Rejected,      // done: refused by the venue
+};
+inline bool is_done(OrderState s) { return s >= OrderState::Filled; }
+
+// OUCH 4.2 Time in Force (section 2.1), in seconds: 0 immediate or cancel,
+// 99999 the market's hours (a day order).
+enum class TimeInForce : u32 { ImmediateOrCancel = 0, Day = 99999 };
+
+enum class OrderEvent : u8 { Accepted, Filled, Cancelled, Rejected };
+
+// One answer of the venue, applied: `state`, `open` and `filled` are the
+// order's after it.
+struct OrderUpdate {
+    OrderId id;
+    Locate locate;
+    char side;
+    OrderEvent event;
+    OrderState state;
+    Shares shares;  // Filled: executed by this answer; Cancelled: taken off by it
+    Price price;    // Filled: the execution's price; otherwise the order's
+    Shares open;    // still working at the venue
+    Shares filled;  // executed in all
+    char reason;    // Cancelled, Rejected: the venue's reason code (OUCH 4.2, 3.4 and 3.8)
+};
+
+// Our shares in one symbol, kept by order entry from the venue's answers:
+// bought and sold are executions; open_buy and open_sell are shares of
+// orders still working (sent, and not yet known filled or cancelled).
+struct Position {
+    i64 net;                   // bought less sold
+    Shares bought, sold;       // executed, each side
+    Shares open_buy, open_sell;
+};
+
+// The order's id if it passed the risk checks and was sent; 0 otherwise
+// (each refusal counted under its reason).
+OrderId send_order(Orders* orders, Locate locate, char side, Shares shares, Price price,
+                   TimeInForce time_in_force = TimeInForce::ImmediateOrCancel);
+// Asks the venue to cancel what is left of an open order (OUCH 4.2 Cancel
+// Order with 0 shares). False if the order is not open, or a cancel for it
+// was already sent; the Canceled answer comes through on_order.
+bool cancel_order(Orders* orders, OrderId id);
 // The symbol's position; nullptr for a locate beyond the books'.
 const Position* position(const Orders* orders, Locate locate);
 
@@ -102,6 +153,7 @@ struct Strategy {
     void (*on_bbo)(void* state, const Bbo* bbo, const SymbolState* symbol, Orders* orders);
     void (*on_status)(void* state, const BookStatus* status, const SymbolState* symbol, Orders* orders);
     void (*on_feed)(void* state, const FeedStatus* status, Orders* orders);
+    void (*on_order)(void* state, const OrderUpdate* update, Orders* orders);
 };
 
 // The sample strategy: when the spread of a symbol narrows to at most

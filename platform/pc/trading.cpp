@@ -195,7 +195,7 @@ bool trade_init(const CommandLine& cmdline, u32 core) {
     config.tsc_hz = tsc_clock().hz();
     // The books live all session in frames of the trading core's NUMA node.
     u32 node = topology().node_of_core(core);
-    u64 bytes = trade::Engine::memory_bytes(config.capacity);
+    u64 bytes = trade::Engine::memory_bytes(config);
     void* memory = alloc_startup_memory(node, bytes);
     if (!memory) {
         log::info("trade: no %lu MiB of contiguous memory on node %u for the order books", (unsigned long)(bytes >> 20),
@@ -220,7 +220,7 @@ bool trade_init(const CommandLine& cmdline, u32 core) {
     for (usize i = 0; i < session.length; ++i) padded[i] = session.data[i];
     g_engine.pipeline.receiver().expect_session(padded);
     log::record("feed-session", "expected=%.*s", int(session.length), padded);
-    if (!g_engine.bind_feed(stack())) {
+    if (!g_engine.bind_ports(stack())) {
         log::info("trade: the feed port %u is taken", kMarketDataPort);
         return false;
     }

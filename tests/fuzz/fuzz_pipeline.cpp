@@ -162,6 +162,18 @@ usize wrap(const u8* payload, usize length, u8* out) {
     return net::kEthernetHeader + total;
 }
 
+// Few open orders: a long input reaches the limit.
+trade::EngineConfig engine_config() {
+    trade::EngineConfig engine{};
+    engine.gateway = kGateway;
+    engine.rewinder = {kGateway, kRewinderPort, kFeedPort};
+    engine.feed_sources = {{kPublisher}, 1};
+    engine.limits.max_order_shares = kMaxShares;
+    engine.limits.max_open_orders = 256;
+    engine.capacity = kCapacity;
+    return engine;
+}
+
 void start(Harness* h, bool session) {
     net::NetConfig config{};
     config.mac = {{0x02, 0, 0, 0, 0, 0x10}};
@@ -170,23 +182,18 @@ void start(Harness* h, bool session) {
     config.echo_port = 0;
     h->net.init(config, net::TxPort{h, acquire, send});
     h->net.add_neighbor(kGateway, net::MacAddress{{2, 0, 0, 0, 0, 0x20}});
-    trade::EngineConfig engine{};
-    engine.gateway = kGateway;
-    engine.rewinder = {kGateway, kRewinderPort, kFeedPort};
-    engine.feed_sources = {{kPublisher}, 1};
-    engine.limits.max_order_shares = kMaxShares;
-    engine.capacity = kCapacity;
+    trade::EngineConfig engine = engine_config();
     trade::spread_taker(&h->strategy, Price{100}, Shares{100});
-    engine.strategy = trade::Strategy{h, on_trade, on_book, on_bbo, on_status, on_feed_status};
+    engine.strategy = trade::Strategy{h, on_trade, on_book, on_bbo, on_status, on_feed_status, nullptr};
     h->engine.init(&h->net, engine, h->memory);
     if (session) h->engine.pipeline.receiver().expect_session("TKFUZZ0001");
     h->callbacks = h->callback_hash = 0;
-    TK_FUZZ_ASSERT(h->engine.bind_feed(h->net));
+    TK_FUZZ_ASSERT(h->engine.bind_ports(h->net));
 }
 
 Harness* make_harness(bool fast) {
     auto* made = new Harness;
-    u64 bytes = trade::Engine::memory_bytes(kCapacity);
+    u64 bytes = trade::Engine::memory_bytes(engine_config());
     made->memory = static_cast<u8*>(std::aligned_alloc(64, (bytes + 63) & ~u64(63)));
     made->fast = fast;
     return made;

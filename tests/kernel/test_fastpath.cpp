@@ -49,10 +49,11 @@ bool start(const net::NetConfig& us) {
     trade::EngineConfig config;
     config.gateway = (us.ip & 0xFFFFFF00) | 0x20;
     config.capacity = kCapacity;
-    if (trade::Engine::memory_bytes(kCapacity) > sizeof g_memory) return false;
+    config.limits.max_open_orders = 64;
+    if (trade::Engine::memory_bytes(config) > sizeof g_memory) return false;
     g_engine.init(&g_bound, config, g_memory);
     g_engine.pipeline.receiver().expect_session("TKSESSION1");  // as mode=trade's session=
-    return g_engine.bind_feed(g_bound);
+    return g_engine.bind_ports(g_bound);
 }
 
 }  // namespace
@@ -60,7 +61,7 @@ bool start(const net::NetConfig& us) {
 TK_TEST(fastpath, takes_frames_only_for_the_stack_the_feed_is_bound_to) {
     net::NetConfig us = host(0x0A000010);
     TK_EXPECT(start(us));
-    TK_EXPECT(!g_engine.bind_feed(g_bound));  // the port is taken now
+    TK_EXPECT(!g_engine.bind_ports(g_bound));  // the port is taken now
     static u8 frame[net::kMaxEthernetFrame];
     usize n = delete_frame(us, frame);
     TK_EXPECT(n > 0);

@@ -435,22 +435,23 @@ def test_the_feed_is_taken_only_from_its_publisher_and_the_rewinder():
 
 
 def test_the_position_limit_holds_each_side_not_their_difference():
-    """No fill is read yet, so each order counts as filled: 600 bought and
-    600 sold is not a flat position that allows 600 more either way, since
-    either side alone may be what filled."""
+    """With no answer from the venue every order is still open, and open
+    orders count as if they filled: 600 bought and 600 sold open is not a
+    flat position that allows 600 more either way, since either side alone
+    may be what fills."""
     p = HostedPipeline(max_spread=0, max_position=600, collar=100)
     try:
         lib = p.lib
         p.feed(directory(), add(1, "B", 100_0000), add(2, "S", 100_0100))
 
         def send(side: bytes, shares: int) -> bool:
-            return bool(lib.tk_pipeline_send_order(p.h, 5, side, shares, 100_0050))
+            return bool(lib.tk_pipeline_send_order(p.h, 5, side, shares, 100_0050, 0))
 
         assert send(b"B", 600) and send(b"S", 600)
         assert not send(b"B", 100) and not send(b"S", 100)
         assert p.counters()["rejected_position"] == 2
         symbol = (ctypes.c_int64 * 4)()
         lib.tk_pipeline_symbol(p.h, 5, symbol)
-        assert symbol[0] == 0  # the net position, as if every order filled
+        assert symbol[0] == 0  # nothing executed
     finally:
         p.close()

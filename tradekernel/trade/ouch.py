@@ -32,3 +32,84 @@ def decode(message: bytes) -> dict[str, object]:
         f = CANCEL_ORDER.unpack(message)
         return {"type": "cancel_order", "token": f[1].decode().rstrip(), "shares": f[2]}
     raise ValueError(f"not an OUCH 4.2 inbound message type: {kind!r}")
+
+
+# --- outbound: the venue's answers (OUCH 4.2, section 3) --------------------
+# Every one starts with its type and an 8-byte Timestamp (nanoseconds past
+# midnight); those about one order then carry its 14-byte token.
+SYSTEM_EVENT = struct.Struct(">cQc")
+# Accepted 'A': token, side, shares, stock, price, time in force, firm,
+# display, Order Reference Number, capacity, intermarket sweep, minimum
+# quantity, cross type, Order State ('L' live, 'D' dead), BBO weight.
+ACCEPTED = struct.Struct(">cQ14scI8sII4scQccIccc")
+CANCELED = struct.Struct(">cQ14sIc")  # decrement shares, reason
+EXECUTED = struct.Struct(">cQ14sIIcQ")  # shares, price, liquidity flag, match number
+REJECTED = struct.Struct(">cQ14sc")  # reason
+BROKEN_TRADE = struct.Struct(">cQ14sQc")  # match number, reason
+TOKEN_ONLY = struct.Struct(">cQ14s")  # Cancel Pending 'P', Cancel Reject 'I'
+
+# Canceled reasons (3.4) and Rejected reasons (3.8) the venue here sends.
+CANCEL_USER, CANCEL_IOC, CANCEL_TIMEOUT = b"U", b"I", b"T"
+REJECT_HALTED, REJECT_SHARES, REJECT_STOCK = b"H", b"Z", b"S"
+REJECT_PRICE, REJECT_OTHER = b"X", b"O"
+
+
+def _token(token: str) -> bytes:
+    return token.encode().ljust(14)
+
+
+def system_event(ns: int, code: bytes) -> bytes:
+    return SYSTEM_EVENT.pack(b"S", ns, code)
+
+
+def accepted(ns: int, order: dict[str, object], reference: int, state: bytes = b"L") -> bytes:
+    o = order
+    return ACCEPTED.pack(
+        b"A", ns, _token(str(o["token"])), str(o["side"]).encode(), int(o["shares"]),  # type: ignore[call-overload]
+        str(o["stock"]).encode().ljust(8), int(o["price"]), int(o["time_in_force"]),  # type: ignore[call-overload]
+        str(o["firm"]).encode().ljust(4), str(o["display"]).encode(), reference,
+        str(o["capacity"]).encode(), str(o["intermarket_sweep"]).encode(),
+        int(o["minimum_quantity"]), str(o["cross_type"]).encode(), state, b" ",  # type: ignore[call-overload]
+    )  # fmt: skip
+
+
+def canceled(ns: int, token: str, decrement: int, reason: bytes) -> bytes:
+    return CANCELED.pack(b"C", ns, _token(token), decrement, reason)
+
+
+def executed(ns: int, token: str, shares: int, price: int, liquidity: bytes, match: int) -> bytes:
+    return EXECUTED.pack(b"E", ns, _token(token), shares, price, liquidity, match)
+
+
+def rejected(ns: int, token: str, reason: bytes) -> bytes:
+    return REJECTED.pack(b"J", ns, _token(token), reason)
+
+
+def decode_outbound(message: bytes) -> dict[str, object]:
+    """An answer as a dict with its "type"; ValueError for an unknown type or
+    a wrong length, as the kernel refuses them (kernel/trade/ouch_outbound.h)."""
+    layouts = {b"S": SYSTEM_EVENT, b"A": ACCEPTED, b"C": CANCELED, b"E": EXECUTED,
+               b"J": REJECTED, b"B": BROKEN_TRADE}  # fmt: skip
+    layout = layouts.get(message[:1])
+    if layout is None or len(message) != layout.size:
+        kind, n = message[:1], len(message)
+        raise ValueError(f"not an OUCH 4.2 answer this venue sends: {kind!r}, {n} bytes")
+    f = layout.unpack(message)
+    kind = message[:1]
+    if kind == b"S":
+        return {"type": "system_event", "timestamp": f[1], "event": f[2].decode()}
+    out: dict[str, object] = {"timestamp": f[1], "token": f[2].decode().rstrip()}
+    if kind == b"A":
+        out |= {"type": "accepted", "side": f[3].decode(), "shares": f[4],
+                "stock": f[5].decode().rstrip(), "price": f[6], "time_in_force": f[7],
+                "reference": f[10], "order_state": f[16].decode()}  # fmt: skip
+    elif kind == b"C":
+        out |= {"type": "canceled", "shares": f[3], "reason": f[4].decode()}
+    elif kind == b"E":
+        out |= {"type": "executed", "shares": f[3], "price": f[4], "liquidity": f[5].decode(),
+                "match": f[6]}  # fmt: skip
+    elif kind == b"J":
+        out |= {"type": "rejected", "reason": f[3].decode()}
+    else:
+        out |= {"type": "broken_trade", "match": f[3], "reason": f[4].decode()}
+    return out

@@ -18,8 +18,9 @@ namespace {
 // A strategy that records every callback, for tests of the strategy API:
 // (kind 't'/'k'/'b'/'s', locate, then per kind: side, price, shares, orders or
 // match number; bid price, bid shares, ask price, ask shares; trusted,
-// orphans, lost; and last the feed sequence) per event; and for on_feed
-// ('f', 0, stale, known end, 0, 0, next sequence).
+// orphans, lost; and last the feed sequence) per event; for on_feed
+// ('f', 0, stale, known end, 0, 0, next sequence); for on_order ('o',
+// locate, event << 8 | state, price, shares, reason << 32 | open, order id).
 // The sample strategy still runs behind it, so its orders can be checked
 // beside the events.
 struct Recorder {
@@ -55,6 +56,11 @@ void record_status(void* r, const trade::BookStatus* s, const trade::SymbolState
 
 void record_feed(void* r, const trade::FeedStatus* f, trade::Orders*) {
     static_cast<Recorder*>(r)->add('f', 0, f->stale, f->known_end.value, 0, 0, f->next_sequence.value);
+}
+
+void record_order(void* r, const trade::OrderUpdate* u, trade::Orders*) {
+    static_cast<Recorder*>(r)->add('o', u->locate.value, u64(u->event) << 8 | u64(u->state), u->price.value,
+                                   u->shares.value, u64(u->reason) << 32 | u->open.value, u->id.value);
 }
 
 struct HostedPipeline {
@@ -93,7 +99,14 @@ void* tk_pipeline_create(u32 max_spread, u32 shares, u32 max_order, i64 max_posi
         delete h;
         return nullptr;
     }
-    h->bytes = trade::Engine::memory_bytes(capacity);
+    trade::EngineConfig config;
+    config.gateway = 0x0A000020;
+    config.rewinder = {0x0A000020, net::port::kRewinder, net::port::kFeed};
+    config.feed_sources = {{0x0A000030}, 1};  // a publisher beside the rewinder
+    config.limits = {max_order, max_position, collar_bps};
+    config.strategy = trade::spread_taker(&h->strategy, Price{max_spread}, Shares{shares});
+    config.capacity = capacity;
+    h->bytes = trade::Engine::memory_bytes(config);
     h->memory = hosted::map_startup_memory(h->bytes);
     if (!h->memory) {
         delete h;
@@ -106,15 +119,9 @@ void* tk_pipeline_create(u32 max_spread, u32 shares, u32 max_order, i64 max_posi
     h->net.init(c, net::TxPort{h, acquire, send});
     // The gateway is on the link with a known MAC: no ARP round trip first.
     h->net.add_neighbor(0x0A000020, net::MacAddress{{2, 0, 0, 0, 0, 0x20}});
-    trade::EngineConfig config;
-    config.gateway = 0x0A000020;
-    config.rewinder = {0x0A000020, net::port::kRewinder, net::port::kFeed};
-    config.feed_sources = {{0x0A000030}, 1};  // a publisher beside the rewinder
-    config.limits = {max_order, max_position, collar_bps};
-    config.strategy = trade::spread_taker(&h->strategy, Price{max_spread}, Shares{shares});
-    config.capacity = capacity;
     h->engine.init(&h->net, config, h->memory);
-    if (!h->engine.bind_feed(h->net)) {
+    h->engine.answers.receiver().expect_session("TKORDERS01");  // the venue's order session
+    if (!h->engine.bind_ports(h->net)) {
         tk_pipeline_destroy(h);
         return nullptr;
     }
@@ -166,11 +173,75 @@ void tk_pipeline_feed_from(void* h, u32 source, const u8* datagram, usize length
 }
 
 // An order as a strategy would ask for it, outside any callback (the token
-// names the last message handled).
-int tk_pipeline_send_order(void* h, u16 locate, char side, u32 shares, u32 price) {
+// names the last message handled): its OrderId, 0 if not sent.
+u64 tk_pipeline_send_order(void* h, u16 locate, char side, u32 shares, u32 price, u32 time_in_force) {
     return trade::send_order(&static_cast<HostedPipeline*>(h)->engine.entry, Locate{locate}, side, Shares{shares},
-                             Price{price});
+                             Price{price}, trade::TimeInForce(time_in_force))
+        .value;
 }
+
+int tk_pipeline_cancel_order(void* h, u64 order) {
+    return trade::cancel_order(&static_cast<HostedPipeline*>(h)->engine.entry, trade::OrderId{order});
+}
+
+// A datagram to the port of the venue's answers from `source`: dropped
+// unless it is the gateway (10.0.0.32).
+void tk_pipeline_answers_from(void* h, u32 source, const u8* datagram, usize length) {
+    net::UdpDatagram d{};
+    d.source = source;
+    d.destination = 0x0A000010;
+    d.source_port = net::port::kOrderGateway;
+    d.destination_port = net::port::kOrderLocal;
+    d.payload = {datagram, length};
+    static_cast<HostedPipeline*>(h)->engine.answers.on_udp(d);
+}
+
+namespace {
+void put_order(const trade::OpenOrder& o, i64* out) {
+    out[0] = i64(o.id.value), out[1] = o.locate.value, out[2] = o.side, out[3] = i64(o.state);
+    out[4] = o.price.value, out[5] = i64(o.shares.value), out[6] = i64(o.open.value), out[7] = i64(o.filled.value);
+    out[8] = o.cancel_sent, out[9] = i64(o.reference);
+}
+}  // namespace
+
+// An open order: (id, locate, side, state, price, shares, open, filled,
+// cancel sent, the venue's reference) into out[10]; 0 if it is not open.
+int tk_pipeline_order(void* h, u64 order, i64* out) {
+    const trade::OpenOrder* o = static_cast<HostedPipeline*>(h)->engine.entry.open.find(trade::OrderId{order});
+    if (!o) return 0;
+    put_order(*o, out);
+    return 1;
+}
+
+// Every open order, 10 values each (as tk_pipeline_order), up to `max`.
+u32 tk_pipeline_open_orders(void* h, i64* out, u32 max) {
+    u32 n = 0;
+    static_cast<HostedPipeline*>(h)->engine.entry.open.for_each([&](const trade::OpenOrder& o) {
+        if (n < max) put_order(o, out + 10 * n++);
+    });
+    return n;
+}
+
+// (net, bought, sold, open buy, open sell) of one locate.
+void tk_pipeline_position(void* h, u16 locate, i64* out) {
+    const trade::Position* p = trade::position(&static_cast<HostedPipeline*>(h)->engine.entry, Locate{locate});
+    if (!p) {
+        for (int i = 0; i < 5; ++i) out[i] = 0;
+        return;
+    }
+    out[0] = p->net, out[1] = i64(p->bought.value), out[2] = i64(p->sold.value);
+    out[3] = i64(p->open_buy.value), out[4] = i64(p->open_sell.value);
+}
+
+// The next answer the order session waits for.
+u64 tk_pipeline_answers_next(void* h) {
+    return static_cast<HostedPipeline*>(h)->engine.answers.receiver().next_sequence().value;
+}
+
+// Forgets the frames captured so far (tk_pipeline_sent counts from 0 again).
+void tk_pipeline_clear_frames(void* h) { static_cast<HostedPipeline*>(h)->sent = 0; }
+
+u64 tk_pipeline_open_notional(void* h) { return static_cast<HostedPipeline*>(h)->engine.entry.risk.open_notional(); }
 
 u32 tk_pipeline_sent(void* h) { return static_cast<HostedPipeline*>(h)->sent; }
 
@@ -208,7 +279,7 @@ void tk_pipeline_counters(void* c, u64* out) {
 void tk_pipeline_record_events(void* c) {
     auto* h = static_cast<HostedPipeline*>(c);
     h->recorder.sample = &h->strategy;
-    h->engine.pipeline.set_strategy(trade::Strategy{&h->recorder, record_trade, record_book, record_bbo, record_status, record_feed});
+    h->engine.pipeline.set_strategy(trade::Strategy{&h->recorder, record_trade, record_book, record_bbo, record_status, record_feed, record_order});
 }
 
 u32 tk_pipeline_event_count(void* c) { return static_cast<HostedPipeline*>(c)->recorder.count; }

@@ -97,7 +97,16 @@ void tk_pipeline_net_counters(void* pipeline, uint64_t* out);
 void tk_pipeline_feed_counters(void* pipeline, uint64_t* out);
 void tk_pipeline_feed(void* pipeline, const uint8_t* datagram, size_t length);
 void tk_pipeline_feed_from(void* pipeline, uint32_t source, const uint8_t* datagram, size_t length);
-int tk_pipeline_send_order(void* pipeline, uint16_t locate, char side, uint32_t shares, uint32_t price);
+uint64_t tk_pipeline_send_order(void* pipeline, uint16_t locate, char side, uint32_t shares, uint32_t price,
+                                uint32_t time_in_force);
+int tk_pipeline_cancel_order(void* pipeline, uint64_t order);
+void tk_pipeline_answers_from(void* pipeline, uint32_t source, const uint8_t* datagram, size_t length);
+int tk_pipeline_order(void* pipeline, uint64_t order, int64_t* out);
+uint32_t tk_pipeline_open_orders(void* pipeline, int64_t* out, uint32_t max);
+void tk_pipeline_position(void* pipeline, uint16_t locate, int64_t* out);
+uint64_t tk_pipeline_open_notional(void* pipeline);
+uint64_t tk_pipeline_answers_next(void* pipeline);
+void tk_pipeline_clear_frames(void* pipeline);
 uint32_t tk_pipeline_sent(void* pipeline);
 size_t tk_pipeline_frame(void* pipeline, uint32_t index, uint8_t* out, size_t capacity);
 const char* tk_pipeline_counter_names(void);

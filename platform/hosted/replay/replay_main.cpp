@@ -136,7 +136,7 @@ int main(int argc, char** argv) {
     trade::EngineConfig config;
     config.gateway = 0x0A000020;
     config.capacity = capacity;
-    u64 engine_bytes = trade::Engine::memory_bytes(capacity);
+    u64 engine_bytes = trade::Engine::memory_bytes(config);
     void* memory = hosted::map_startup_memory(engine_bytes);
     if (!memory) {
         std::fprintf(stderr, "tk_replay: no %lu MiB for the order books\n", (unsigned long)(engine_bytes >> 20));

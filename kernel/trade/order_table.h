@@ -1,0 +1,69 @@
+// The orders we have sent and not yet seen done: each one's state as the
+// venue's answers (kernel/trade/ouch_outbound.h) move it. An order is found by
+// its token key (OrderId). Done orders (filled, cancelled, rejected) leave
+// the table: what they did is in the position and the counters.
+//
+// Capacity: the risk gate never lets more than max_open_orders be open
+// (RiskLimits), and the table has at least twice as many slots, so an insert
+// always finds one and a probe stays short. Open addressing with linear
+// probing; erase shifts the following entries back (no tombstones), so a
+// day of inserts and erases never degrades the probes.
+#pragma once
+
+#include "kernel/trade/strategy.h"
+
+namespace tk::trade {
+
+struct OpenOrder {
+    OrderId id;         // 0: a free slot
+    Locate locate;
+    char side;          // 'B', 'S', 'T', 'E'
+    OrderState state;
+    bool cancel_sent;   // a Cancel Order went out for it
+    Price price;
+    Shares shares;      // as sent
+    Shares open;        // not yet executed or cancelled
+    Shares filled;
+    u64 reference;      // the venue's Order Reference Number, from Accepted
+};
+
+class OrderTable {
+public:
+    // Bytes of start-up memory for `max_open` open orders.
+    static u64 memory_bytes(u32 max_open) { return u64(slots_for(max_open)) * sizeof(OpenOrder); }
+
+    // `memory`: memory_bytes(max_open) bytes, 8-byte aligned.
+    void init(void* memory, u32 max_open);
+
+    // A new slot for `id`, cleared but for the id; nullptr if `id` is 0, already
+    // open, or more than max_open are open (the risk gate keeps it from that).
+    OpenOrder* insert(OrderId id);
+    OpenOrder* find(OrderId id);
+    // `order` must come from insert() or find(); it is gone afterwards, and
+    // so may be other pointers into the table (entries move back).
+    void erase(OpenOrder* order);
+
+    u32 size() const { return size_; }
+    u32 max_open() const { return max_open_; }
+    // Each open order, in no set order: for reports at the session's end.
+    template <typename Visit>
+    void for_each(Visit visit) const {
+        for (u32 i = 0; i <= mask_; ++i)
+            if (slots_[i].id) visit(slots_[i]);
+    }
+
+private:
+    static u32 slots_for(u32 max_open) {
+        u32 slots = 16;
+        while (slots < 2 * u64(max_open)) slots *= 2;
+        return slots;
+    }
+    u32 home(OrderId id) const { return u32((id.value * 0x9E3779B97F4A7C15ull) >> 32) & mask_; }
+
+    OpenOrder* slots_ = nullptr;
+    u32 mask_ = 0;
+    u32 size_ = 0;
+    u32 max_open_ = 0;
+};
+
+}  // namespace tk::trade
