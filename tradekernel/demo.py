@@ -25,6 +25,7 @@ from tradekernel.guest_link import GuestLink
 from tradekernel.hostile import Hostile, accounting
 from tradekernel.records import Record
 from tradekernel.stats import percentile
+from tradekernel.trade.answer_stream import ORDER_SESSION
 from tradekernel.trade.order_receiver import Match, match_orders
 from tradekernel.trade.reference_strategy import spread_taker_orders
 from tradekernel.venue import FEED_GROUP, GUEST, VENUE, Venue, VenueConfig
@@ -129,6 +130,7 @@ def run_demo(
     session = config.venue.session.decode("ascii").rstrip()
     cmdline = (
         f"mode=trade ip={GUEST.ip} gateway={VENUE.ip} isolate=1 session={session} "
+        f"order-session={ORDER_SESSION.decode().rstrip()} "
         + config.venue.control.cmdline()
     )
     if config.venue.multicast:

@@ -1,7 +1,10 @@
 """A simulated exchange on the guest's NIC: it answers the kernel's ARP for
 the gateway, publishes a market-data session over MoldUDP64 (multicast, at a
 set rate, with faults injected), answers retransmission requests as the
-rewinder, receives the kernel's OUCH orders and polls its status.
+rewinder, receives the kernel's OUCH orders, matches them against the book
+it publishes (tradekernel/trade/matching.py) and answers each as a sequenced
+stream with its own faults (tradekernel/trade/answer_stream.py), and polls
+the kernel's status.
 
     venue = Venue(link, messages, VenueConfig(faults=Faults(loss=0.05)))
     venue.start()
@@ -10,7 +13,8 @@ rewinder, receives the kernel's OUCH orders and polls its status.
     venue.stop()
 
 Addresses (docs/trading.md): the guest is 10.0.2.15, the venue 10.0.2.2;
-market data to 233.54.12.111:26500, rewinder at 26501, orders to 15000,
+market data to 233.54.12.111:26500, rewinder at 26501, orders to 15000 and
+answers from it to the guest's 15001, requests for lost answers to 15002,
 control (tk-status, tk-exit) at the guest's port 9.
 """
 
@@ -32,12 +36,15 @@ from tradekernel.feed.rewinder import Rewinder
 from tradekernel.frames import Endpoint, multicast_mac, parse_udp, udp_frame
 from tradekernel.guest_link import GUEST_MAC, GuestLink
 from tradekernel.records import Record, parse_record
+from tradekernel.trade.answer_stream import AnswerStream
+from tradekernel.trade.matching import MatchingEngine
 from tradekernel.trade.order_receiver import OrderReceiver
 
 GUEST = Endpoint(GUEST_MAC, "10.0.2.15")
 VENUE = Endpoint("02:00:00:00:00:99", "10.0.2.2")
 FEED_GROUP = "233.54.12.111"
 FEED_PORT, REWINDER_PORT, ORDER_PORT = ports.FEED, ports.REWINDER, ports.ORDER_GATEWAY
+ANSWER_PORT, ANSWER_REWINDER_PORT = ports.ORDER_LOCAL, ports.ORDER_REWINDER
 VENUE_FEED_PORT = ports.VENUE_FEED  # source port of downstream packets
 
 
@@ -54,6 +61,13 @@ class VenueConfig:
     rewinder_answers: float = 1.0
     # The venue is the kernel's only control source (tk-status, tk-exit).
     control: Control = field(default_factory=lambda: Control(sources=(VENUE.ip,)))
+    # Orders: matched and answered (False: only recorded, never answered),
+    # the answers' packets lost and duplicated at these rates, and this
+    # fraction of valid orders rejected ('O', other).
+    answer_orders: bool = True
+    answer_loss: float = 0.0
+    answer_duplicate: float = 0.0
+    reject_fraction: float = 0.0
 
 
 class Venue:
@@ -63,6 +77,15 @@ class Venue:
         # small retransmissions would cost the receiver more than the loss.
         self.rewinder = Rewinder(config.session, messages)
         self.orders = OrderReceiver()
+        # The matching engine and the answer stream, shared by the publishing
+        # thread (the market moves) and the receiving one (orders arrive).
+        self.matching = MatchingEngine(
+            reject_fraction=config.reject_fraction, seed=config.faults.seed, clock=_ns_past_midnight
+        )
+        self.answers = AnswerStream(config.answer_loss, config.answer_duplicate, config.faults.seed)
+        self._matching_lock = threading.Lock()
+        self._market_next = 1  # the next message the matching engine's book takes
+        self._next_heartbeat = 0.0
         self.fault_counts = FaultCounts()
         self.status: Record | None = None
         self.arp_answered = threading.Event()
@@ -73,12 +96,15 @@ class Venue:
         self._stop = threading.Event()
         self._status_seen = threading.Event()
         self._late: list[tuple[float, list[Packet], int]] = []  # (due, answer, port), in order
+        self._day_ended = False
         self._rewinder_rng = random.Random(config.faults.seed + 1)
         self._thread = threading.Thread(target=self._receive_loop, name="venue-rx", daemon=True)
 
     # --- the venue's side of the link ------------------------------------
 
     def start(self) -> None:
+        if self.config.answer_orders:
+            self._send_answers(self.matching.start_of_day())
         self._thread.start()
 
     def stop(self) -> None:
@@ -124,10 +150,58 @@ class Venue:
             for p in answer:
                 self._send_feed(p, GUEST, port)
 
+    # --- orders and their answers -------------------------------------------
+
+    def _send_answers(self, messages: list[bytes]) -> None:
+        """Numbers the answers and sends them, faults applied; the caller
+        holds the matching lock (or is alone)."""
+        for datagram in self.answers.send(messages):
+            self.link.send(udp_frame(VENUE, GUEST, ORDER_PORT, ANSWER_PORT, datagram))
+
+    def _advance_market(self, last: int) -> None:
+        """The matching engine's book takes every message up to `last`, the
+        newest one sent (a lost packet moved the market all the same)."""
+        if not self.config.answer_orders:
+            return
+        with self._matching_lock:
+            answers = []
+            while self._market_next <= min(last, len(self.messages)):
+                answers += self.matching.publish(self.messages[self._market_next - 1])
+                self._market_next += 1
+            self._send_answers(answers)
+
+    def _on_order(self, payload: bytes) -> None:
+        if not self.config.answer_orders:
+            return
+        with self._matching_lock:
+            self._send_answers(self.matching.enter(payload))
+
+    def _on_answer_request(self, request: bytes) -> None:
+        with self._matching_lock:
+            for datagram in self.answers.rewind(request):
+                self.link.send(udp_frame(VENUE, GUEST, ORDER_PORT, ANSWER_PORT, datagram))
+
+    def _heartbeat_answers(self) -> None:
+        """Every 50 ms: a lost last answer is found by the next heartbeat."""
+        now = time.monotonic()
+        if not self.config.answer_orders or now < self._next_heartbeat:
+            return
+        self._next_heartbeat = now + 0.05
+        with self._matching_lock:
+            beat = self.answers.heartbeat()
+        self.link.send(udp_frame(VENUE, GUEST, ORDER_PORT, ANSWER_PORT, beat))
+
+    def end_of_day(self) -> None:
+        """Resting orders cancelled, then the System Event 'E'."""
+        if self.config.answer_orders:
+            with self._matching_lock:
+                self._send_answers(self.matching.end_of_day())
+
     def _receive_loop(self) -> None:
         while not self._stop.is_set():
             frame = self.link.receive(timeout=0.01 if self._late else 0.05)
             self._send_late_answers()
+            self._heartbeat_answers()
             if frame is None:
                 continue
             now = time.perf_counter()
@@ -136,6 +210,9 @@ class Venue:
                 self._maybe_answer_arp(frame)
             elif d.dport == ORDER_PORT:
                 self.orders.on_datagram(d.payload, now)
+                self._on_order(d.payload)
+            elif d.dport == ANSWER_REWINDER_PORT:
+                self._on_answer_request(d.payload)
             elif d.dport == REWINDER_PORT:
                 self._rewind(d.payload, d.sport)
             elif d.sport == CONTROL_PORT and d.payload.startswith(b"@tk status"):
@@ -166,6 +243,7 @@ class Venue:
             rate.wait(p.count)
             self.rewinder.published = max(self.rewinder.published, p.first + p.count - 1)
             self._send_feed(p, self._feed_dst)
+            self._advance_market(p.first + p.count - 1)
             if junk and i % every == every - 1:
                 self.link.send(
                     udp_frame(VENUE, self._feed_dst, VENUE_FEED_PORT, FEED_PORT, junk.pop())
@@ -175,11 +253,14 @@ class Venue:
         for datagram in junk:
             self._send_raw(datagram)
         self.rewinder.published = len(self.messages)
+        self._advance_market(len(self.messages))
 
     def finish(self, timeout: float, progress: Callable[[Record], None] | None = None) -> bool:
         """Sends End of Session every 10 ms (as a publisher's heartbeats, it
         reveals a lost tail and keeps the kernel's repeat requests going)
-        until the kernel reports every message received."""
+        until the kernel reports every message received; then ends the
+        trading day (resting orders cancelled) and waits until the kernel
+        has every answer too."""
         end = end_of_session(self.config.session, len(self.messages) + 1)
         deadline = time.monotonic() + timeout
         next_poll = 0.0
@@ -189,10 +270,27 @@ class Venue:
                 if progress:
                     progress(self.status)
                 if self.status.int("next") == len(self.messages) + 1:
-                    return True
+                    if not self._day_ended:
+                        self._day_ended = True
+                        self.end_of_day()
+                    elif self._answers_complete(self.status):
+                        return True
             if time.monotonic() >= next_poll:
                 self._status_seen.clear()
                 self.send_control("tk-status")
                 next_poll = time.monotonic() + 0.25
             time.sleep(0.01)
         return False
+
+    def _answers_complete(self, status: Record) -> bool:
+        if not self.config.answer_orders:
+            return True
+        with self._matching_lock:
+            return status.int("answers-next") == len(self.answers.answers) + 1
+
+
+def _ns_past_midnight() -> int:
+    """The answers' Timestamp: nanoseconds past midnight, local time."""
+    now = time.time_ns()
+    lt = time.localtime(now // 1_000_000_000)
+    return ((lt.tm_hour * 60 + lt.tm_min) * 60 + lt.tm_sec) * 1_000_000_000 + now % 1_000_000_000

@@ -37,15 +37,18 @@ struct Spans {
 Spans g_tick_to_trade;   // frame found by the poll -> OUCH frame handed to the NIC
 Spans g_per_message;     // a market-data frame's handling / its messages
 
-// "@tk status next=.. messages=.. orders=.. gaps=.. requests=.. ended=..":
-// lets the venue see progress, and when the session is complete.
+// "@tk status next=.. messages=.. orders=.. gaps=.. requests=.. ended=..
+// answers-next=..": lets the venue see progress, and when the session and
+// its answers to our orders are complete.
 void on_status(const net::UdpDatagram& request) {
     const mold::Receiver& rx = g_engine.pipeline.receiver();
-    char line[160];
-    usize n = format(line, sizeof line, "@tk status next=%lu messages=%lu orders=%lu gaps=%lu requests=%lu ended=%d",
+    char line[192];
+    usize n = format(line, sizeof line,
+                     "@tk status next=%lu messages=%lu orders=%lu gaps=%lu requests=%lu ended=%d answers-next=%lu",
                      (unsigned long)rx.next_sequence().value, (unsigned long)g_engine.pipeline.counters().messages,
                      (unsigned long)g_engine.entry.counters.orders, (unsigned long)rx.counters().gaps,
-                     (unsigned long)rx.counters().retransmission_requests, rx.session_ended());
+                     (unsigned long)rx.counters().retransmission_requests, rx.session_ended(),
+                     (unsigned long)g_engine.answers.receiver().next_sequence().value);
     stack().reply_udp(request, reinterpret_cast<const u8*>(line), n);
 }
 
@@ -220,6 +223,19 @@ bool trade_init(const CommandLine& cmdline, u32 core) {
     for (usize i = 0; i < session.length; ++i) padded[i] = session.data[i];
     g_engine.pipeline.receiver().expect_session(padded);
     log::record("feed-session", "expected=%.*s", int(session.length), padded);
+    // order-session=<name>: the session of the venue's answers. Without it,
+    // the first the gateway sends with messages in it (only the gateway's
+    // address is listened to, kernel/trade/order_session.h).
+    StringView answers = cmdline.value("order-session");
+    if (answers.length > 10) {
+        log::info("trade: order-session= is at most 10 characters");
+        return false;
+    }
+    if (!answers.empty()) {
+        char name[11] = "          ";
+        for (usize i = 0; i < answers.length; ++i) name[i] = answers.data[i];
+        g_engine.answers.receiver().expect_session(name);
+    }
     if (!g_engine.bind_ports(stack())) {
         log::info("trade: the feed port %u is taken", kMarketDataPort);
         return false;

@@ -3,12 +3,13 @@ CPUs, the trading task on the isolated one): the venue publishes a generated
 ITCH 5.0 session of 100,000 order messages over MoldUDP64 multicast with 5%
 of packets lost, 5% duplicated and 5% reordered, malformed ITCH messages in
 the session and malformed MoldUDP64 packets among it, answers the kernel's
-retransmission requests, and receives its OUCH orders.
+retransmission requests, and matches its OUCH orders, answering them with
+10% of the answers' packets lost, 10% duplicated and 10% of orders rejected.
 
 The kernel must recover every message, end with books equal to the Python
-reference book's (checksum over every level of every symbol), and send
-exactly the orders the reference strategy predicts, each naming its
-trigger."""
+reference book's (checksum over every level of every symbol), send exactly
+the orders the reference strategy predicts, each naming its trigger, and
+end with the venue's fills, order states and positions."""
 
 import random
 import struct
@@ -56,7 +57,8 @@ def faulty_session() -> tuple[DemoResult, list[bytes], int, int]:
     junk, malformed, wrong_session = malformed_packets(rng)
     config = DemoConfig(
         venue=VenueConfig(session=SESSION, rate=100_000,
-                          faults=Faults(loss=0.05, duplicate=0.05, reorder=0.05, seed=3)),
+                          faults=Faults(loss=0.05, duplicate=0.05, reorder=0.05, seed=3),
+                          answer_loss=0.1, answer_duplicate=0.1, reject_fraction=0.1),
         icount=True, boot=BootMethod.KERNEL, timeout=240,
     )  # fmt: skip
     result = run_demo(messages, config, junk=junk)
@@ -116,3 +118,42 @@ def test_in_guest_spans_are_reported(faulty_session):
     assert per_message is not None and per_message.int("samples") > 0
     assert tick_to_trade is not None and tick_to_trade.int("samples") > 0
     assert 0 < per_message.int("median") <= tick_to_trade.int("max")
+
+
+def test_order_states_and_positions_equal_the_venues(faulty_session):
+    """The venue filled, partly filled, cancelled (IOC) and rejected the
+    kernel's orders, and lost and duplicated its answers: the kernel asked
+    for the lost ones and ends with the venue's fills and positions, every
+    order done."""
+    result, _, _, _ = faulty_session
+    venue = result.venue.matching
+    states = venue.states()
+    assert states.get("filled", 0) > 0 and states.get("rejected", 0) > 0, states
+    assert any(o.filled and o.state == "cancelled" for o in venue.orders.values()), (
+        "none partly filled"
+    )
+    assert any(not o.filled and o.state == "cancelled" for o in venue.orders.values()), (
+        "none missed"
+    )
+    faults = result.venue.answers.counts
+    assert faults.lost > 0 and faults.duplicated > 0
+    trade = result.record("trade-counters")
+    assert trade.int("answer-requests-sent") > 0
+    assert trade.int("answers") == len(result.venue.answers.answers)
+    assert trade.int("orders-filled") == states.get("filled", 0)
+    assert trade.int("orders-cancelled") == states.get("cancelled", 0)
+    assert trade.int("venue-rejected") == states.get("rejected", 0)
+    assert trade.int("venue-executions") == venue.counts.executions
+    for name in ("unknown-order", "inconsistent", "malformed-answers", "foreign-answers"):
+        assert trade.int(name) == 0, name
+    kernel = {
+        r["stock"]: (r.int("bought"), r.int("sold"), r.int("net"))
+        for r in result.run.of_kind("position")
+    }
+    expected = {
+        s: (p.bought, p.sold, p.net) for s, p in venue.positions.items() if p.bought or p.sold
+    }
+    assert kernel == expected
+    assert all(r.int("open-buy") == r.int("open-sell") == 0 for r in result.run.of_kind("position"))
+    summary = result.record("orders-summary")
+    assert summary.int("open-orders") == 0 and summary.int("open-notional") == 0
