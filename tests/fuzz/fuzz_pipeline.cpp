@@ -1,13 +1,19 @@
 // libFuzzer: frames through the whole trading path -- network stack,
 // MoldUDP64, ITCH, books, the sample strategy, the risk gate and the OUCH
-// encoder -- as mode=trade wires them. A record whose first byte is even has
-// the rest wrapped in a valid Ethernet/IPv4/UDP frame to the feed port (the
-// fuzzer cannot be expected to compute header checksums); an odd one is a
-// raw frame. Every frame the kernel sends must be an ARP or IGMP frame, an
-// OUCH 4.2 Enter Order the risk limits allow, sent while the receiver is not
-// behind (this checks the wiring from the receiver to order entry; the rule
-// for "behind" is checked against an independent model in
-// test_feed_staleness.py), or a MoldUDP64 retransmission request.
+// encoder, and the venue's answers to the orders -- as mode=trade wires
+// them. A record's first byte chooses: even, the rest is wrapped in a valid
+// Ethernet/IPv4/UDP frame from the gateway to the feed port (the fuzzer
+// cannot be expected to compute header checksums); 3 mod 4, the same to the
+// port of the venue's answers; 1 mod 4, a raw frame. Every frame the kernel
+// sends must be an ARP or IGMP frame, an OUCH 4.2 Enter Order the risk
+// limits allow, sent while the receiver is not behind (this checks the
+// wiring from the receiver to order entry; the rule for "behind" is checked
+// against an independent model in test_feed_staleness.py), a Cancel Order
+// (the strategy here cancels each order the venue accepts), or a MoldUDP64
+// retransmission request for the feed or the answers. After each frame the
+// open orders hold together: no order has more open and filled than it was
+// sent with, each side's open shares are the position's, the risk gate's
+// open count is the table's.
 //
 // Two engines take every frame: one through the trading fast path first
 // (kernel/trade/fastpath.h), one through the network stack alone. After each
@@ -62,8 +68,13 @@ bool check_sent(const u8* f, usize length) {
     u16 port = net::load_be16(udp + 2);
     usize payload = net::load_be16(udp + 4) - net::kUdpHeader;
     const u8* p = udp + net::kUdpHeader;
-    if (port == kRewinderPort) {  // MoldUDP64 request: header, count >= 1
+    if (port == kRewinderPort || port == net::port::kOrderRewinder) {  // MoldUDP64 request: header, count >= 1
         TK_FUZZ_ASSERT(payload == mold::kHeader && net::load_be16(p + 18) >= 1);
+        return false;
+    }
+    if (port == net::port::kOrderGateway && payload == ouch::kCancelOrderLength) {
+        TK_FUZZ_ASSERT(p[0] == 'X' && net::load_be32(p + 15) == 0);
+        for (int i = 1; i <= 14; ++i) TK_FUZZ_ASSERT(p[i] >= '0' && p[i] <= '9');
         return false;
     }
     TK_FUZZ_ASSERT(port == net::port::kOrderGateway && payload == ouch::kEnterOrderLength && p[0] == 'O');
@@ -113,6 +124,31 @@ void on_status(void* s, const trade::BookStatus* b, const trade::SymbolState*, t
 void on_feed_status(void* s, const trade::FeedStatus* f, trade::Orders*) {
     fold(static_cast<Harness*>(s), {'f', f->stale, f->next_sequence.value, f->known_end.value});
 }
+void on_order(void* s, const trade::OrderUpdate* u, trade::Orders* orders) {
+    fold(static_cast<Harness*>(s), {'o', u->id.value, u8(u->event), u8(u->state), u->shares.value, u->price.value,
+                                    u->open.value, u->filled.value, u8(u->reason)});
+    if (u->event == trade::OrderEvent::Accepted && u->open.value) trade::cancel_order(orders, u->id);
+}
+
+// The open orders hold together with the positions and the risk gate.
+void check_orders(const Harness& h) {
+    const trade::Orders& o = h.engine.entry;
+    TK_FUZZ_ASSERT(o.open.size() == o.risk.open_orders());
+    static u64 open_buy[kCapacity.locates], open_sell[kCapacity.locates];
+    std::memset(open_buy, 0, sizeof open_buy);
+    std::memset(open_sell, 0, sizeof open_sell);
+    o.open.for_each([&](const trade::OpenOrder& order) {
+        TK_FUZZ_ASSERT(order.open.value + order.filled.value <= order.shares.value);
+        TK_FUZZ_ASSERT(order.open.value > 0 && !trade::is_done(order.state));
+        TK_FUZZ_ASSERT(order.locate.value < kCapacity.locates);
+        (ouch::is_buy(order.side) ? open_buy : open_sell)[order.locate.value] += order.open.value;
+    });
+    for (u32 l = 0; l < kCapacity.locates; ++l) {
+        const trade::Position& p = o.positions[l];
+        TK_FUZZ_ASSERT(p.open_buy.value == open_buy[l] && p.open_sell.value == open_sell[l]);
+        TK_FUZZ_ASSERT(p.net == i64(p.bought.value) - i64(p.sold.value));
+    }
+}
 
 void receive(Harness* h, const u8* frame, usize length) {
     h->sent_count = 0;
@@ -126,6 +162,8 @@ void check_same(const Harness& fast, const Harness& general) {
         TK_FUZZ_ASSERT(fast.sent_length[i] == general.sent_length[i]);
         TK_FUZZ_ASSERT(std::memcmp(fast.sent[i], general.sent[i], fast.sent_length[i]) == 0);
     }
+    check_orders(fast);
+    check_orders(general);
     u64 a[trade::kTradeCounters], b[trade::kTradeCounters];
     fast.engine.trade_counters(a);
     general.engine.trade_counters(b);
@@ -139,8 +177,9 @@ void check_same(const Harness& fast, const Harness& general) {
     TK_FUZZ_ASSERT(fast.callbacks == general.callbacks && fast.callback_hash == general.callback_hash);
 }
 
-// Ethernet + IPv4 (checksummed) + UDP (no checksum) around `payload`.
-usize wrap(const u8* payload, usize length, u8* out) {
+// Ethernet + IPv4 (checksummed) + UDP (no checksum) around `payload`, from
+// the gateway to `port`.
+usize wrap(const u8* payload, usize length, u16 port, u8* out) {
     static const u8 header[] = {0x02, 0, 0, 0, 0, 0x10, 0x02, 0, 0, 0, 0, 0x20, 0x08, 0x00};
     for (usize i = 0; i < sizeof header; ++i) out[i] = header[i];
     u8* ip = out + net::kEthernetHeader;
@@ -155,7 +194,7 @@ usize wrap(const u8* payload, usize length, u8* out) {
     net::store_be16(ip + 10, net::internet_checksum(ip, net::kIpv4Header));
     u8* udp = ip + net::kIpv4Header;
     net::store_be16(udp, net::port::kVenueFeed);
-    net::store_be16(udp + 2, kFeedPort);
+    net::store_be16(udp + 2, port);
     net::store_be16(udp + 4, u16(net::kUdpHeader + length));
     net::store_be16(udp + 6, 0);
     for (usize i = 0; i < length; ++i) udp[net::kUdpHeader + i] = payload[i];
@@ -184,7 +223,7 @@ void start(Harness* h, bool session) {
     h->net.add_neighbor(kGateway, net::MacAddress{{2, 0, 0, 0, 0, 0x20}});
     trade::EngineConfig engine = engine_config();
     trade::spread_taker(&h->strategy, Price{100}, Shares{100});
-    engine.strategy = trade::Strategy{h, on_trade, on_book, on_bbo, on_status, on_feed_status, nullptr};
+    engine.strategy = trade::Strategy{h, on_trade, on_book, on_bbo, on_status, on_feed_status, on_order};
     h->engine.init(&h->net, engine, h->memory);
     if (session) h->engine.pipeline.receiver().expect_session("TKFUZZ0001");
     h->callbacks = h->callback_hash = 0;
@@ -215,9 +254,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         const u8* frame = record.get() + 1;
         usize n = length - 1;
         std::unique_ptr<uint8_t[]> exact;
-        if (!(record[0] & 1)) {
+        if ((record[0] & 3) != 1) {
             usize payload = n < net::kMaxEthernetFrame - 42 ? n : net::kMaxEthernetFrame - 42;
-            n = wrap(record.get() + 1, payload, wrapped);
+            n = wrap(record.get() + 1, payload, record[0] & 1 ? net::port::kOrderLocal : kFeedPort, wrapped);
             exact.reset(new uint8_t[n]);
             std::memcpy(exact.get(), wrapped, n);
             frame = exact.get();

@@ -22,6 +22,8 @@ from tradekernel.control import sign
 from tradekernel.feed.generator import session
 from tradekernel.feed.itch import encode
 from tradekernel.feed.moldudp64 import end_of_session, heartbeat, packet
+from tradekernel.trade import ouch
+from tradekernel.trade.answer_stream import ORDER_SESSION
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
 OUR_MAC, OUR_IP, PEER_MAC, PEER_IP = (
@@ -159,6 +161,32 @@ def main() -> None:
             orders.append(add(3 + i, "S", price + 100 - 10 * i))
         pipeline.append(
             records(b"\x00" + packet(SESSION, 1 + i, [m]) for i, m in enumerate(orders))
+        )
+        # The venue's answers to the first order (triggered by message 4):
+        # record type 3 goes to the port of the answers.
+        token = "00000000040000"
+        order = {"token": token, "side": "B", "shares": 100, "stock": "TK", "price": price + 100,
+                 "time_in_force": 0, "firm": "", "display": "Y", "capacity": "P",
+                 "intermarket_sweep": "N", "minimum_quantity": 0, "cross_type": "N"}  # fmt: skip
+        answers = [
+            ouch.system_event(1, b"S"),
+            ouch.accepted(2, order, 77),
+            ouch.executed(3, token, 60, price + 100, b"R", 9),
+            ouch.canceled(4, token, 40, ouch.CANCEL_IOC),
+            ouch.rejected(5, "00000000050000", ouch.REJECT_HALTED),
+        ]
+        split = 1 + seed % 3
+        stream = [
+            packet(ORDER_SESSION, 1, answers[:split]),
+            packet(ORDER_SESSION, 1 + split, answers[split:]),
+        ]
+        if seed % 2:
+            stream.reverse()  # out of order: the second waits for the first
+        pipeline.append(
+            records(
+                [b"\x00" + packet(SESSION, 1 + i, [m]) for i, m in enumerate(orders)]
+                + [b"\x03" + a for a in stream]
+            )
         )
     write("pipeline", pipeline)
 
