@@ -186,7 +186,13 @@ def cmd_demo(args: argparse.Namespace) -> int:
     publishing = len(messages) / args.rate if args.rate else len(messages) / 50_000
     config = demo.DemoConfig(
         venue=VenueConfig(
-            rate=args.rate, max_messages=args.batch, faults=faults, multicast=not args.unicast
+            rate=args.rate,
+            max_messages=args.batch,
+            faults=faults,
+            multicast=not args.unicast,
+            answer_loss=args.answer_loss,
+            answer_duplicate=args.answer_duplicate,
+            reject_fraction=args.reject,
         ),
         icount=not args.no_icount,
         boot=boot,
@@ -200,7 +206,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
         f"on QEMU {machine.value} ({firmware.value.upper()}) under TCG"
         + (", -icount shift=0" if config.icount else "")
         + f"; replaying {len(messages):,} messages of {origin} at {args.rate:,.0f} messages/s "
-        f"with {args.loss:.0%} loss, {args.duplicate:.0%} duplicates, {args.reorder:.0%} reordering"
+        f"with {args.loss:.0%} loss, {args.duplicate:.0%} duplicates, "
+        f"{args.reorder:.0%} reordering; "
+        f"the venue answers orders with {args.answer_loss:.0%} of answer packets lost, "
+        f"{args.answer_duplicate:.0%} duplicated"
     )
     with Progress(
         TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
@@ -441,6 +450,11 @@ def parser() -> argparse.ArgumentParser:
     d.add_argument("--loss", type=float, default=0.01, help="fraction of packets lost")
     d.add_argument("--duplicate", type=float, default=0.01, help="fraction sent twice")
     d.add_argument("--reorder", type=float, default=0.01, help="fraction swapped with the next")
+    d.add_argument(
+        "--answer-loss", type=float, default=0.01, help="fraction of answer packets lost"
+    )
+    d.add_argument("--answer-duplicate", type=float, default=0.01, help="... sent twice")
+    d.add_argument("--reject", type=float, default=0.0, help="fraction of orders the venue rejects")
     d.add_argument("--batch", type=int, default=16, help="most messages per MoldUDP64 packet")
     d.add_argument("--rate", type=float, default=100_000, help="messages per second (0: no limit)")
     d.add_argument("--itch-file", type=Path, help="replay a recorded ITCH 5.0 file (.gz too)")

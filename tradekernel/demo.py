@@ -77,6 +77,24 @@ class DemoResult:
         sent_at = self.venue.sent_at
         return [(r.received_at - sent_at[e.trigger]) * 1e6 for e, r in self.match.matched]
 
+    def positions(self) -> dict[str, tuple[int, int]]:
+        """(bought, sold) per stock, as the kernel reported them at the end."""
+        return {r["stock"]: (r.int("bought"), r.int("sold")) for r in self.run.of_kind("position")}
+
+    @property
+    def positions_match(self) -> bool:
+        """The kernel's positions are the venue's fills, and no order is left
+        open (the venue cancelled the resting ones at the end of the day)."""
+        if not self.venue.config.answer_orders:
+            return True
+        venue = {s: (p.bought, p.sold) for s, p in self.venue.matching.positions.items()}
+        summary = self.record("orders-summary")
+        return (
+            self.positions() == {s: v for s, v in venue.items() if any(v)}
+            and summary is not None
+            and summary.int("open-orders") == 0
+        )
+
     @property
     def ok(self) -> bool:
         return (
@@ -86,6 +104,7 @@ class DemoResult:
             and not self.match.missing
             and not self.match.unexpected
             and self.memory_flat
+            and self.positions_match
         )
 
     def hostile_problems(self) -> list[str]:
@@ -130,8 +149,7 @@ def run_demo(
     session = config.venue.session.decode("ascii").rstrip()
     cmdline = (
         f"mode=trade ip={GUEST.ip} gateway={VENUE.ip} isolate=1 session={session} "
-        f"order-session={ORDER_SESSION.decode().rstrip()} "
-        + config.venue.control.cmdline()
+        f"order-session={ORDER_SESSION.decode().rstrip()} " + config.venue.control.cmdline()
     )
     if config.venue.multicast:
         cmdline += f" join={FEED_GROUP}"

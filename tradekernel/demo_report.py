@@ -85,6 +85,25 @@ def summary_table(result: DemoResult, icount: bool) -> Table:
         f"{len(m.matched)} matched to their trigger message, {len(m.missing)} missing, "
         f"{len(m.unexpected)} unexpected",
     )
+    if result.venue.config.answer_orders:
+        trade = result.record("trade-counters")
+        states = result.venue.matching.states()
+        positions = result.positions()
+        held = ", ".join(f"{s} {b - sold:+,}" for s, (b, sold) in sorted(positions.items())[:6])
+        more = f" and {len(positions) - 6} more" if len(positions) > 6 else ""
+        agree = (
+            "[green]equal to the venue's[/]"
+            if result.positions_match
+            else "[red]NOT the venue's[/]"
+        )
+        t.add_row(
+            "fills",
+            f"{_int(result, 'trade-counters', 'venue-executions'):,} executions; orders filled "
+            f"{states.get('filled', 0):,}, cancelled {states.get('cancelled', 0):,}, rejected "
+            f"{states.get('rejected', 0):,} (the venue's count); "
+            f"{_int(result, 'trade-counters', 'answer-requests-sent'):,} requests for lost answers",
+        )
+        t.add_row("positions", f"{held or 'none'}{more}: {agree}" if trade else "no record")
     unit = "instructions" if icount else "TCG TSC ticks (not time: run with --icount)"
     for name, label in (("feed_per_message", "per message"), ("tick_to_trade", "tick to trade")):
         b = result.bench(name)
