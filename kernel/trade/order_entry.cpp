@@ -22,6 +22,30 @@ Price reference_price(const book::Books* books, Locate locate, char side) {
     return Price{0};
 }
 
+// Journal payloads, little-endian as on x86 (kernel/journal/record.h).
+struct OrderSentRecord {
+    u64 id;
+    u32 price, shares;
+    u16 locate;
+    char side;
+    u8 day;  // 1: a day order; 0: immediate or cancel
+    char stock[8];
+};
+inline constexpr usize kOrderSentBytes = 28;
+
+struct RiskRejectedRecord {
+    u8 reason;  // ouch::RiskGate::last_rejection()
+    char side;
+    u16 locate;
+    u32 shares, price;
+};
+
+[[gnu::cold, gnu::noinline]] void journal_rejection(Orders* o, Locate locate, char side, Shares shares, Price price,
+                                                    Ticks now) {
+    RiskRejectedRecord r{o->risk.last_rejection(), side, locate.value, u32(shares.value), price.value};
+    o->journal->append(journal::RecordType::RiskRejected, now.value, &r, sizeof r);
+}
+
 }  // namespace
 
 bool make_token(Sequence trigger_sequence, u32 index, char token[14]) {
@@ -84,8 +108,10 @@ const Position* position(const Orders* o, Locate locate) {
     Position& held = o->positions[locate.value];
     bool buy = ouch::is_buy(side);
     i64 worst = buy ? held.net + i64(held.open_buy.value) : held.net - i64(held.open_sell.value);
-    if (!o->risk.check(side, shares, price, worst, reference_price(market.books, locate, side), now))
+    if (!o->risk.check(side, shares, price, worst, reference_price(market.books, locate, side), now)) {
+        if (o->journal) journal_rejection(o, locate, side, shares, price, now);
         return OrderId{0};
+    }
     OrderId id{market.trigger_sequence.value * kTokenOrdersPerMessage + o->trigger_orders + 1};
     OpenOrder* open = o->open.insert(id);
     if (!open) {
@@ -118,6 +144,19 @@ const Position* position(const Orders* o, Locate locate) {
     open->price = price;
     open->shares = open->open = shares;
     (buy ? held.open_buy : held.open_sell) += shares;
+    if (o->journal) {
+        // A few stores into the ring; the writer's core checksums and writes it.
+        if (journal::Slot* slot = o->journal->reserve()) {
+            OrderSentRecord r{id.value, price.value, u32(shares.value), locate.value, side,
+                              u8(time_in_force == TimeInForce::Day), {}};
+            __builtin_memcpy(r.stock, symbol.stock, 8);
+            slot->type = journal::RecordType::OrderSent;
+            slot->length = kOrderSentBytes;
+            slot->tsc = now.value;
+            __builtin_memcpy(slot->payload, &r, kOrderSentBytes);
+            o->journal->publish();
+        }
+    }
     ++o->trigger_orders;
     ++o->counters.orders;
     return id;
@@ -140,6 +179,7 @@ bool cancel_order(Orders* o, OrderId id) {
     }
     order->cancel_sent = true;
     ++o->counters.cancels;
+    if (o->journal) o->journal->append(journal::RecordType::CancelSent, rdtsc(), &id.value, sizeof id.value);
     return true;
 }
 

@@ -7,6 +7,7 @@
 // buy filled, or every open sell), so it holds before the venue answers.
 #pragma once
 
+#include "kernel/journal/ring.h"
 #include "kernel/net/stack.h"
 #include "kernel/trade/market_state.h"
 #include "kernel/trade/order_table.h"
@@ -56,6 +57,9 @@ struct Orders {
     Position* positions;        // `market->locates` of them
     OrderTable open;            // sent, not yet done
     const Strategy* strategy;   // told of each answer (on_order)
+    // Where orders, answers, rejections and the feed's gaps are journalled
+    // (kernel/journal/ring.h); null: not journalled.
+    journal::Ring* journal;
     net::NetStack* net;
     net::Ipv4Address gateway;
     u16 gateway_port, local_port;

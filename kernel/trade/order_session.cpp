@@ -1,6 +1,7 @@
 #include "kernel/trade/order_session.h"
 
 #include "kernel/trade/ouch_outbound.h"
+#include "tk/tsc.h"
 
 namespace tk::trade {
 
@@ -21,9 +22,19 @@ void OrderSession::init(Orders* orders, net::NetStack* net, net::Ipv4Address gat
     receiver_.init(Sequence{1}, on_message, on_request, this);
 }
 
-void OrderSession::on_message(void* self_ptr, Sequence, const u8* message, u16 length) {
+void OrderSession::on_message(void* self_ptr, Sequence sequence, const u8* message, u16 length) {
     auto* self = static_cast<OrderSession*>(self_ptr);
     ++self->counters_.answers;
+    if (journal::Ring* j = self->orders_->journal) {
+        // Answer record: the answer's sequence (u64), its length (u16), then
+        // as much of it as fits (every OUCH 4.2 answer does).
+        u8 payload[journal::kMaxPayload];
+        usize kept = length < sizeof payload - 10 ? length : sizeof payload - 10;
+        __builtin_memcpy(payload, &sequence.value, 8);
+        __builtin_memcpy(payload + 8, &length, 2);
+        __builtin_memcpy(payload + 10, message, kept);
+        j->append(journal::RecordType::Answer, rdtsc(), payload, 10 + kept);
+    }
     ouch::Response response;
     if (!ouch::decode_response(message, length, &response)) {
         ++self->counters_.malformed_answers;

@@ -75,8 +75,9 @@ bool RiskGate::check(char side, Shares order_shares, Price order_price, i64 posi
                      Ticks clock) {
     u64 shares = order_shares.value, now = clock.value;
     u32 price = order_price.value, reference = reference_price.value;
-    auto reject = [](u64& counter) {
+    auto reject = [this](u64& counter) {
         ++counter;
+        last_rejection_ = u8(&counter - reinterpret_cast<u64*>(&counters_));
         return false;
     };
     if (killed_) return reject(counters_.rejected_kill_switch);

@@ -101,6 +101,9 @@ public:
     u64 session_notional() const { return session_notional_; }
     u64 open_notional() const { return open_notional_; }
     const RiskCounters& counters() const { return counters_; }
+    // Why check() last said no: the index of its counter in RiskCounters
+    // (1 kill switch .. 10 exposure; 0 accepted is never a reason).
+    u8 last_rejection() const { return last_rejection_; }
 
 private:
     RiskLimits limits_{};
@@ -115,6 +118,7 @@ private:
     u32 open_orders_ = 0;
     u64 session_notional_ = 0;
     u64 open_notional_ = 0;
+    u8 last_rejection_ = 0;
 };
 
 }  // namespace tk::ouch

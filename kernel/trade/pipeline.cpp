@@ -4,6 +4,7 @@
 #include "kernel/feed/itch_offsets.h"
 #include "kernel/log/log.h"
 #include "kernel/net/wire.h"
+#include "tk/tsc.h"
 
 namespace tk::trade {
 
@@ -110,6 +111,12 @@ void Pipeline::tell_feed(Sequence next_sequence) {
         stale_log_[counters_.stale_periods - 1].to = next_sequence;
     }
     FeedStatus status{stale, next_sequence, receiver_.known_end()};
+    if (journal::Ring* j = orders_->journal) {
+        // FeedBehind: next sequence, known end (u64 each); FeedCaughtUp: next sequence.
+        u64 payload[2] = {next_sequence.value, status.known_end.value};
+        j->append(stale ? journal::RecordType::FeedBehind : journal::RecordType::FeedCaughtUp, rdtsc(), payload,
+                  stale ? 16 : 8);
+    }
     if (strategy_.on_feed) strategy_.on_feed(strategy_.state, &status, orders_);
 }
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import ctypes
 import random
 import struct
+from collections.abc import Callable
 
 import pytest
 from scapy.all import IP, UDP, Ether
@@ -36,9 +37,17 @@ def token_of(order_id: int) -> str:
 class Session:
     """The kernel (a hosted pipeline) and the venue, joined by a lossy link."""
 
-    def __init__(self, venue: MatchingEngine, answers: AnswerStream, **pipeline: int) -> None:
+    def __init__(
+        self,
+        venue: MatchingEngine,
+        answers: AnswerStream,
+        journal: int | None = None,
+        **pipeline: int,
+    ) -> None:
         self.p = HostedPipeline(**pipeline)
         self.lib = self.p.lib
+        if journal is not None:  # a tk_journal_create handle (test_journal.py)
+            self.lib.tk_pipeline_attach_journal(self.p.h, journal)
         self.venue, self.stream = venue, answers
         self.seq = 1
         self.deliver(self.stream.send(venue.start_of_day()))
@@ -151,16 +160,22 @@ class Session:
         assert (c["unknown_order"], c["inconsistent"], c["malformed_answers"]) == (0, 0, 0)
 
 
-def run_session(seed: int, loss: float, duplicate: float, messages: int = 3000) -> Session:
+def run_session(
+    seed: int,
+    loss: float,
+    duplicate: float,
+    messages: int = 3000,
+    journal_handle: int | None = None,
+    drain: Callable[[], int] | None = None,
+) -> Session:
     """A generated session on 4 symbols. The sample strategy takes narrow
     spreads with IOC orders; beside it the test, like a second strategy,
     rests day orders near the touch, cancels some, and sends orders the
     venue rejects (shares beyond its limit, a halted symbol)."""
     rng = random.Random(seed)
     venue = MatchingEngine(max_shares=800, reject_fraction=0.05, seed=seed)
-    s = Session(
-        venue, AnswerStream(loss, duplicate, seed), max_spread=300, shares=200, max_position=50_000
-    )
+    s = Session(venue, AnswerStream(loss, duplicate, seed), journal_handle, max_spread=300,
+                shares=200, max_position=50_000)  # fmt: skip
     locates: dict[str, int] = {}
     for i, m in enumerate(generator.session(seed, messages, symbols=4)):
         if m[:1] == b"R":
@@ -176,6 +191,8 @@ def run_session(seed: int, loss: float, duplicate: float, messages: int = 3000) 
         if rng.random() < 0.05:
             s.catch_up()
             s.assert_agrees(locates)
+        if drain is not None and i % 100 == 0:
+            drain()  # the journal writer's core, now and then
     # One order certain to be resting when the day ends: a bid far below.
     locate = sorted(locates.values())[0]
     bid = venue.books.best(locate, "B")

@@ -102,7 +102,7 @@ def decode_outbound(message: bytes) -> dict[str, object]:
     if kind == b"A":
         out |= {"type": "accepted", "side": f[3].decode(), "shares": f[4],
                 "stock": f[5].decode().rstrip(), "price": f[6], "time_in_force": f[7],
-                "reference": f[10], "order_state": f[16].decode()}  # fmt: skip
+                "reference": f[10], "order_state": f[15].decode()}  # fmt: skip
     elif kind == b"C":
         out |= {"type": "canceled", "shares": f[3], "reason": f[4].decode()}
     elif kind == b"E":

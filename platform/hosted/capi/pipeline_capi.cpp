@@ -87,6 +87,11 @@ void send(void* c, u8*, usize n) {
 
 }  // namespace
 
+namespace tk::hosted {
+// The engine of a pipeline made by tk_pipeline_create (journal_capi.cpp attaches a journal).
+trade::Engine& pipeline_engine(void* pipeline) { return static_cast<HostedPipeline*>(pipeline)->engine; }
+}  // namespace tk::hosted
+
 extern "C" {
 
 // `orders`, `levels`: the books' capacity (0, 0: the market-day capacity).

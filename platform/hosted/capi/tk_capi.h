@@ -119,6 +119,19 @@ void tk_pipeline_symbol(void* pipeline, uint16_t locate, int64_t* out);
 void tk_pipeline_log_records(void* pipeline);
 uint64_t tk_pipeline_checksum(void* pipeline);
 
+/* The journal (journal_capi.cpp) */
+void* tk_journal_create(uint64_t sectors, uint32_t epoch);
+void tk_journal_destroy(void* journal);
+int tk_journal_append(void* journal, uint8_t type, uint64_t tsc, const uint8_t* payload, size_t length);
+uint32_t tk_journal_drain(void* journal);
+uint64_t tk_journal_durable(void* journal);
+void tk_journal_faults(void* journal, uint32_t fail_writes, uint32_t fail_flushes, int64_t crash_after_sectors);
+size_t tk_journal_image(void* journal, uint8_t* out, size_t capacity);
+const char* tk_journal_counter_names(void);
+void tk_journal_counters(void* journal, uint64_t* out);
+uint32_t tk_journal_crc32c(const uint8_t* data, size_t length);
+void tk_pipeline_attach_journal(void* pipeline, void* journal);
+
 /* Pools and the trading guard (pool_capi.cpp, hosted_pool.py) */
 struct TkPoolStats {
     uint64_t capacity, in_use, high_water, failures, remote_refills, cached;
