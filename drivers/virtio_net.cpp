@@ -1,26 +1,10 @@
 #include "drivers/virtio_net.h"
 
-#include "arch/x86_64/cpu.h"
-#include "arch/x86_64/paging.h"
 #include "kernel/log/log.h"
 #include "tk/tsc.h"
 
 namespace tk::drivers {
 namespace {
-
-// 4.1.4: vendor-specific PCI capability (ID 0x09) with a cfg_type.
-constexpr u8 kCapVendor = 0x09;
-constexpr u8 kCommonCfg = 1, kNotifyCfg = 2, kDeviceCfg = 4;
-
-// 4.1.4.3: struct virtio_pci_common_cfg.
-constexpr u32 kDeviceFeatureSelect = 0x00, kDeviceFeature = 0x04;
-constexpr u32 kDriverFeatureSelect = 0x08, kDriverFeature = 0x0C;
-constexpr u32 kDeviceStatus = 0x14, kQueueSelect = 0x16, kQueueSizeRegister = 0x18;
-constexpr u32 kQueueEnable = 0x1C, kQueueNotifyOff = 0x1E;
-constexpr u32 kQueueDesc = 0x20, kQueueDriver = 0x28, kQueueDevice = 0x30;
-
-// 2.1: device status bits.
-constexpr u8 kAcknowledge = 1, kDriver = 2, kDriverOk = 4, kFeaturesOk = 8, kFailed = 128;
 
 constexpr u32 kFeatureMac = 5;          // 5.1.3 VIRTIO_NET_F_MAC
 constexpr u32 kFeatureCtrlVq = 17;      // VIRTIO_NET_F_CTRL_VQ
@@ -31,11 +15,7 @@ constexpr u8 kCtrlRx = 0, kCtrlRxPromisc = 0, kCtrlRxAllmulti = 1;
 constexpr u8 kCtrlMac = 1, kCtrlMacTableSet = 0;
 constexpr u8 kCtrlOk = 0;
 constexpr u16 kControlQueueSize = 16;
-constexpr u32 kFeatureVersion1 = 32;    // 6 VIRTIO_F_VERSION_1
-
-constexpr u16 kDescNext = 1, kDescWrite = 2;  // 2.7.5
-constexpr u16 kAvailNoInterrupt = 1;          // 2.7.6
-constexpr u16 kUsedNoNotify = 1;              // 2.7.8
+using virtio::kAvailNoInterrupt, virtio::kDescNext, virtio::kDescWrite;
 
 // 5.1.6: with VERSION_1 the header is struct virtio_net_hdr, 12 bytes.
 constexpr u32 kNetHeader = 12;
@@ -44,80 +24,39 @@ template <typename T>
 T mmio_read(volatile u8* base, u32 offset) {
     return *reinterpret_cast<volatile T*>(base + offset);
 }
-template <typename T>
-void mmio_write(volatile u8* base, u32 offset, T value) {
-    *reinterpret_cast<volatile T*>(base + offset) = value;
-}
 
 void barrier() { asm volatile("" ::: "memory"); }
-
-volatile u8* map_bar(PciAddress a, u8 bar, u32 offset, u32 length) {
-    u64 physical = pci_bar_address(a, bar);
-    if (!physical) return nullptr;
-    return reinterpret_cast<volatile u8*>(arch::paging::map_device(physical + offset, length));
-}
 
 }  // namespace
 
 bool VirtioNet::init(const PciDevice& device, u8* dma, PhysAddr dma_physical) {
-    PciAddress a = device.address;
-    pci_enable(a);
-    for (u8 cap = pci_find_capability(a, kCapVendor); cap; cap = pci_find_capability(a, kCapVendor, cap)) {
-        u8 type = pci_read8(a, u8(cap + 3)), bar = pci_read8(a, u8(cap + 4));
-        u32 offset = pci_read32(a, u8(cap + 8)), length = pci_read32(a, u8(cap + 12));
-        if (type == kCommonCfg && !common_) common_ = map_bar(a, bar, offset, length);
-        else if (type == kDeviceCfg && !device_cfg_) device_cfg_ = map_bar(a, bar, offset, length);
-        else if (type == kNotifyCfg && !notify_base_) {
-            notify_base_ = map_bar(a, bar, offset, length);
-            notify_multiplier_ = pci_read32(a, u8(cap + 16));
-        }
-    }
-    if (!common_ || !notify_base_ || !device_cfg_) {
+    if (!transport_.map(device)) {
         log::info("virtio-net: no modern (virtio 1.x) capabilities");
         return false;
     }
-
-    // 3.1.1: reset, ACKNOWLEDGE, DRIVER, features, FEATURES_OK, queues, DRIVER_OK.
-    mmio_write<u8>(common_, kDeviceStatus, 0);
-    while (mmio_read<u8>(common_, kDeviceStatus) != 0) {
-    }
-    mmio_write<u8>(common_, kDeviceStatus, kAcknowledge | kDriver);
-    mmio_write<u32>(common_, kDeviceFeatureSelect, 0);
-    u32 features_low = mmio_read<u32>(common_, kDeviceFeature);
-    mmio_write<u32>(common_, kDeviceFeatureSelect, 1);
-    u32 features_high = mmio_read<u32>(common_, kDeviceFeature);
-    if (!(features_high & (1u << (kFeatureVersion1 - 32)))) {
-        mmio_write<u8>(common_, kDeviceStatus, kFailed);
-        log::info("virtio-net: device lacks VIRTIO_F_VERSION_1");
-        return false;
-    }
     u32 control_bits = (1u << kFeatureCtrlVq) | (1u << kFeatureCtrlRx);
-    bool control = (features_low & control_bits) == control_bits;
-    u32 wanted_low = (features_low & (1u << kFeatureMac)) | (control ? control_bits : 0);
-    mmio_write<u32>(common_, kDriverFeatureSelect, 0);
-    mmio_write<u32>(common_, kDriverFeature, wanted_low);
-    mmio_write<u32>(common_, kDriverFeatureSelect, 1);
-    mmio_write<u32>(common_, kDriverFeature, 1u << (kFeatureVersion1 - 32));
-    mmio_write<u8>(common_, kDeviceStatus, kAcknowledge | kDriver | kFeaturesOk);
-    if (!(mmio_read<u8>(common_, kDeviceStatus) & kFeaturesOk)) {
-        mmio_write<u8>(common_, kDeviceStatus, kFailed);
-        log::info("virtio-net: features not accepted");
+    u32 wanted_low = 0;
+    if (!transport_.negotiate((1u << kFeatureMac) | control_bits, wanted_low)) {
+        log::info("virtio-net: no VIRTIO_F_VERSION_1, or the features were not accepted");
         return false;
     }
-
+    bool control = (wanted_low & control_bits) == control_bits;
     dma_ = dma;
     dma_phys_ = dma_physical.value;  // the descriptors carry raw addresses (virtio 1.x 2.7.5)
     for (usize i = 0; i < kDmaBytes; ++i) dma_[i] = 0;
     u8* cursor = dma_;
     u64 phys = dma_phys_;
-    if (!setup_queue(rx_, 0, cursor, phys) || !setup_queue(tx_, 1, cursor, phys)) return false;
-    if (control && !setup_queue(ctrl_, 2, cursor, phys, kControlQueueSize)) ctrl_.size = 0;
+    if (!transport_.setup_queue(rx_, 0, cursor, phys, kQueueSize) ||
+        !transport_.setup_queue(tx_, 1, cursor, phys, kQueueSize))
+        return false;
+    if (control && !transport_.setup_queue(ctrl_, 2, cursor, phys, kControlQueueSize)) ctrl_.size = 0;
     rx_buffers_ = cursor;
     tx_buffers_ = cursor + usize(kQueueSize) * kBufferSize;
     ctrl_buffer_ = tx_buffers_ + usize(kQueueSize) * kBufferSize;
 
     for (int i = 0; i < 6; ++i)
-        mac_.bytes[i] = (wanted_low & (1u << kFeatureMac)) ? mmio_read<u8>(device_cfg_, u32(i)) : u8(i ? 0 : 2);
+        mac_.bytes[i] =
+            (wanted_low & (1u << kFeatureMac)) ? mmio_read<u8>(transport_.device_config(), u32(i)) : u8(i ? 0 : 2);
     // Polled receive: no interrupts wanted (2.7.7).
     rx_.avail[0] = kAvailNoInterrupt;
     tx_.avail[0] = kAvailNoInterrupt;
@@ -125,45 +64,11 @@ bool VirtioNet::init(const PciDevice& device, u8* dma, PhysAddr dma_physical) {
     tx_free_count_ = 0;
     for (u16 i = 0; i < tx_.size; ++i) tx_free_[tx_free_count_++] = i;
 
-    mmio_write<u8>(common_, kDeviceStatus, kAcknowledge | kDriver | kFeaturesOk | kDriverOk);
+    transport_.driver_ok();
     notify(rx_, stats_.rx_notifies, stats_.rx_notifies_skipped);
     log::info("virtio-net: %02x:%02x:%02x:%02x:%02x:%02x, %u RX / %u TX descriptors, polled",
               mac_.bytes[0], mac_.bytes[1], mac_.bytes[2], mac_.bytes[3], mac_.bytes[4], mac_.bytes[5],
               rx_.size, tx_.size);
-    return true;
-}
-
-bool VirtioNet::setup_queue(Queue& q, u16 index, u8*& cursor, u64& phys, u16 max_size) {
-    mmio_write<u16>(common_, kQueueSelect, index);
-    u16 size = mmio_read<u16>(common_, kQueueSizeRegister);
-    if (size == 0) return false;
-    if (size > max_size) size = max_size;
-    mmio_write<u16>(common_, kQueueSizeRegister, size);
-    q.index = index;
-    q.size = size;
-    // 2.7: descriptor table (16-aligned), driver ring (2), device ring (4):
-    // each on its own page here.
-    q.desc = cursor;
-    q.desc_phys = phys;
-    usize desc_bytes = (usize(kQueueSize) * 16 + 4095) & ~usize(4095);
-    q.avail = reinterpret_cast<volatile u16*>(cursor + desc_bytes);
-    q.avail_phys = phys + desc_bytes;
-    q.used = cursor + desc_bytes + 4096;
-    q.used_phys = phys + desc_bytes + 4096;
-    usize total = desc_bytes + 2 * 4096;
-    cursor += total + 4096;
-    phys += total + 4096;
-    mmio_write<u32>(common_, kQueueDesc, u32(q.desc_phys));
-    mmio_write<u32>(common_, kQueueDesc + 4, u32(q.desc_phys >> 32));
-    mmio_write<u32>(common_, kQueueDriver, u32(q.avail_phys));
-    mmio_write<u32>(common_, kQueueDriver + 4, u32(q.avail_phys >> 32));
-    mmio_write<u32>(common_, kQueueDevice, u32(q.used_phys));
-    mmio_write<u32>(common_, kQueueDevice + 4, u32(q.used_phys >> 32));
-    u16 notify_off = mmio_read<u16>(common_, kQueueNotifyOff);
-    q.notify = reinterpret_cast<volatile u16*>(notify_base_ + u32(notify_off) * notify_multiplier_);
-    mmio_write<u16>(common_, kQueueEnable, 1);
-    q.avail_idx = 0;
-    q.last_used = 0;
     return true;
 }
 
@@ -220,20 +125,6 @@ void VirtioNet::post_rx(u16 buffer) {
     rx_.avail[2 + rx_.avail_idx % rx_.size] = buffer;
     barrier();  // the ring entry before the index that publishes it (2.7.13)
     rx_.avail[1] = ++rx_.avail_idx;
-}
-
-void VirtioNet::notify(Queue& q, u64& sent, u64& skipped) {
-    // The avail->idx store must be visible to the device before the
-    // used->flags load (virtio 1.2, 2.7.13.3 step 4, and 2.7.10's memory
-    // barrier): x86 lets a load pass an earlier store, and then a device
-    // that has just cleared NO_NOTIFY and gone to sleep is never told.
-    arch::full_fence();
-    if (*reinterpret_cast<volatile u16*>(q.used) & kUsedNoNotify) {
-        ++skipped;
-        return;
-    }
-    *q.notify = q.index;
-    ++sent;
 }
 
 bool VirtioNet::receive_packet(net::NetworkPacket& packet) {

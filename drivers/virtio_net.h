@@ -6,6 +6,7 @@
 #pragma once
 
 #include "drivers/pci.h"
+#include "drivers/virtio_pci.h"
 #include "kernel/net/packet.h"
 #include "tk/types.h"
 #include "tk/units.h"
@@ -34,7 +35,7 @@ public:
     static constexpr u32 kBufferSize = 2048;
     // DMA memory needed (one 2 MiB frame holds it): three queues (receive,
     // transmit, control), the buffers and a page for control commands.
-    static constexpr usize kDmaBytes = 3 * (kQueueSize * 16 + 3 * 4096) + 2 * kQueueSize * kBufferSize + 4096;
+    static constexpr usize kDmaBytes = 3 * virtio::queue_bytes(kQueueSize) + 2 * kQueueSize * kBufferSize + 4096;
 
     // `dma` is physically contiguous, `dma_physical` its physical address.
     // Returns false (and says why in the log) if the device is unusable.
@@ -61,31 +62,15 @@ public:
     const VirtioNetStats& stats() const { return stats_; }
 
 private:
-    struct Queue {
-        u16 index;
-        u16 size;
-        volatile u8* desc;   // 16-byte descriptors
-        volatile u16* avail; // flags, idx, ring[size]
-        volatile u8* used;   // flags, idx, {id, len}[size]
-        u16 avail_idx;
-        u16 last_used;
-        volatile u16* notify;
-        u64 desc_phys, avail_phys, used_phys;
-    };
+    using Queue = virtio::Queue;
 
-    bool setup_queue(Queue& q, u16 index, u8*& cursor, u64& phys, u16 max_size = kQueueSize);
     void post_rx(u16 buffer);
-    // Tells the device about new available buffers unless it said it need not
-    // be told; the counters are the queue's.
-    void notify(Queue& q, u64& sent, u64& skipped);
+    void notify(Queue& q, u64& sent, u64& skipped) { transport_.notify(q, sent, skipped); }
     void reclaim_tx();
     bool control(u8 command_class, u8 command, const u8* data, u32 length);
     u64 phys_of(const void* p) const { return dma_phys_ + u64(static_cast<const u8*>(p) - dma_); }
 
-    volatile u8* common_ = nullptr;
-    volatile u8* device_cfg_ = nullptr;
-    volatile u8* notify_base_ = nullptr;
-    u32 notify_multiplier_ = 0;
+    virtio::PciTransport transport_;
     u8* dma_ = nullptr;
     u64 dma_phys_ = 0;
     Queue rx_{}, tx_{}, ctrl_{};

@@ -16,8 +16,9 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 
-from tradekernel import qemu
+from tradekernel import journal, paths, qemu
 from tradekernel.exit_codes import Outcome
 from tradekernel.feed.publisher import RateLimiter
 from tradekernel.feed.reference_book import ReferenceBooks
@@ -45,6 +46,9 @@ class DemoConfig:
     boot_timeout: float = 150.0
     # After publishing, until the kernel has every message.
     recover_timeout: float = 120.0
+    # The journal's disk, made afresh (zeros) for the run; None: no journal.
+    journal: Path | None = paths.JOURNAL_DIR / "demo.img"
+    journal_mib: int = 64
 
 
 @dataclass
@@ -60,6 +64,11 @@ class DemoResult:
     stale: StalePeriods = field(default_factory=lambda: StalePeriods([], True))
     # Triggers of the reference's orders the kernel refused, its feed behind.
     stale_refused: list[int] = field(default_factory=list)
+    # The journal read back from its disk, and the day replayed from it.
+    journal_path: Path | None = None
+    journal: journal.Journal | None = None
+    day: journal.Day | None = None
+    journal_error: str = ""
 
     def record(self, kind: str) -> Record | None:
         found = self.run.of_kind(kind)
@@ -81,19 +90,43 @@ class DemoResult:
         """(bought, sold) per stock, as the kernel reported them at the end."""
         return {r["stock"]: (r.int("bought"), r.int("sold")) for r in self.run.of_kind("position")}
 
+    def venue_positions(self) -> dict[str, tuple[int, int]]:
+        venue = {s: (p.bought, p.sold) for s, p in self.venue.matching.positions.items()}
+        return {s: v for s, v in venue.items() if any(v)}
+
     @property
     def positions_match(self) -> bool:
         """The kernel's positions are the venue's fills, and no order is left
         open (the venue cancelled the resting ones at the end of the day)."""
         if not self.venue.config.answer_orders:
             return True
-        venue = {s: (p.bought, p.sold) for s, p in self.venue.matching.positions.items()}
         summary = self.record("orders-summary")
         return (
-            self.positions() == {s: v for s, v in venue.items() if any(v)}
+            self.positions() == self.venue_positions()
             and summary is not None
             and summary.int("open-orders") == 0
         )
+
+    def journal_problems(self) -> list[str]:
+        """Where the day replayed from the journal differs from the venue's
+        record; empty when it agrees (or there is no journal)."""
+        if self.journal_path is None:
+            return []
+        if self.day is None or self.journal is None:
+            return [f"no journal read back: {self.journal_error}"]
+        problems = []
+        if self.day.positions() != self.venue_positions():
+            problems.append("positions differ from the venue's")
+        venue = {t: (o.state, o.filled) for t, o in self.venue.matching.orders.items()}
+        mine = {t: (o.state, o.filled) for t, o in self.day.orders.items()}
+        if mine != venue:
+            differ = sorted(t for t in venue.keys() | mine.keys() if venue.get(t) != mine.get(t))
+            problems.append(f"{len(differ)} orders differ from the venue's, first {differ[0]}")
+        if self.day.lost:
+            problems.append(f"{self.day.lost} records lost (ring full)")
+        if not any(r.type is journal.RecordType.END for r in self.journal.records):
+            problems.append("no End record: the journal was not finished")
+        return problems
 
     @property
     def ok(self) -> bool:
@@ -105,6 +138,7 @@ class DemoResult:
             and not self.match.unexpected
             and self.memory_flat
             and self.positions_match
+            and not self.journal_problems()
         )
 
     def hostile_problems(self) -> list[str]:
@@ -157,7 +191,7 @@ def run_demo(
         boot=config.boot, build=config.build, machine=config.machine, firmware=config.firmware,
         smp=2,
         cmdline=cmdline, icount=config.icount, extra_args=link.qemu_args(config.machine),
-        timeout=config.timeout,
+        timeout=config.timeout, journal=_fresh_disk(config.journal, config.journal_mib),
     )  # fmt: skip
     guest = qemu.Guest(qemu_config, on_line)
     venue = Venue(link, messages, config.venue)
@@ -206,7 +240,7 @@ def run_demo(
         expected = [e for e in expected if e.trigger < stale.known_before]
         received = [r for r in received if r.trigger < stale.known_before]
         refused = [t for t in refused if t < stale.known_before]
-    return DemoResult(
+    result = DemoResult(
         run=run,
         venue=venue,
         complete=complete,
@@ -216,7 +250,25 @@ def run_demo(
         hostile_expected=hostile_expected,
         stale=stale,
         stale_refused=refused,
+        journal_path=config.journal,
     )
+    if config.journal is not None:
+        try:
+            result.journal = journal.read_file(config.journal)
+            result.day = journal.replay(result.journal)
+        except (OSError, journal.JournalError) as e:
+            result.journal_error = str(e)
+    return result
+
+
+def _fresh_disk(path: Path | None, mib: int) -> Path | None:
+    """A sparse file of zeros: the journal's disk for one run."""
+    if path is None:
+        return None
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("wb") as f:
+        f.truncate(mib << 20)
+    return path
 
 
 @dataclass(frozen=True)

@@ -86,24 +86,24 @@ def summary_table(result: DemoResult, icount: bool) -> Table:
         f"{len(m.unexpected)} unexpected",
     )
     if result.venue.config.answer_orders:
-        trade = result.record("trade-counters")
         states = result.venue.matching.states()
-        positions = result.positions()
-        held = ", ".join(f"{s} {b - sold:+,}" for s, (b, sold) in sorted(positions.items())[:6])
-        more = f" and {len(positions) - 6} more" if len(positions) > 6 else ""
+        t.add_row(
+            "answers",
+            f"{_int(result, 'trade-counters', 'answers'):,} from the venue "
+            f"({result.venue.answers.counts.lost} packets lost, "
+            f"{result.venue.answers.counts.duplicated} duplicated on the way; "
+            f"{_int(result, 'trade-counters', 'answer-requests-sent'):,} requests for lost ones); "
+            f"the venue's count: filled {states.get('filled', 0):,}, cancelled "
+            f"{states.get('cancelled', 0):,}, rejected {states.get('rejected', 0):,}",
+        )
         agree = (
             "[green]equal to the venue's[/]"
             if result.positions_match
             else "[red]NOT the venue's[/]"
         )
-        t.add_row(
-            "fills",
-            f"{_int(result, 'trade-counters', 'venue-executions'):,} executions; orders filled "
-            f"{states.get('filled', 0):,}, cancelled {states.get('cancelled', 0):,}, rejected "
-            f"{states.get('rejected', 0):,} (the venue's count); "
-            f"{_int(result, 'trade-counters', 'answer-requests-sent'):,} requests for lost answers",
-        )
-        t.add_row("positions", f"{held or 'none'}{more}: {agree}" if trade else "no record")
+        t.add_row("kernel positions", f"{_positions(result.positions())}: {agree}")
+    if result.journal_path is not None:
+        t.add_row("journal", _journal_summary(result))
     unit = "instructions" if icount else "TCG TSC ticks (not time: run with --icount)"
     for name, label in (("feed_per_message", "per message"), ("tick_to_trade", "tick to trade")):
         b = result.bench(name)
@@ -137,4 +137,29 @@ def print_summary(console: Console, result: DemoResult, icount: bool) -> None:
         "the order handed to the NIC, for frames that sent one. The host round trip is the "
         "venue's clock from the trigger's last transmission to the order's arrival, mostly "
         "emulator time.[/]"
+    )
+
+
+def _positions(positions: dict[str, tuple[int, int]]) -> str:
+    held = ", ".join(f"{s} {b - sold:+,}" for s, (b, sold) in sorted(positions.items())[:6])
+    more = f" and {len(positions) - 6} more" if len(positions) > 6 else ""
+    return f"{held or 'none'}{more}"
+
+
+def _journal_summary(result: DemoResult) -> str:
+    j, day = result.journal, result.day
+    if j is None or day is None:
+        return f"[red]not read back: {result.journal_error}[/]"
+    states = day.states()
+    problems = result.journal_problems()
+    verdict = (
+        "[green]the venue's record[/]" if not problems else "[red]" + "; ".join(problems) + "[/]"
+    )
+    return (
+        f"{len(j.records):,} records ({j.end} end) in {result.journal_path}: "
+        f"{len(day.orders):,} orders (filled {states.get('filled', 0):,}, cancelled "
+        f"{states.get('cancelled', 0):,}, rejected {states.get('rejected', 0):,}), "
+        f"{len(day.fills):,} fills, {len(day.rejections):,} risk rejections, "
+        f"{len(day.gaps):,} times behind the feed; end-of-day positions "
+        f"{_positions(day.positions())}: {verdict}"
     )

@@ -16,3 +16,4 @@ HOSTED_TESTS = BUILD / "hosted" / "tk_tests"
 BENCH_DIR = BUILD / "bench"
 GDB_SCRIPT = ROOT / "tools" / "gdb" / "tradekernel.gdb"
 REPLAY_BIN = BUILD / "hosted" / "tk_replay"
+JOURNAL_DIR = BUILD / "journal"  # the demo's journal disks

@@ -105,6 +105,9 @@ class QemuConfig:
     numa_nodes: int = 1
     timeout: float | None = 30.0  # seconds; None or 0: no limit
     gdb_port: int | None = None  # start halted with the gdb stub on this port
+    # A raw file for the journal (mode=trade), as a modern virtio-blk disk;
+    # QEMU's default write-back cache, so the driver's FLUSH reaches the file.
+    journal: Path | None = None
     extra_args: list[str] = field(default_factory=list)
 
 
@@ -185,6 +188,11 @@ def build_command(config: QemuConfig, qmp_socket: Path) -> list[str]:
             cmd += ["-kernel", str(artifact)]
         case BootMethod.ISO:
             cmd += ["-cdrom", str(artifact), "-boot", "d"]
+    if config.journal is not None:
+        cmd += [
+            "-drive", f"file={config.journal},format=raw,if=none,id=journal",
+            "-device", "virtio-blk-pci,drive=journal,disable-legacy=on",
+        ]  # fmt: skip
     return cmd + config.extra_args
 
 

@@ -22,6 +22,7 @@
 #include "kernel/mem/trading_guard.h"
 #include "platform/pc/acpi.h"
 #include "platform/pc/diagnostic_modes.h"
+#include "platform/pc/journal.h"
 #include "platform/pc/net.h"
 #include "platform/pc/pci_config.h"
 #include "platform/pc/sched_platform_pc.h"
@@ -158,6 +159,7 @@ void init_tsc(u64 boot_tsc) {
         mem::start_trading();
         log::info("trade: trading task on CPU %u%s", core, sched::core_isolated(core) ? " (isolated)" : "");
         if (core == 0) sched::run_forever();
+        if (journal_ring()) journal_run();  // the journal's writer takes this CPU
         for (;;) asm volatile("hlt");
     }
     // Set-up is over: from here only pools may allocate.

@@ -9,6 +9,7 @@
 #include "kernel/trade/engine.h"
 #include "kernel/trade/fastpath.h"
 #include "platform/pc/clock.h"
+#include "platform/pc/journal.h"
 #include "platform/pc/memory.h"
 #include "platform/pc/net.h"
 #include "tk/platform.h"
@@ -72,7 +73,10 @@ bool parse_mac(StringView text, net::MacAddress& out) {
 
 // "tk-kill": every later order is refused by the risk gate (and counted);
 // the final trade-counters record says the switch was thrown.
-void on_kill() { g_engine.entry.risk.kill(); }
+void on_kill() {
+    g_engine.entry.risk.kill();
+    if (journal::Ring* j = g_engine.entry.journal) j->append(journal::RecordType::KillSwitch, rdtsc(), nullptr, 0);
+}
 
 // Polls the NIC until the MAC address of `ip`'s next hop is known (ARP),
 // asking once a second.
@@ -106,6 +110,7 @@ void report() {
     n = g_per_message.count < kSamples ? g_per_message.count : kSamples;
     prof::report("feed_per_message", "pc", "tsc-ticks", prof::summarize(g_per_message.samples, n));
     log_net_counters();
+    log_journal_counters();
     // Nothing is allocated once trading starts: the free frames at the end
     // equal those at trade-ready, and the guard saw no attempt.
     log::record("memory", "frames-free=%lu alloc-violations=%u", (unsigned long)frames().stats().free_frames,
@@ -133,6 +138,7 @@ void trading_task(void*) {
         if (new_messages) g_per_message.add((handled - packet.rx_tsc) / new_messages);
         if (g_engine.entry.counters.orders != orders) g_tick_to_trade.add(g_engine.entry.last_sent_tsc.value - packet.rx_tsc);
     }
+    journal_finish();  // the End record, and everything before it durable
     report();
     platform::exit(ExitStatus::Success);
 }
@@ -235,6 +241,17 @@ bool trade_init(const CommandLine& cmdline, u32 core) {
         char name[11] = "          ";
         for (usize i = 0; i < answers.length; ++i) name[i] = answers.data[i];
         g_engine.answers.receiver().expect_session(name);
+    }
+    // The journal (platform/pc/journal.h): its writer takes the boot CPU, so
+    // only when trading has another; journal=off goes without.
+    if (core != 0 && journal_init(cmdline, config.tsc_hz)) {
+        g_engine.entry.journal = journal_ring();
+        u8 start[28] = {};
+        for (usize i = 0; i < 10; ++i) start[i] = u8(padded[i]);
+        StringView answers_name = cmdline.value("order-session");
+        for (usize i = 0; i < 10; ++i) start[10 + i] = i < answers_name.length ? u8(answers_name.data[i]) : ' ';
+        __builtin_memcpy(start + 20, &config.tsc_hz, 8);
+        g_engine.entry.journal->append(journal::RecordType::Start, rdtsc(), start, sizeof start);
     }
     if (!g_engine.bind_ports(stack())) {
         log::info("trade: the feed port %u is taken", kMarketDataPort);

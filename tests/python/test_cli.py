@@ -134,7 +134,7 @@ def test_bench_writes_results_in_the_shared_format():
     icount = {r["name"]: r for r in report["results"] if r["platform"] == "pc-icount"}
     assert set(icount) == {
         "context_switch_batched", "timer_wakeup_lateness", "nic_rx_to_app", "tick_to_trade",
-        "itch_decode_book",
+        "tick_to_trade_journalled", "itch_decode_book",
     }  # fmt: skip
     assert icount["context_switch_batched"]["batch"] == 100
     for r in icount.values():
