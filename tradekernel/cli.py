@@ -322,6 +322,19 @@ def cmd_replay(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_journal(args: argparse.Namespace) -> int:
+    from tradekernel import journal, journal_report
+
+    venue = args.venue
+    if venue is None and journal_report.venue_record_path(args.image).exists():
+        venue = journal_report.venue_record_path(args.image)
+    try:
+        return journal_report.report(status, args.image, venue, args.orders)
+    except journal.JournalError as e:
+        status.print(f"[red]error:[/] {args.image}: {e}")
+        return 2
+
+
 def cmd_test(args: argparse.Namespace) -> int:
     return subprocess.call([sys.executable, "-m", "pytest", *args.pytest_args], cwd=paths.ROOT)
 
@@ -506,6 +519,13 @@ def parser() -> argparse.ArgumentParser:
         help="line coverage of each harness's parsers over its corpora (make fuzz-cov-bin)",
     )  # fmt: skip
     z.set_defaults(func=cmd_fuzz)
+
+    j = sub.add_parser("journal", help="read a journal disk image and print the day")
+    j.add_argument("image", type=Path, help="the disk image (the demo's: build/journal/demo.img)")
+    j.add_argument("--venue", type=Path, help="the venue's record to check it against "
+                   "(default: IMAGE.venue.json, which the demo writes, if it exists)")  # fmt: skip
+    j.add_argument("--orders", type=int, default=20, help="orders to list (0: none)")
+    j.set_defaults(func=cmd_journal)
 
     t = sub.add_parser("test", help="run every test (pytest)")
     t.add_argument("pytest_args", nargs=argparse.REMAINDER, help="passed to pytest")

@@ -12,6 +12,7 @@ arrival, which under TCG is mostly emulator time, not kernel speed.
 
 from __future__ import annotations
 
+import json
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -180,20 +181,7 @@ def run_demo(
     phases: dict[str, float] = {}
     hostile_expected: Counter[tuple[str, str]] = Counter()
     link = GuestLink()
-    session = config.venue.session.decode("ascii").rstrip()
-    cmdline = (
-        f"mode=trade ip={GUEST.ip} gateway={VENUE.ip} isolate=1 session={session} "
-        f"order-session={ORDER_SESSION.decode().rstrip()} " + config.venue.control.cmdline()
-    )
-    if config.venue.multicast:
-        cmdline += f" join={FEED_GROUP}"
-    qemu_config = qemu.QemuConfig(
-        boot=config.boot, build=config.build, machine=config.machine, firmware=config.firmware,
-        smp=2,
-        cmdline=cmdline, icount=config.icount, extra_args=link.qemu_args(config.machine),
-        timeout=config.timeout, journal=_fresh_disk(config.journal, config.journal_mib),
-    )  # fmt: skip
-    guest = qemu.Guest(qemu_config, on_line)
+    guest = qemu.Guest(guest_config(config, link), on_line)
     venue = Venue(link, messages, config.venue)
     start = time.monotonic()
     venue.start()
@@ -201,7 +189,7 @@ def run_demo(
     try:
         with guest:  # on an exception QEMU is stopped at once, not left to its timeout
             try:
-                if _wait_for_trading(guest, venue, config.boot_timeout):
+                if wait_for_trading(guest, venue, config.boot_timeout):
                     phases["boot"] = time.monotonic() - start
                     pace = RateLimiter(hostile_rate)
                     for h in hostile:
@@ -253,6 +241,9 @@ def run_demo(
         journal_path=config.journal,
     )
     if config.journal is not None:
+        if config.venue.answer_orders:  # for `tradekernel journal` to check against
+            record = config.journal.with_suffix(".venue.json")
+            record.write_text(json.dumps(venue.matching.record(), indent=1))
         try:
             result.journal = journal.read_file(config.journal)
             result.day = journal.replay(result.journal)
@@ -296,7 +287,25 @@ class StalePeriods:
         return self.periods[-1][1] if self.periods and not self.complete else 2**64
 
 
-def _wait_for_trading(guest: qemu.Guest, venue: Venue, timeout: float) -> bool:
+def guest_config(config: DemoConfig, link: GuestLink) -> qemu.QemuConfig:
+    """The kernel in mode=trade on two CPUs, linked to the venue, its
+    journal's disk made afresh."""
+    session = config.venue.session.decode("ascii").rstrip()
+    cmdline = (
+        f"mode=trade ip={GUEST.ip} gateway={VENUE.ip} isolate=1 session={session} "
+        f"order-session={ORDER_SESSION.decode().rstrip()} " + config.venue.control.cmdline()
+    )
+    if config.venue.multicast:
+        cmdline += f" join={FEED_GROUP}"
+    return qemu.QemuConfig(
+        boot=config.boot, build=config.build, machine=config.machine, firmware=config.firmware,
+        smp=2,
+        cmdline=cmdline, icount=config.icount, extra_args=link.qemu_args(config.machine),
+        timeout=config.timeout, journal=_fresh_disk(config.journal, config.journal_mib),
+    )  # fmt: skip
+
+
+def wait_for_trading(guest: qemu.Guest, venue: Venue, timeout: float) -> bool:
     """Until the kernel says trading has started and the venue has answered its
     ARP (the kernel asks before it reports ready, but the answer is counted on
     the venue's thread); the venue learns the boot's control nonce. False if

@@ -274,3 +274,33 @@ def _apply_answer(day: Day, message: bytes) -> None:
             o.state, o.reason = "cancelled", str(a["reason"])
     elif kind == "rejected":
         o.state, o.open, o.reason = "rejected", 0, str(a["reason"])
+
+
+def compare(day: Day, venue: dict) -> list[str]:
+    """Where the day from the journal differs from the venue's record
+    (MatchingEngine.record()); empty when they agree."""
+    problems = []
+    theirs = {s: tuple(v) for s, v in venue["positions"].items()}
+    if day.positions() != theirs:
+        differ = sorted(
+            s
+            for s in theirs.keys() | day.positions().keys()
+            if theirs.get(s) != day.positions().get(s)
+        )
+        problems.append(f"positions differ in {len(differ)} stocks, first {differ[0]}")
+    orders = venue["orders"]
+    mine = {t: (o.state, o.filled) for t, o in day.orders.items()}
+    venue_orders = {t: (o["state"], o["filled"]) for t, o in orders.items()}
+    if mine != venue_orders:
+        differ = sorted(
+            t for t in mine.keys() | venue_orders.keys() if mine.get(t) != venue_orders.get(t)
+        )
+        problems.append(
+            f"{len(differ)} orders differ, first {differ[0]}: "
+            f"journal {mine.get(differ[0])}, venue {venue_orders.get(differ[0])}"
+        )
+    if len(day.fills) != venue["executions"]:
+        problems.append(
+            f"{len(day.fills)} fills in the journal, {venue['executions']} at the venue"
+        )
+    return problems

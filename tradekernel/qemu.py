@@ -242,11 +242,16 @@ class Qemu:
         self.on_line = on_line
         self.lines: list[str] = []
         self._stop_requested = threading.Event()
+        self._kill_requested = threading.Event()
 
     def request_stop(self) -> None:
         """Ends a run from another thread: QEMU is told to quit (its registers
         are kept for the report), as at the timeout."""
         self._stop_requested.set()
+
+    def request_kill(self) -> None:
+        """Ends a run from another thread as a crash would: SIGKILL, at once."""
+        self._kill_requested.set()
 
     def run(self) -> RunResult:
         with tempfile.TemporaryDirectory(prefix="tk-qemu-") as tmp:
@@ -272,6 +277,10 @@ class Qemu:
                 deadline = start + self.config.timeout if self.config.timeout else None
                 try:
                     while proc.poll() is None:
+                        if self._kill_requested.is_set():
+                            stopped = True
+                            proc.kill()
+                            break
                         if self._stop_requested.is_set():
                             stopped = True
                             registers = self._stop(qmp, proc)
@@ -281,7 +290,7 @@ class Qemu:
                             registers = self._stop(qmp, proc)
                             break
                         with contextlib.suppress(subprocess.TimeoutExpired):
-                            proc.wait(timeout=0.05)
+                            proc.wait(timeout=0.005)
                 finally:
                     if proc.poll() is None:
                         proc.kill()
@@ -430,6 +439,11 @@ class Guest:
     def stop(self) -> None:
         """Tells QEMU to quit now (the kernel prints nothing more)."""
         self._qemu.request_stop()
+
+    def kill(self) -> None:
+        """Kills QEMU at once (SIGKILL), as a crash of the machine would be
+        for the guest: nothing is flushed, nothing more is printed."""
+        self._qemu.request_kill()
 
     @property
     def result(self) -> RunResult:

@@ -273,6 +273,29 @@ class MatchingEngine:
         """Token -> shares still open, for every live order."""
         return {t: o.open for t, o in self.orders.items() if o.open}
 
+    def record(self) -> dict[str, object]:
+        """The venue's record of the session, as JSON-ready data: every order
+        (state, open and filled shares, reason) and each stock's fills."""
+        return {
+            "orders": {
+                t: {
+                    "stock": o.stock,
+                    "side": o.side,
+                    "shares": o.shares,
+                    "price": o.price,
+                    "state": o.state,
+                    "open": o.open,
+                    "filled": o.filled,
+                    "reason": o.reason,
+                }
+                for t, o in self.orders.items()
+            },
+            "positions": {
+                s: [p.bought, p.sold] for s, p in self.positions.items() if p.bought or p.sold
+            },
+            "executions": self.counts.executions,
+        }
+
     def states(self) -> dict[str, int]:
         out: dict[str, int] = {}
         for o in self.orders.values():
