@@ -157,3 +157,17 @@ def test_order_states_and_positions_equal_the_venues(faulty_session):
     assert all(r.int("open-buy") == r.int("open-sell") == 0 for r in result.run.of_kind("position"))
     summary = result.record("orders-summary")
     assert summary.int("open-orders") == 0 and summary.int("open-notional") == 0
+
+
+def test_the_journal_is_the_venues_record(faulty_session):
+    """The day replayed from the journal's disk alone -- orders sent, the
+    venue's answers -- gives the venue's order states, fills and positions;
+    the journal ended with its End record, nothing lost."""
+    result, _, _, _ = faulty_session
+    assert result.journal is not None, result.journal_error
+    assert result.journal_problems() == []
+    assert result.journal.end == "clean"
+    counters = result.record("journal-counters")
+    assert counters.int("lost") == 0 and counters.int("write-errors") == 0
+    assert counters.int("records") == len(result.journal.records)
+    assert len(result.day.gaps) == result.record("trade-counters").int("stale-periods")
