@@ -85,6 +85,17 @@ void send(void* c, u8*, usize n) {
     h->lengths[h->sent++] = n;
 }
 
+// A datagram to the pipeline's address (10.0.0.16), as the stack delivers it.
+net::UdpDatagram to_us(net::Ipv4Address source, u16 source_port, u16 port, const u8* payload, usize length) {
+    net::UdpDatagram d{};
+    d.source = source;
+    d.destination = 0x0A000010;
+    d.source_port = source_port;
+    d.destination_port = port;
+    d.payload = {payload, length};
+    return d;
+}
+
 }  // namespace
 
 namespace tk::hosted {
@@ -168,13 +179,8 @@ void tk_pipeline_feed(void* h, const u8* datagram, usize length) {
 // A datagram to the feed port from `source`: dropped unless it is the
 // publisher (10.0.0.48) or the rewinder (10.0.0.32).
 void tk_pipeline_feed_from(void* h, u32 source, const u8* datagram, usize length) {
-    net::UdpDatagram d{};
-    d.source = source;
-    d.destination = 0x0A000010;
-    d.source_port = net::port::kVenueFeed;
-    d.destination_port = net::port::kFeed;
-    d.payload = {datagram, length};
-    static_cast<HostedPipeline*>(h)->engine.on_feed_udp(d);
+    static_cast<HostedPipeline*>(h)->engine.on_feed_udp(
+        to_us(source, net::port::kVenueFeed, net::port::kFeed, datagram, length));
 }
 
 // An order as a strategy would ask for it, outside any callback (the token
@@ -192,13 +198,8 @@ int tk_pipeline_cancel_order(void* h, u64 order) {
 // A datagram to the port of the venue's answers from `source`: dropped
 // unless it is the gateway (10.0.0.32).
 void tk_pipeline_answers_from(void* h, u32 source, const u8* datagram, usize length) {
-    net::UdpDatagram d{};
-    d.source = source;
-    d.destination = 0x0A000010;
-    d.source_port = net::port::kOrderGateway;
-    d.destination_port = net::port::kOrderLocal;
-    d.payload = {datagram, length};
-    static_cast<HostedPipeline*>(h)->engine.answers.on_udp(d);
+    static_cast<HostedPipeline*>(h)->engine.answers.on_udp(
+        to_us(source, net::port::kOrderGateway, net::port::kOrderLocal, datagram, length));
 }
 
 namespace {
