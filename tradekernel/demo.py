@@ -145,7 +145,13 @@ class DemoResult:
     def hostile_problems(self) -> list[str]:
         """Where the kernel's counters disagree with the hostile frames sent
         (tradekernel/hostile.py); empty when each is under its counter."""
-        kinds = ("net-counters", "feed-counters", "control-counters", "trade-counters")
+        kinds = (
+            "net-counters",
+            "feed-counters",
+            "control-counters",
+            "trade-counters",
+            "answer-counters",
+        )
         return accounting({k: self.record(k) for k in kinds}, self.hostile_expected)
 
     @property

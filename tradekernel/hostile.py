@@ -10,8 +10,9 @@ joined: anything else the NIC's own filter drops before the kernel sees it.
 
 Which counter each kind lands under is the kernel's contract: the network
 stack's drop reasons (kernel/net/stack.h), the MoldUDP64 receiver's
-(kernel/feed/moldudp64.h, with session= configured) and the control port's
-(kernel/net/control.h).
+(kernel/feed/moldudp64.h, with session= configured; the same receiver's for
+the venue's answers, with order-session= configured), the order session's
+(kernel/trade/order_session.h) and the control port's (kernel/net/control.h).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from tradekernel import ports
 from tradekernel.control import CONTROL_PORT, sign
 from tradekernel.frames import Endpoint, _checksum, mac_bytes, udp_frame
 from tradekernel.records import Record
+from tradekernel.trade.answer_stream import ORDER_SESSION
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,7 @@ class Target:
     feed_port: int
     session: bytes  # the MoldUDP64 session the kernel was told to accept
     secret: str  # the control secret, to sign a command from another boot
+    order_session: bytes = ORDER_SESSION  # the session of the venue's answers (order-session=)
     stranger: Endpoint = field(default_factory=lambda: Endpoint("02:66:66:66:66:66", "10.0.2.66"))
 
 
@@ -197,6 +200,37 @@ def kinds(t: Target, rng: random.Random) -> list[tuple[str, str, str, bytes]]:
         ),
     )
     add("mold-far-end", feed, "beyond-window", to_feed(_mold(t.session, far(), 0xFFFF)))
+    # Forged answers to orders (kernel/trade/order_session.h): an execution
+    # from anyone but the gateway; one from the gateway's address in a
+    # session that is not the configured order session.
+    execution = (
+        b"E" + bytes(8) + b"%014d" % rng.randrange(10**6) + struct.pack(">IIcQ", 100, 1, b"A", 1)
+    )
+    block = struct.pack(">H", len(execution)) + execution
+    add(
+        "answer-stranger",
+        "trade-counters",
+        "foreign-answers",
+        udp_frame(
+            t.stranger,
+            t.guest,
+            ports.ORDER_GATEWAY,
+            ports.ORDER_LOCAL,
+            _mold(t.order_session, 1, 1, block),
+        ),
+    )
+    add(
+        "answer-other-session",
+        "answer-counters",
+        "wrong-session",
+        udp_frame(
+            t.venue,
+            t.guest,
+            ports.ORDER_GATEWAY,
+            ports.ORDER_LOCAL,
+            _mold(b"EVIL%06d" % rng.randrange(10**6), 1, 1, block),
+        ),
+    )
     # Forged control commands.
     add(
         "control-stranger",

@@ -105,6 +105,11 @@ void report() {
     format(next, sizeof next, "next=%lu", (unsigned long)g_engine.pipeline.receiver().next_sequence().value);
     log::counters("feed-counters", mold::counter_names(), reinterpret_cast<const u64*>(&m),
                   sizeof(mold::Counters) / sizeof(u64), next);
+    // The MoldUDP64 receiver of the venue's answers (kernel/trade/order_session.h).
+    const mold::Receiver& answers = g_engine.answers.receiver();
+    format(next, sizeof next, "next=%lu", (unsigned long)answers.next_sequence().value);
+    log::counters("answer-counters", mold::counter_names(), reinterpret_cast<const u64*>(&answers.counters()),
+                  sizeof(mold::Counters) / sizeof(u64), next);
     usize n = g_tick_to_trade.count < kSamples ? g_tick_to_trade.count : kSamples;
     prof::report("tick_to_trade", "pc", "tsc-ticks", prof::summarize(g_tick_to_trade.samples, n));
     n = g_per_message.count < kSamples ? g_per_message.count : kSamples;
