@@ -119,6 +119,10 @@ TARGETS = {
         "kernel/trade/pipeline.cpp",
         "kernel/trade/order_entry.cpp",
         "kernel/trade/ouch.cpp",
+        "kernel/trade/ouch_outbound.cpp",
+        "kernel/trade/order_session.cpp",
+        "kernel/trade/order_state.cpp",
+        "kernel/trade/order_table.cpp",
     ),
 }
 

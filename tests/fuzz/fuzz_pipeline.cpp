@@ -13,7 +13,7 @@
 // retransmission request for the feed or the answers. After each frame the
 // open orders hold together: no order has more open and filled than it was
 // sent with, each side's open shares are the position's, the risk gate's
-// open count is the table's.
+// open count is the table's; and both engines journalled the same records.
 //
 // Two engines take every frame: one through the trading fast path first
 // (kernel/trade/fastpath.h), one through the network stack alone. After each
@@ -42,6 +42,7 @@ constexpr book::Capacity kCapacity{64, 32, 16};  // books for locates 0-15 only
 struct Harness {
     net::NetStack net;
     trade::Engine engine;
+    journal::Ring journal;
     trade::SpreadTakerState strategy;
     u8 frame[net::kMaxEthernetFrame];
     u8* memory = nullptr;
@@ -130,6 +131,23 @@ void on_order(void* s, const trade::OrderUpdate* u, trade::Orders* orders) {
     if (u->event == trade::OrderEvent::Accepted && u->open.value) trade::cancel_order(orders, u->id);
 }
 
+// Both engines journalled the same records (types, payloads) for the frame;
+// the rings are emptied, as the writer's CPU would.
+void check_journal(Harness& fast, Harness& general) {
+    for (;;) {
+        const journal::Slot* a = fast.journal.peek();
+        const journal::Slot* b = general.journal.peek();
+        TK_FUZZ_ASSERT((a == nullptr) == (b == nullptr));
+        if (!a) break;
+        TK_FUZZ_ASSERT(a->type == b->type && a->length == b->length && a->length <= journal::kMaxPayload);
+        TK_FUZZ_ASSERT(u8(a->type) >= u8(journal::RecordType::Start) && u8(a->type) <= u8(journal::RecordType::End));
+        TK_FUZZ_ASSERT(std::memcmp(a->payload, b->payload, a->length) == 0);
+        fast.journal.pop();
+        general.journal.pop();
+    }
+    TK_FUZZ_ASSERT(fast.journal.lost() == 0 && general.journal.lost() == 0);
+}
+
 // The open orders hold together with the positions and the risk gate.
 void check_orders(const Harness& h) {
     const trade::Orders& o = h.engine.entry;
@@ -155,8 +173,9 @@ void receive(Harness* h, const u8* frame, usize length) {
     if (!h->fast || !trade::fastpath_receive(h->engine, h->net, frame, length)) h->net.receive(frame, length);
 }
 
-// The fast and the general engine after the same frame.
-void check_same(const Harness& fast, const Harness& general) {
+// The fast and the general engine after the same frame (their journal rings
+// are emptied).
+void check_same(Harness& fast, Harness& general) {
     TK_FUZZ_ASSERT(fast.sent_count == general.sent_count);
     for (u32 i = 0; i < fast.sent_count && i < 8; ++i) {
         TK_FUZZ_ASSERT(fast.sent_length[i] == general.sent_length[i]);
@@ -164,6 +183,7 @@ void check_same(const Harness& fast, const Harness& general) {
     }
     check_orders(fast);
     check_orders(general);
+    check_journal(fast, general);
     u64 a[trade::kTradeCounters], b[trade::kTradeCounters];
     fast.engine.trade_counters(a);
     general.engine.trade_counters(b);
@@ -225,6 +245,8 @@ void start(Harness* h, bool session) {
     trade::spread_taker(&h->strategy, Price{100}, Shares{100});
     engine.strategy = trade::Strategy{h, on_trade, on_book, on_bbo, on_status, on_feed_status, on_order};
     h->engine.init(&h->net, engine, h->memory);
+    h->journal.init();
+    h->engine.entry.journal = &h->journal;
     if (session) h->engine.pipeline.receiver().expect_session("TKFUZZ0001");
     h->callbacks = h->callback_hash = 0;
     TK_FUZZ_ASSERT(h->engine.bind_ports(h->net));
