@@ -41,8 +41,9 @@ bool VirtioBlk::init(const PciDevice& device, u8* dma, PhysAddr dma_physical) {
     for (usize i = 0; i < kDmaBytes; ++i) dma_[i] = 0;
     u8* cursor = dma_;
     u64 phys = dma_phys_;
-    if (!transport_.setup_queue(queue_, 0, cursor, phys, kQueueSize)) {
-        log::info("virtio-blk: no request queue");
+    // A request is three descriptors (header, data, status).
+    if (!transport_.setup_queue(queue_, 0, cursor, phys, kQueueSize) || queue_.size < 3) {
+        log::info("virtio-blk: no request queue of at least 3 descriptors");
         return false;
     }
     header_ = cursor;
@@ -50,8 +51,12 @@ bool VirtioBlk::init(const PciDevice& device, u8* dma, PhysAddr dma_physical) {
     queue_.avail[0] = virtio::kAvailNoInterrupt;  // polled (2.7.7)
     // 5.2.4: capacity, le64, in 512-byte sectors, at the start of the device configuration.
     volatile u8* config = transport_.device_config();
-    sectors_ = 0;
-    for (int i = 7; i >= 0; --i) sectors_ = sectors_ << 8 | config[i];
+    u8 generation;
+    do {
+        generation = transport_.config_generation();
+        sectors_ = 0;
+        for (int i = 7; i >= 0; --i) sectors_ = sectors_ << 8 | config[i];
+    } while (generation != transport_.config_generation());
     transport_.driver_ok();
     log::info("virtio-blk: %lu sectors (%lu MiB)%s%s, polled", (unsigned long)sectors_,
               (unsigned long)(sectors_ >> 11), flush_ ? ", flush" : ", no flush", read_only_ ? ", read-only" : "");

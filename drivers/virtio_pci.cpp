@@ -13,7 +13,7 @@ constexpr u8 kCommonCfg = 1, kNotifyCfg = 2, kDeviceCfg = 4;
 // 4.1.4.3: struct virtio_pci_common_cfg.
 constexpr u32 kDeviceFeatureSelect = 0x00, kDeviceFeature = 0x04;
 constexpr u32 kDriverFeatureSelect = 0x08, kDriverFeature = 0x0C;
-constexpr u32 kDeviceStatus = 0x14, kQueueSelect = 0x16, kQueueSizeRegister = 0x18;
+constexpr u32 kDeviceStatus = 0x14, kConfigGeneration = 0x15, kQueueSelect = 0x16, kQueueSizeRegister = 0x18;
 constexpr u32 kQueueEnable = 0x1C, kQueueNotifyOff = 0x1E;
 constexpr u32 kQueueDesc = 0x20, kQueueDriver = 0x28, kQueueDevice = 0x30;
 
@@ -113,6 +113,8 @@ bool PciTransport::setup_queue(Queue& q, u16 index, u8*& cursor, u64& phys, u16 
     q.last_used = 0;
     return true;
 }
+
+u8 PciTransport::config_generation() const { return mmio_read<u8>(common_, kConfigGeneration); }
 
 void PciTransport::driver_ok() {
     mmio_write<u8>(common_, kDeviceStatus, kAcknowledge | kDriver | kFeaturesOk | kDriverOk);

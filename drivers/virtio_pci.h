@@ -68,6 +68,10 @@ public:
     // not be told; counts either.
     void notify(Queue& q, u64& sent, u64& skipped);
     volatile u8* device_config() const { return device_cfg_; }
+    // config_generation (4.1.4.3): a device may change its configuration
+    // while it is read; a read spanning more than 32 bits is repeated until
+    // the generation is the same before and after.
+    u8 config_generation() const;
 
 private:
     volatile u8* common_ = nullptr;

@@ -44,6 +44,7 @@ class RecordType(IntEnum):
     KILL_SWITCH = 8
     LOST = 9
     END = 10
+    DISK_FULL = 11
 
 
 def crc32c(data: bytes) -> int:
@@ -92,6 +93,11 @@ class Journal:
     @property
     def durable_through(self) -> int:
         return self.records[-1].sequence if self.records else 0
+
+    @property
+    def complete(self) -> bool:
+        """The session's End record is in it: nothing after it was lost."""
+        return any(r.type is RecordType.END for r in self.records)
 
 
 def read(image: bytes) -> Journal:
@@ -187,6 +193,8 @@ class Day:
     caught_up: list[int] = field(default_factory=list)
     kill_switch: bool = False
     lost: int = 0
+    disk_full: int = 0  # records dropped where the disk filled (and all after them)
+    broken_trades: int = 0
     answers: int = 0
     unknown_answers: int = 0
     sessions: tuple[str, str] = ("", "")
@@ -239,6 +247,8 @@ def replay(journal: Journal) -> Day:
             day.kill_switch = True
         elif r.type is RecordType.LOST:
             day.lost += struct.unpack_from("<Q", p)[0]
+        elif r.type is RecordType.DISK_FULL:
+            day.disk_full += struct.unpack_from("<Q", p)[0]
         elif r.type is RecordType.START:
             day.sessions = (p[:10].decode().rstrip(), p[10:20].decode().rstrip())
     return day
@@ -250,7 +260,14 @@ def _apply_answer(day: Day, message: bytes) -> None:
     except ValueError:
         day.unknown_answers += 1
         return
-    if a["type"] in ("system_event", "broken_trade"):
+    if a["type"] == "broken_trade":
+        day.broken_trades += 1  # the kernel threw its kill switch
+        return
+    if a["type"] == "system_event":
+        if a["event"] == "E":  # end of day: what the venue never answered is done
+            for o in day.orders.values():
+                if o.state in ("pending", "live", "partly_filled"):
+                    o.state, o.open, o.reason = "cancelled", 0, "E"
         return
     o = day.orders.get(str(a["token"]))
     if o is None or o.state in ("filled", "cancelled", "rejected"):
@@ -258,9 +275,12 @@ def _apply_answer(day: Day, message: bytes) -> None:
         return
     kind = a["type"]
     if kind == "accepted":
-        o.state = "live"
-        if a["order_state"] == "D":
+        if o.state == "pending":
+            o.state = "live"
+        if a["order_state"] == "D":  # accepted and cancelled at once
             o.state, o.open, o.reason = "cancelled", 0, "D"
+    elif kind in ("executed", "canceled", "aiq_canceled") and int(a["shares"]) == 0:  # type: ignore[call-overload]
+        return  # says nothing: the kernel counts it and applies nothing
     elif kind == "executed":
         shares = min(int(a["shares"]), o.open)  # type: ignore[call-overload]
         o.open -= shares
@@ -268,7 +288,7 @@ def _apply_answer(day: Day, message: bytes) -> None:
         o.state = "filled" if o.open == 0 else "partly_filled"
         day.fills.append(Fill(o.token, o.stock, "B" if o.side == "B" else "S", shares,
                               int(a["price"]), int(a["match"])))  # type: ignore[call-overload]  # fmt: skip
-    elif kind == "canceled":
+    elif kind in ("canceled", "aiq_canceled"):
         o.open -= min(int(a["shares"]), o.open)  # type: ignore[call-overload]
         if o.open == 0:
             o.state, o.reason = "cancelled", str(a["reason"])

@@ -54,6 +54,15 @@ def report(console: Console, image: Path, venue: Path | None, orders_shown: int)
     summary.add_row("answers", f"{day.answers:,} ({day.unknown_answers} naming no order of ours)")
     summary.add_row("kill switch", "thrown" if day.kill_switch else "not thrown")
     summary.add_row("lost records", f"{day.lost:,} (the ring was full)" if day.lost else "none")
+    if day.disk_full:
+        summary.add_row(
+            "disk full", f"{day.disk_full:,} records dropped where it filled, and all after"
+        )
+    if day.broken_trades:
+        summary.add_row("broken trades", f"{day.broken_trades} (the kill switch thrown)")
+    if not j.complete:
+        summary.add_row("end", "[yellow]no End record: the journal stops before the session ended "
+                        "(a crash, or a full disk)[/]")  # fmt: skip
     console.print(summary)
 
     positions = Table("stock", "bought", "sold", "net", title="end-of-day positions")

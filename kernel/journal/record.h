@@ -42,8 +42,9 @@ enum class RecordType : u8 {
     FeedBehind = 6,     // next sequence u64, known end u64
     FeedCaughtUp = 7,   // next sequence u64
     KillSwitch = 8,     // (none)
-    Lost = 9,           // records u64: made while the ring was full, never written
+    Lost = 9,           // records u64: made while the ring was full, never written (where they were)
     End = 10,           // (none): the session ended and everything before is written
+    DiskFull = 11,      // records u64: dropped here for want of room; nothing follows
 };
 
 // RFC 3720 CRC-32C (Castagnoli), reflected, as iSCSI and ext4 use it.

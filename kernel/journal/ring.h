@@ -5,9 +5,10 @@
 // with a release store of the head; the writer (kernel/journal/writer.h)
 // numbers, checksums and writes the records on its own core.
 //
-// Full ring: the record is not kept, and counted (lost()); the writer then
-// journals a Lost record with the count, so a reader knows records are
-// missing and how many. The trading path never waits for the disk.
+// Full ring: the record is not kept, and counted (lost()). Once there is room
+// again the producer puts a Lost record (how many) before its next record, so
+// the journal says how many are missing and where. The trading path never
+// waits for the disk.
 #pragma once
 
 #include "kernel/journal/record.h"
@@ -29,19 +30,24 @@ public:
 
     void init() {
         head_ = tail_ = cached_tail_ = 0;
-        lost_ = 0;
+        lost_ = pending_lost_ = 0;
     }
 
     // Producer (the trading core). A slot to fill, or nullptr if the ring is
     // full (counted); publish() hands the filled slot over.
     Slot* reserve() {
-        if (head_ - cached_tail_ == kSlots) {
+        // Room for the record, and for a Lost record before it if one is due.
+        u64 needed = pending_lost_ ? 2 : 1;
+        if (kSlots - (head_ - cached_tail_) < needed) {
             cached_tail_ = __atomic_load_n(&tail_, __ATOMIC_ACQUIRE);
-            if (head_ - cached_tail_ == kSlots) {
+            if (kSlots - (head_ - cached_tail_) < needed) {
                 __atomic_store_n(&lost_, lost_ + 1, __ATOMIC_RELAXED);
+                ++pending_lost_;
                 return nullptr;
             }
         }
+        if (pending_lost_) [[unlikely]]
+            put_lost();
         return &slots_[head_ & (kSlots - 1)];
     }
     void publish() { __atomic_store_n(&head_, head_ + 1, __ATOMIC_RELEASE); }
@@ -66,11 +72,22 @@ public:
     u64 lost() const { return __atomic_load_n(&lost_, __ATOMIC_RELAXED); }
 
 private:
+    [[gnu::cold, gnu::noinline]] void put_lost() {
+        Slot& s = slots_[head_ & (kSlots - 1)];
+        s.type = RecordType::Lost;
+        s.length = sizeof pending_lost_;
+        s.tsc = 0;
+        __builtin_memcpy(s.payload, &pending_lost_, sizeof pending_lost_);
+        pending_lost_ = 0;
+        publish();
+    }
+
     // Each index on its own cache line: the producer writes head_ and reads
     // tail_ only when its cached copy says the ring is full.
     alignas(64) u64 head_ = 0;
     u64 cached_tail_ = 0;
     u64 lost_ = 0;
+    u64 pending_lost_ = 0;  // lost since the last Lost record
     alignas(64) u64 tail_ = 0;
     Slot slots_[kSlots];
 };

@@ -25,9 +25,8 @@ bool Writer::start(Ring* ring, const BlockDevice& device, u32 epoch, u64 tsc_hz)
     ring_ = ring;
     device_ = device;
     epoch_ = epoch;
-    sequence_ = written_ = durable_ = 0;
-    next_sector_ = kFirstRecordSector;
-    lost_reported_ = 0;
+    sequence_ = durable_ = 0;
+    batch_sector_ = kFirstRecordSector;
     full_ = false;
     counters_ = {};
     used_ = 0;
@@ -50,53 +49,76 @@ usize Writer::add(RecordType type, u64 tsc, const u8* payload, usize length) {
     return used_ += encode(type, epoch_, ++sequence_, tsc, payload, length, batch_ + used_), need;
 }
 
-// The batch keeps what has not been written: a failed write is tried again
-// with the next drain, so the records on the disk stay in sequence.
+// The batch holds every record not yet durable and is written whole at
+// batch_sector_ each time until a flush after it succeeds; only then are its
+// records durable and the next batch starts on the following sector. A
+// failed write or flush leaves it to be written whole again: after a failed
+// flush the device (or the host's page cache under it) may have dropped the
+// cached writes, so what that flush covered is never counted as durable.
 u32 Writer::drain() {
-    // A Lost record first, if the ring dropped records since the last one.
-    u64 lost = ring_->lost();
-    if (lost != lost_reported_) {
-        u8 payload[8];
-        put64(payload, lost - lost_reported_);
-        if (add(RecordType::Lost, 0, payload, sizeof payload)) {
-            counters_.lost += lost - lost_reported_;
-            lost_reported_ = lost;
+    if (full_) {
+        while (const Slot* s = ring_->peek()) {
+            ++counters_.disk_full;
+            ring_->pop();
         }
+        return 0;
     }
     while (const Slot* s = ring_->peek()) {
         if (!add(s->type, s->tsc, s->payload, s->length)) break;  // the batch is full: next time
+        if (s->type == RecordType::Lost) {
+            u64 lost;
+            __builtin_memcpy(&lost, s->payload, sizeof lost);
+            counters_.lost += lost;
+        }
         ring_->pop();
     }
-    if (used_ > 0) {
-        usize padded = (used_ + kSector - 1) & ~(kSector - 1);
-        for (usize i = used_; i < padded; ++i) batch_[i] = 0;
-        u32 count = u32(padded / kSector);
-        if (full_ || next_sector_ + count > device_.sectors) {
-            full_ = true;
-            counters_.disk_full += sequence_ - written_;
-            sequence_ = written_;  // never on the disk: their numbers are not used
-            used_ = 0;
-        } else if (!device_.write(device_.context, next_sector_, batch_, count)) {
-            ++counters_.write_errors;
-            return 0;
-        } else {
-            ++counters_.writes;
-            next_sector_ += count;
-            counters_.sectors += count;
-            counters_.records += sequence_ - written_;
-            written_ = sequence_;
-            used_ = 0;
-        }
+    if (used_ == 0) return 0;
+    usize padded = (used_ + kSector - 1) & ~(kSector - 1);
+    for (usize i = used_; i < padded; ++i) batch_[i] = 0;
+    u32 count = u32(padded / kSector);
+    // The device's last sector is kept for the DiskFull record.
+    if (batch_sector_ + count > device_.sectors - 1) return disk_full();
+    if (!device_.write(device_.context, batch_sector_, batch_, count)) {
+        ++counters_.write_errors;
+        return 0;
     }
-    if (written_ == durable_) return 0;
+    ++counters_.writes;
+    counters_.sectors += count;
     if (!device_.flush(device_.context)) {
         ++counters_.flush_errors;
         return 0;
     }
     ++counters_.flushes;
-    u32 made = u32(written_ - durable_);
-    durable_ = written_;
+    u32 made = u32(sequence_ - durable_);
+    counters_.records += made;
+    durable_ = sequence_;
+    batch_sector_ += count;
+    used_ = 0;
     return made;
+}
+
+// The batch does not fit: its records are dropped (counted), and in their
+// place one DiskFull record with how many, so a reader knows the journal
+// stops here because the disk did; nothing is written after it.
+u32 Writer::disk_full() {
+    u64 dropped = sequence_ - durable_;
+    counters_.disk_full += dropped;
+    sequence_ = durable_;  // their numbers were never on the disk
+    used_ = 0;
+    u8 payload[8];
+    put64(payload, dropped);
+    add(RecordType::DiskFull, 0, payload, sizeof payload);
+    usize padded = (used_ + kSector - 1) & ~(kSector - 1);
+    for (usize i = used_; i < padded; ++i) batch_[i] = 0;
+    full_ = true;
+    if (!device_.write(device_.context, batch_sector_, batch_, 1) || !device_.flush(device_.context)) {
+        ++counters_.write_errors;
+        sequence_ = durable_;
+        return 0;
+    }
+    durable_ = sequence_;
+    ++batch_sector_;
+    return 1;
 }
 
 }  // namespace tk::journal

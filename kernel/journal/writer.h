@@ -11,16 +11,19 @@
 //   sector 8.. records (kernel/journal/record.h), appended. Each write
 //              starts on a fresh sector and is padded to a sector boundary
 //              with zeros, so a write never rewrites a sector that holds a
-//              durable record: a write torn by a crash can only damage its
-//              own records, which were not durable yet.
+//              durable record: a write torn by a crash can only damage the
+//              batch's own records, which were not durable yet.
 //
 // A reader takes records from sector 8 while each is whole, of the
 // superblock's epoch and next in sequence; zeros skip to the next sector;
 // anything else is the end (a torn tail, or a previous boot's records).
 //
-// Full disk: records that do not fit are taken from the ring and dropped,
-// counted as disk_full; writing stops. A failed write or flush is counted,
-// and its records are not durable.
+// Full disk: the device's last sector is kept back. A batch that does not
+// fit before it is dropped (counted as disk_full) and a DiskFull record with
+// how many takes the last sector; everything after is dropped and counted.
+// A failed write or flush is counted and the batch written whole again by
+// the next drain: its records are not durable until a flush after a
+// successful write of all of them succeeds.
 #pragma once
 
 #include "kernel/journal/ring.h"
@@ -41,7 +44,7 @@ struct BlockDevice {
 };
 
 // One list, so the struct, the kernel's record and the host's names agree:
-//   records       written in all
+//   records       made durable in all
 //   lost          made while the ring was full (the Lost records say where)
 //   disk_full     taken from the ring with no room left on the device
 //   write_errors, flush_errors   failed device requests; their records are not durable
@@ -69,21 +72,22 @@ public:
     u32 drain();
 
     u64 durable() const { return durable_; }  // the last durable sequence; 0: none
+    u64 made() const { return sequence_; }     // the last record numbered, durable or not
     u32 epoch() const { return epoch_; }
-    u64 next_sector() const { return next_sector_; }
+    u64 next_sector() const { return batch_sector_; }
+    bool full() const { return full_; }
     const WriterCounters& counters() const { return counters_; }
 
 private:
     usize add(RecordType type, u64 tsc, const u8* payload, usize length);
+    u32 disk_full();
 
     Ring* ring_ = nullptr;
     BlockDevice device_{};
     u32 epoch_ = 0;
-    u64 sequence_ = 0;       // of the last record made
-    u64 written_ = 0;        // of the last record written
+    u64 sequence_ = 0;  // of the last record numbered (in the batch, or durable)
     u64 durable_ = 0;
-    u64 next_sector_ = kFirstRecordSector;
-    u64 lost_reported_ = 0;  // of ring->lost(), already in a Lost record
+    u64 batch_sector_ = kFirstRecordSector;  // where the batch goes: the first free sector
     bool full_ = false;
     WriterCounters counters_{};
     usize used_ = 0;

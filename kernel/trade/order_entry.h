@@ -33,17 +33,23 @@ namespace tk::trade {
 // The venue's answers (apply_response):
 //   venue_accepted .. venue_rejected   answers of each kind applied
 //   orders_filled, orders_cancelled    orders done so (rejected: venue_rejected)
-//   broken_trades     Broken Trade: counted; the position is not reversed
+//   broken_trades     Broken Trade: counted, and the kill switch thrown (the
+//                     position is no longer known: it is not reversed)
+//   orders_unanswered open when the venue ended the day (System Event 'E'):
+//                     taken off as cancelled, reason 'E' (an Enter Order lost
+//                     on the way, say)
 //   unknown_order     an answer naming no open order (late, or not ours)
 //   inconsistent      an answer the order cannot take (more shares executed
-//                     or cancelled than open, a second Accepted): applied
-//                     up to what was open, and counted
+//                     or cancelled than open, a second Accepted, an
+//                     execution before any Accepted): applied up to what was
+//                     open, and counted; one of 0 shares is not applied
 //   other_answers     System Event, Cancel Pending and Reject, Priority
 //                     Update, Modified, Replaced (never asked for): counted
 #define TK_ORDER_ENTRY_COUNTERS(X)                                                                   \
     X(orders) X(unknown_symbol) X(untrusted_book) X(stale_feed) X(send_failed) X(token_exhausted)     \
     X(order_table_full) X(cancels) X(cancel_refused) X(venue_accepted) X(venue_executions) X(venue_cancels)               \
-    X(venue_rejected) X(orders_filled) X(orders_cancelled) X(broken_trades) X(unknown_order)          \
+    X(venue_rejected) X(orders_filled) X(orders_cancelled) X(broken_trades) X(orders_unanswered)      \
+    X(unknown_order)                                                                                 \
     X(inconsistent) X(other_answers)
 
 struct OrderEntryCounters {

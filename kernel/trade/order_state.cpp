@@ -27,6 +27,48 @@ void close(Orders* o, OpenOrder& order, Shares shares) {
 
 }  // namespace
 
+namespace {
+
+// The order is done: out of the open figures and the table, the strategy told.
+void finish(Orders* o, OpenOrder* order, OrderUpdate& update) {
+    update.locate = order->locate;
+    update.side = order->side;
+    update.state = order->state;
+    update.open = order->open;
+    update.filled = order->filled;
+    if (is_done(order->state)) {
+        o->risk.order_done();
+        o->open.erase(order);
+    }
+    if (o->strategy && o->strategy->on_order) o->strategy->on_order(o->strategy->state, &update, o);
+}
+
+// System Event 'E', end of day: the venue has cancelled what rested (each
+// with its Canceled before this), so an order still open here is one it
+// never answered -- an Enter Order lost on the way, say. It is taken off the
+// open figures, as cancelled with reason 'E', and counted.
+[[gnu::cold]] void end_of_day(Orders* o) {
+    o->open.take_all([o](OpenOrder& order) {
+        ++o->counters.orders_unanswered;
+        OrderUpdate update{};
+        update.id = order.id;
+        update.price = order.price;
+        update.event = OrderEvent::Cancelled;
+        update.shares = order.open;
+        update.reason = 'E';
+        close(o, order, order.open);
+        order.state = OrderState::Cancelled;
+        update.locate = order.locate;
+        update.side = order.side;
+        update.state = order.state;
+        update.filled = order.filled;
+        o->risk.order_done();
+        if (o->strategy && o->strategy->on_order) o->strategy->on_order(o->strategy->state, &update, o);
+    });
+}
+
+}  // namespace
+
 void apply_response(Orders* o, const ouch::Response& r) {
     using ouch::ResponseKind;
     OrderEntryCounters& c = o->counters;
@@ -37,7 +79,15 @@ void apply_response(Orders* o, const ouch::Response& r) {
         case ResponseKind::Rejected:
             break;
         case ResponseKind::BrokenTrade:
+            // The venue undid an execution: which order's, only its match
+            // number says, and positions are no longer known. No new order
+            // until someone looks: the kill switch, as tk-kill throws it.
             ++c.broken_trades;
+            o->risk.kill();
+            return;
+        case ResponseKind::SystemEvent:
+            ++c.other_answers;
+            if (r.event == 'E') end_of_day(o);
             return;
         default:
             ++c.other_answers;
@@ -46,6 +96,11 @@ void apply_response(Orders* o, const ouch::Response& r) {
     OpenOrder* order = o->open.find(token_id(r.token));
     if (!order) {
         ++c.unknown_order;
+        return;
+    }
+    // An execution or a cancel of no shares says nothing: counted, not applied.
+    if ((r.kind == ResponseKind::Executed || r.kind == ResponseKind::Canceled) && r.shares == Shares{0}) {
+        ++c.inconsistent;
         return;
     }
     OrderUpdate update{};
@@ -68,6 +123,7 @@ void apply_response(Orders* o, const ouch::Response& r) {
             break;
         case ResponseKind::Executed: {
             ++c.venue_executions;
+            if (order->state == OrderState::Pending) ++c.inconsistent;  // no Accepted first
             Shares shares = at_most(r.shares, order->open, c.inconsistent);
             Position& held = o->positions[order->locate.value];
             bool buy = ouch::is_buy(order->side);
@@ -107,16 +163,7 @@ void apply_response(Orders* o, const ouch::Response& r) {
             update.reason = r.reason;
             break;
     }
-    update.locate = order->locate;
-    update.side = order->side;
-    update.state = order->state;
-    update.open = order->open;
-    update.filled = order->filled;
-    if (is_done(order->state)) {
-        o->risk.order_done();
-        o->open.erase(order);
-    }
-    if (o->strategy && o->strategy->on_order) o->strategy->on_order(o->strategy->state, &update, o);
+    finish(o, order, update);
 }
 
 }  // namespace tk::trade

@@ -8,7 +8,7 @@ void OrderTable::init(void* memory, u32 max_open) {
     __builtin_memset(static_cast<void*>(slots_), 0, u64(slots) * sizeof(OpenOrder));
     mask_ = slots - 1;
     size_ = 0;
-    max_open_ = max_open;
+    max_open_ = max_open < kMaxOpen ? max_open : kMaxOpen;
 }
 
 OpenOrder* OrderTable::insert(OrderId id) {

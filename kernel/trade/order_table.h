@@ -45,6 +45,17 @@ public:
 
     u32 size() const { return size_; }
     u32 max_open() const { return max_open_; }
+    // Hands each open order to `visit`, then takes it out; the table is
+    // empty afterwards. (Each slot is emptied before the next is looked at:
+    // an erase only moves later entries back into the emptied slot.)
+    template <typename Visit>
+    void take_all(Visit visit) {
+        for (u32 i = 0; i <= mask_; ++i)
+            while (slots_[i].id) {
+                visit(slots_[i]);
+                erase(&slots_[i]);
+            }
+    }
     // Each open order, in no set order: for reports at the session's end.
     template <typename Visit>
     void for_each(Visit visit) const {
@@ -53,9 +64,14 @@ public:
     }
 
 private:
+    // At least twice max_open, a power of two; max_open beyond kMaxOpen is
+    // taken as kMaxOpen (the risk gate's limit above it then finds the table
+    // full first: order_table_full).
+    static constexpr u32 kMaxOpen = 1u << 24;
     static u32 slots_for(u32 max_open) {
+        u64 wanted = 2 * u64(max_open < kMaxOpen ? max_open : kMaxOpen);
         u32 slots = 16;
-        while (slots < 2 * u64(max_open)) slots *= 2;
+        while (slots < wanted) slots *= 2;
         return slots;
     }
     u32 home(OrderId id) const { return u32((id.value * 0x9E3779B97F4A7C15ull) >> 32) & mask_; }

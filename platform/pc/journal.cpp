@@ -23,7 +23,8 @@ bool g_journal = false;
 // How long the writer sleeps with nothing to write: how late a record may
 // start to be written, beside the write and the flush themselves.
 constexpr Nanos kIdleSleep{50'000};
-volatile bool g_finishing = false;
+// Set by journal_finish() on the trading CPU, cleared by the writer's.
+bool g_finishing = false;
 
 bool disk_write(void*, u64 sector, const u8* data, u32 count) { return g_disk.write(sector, data, count); }
 bool disk_flush(void*) { return g_disk.flush(); }
@@ -79,15 +80,19 @@ namespace {
 void writer_task(void*) {
     u64 reported = 0;
     for (;;) {
-        bool finishing = g_finishing;
+        bool finishing = __atomic_load_n(&g_finishing, __ATOMIC_ACQUIRE);
         g_writer.drain();
         u64 durable = g_writer.durable();
         if (durable != reported) {
             reported = durable;
             log::record("journal-durable", "sequence=%lu", (unsigned long)durable);
         }
-        if (finishing && !g_ring.peek()) g_finishing = false;  // journal_finish() waits for this
-        if (!g_ring.peek()) sched::sleep_for(kIdleSleep);
+        // Done when the ring is empty and what was taken from it is durable
+        // (or dropped for a full disk): journal_finish() waits for this.
+        bool settled = !g_ring.peek() && (g_writer.durable() == g_writer.made() || g_writer.full());
+        if (finishing && settled) __atomic_store_n(&g_finishing, false, __ATOMIC_RELEASE);
+        // Nothing to write, or a failed write or flush to try again: not in a tight loop.
+        if (settled || g_writer.durable() != g_writer.made()) sched::sleep_for(kIdleSleep);
     }
 }
 
@@ -102,10 +107,12 @@ void writer_task(void*) {
 void journal_finish() {
     if (!g_journal) return;
     g_ring.append(journal::RecordType::End, rdtsc(), nullptr, 0);
-    g_finishing = true;
-    // The writer clears the flag after a drain that found the ring empty:
-    // by then the End record is written and flushed (or failed, counted).
-    for (u64 spins = 0; g_finishing && spins < 4'000'000'000ull; ++spins) __builtin_ia32_pause();
+    __atomic_store_n(&g_finishing, true, __ATOMIC_RELEASE);
+    // The writer clears the flag once the ring is empty and all it took is
+    // durable: the End record with it. A disk that keeps failing is waited
+    // for only so long (its failures are counted).
+    for (u64 spins = 0; __atomic_load_n(&g_finishing, __ATOMIC_ACQUIRE) && spins < 4'000'000'000ull; ++spins)
+        __builtin_ia32_pause();
 }
 
 void log_journal_counters() {

@@ -155,12 +155,15 @@ void check_orders(const Harness& h) {
     static u64 open_buy[kCapacity.locates], open_sell[kCapacity.locates];
     std::memset(open_buy, 0, sizeof open_buy);
     std::memset(open_sell, 0, sizeof open_sell);
+    u64 notional = 0;
     o.open.for_each([&](const trade::OpenOrder& order) {
+        notional += order.open.value * order.price.value;
         TK_FUZZ_ASSERT(order.open.value + order.filled.value <= order.shares.value);
         TK_FUZZ_ASSERT(order.open.value > 0 && !trade::is_done(order.state));
         TK_FUZZ_ASSERT(order.locate.value < kCapacity.locates);
         (ouch::is_buy(order.side) ? open_buy : open_sell)[order.locate.value] += order.open.value;
     });
+    TK_FUZZ_ASSERT(o.risk.open_notional() == notional);
     for (u32 l = 0; l < kCapacity.locates; ++l) {
         const trade::Position& p = o.positions[l];
         TK_FUZZ_ASSERT(p.open_buy.value == open_buy[l] && p.open_sell.value == open_sell[l]);

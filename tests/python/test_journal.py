@@ -97,8 +97,14 @@ def test_a_full_ring_loses_records_counted_and_says_so_in_the_journal():
         assert kept == RING_SLOTS
         while j.drain():
             pass
-        day = journal.replay(journal.read(j.image()))
+        assert j.append(3, struct.pack("<Q", 1))  # the next record, with the Lost one before it
+        while j.drain():
+            pass
+        read = journal.read(j.image())
+        day = journal.replay(read)
         assert day.lost == 25 and j.counters()["lost"] == 25
+        kinds = [r.type for r in read.records]
+        assert kinds[RING_SLOTS:] == [journal.RecordType.LOST, journal.RecordType.CANCEL_SENT]
     finally:
         j.close()
 
@@ -120,6 +126,24 @@ def test_failed_writes_are_retried_and_nothing_is_durable_before_its_flush():
         j.close()
 
 
+def test_a_failed_flush_never_lets_its_records_count_as_durable():
+    """The device drops what a failed flush covered (as a disk cache or a
+    host page cache may after a write-back error): the writer writes the
+    batch again, and reports durable only what a successful flush covered --
+    which is then on the disk."""
+    j = HostedJournal()
+    try:
+        for _ in range(5):
+            j.append(4, b"five")
+        j.faults(flushes=1)
+        assert j.drain() == 0 and j.durable() == 0
+        assert journal.read(j.image()).records == []  # the failed flush dropped them
+        assert j.drain() == 5 and j.durable() == 5
+        assert len(journal.read(j.image()).records) == 5
+    finally:
+        j.close()
+
+
 def test_a_full_disk_drops_what_does_not_fit_counted_and_keeps_what_is_durable():
     j = HostedJournal(sectors=12)  # superblock area + 4 sectors of records
     try:
@@ -130,7 +154,12 @@ def test_a_full_disk_drops_what_does_not_fit_counted_and_keeps_what_is_durable()
         c = j.counters()
         assert c["disk_full"] > 0 and c["records"] + c["disk_full"] == 80
         read = journal.read(j.image())
-        assert len(read.records) == j.durable() == c["records"]
+        # The records that fit, then one DiskFull record saying how many of
+        # the batch that did not were dropped; and the journal is not complete.
+        assert read.records[-1].type is journal.RecordType.DISK_FULL
+        assert len(read.records) == j.durable() == c["records"] + 1
+        day = journal.replay(read)
+        assert 0 < day.disk_full <= c["disk_full"] and not read.complete
     finally:
         j.close()
 
@@ -143,7 +172,7 @@ def test_a_crash_at_a_random_point_loses_no_durable_record(seed):
     rng = random.Random(seed)
     j = HostedJournal(sectors=4096)
     try:
-        j.faults(crash_after_sectors=rng.randrange(0, 200))
+        j.faults(flushes=rng.randrange(0, 3), crash_after_sectors=rng.randrange(0, 200))
         sent: list[bytes] = []
         for _ in range(rng.randrange(5, 60)):
             for _ in range(rng.randrange(1, 40)):

@@ -152,6 +152,8 @@ class Session:
             assert self.position(locate) == (bought - sold, bought, sold, open_buy, open_sell), (
                 stock
             )
+        notional = sum(o.open * o.price for o in self.venue.orders.values())
+        assert self.lib.tk_pipeline_open_notional(self.p.h) == notional
         c, states = self.counters(), self.venue.states()
         assert c["orders_filled"] == states.get("filled", 0)
         assert c["orders_cancelled"] == states.get("cancelled", 0)
@@ -215,7 +217,7 @@ def act(s: Session, rng: random.Random, locates: dict[str, int]) -> None:
     if rng.random() < 0.3 and (open_orders := s.open_orders()):
         s.cancel(int(rng.choice(sorted(open_orders))) + 1)
     elif bid and ask:
-        side = rng.choice("BS")
+        side = rng.choice("BBSTE")  # T, E: sell short, sell short exempt
         near = bid[0] if side == "B" else ask[0]
         price = near + rng.choice((-200, -100, 0, 0, 100, 200)) * (1 if side == "B" else -1)
         shares = rng.choice((100, 200, 300, 900))  # 900: beyond the venue's limit
@@ -366,5 +368,65 @@ def test_a_cancel_of_part_of_an_order_leaves_the_rest_working():
         assert s.counters()["orders_cancelled"] == 0
         assert s.cancel(order)  # a cancel may be sent again for the rest
         assert s.open_orders() == {}
+    finally:
+        s.close()
+
+
+def test_answers_of_no_shares_are_counted_not_applied():
+    """Executed or Canceled for 0 shares says nothing: the order is as it
+    was (a cancel already sent stays sent), and it is counted."""
+    s = Session(MatchingEngine(), AnswerStream(), max_spread=0)
+    try:
+        s.feed(directory(5, "TK"), add(1, "B", 100_0000), add(2, "S", 100_0100))
+        order = s.send(5, "B", 100, 100_0000, SYSTEM_HOURS)
+        assert s.lib.tk_pipeline_cancel_order(s.p.h, order)
+        s.lib.tk_pipeline_clear_frames(s.p.h)  # the cancel is not answered yet
+        token = token_of(order)
+        before = s.open_orders()
+        s.deliver(s.stream.send([ouch.executed(0, token, 0, 1, b"A", 5),
+                                 ouch.canceled(0, token, 0, b"U")]))  # fmt: skip
+        assert s.open_orders() == before
+        assert s.counters()["inconsistent"] == 2
+        assert not s.cancel(order)  # still being cancelled
+    finally:
+        s.close()
+
+
+def test_an_order_the_venue_never_saw_is_released_at_the_end_of_the_day():
+    """An Enter Order lost on the way is pending until the venue's System
+    Event 'E': then it is taken off as cancelled ('E'), counted, and its
+    shares no longer hold the position limit."""
+    s = Session(MatchingEngine(), AnswerStream(), max_spread=0, max_position=600, collar=100)
+    try:
+        s.lib.tk_pipeline_record_events(s.p.h)
+        s.feed(directory(5, "TK"), add(1, "B", 100_0000), add(2, "S", 100_0100))
+        lost = s.lib.tk_pipeline_send_order(s.p.h, 5, b"B", 600, 100_0000, SYSTEM_HOURS)
+        s.lib.tk_pipeline_clear_frames(s.p.h)  # lost on the wire: the venue never sees it
+        assert not s.send(5, "B", 100, 100_0000, SYSTEM_HOURS)  # held by the lost order
+        s.deliver(s.stream.send(s.venue.end_of_day()))
+        assert s.open_orders() == {} and s.position(5) == (0, 0, 0, 0, 0)
+        assert s.counters()["orders_unanswered"] == 1
+        events = [e for e in recorded_events(s.p) if e[0] == ord("o")]
+        assert [(e[6], EVENTS[e[2] >> 8], chr(e[5] >> 32)) for e in events] == [
+            (lost, "cancelled", "E")
+        ]
+        assert s.send(5, "B", 100, 100_0000, SYSTEM_HOURS)
+    finally:
+        s.close()
+
+
+def test_a_broken_trade_throws_the_kill_switch():
+    """The venue undid an execution: positions are no longer known, so no
+    order goes out until someone looks."""
+    s = Session(MatchingEngine(), AnswerStream(), max_spread=0)
+    try:
+        s.feed(directory(5, "TK"), add(1, "B", 100_0000), add(2, "S", 100_0100))
+        assert s.send(5, "B", 100, 100_0100, IOC)  # fills against the offer
+        broken = ouch.BROKEN_TRADE.pack(b"B", 0, b"00000000030000", 1, b"E")
+        s.deliver(s.stream.send([broken]))
+        c = s.counters()
+        assert c["broken_trades"] == 1
+        assert not s.send(5, "B", 100, 100_0000, SYSTEM_HOURS)
+        assert s.counters()["rejected_kill_switch"] == 1
     finally:
         s.close()

@@ -25,6 +25,8 @@ until the level empties. Price-time priority:
   chosen by a seeded generator ('O') when asked for. An Enter Order with a
   token already used is ignored, as OUCH 4.2 section 2.1 says.
 - At the end of the day every resting order is cancelled (reason 'T').
+- Our orders never trade with each other (no self-match): an incoming order
+  takes only the published book, so ours may rest crossed.
 
 `record()` is the venue's record of the session: every order with its
 state, fills and position, for comparing with what the kernel kept.

@@ -43,6 +43,9 @@ SYSTEM_EVENT = struct.Struct(">cQc")
 # quantity, cross type, Order State ('L' live, 'D' dead), BBO weight.
 ACCEPTED = struct.Struct(">cQ14scI8sII4scQccIccc")
 CANCELED = struct.Struct(">cQ14sIc")  # decrement shares, reason
+# AIQ Canceled 'D': decrement shares, reason, quantity prevented from
+# trading, execution price, liquidity flag.
+AIQ_CANCELED = struct.Struct(">cQ14sIcIIc")
 EXECUTED = struct.Struct(">cQ14sIIcQ")  # shares, price, liquidity flag, match number
 REJECTED = struct.Struct(">cQ14sc")  # reason
 BROKEN_TRADE = struct.Struct(">cQ14sQc")  # match number, reason
@@ -88,8 +91,8 @@ def rejected(ns: int, token: str, reason: bytes) -> bytes:
 def decode_outbound(message: bytes) -> dict[str, object]:
     """An answer as a dict with its "type"; ValueError for an unknown type or
     a wrong length, as the kernel refuses them (kernel/trade/ouch_outbound.h)."""
-    layouts = {b"S": SYSTEM_EVENT, b"A": ACCEPTED, b"C": CANCELED, b"E": EXECUTED,
-               b"J": REJECTED, b"B": BROKEN_TRADE}  # fmt: skip
+    layouts = {b"S": SYSTEM_EVENT, b"A": ACCEPTED, b"C": CANCELED, b"D": AIQ_CANCELED,
+               b"E": EXECUTED, b"J": REJECTED, b"B": BROKEN_TRADE}  # fmt: skip
     layout = layouts.get(message[:1])
     if layout is None or len(message) != layout.size:
         kind, n = message[:1], len(message)
@@ -105,6 +108,8 @@ def decode_outbound(message: bytes) -> dict[str, object]:
                 "reference": f[10], "order_state": f[15].decode()}  # fmt: skip
     elif kind == b"C":
         out |= {"type": "canceled", "shares": f[3], "reason": f[4].decode()}
+    elif kind == b"D":
+        out |= {"type": "aiq_canceled", "shares": f[3], "reason": f[4].decode()}
     elif kind == b"E":
         out |= {"type": "executed", "shares": f[3], "price": f[4], "liquidity": f[5].decode(),
                 "match": f[6]}  # fmt: skip

@@ -5,6 +5,7 @@
 
 #include <cstring>
 #include <new>
+#include <vector>
 
 #include "kernel/journal/writer.h"
 #include "kernel/trade/engine.h"
@@ -24,6 +25,11 @@ struct HostedJournal {
     // takes nothing (a crash part way through a write), -1: never.
     u32 fail_writes = 0, fail_flushes = 0;
     i64 crash_after_sectors = -1;
+    // Sectors written since the last flush, with what they held before: a
+    // failed flush drops them (a disk's cache, or the host's page cache
+    // after a write-back error, may), so only a flush that succeeds makes
+    // writes stable.
+    std::vector<std::pair<u64, std::vector<u8>>> unflushed;
 };
 
 bool write(void* c, u64 sector, const u8* data, u32 count) {
@@ -35,7 +41,9 @@ bool write(void* c, u64 sector, const u8* data, u32 count) {
     for (u32 i = 0; i < count; ++i) {
         if (j->crash_after_sectors == 0) return false;
         if (j->crash_after_sectors > 0) --j->crash_after_sectors;
-        std::memcpy(j->disk + (sector + i) * journal::kSector, data + usize(i) * journal::kSector, journal::kSector);
+        u8* at = j->disk + (sector + i) * journal::kSector;
+        j->unflushed.emplace_back(sector + i, std::vector<u8>(at, at + journal::kSector));
+        std::memcpy(at, data + usize(i) * journal::kSector, journal::kSector);
     }
     return true;
 }
@@ -45,8 +53,12 @@ bool flush(void* c) {
     if (j->crash_after_sectors == 0) return false;
     if (j->fail_flushes) {
         --j->fail_flushes;
+        for (auto it = j->unflushed.rbegin(); it != j->unflushed.rend(); ++it)
+            std::memcpy(j->disk + it->first * journal::kSector, it->second.data(), journal::kSector);
+        j->unflushed.clear();
         return false;
     }
+    j->unflushed.clear();
     return true;
 }
 
