@@ -36,18 +36,8 @@ public:
     // Producer (the trading core). A slot to fill, or nullptr if the ring is
     // full (counted); publish() hands the filled slot over.
     Slot* reserve() {
-        // Room for the record, and for a Lost record before it if one is due.
-        u64 needed = pending_lost_ ? 2 : 1;
-        if (kSlots - (head_ - cached_tail_) < needed) {
-            cached_tail_ = __atomic_load_n(&tail_, __ATOMIC_ACQUIRE);
-            if (kSlots - (head_ - cached_tail_) < needed) {
-                __atomic_store_n(&lost_, lost_ + 1, __ATOMIC_RELAXED);
-                ++pending_lost_;
-                return nullptr;
-            }
-        }
-        if (pending_lost_) [[unlikely]]
-            put_lost();
+        if (head_ - cached_tail_ >= kSlots) [[unlikely]]
+            return reserve_slow();
         return &slots_[head_ & (kSlots - 1)];
     }
     void publish() { __atomic_store_n(&head_, head_ + 1, __ATOMIC_RELEASE); }
@@ -72,14 +62,27 @@ public:
     u64 lost() const { return __atomic_load_n(&lost_, __ATOMIC_RELAXED); }
 
 private:
-    [[gnu::cold, gnu::noinline]] void put_lost() {
-        Slot& s = slots_[head_ & (kSlots - 1)];
-        s.type = RecordType::Lost;
-        s.length = sizeof pending_lost_;
-        s.tsc = 0;
-        __builtin_memcpy(s.payload, &pending_lost_, sizeof pending_lost_);
-        pending_lost_ = 0;
-        publish();
+    // The ring looked full, or records were lost and a Lost record is due
+    // (a loss sets cached_tail_ so that the next reserve() comes here).
+    [[gnu::cold, gnu::noinline]] Slot* reserve_slow() {
+        cached_tail_ = __atomic_load_n(&tail_, __ATOMIC_ACQUIRE);
+        u64 needed = pending_lost_ ? 2 : 1;  // room for the record, and the Lost record before it
+        if (kSlots - (head_ - cached_tail_) < needed) {
+            __atomic_store_n(&lost_, lost_ + 1, __ATOMIC_RELAXED);
+            ++pending_lost_;
+            cached_tail_ = head_ - kSlots;
+            return nullptr;
+        }
+        if (pending_lost_) {
+            Slot& s = slots_[head_ & (kSlots - 1)];
+            s.type = RecordType::Lost;
+            s.length = sizeof pending_lost_;
+            s.tsc = 0;
+            __builtin_memcpy(s.payload, &pending_lost_, sizeof pending_lost_);
+            pending_lost_ = 0;
+            publish();
+        }
+        return &slots_[head_ & (kSlots - 1)];
     }
 
     // Each index on its own cache line: the producer writes head_ and reads
