@@ -30,7 +30,7 @@ ORDER_SENT = struct.Struct("<QIIHcB8s")  # id, price, shares, locate, side, day,
 RISK_REJECTED = struct.Struct("<BcHII")  # reason, side, locate, shares, price
 # ouch::RiskCounters in order: the index is the rejection's reason.
 RISK_REASONS = ("accepted", "kill_switch", "side", "size", "order_notional", "session_notional",
-                "position", "collar", "rate", "open_orders", "exposure")  # fmt: skip
+                "position", "collar", "rate", "open_orders", "exposure", "day_closed")  # fmt: skip
 
 
 class RecordType(IntEnum):

@@ -25,10 +25,6 @@ void close(Orders* o, OpenOrder& order, Shares shares) {
     o->risk.close_shares(shares, order.price);
 }
 
-}  // namespace
-
-namespace {
-
 // The order is done: out of the open figures and the table, the strategy told.
 void finish(Orders* o, OpenOrder* order, OrderUpdate& update) {
     update.locate = order->locate;
@@ -46,8 +42,11 @@ void finish(Orders* o, OpenOrder* order, OrderUpdate& update) {
 // System Event 'E', end of day: the venue has cancelled what rested (each
 // with its Canceled before this), so an order still open here is one it
 // never answered -- an Enter Order lost on the way, say. It is taken off the
-// open figures, as cancelled with reason 'E', and counted.
+// open figures, as cancelled with reason 'E', and counted. No order is sent
+// from here on (rejected_day_closed), so a strategy told of one of these
+// cannot add to the table while it is being emptied.
 [[gnu::cold]] void end_of_day(Orders* o) {
+    o->risk.close_day();
     o->open.take_all([o](OpenOrder& order) {
         ++o->counters.orders_unanswered;
         OrderUpdate update{};

@@ -59,7 +59,7 @@ const char* risk_counter_names() {
 void RiskGate::init(const RiskLimits& limits, u64 ticks_per_second) {
     limits_ = limits;
     counters_ = {};
-    killed_ = false;
+    stopped_ = 0;
     // Rounded up, and at least one tick: the rate never exceeds the limit, also
     // with a clock slower than the limit or not a multiple of it.
     u32 rate = limits.max_orders_per_second;
@@ -80,7 +80,8 @@ bool RiskGate::check(char side, Shares order_shares, Price order_price, i64 posi
         last_rejection_ = u8(&counter - reinterpret_cast<u64*>(&counters_));
         return false;
     };
-    if (killed_) return reject(counters_.rejected_kill_switch);
+    if (stopped_) [[unlikely]]
+        return reject(stopped_ & kKilled ? counters_.rejected_kill_switch : counters_.rejected_day_closed);
     if (!valid_side(side)) return reject(counters_.rejected_side);
     if (shares == 0 || shares > limits_.max_order_shares) return reject(counters_.rejected_size);
     u64 notional = shares * price;  // < 2^64: shares are now within the 32-bit limit

@@ -48,7 +48,8 @@ struct RiskLimits {
 #define TK_RISK_COUNTERS(X)                                                                 \
     X(accepted) X(rejected_kill_switch) X(rejected_side) X(rejected_size)                    \
     X(rejected_order_notional) X(rejected_session_notional) X(rejected_position)             \
-    X(rejected_collar) X(rejected_rate) X(rejected_open_orders) X(rejected_exposure)
+    X(rejected_collar) X(rejected_rate) X(rejected_open_orders) X(rejected_exposure)                 \
+    X(rejected_day_closed)
 
 struct RiskCounters {
 #define TK_RISK_COUNTER_FIELD(name) u64 name;
@@ -56,7 +57,7 @@ struct RiskCounters {
 #undef TK_RISK_COUNTER_FIELD
     u64 rejected() const { return rejected_kill_switch + rejected_side + rejected_size + rejected_order_notional +
                                   rejected_session_notional + rejected_position + rejected_collar + rejected_rate +
-                                  rejected_open_orders + rejected_exposure; }
+                                  rejected_open_orders + rejected_exposure + rejected_day_closed; }
 };
 const char* risk_counter_names();
 
@@ -65,7 +66,7 @@ const char* risk_counter_names();
 inline bool valid_side(char side) { return side == 'B' || side == 'S' || side == 'T' || side == 'E'; }
 inline bool is_buy(char side) { return side == 'B'; }
 
-// Checks run in order: kill switch, side, size, order notional, session
+// Checks run in order: kill switch (or the venue's day ended), side, size, order notional, session
 // notional, position after a full fill of the order and of every open order
 // on its side, price collar, order rate, open orders, open notional
 // (exposure). Each rejection is counted under its reason; nothing is sent
@@ -79,8 +80,10 @@ public:
     // `ticks_per_second`: the clock check() is given (the TSC); 0 leaves the
     // rate unlimited (a hosted tool with no calibrated clock).
     void init(const RiskLimits& limits, u64 ticks_per_second = 0);
-    void kill() { killed_ = true; }
-    bool killed() const { return killed_; }
+    void kill() { stopped_ |= kKilled; }
+    bool killed() const { return stopped_ & kKilled; }
+    // The venue ended its day (System Event 'E'): no order from here on.
+    void close_day() { stopped_ |= kDayClosed; }
 
     // `position` is the current signed position in the symbol; `reference`
     // the price the collar is measured from (the opposite best, say); `now`
@@ -108,7 +111,8 @@ public:
 private:
     RiskLimits limits_{};
     RiskCounters counters_{};
-    bool killed_ = false;
+    static constexpr u8 kKilled = 1, kDayClosed = 2;
+    u8 stopped_ = 0;  // either: one test on the path of every order
     // Rate: a generic cell rate algorithm. Each order moves the theoretical
     // arrival time on by one interval; an order earlier than it by more than
     // the burst allowance is refused.

@@ -67,6 +67,11 @@ def test_crc32c_is_castagnoli_in_both_languages():
         assert lib.tk_journal_crc32c(data, n) == journal.crc32c(data)
 
 
+def test_the_readers_risk_reasons_are_the_kernels_counters():
+    names = library().tk_risk_counter_names().decode().rstrip(",").split(",")
+    assert tuple(n.removeprefix("rejected_") for n in names) == journal.RISK_REASONS
+
+
 def test_records_read_back_in_order_with_their_payloads():
     j = HostedJournal()
     try:

@@ -395,7 +395,8 @@ def test_answers_of_no_shares_are_counted_not_applied():
 def test_an_order_the_venue_never_saw_is_released_at_the_end_of_the_day():
     """An Enter Order lost on the way is pending until the venue's System
     Event 'E': then it is taken off as cancelled ('E'), counted, and its
-    shares no longer hold the position limit."""
+    shares no longer count in the position; no order goes out after the
+    venue's day ended."""
     s = Session(MatchingEngine(), AnswerStream(), max_spread=0, max_position=600, collar=100)
     try:
         s.lib.tk_pipeline_record_events(s.p.h)
@@ -410,7 +411,8 @@ def test_an_order_the_venue_never_saw_is_released_at_the_end_of_the_day():
         assert [(e[6], EVENTS[e[2] >> 8], chr(e[5] >> 32)) for e in events] == [
             (lost, "cancelled", "E")
         ]
-        assert s.send(5, "B", 100, 100_0000, SYSTEM_HOURS)
+        assert not s.send(5, "B", 100, 100_0000, SYSTEM_HOURS)
+        assert s.counters()["rejected_day_closed"] == 1
     finally:
         s.close()
 
