@@ -82,6 +82,18 @@ inline trade::EngineConfig engine_config(u16 feed_port, trade::SpreadTakerState&
     return config;
 }
 
+// The venue's answer to the order the strategy sent on message `trigger`
+// (the first on it): accepted and cancelled at once (OUCH 4.2 Accepted with
+// Order State 'D'), so the order leaves the table of open orders as it
+// would in a session. The benchmarks apply it outside the timed span.
+inline void answer_order(trade::Engine& engine, u64 trigger) {
+    ouch::Response r{};
+    r.kind = ouch::ResponseKind::Accepted;
+    r.order_state = 'D';
+    trade::make_token(Sequence{trigger}, 0, r.token);
+    trade::apply_response(&engine.entry, r);
+}
+
 // `memory`: trade::Engine::memory_bytes(config) bytes.
 inline void start_engine(net::NetStack& net, trade::Engine& engine, const trade::EngineConfig& config, void* memory) {
     net.add_neighbor(0x0A000020, net::MacAddress{{2, 0, 0, 0, 0, 0x20}});

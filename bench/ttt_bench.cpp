@@ -85,6 +85,7 @@ std::vector<double> run(Nic& nic, Deliver deliver_frame, double ticks_per_ns) {
         // Each sample: a new offer at 100.0100 (spread 0.0100: the trigger),
         // then, untimed, its delete and a fresh strategy so it trades again.
         u64 ref = 1000 + s;
+        u64 trigger = sequence;
         n = order_frame(frame, sequence++, ref, 'S', 100'0100);
         deliver_frame(frame, n);
         u64 sent_before = g_engine.entry.counters.orders;
@@ -100,6 +101,7 @@ std::vector<double> run(Nic& nic, Deliver deliver_frame, double ticks_per_ns) {
             return {};
         }
         if (s >= 100) samples.push_back(double(t1 - t0) / ticks_per_ns);
+        bench::answer_order(g_engine, trigger);
         // Untimed: the offer is deleted through the same path, and the
         // strategy may trade again.
         n = order_frame(frame, sequence++, ref, 0, 0);

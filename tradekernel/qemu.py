@@ -98,7 +98,7 @@ class QemuConfig:
     # -icount shift=0,sleep=off: one instruction per virtual ns, so the guest
     # TSC counts instructions and runs are deterministic.
     icount: bool = False
-    memory_mb: int = 512  # the order books take 276 MiB (book::kMarketDayCapacity)
+    memory_mb: int = 512  # the engine takes 277 MiB (book::kMarketDayCapacity)
     cpu: str = "max"  # QEMU's CPU model; the kernel refuses one without RDTSCP, the APIC or NX
     smp: int = 1
     # NUMA nodes: memory split evenly, CPU i on node i % numa_nodes (ACPI SRAT).

@@ -119,12 +119,14 @@ bool sample_tick_to_trade(u64& sequence, journal::Ring* ring) {
     usize taken = 0;
     for (usize s = 0; s < kSamples; ++s) {
         u64 reference = 1000 + sequence;
+        u64 trigger = sequence;
         g_nic.inject(frame, bench::order_frame(us, kFeedPort, frame, sequence++, reference, 'S', 100'0100));
         u64 sent = g_engine.entry.counters.orders;
         u64 t0 = tsc_begin();
         take_one();
         u64 t1 = tsc_end();
         if (g_engine.entry.counters.orders == sent + 1) g_samples[taken++] = t1 - t0;
+        bench::answer_order(g_engine, trigger);
         g_nic.inject(frame, bench::order_frame(us, kFeedPort, frame, sequence++, reference, 0, 0));
         take_one();
         g_strategy.done[bench::kLocate] = 0;

@@ -168,10 +168,21 @@ int main(int argc, char** argv) {
         u16 length = u16(buffer[at] << 8 | buffer[at + 1]);
         if (have - at < 2u + length) break;  // the file ends inside a message
         const u8* m = buffer + at + 2;
+        u64 sent = engine.entry.counters.orders;
         u64 t0 = tsc_begin();
         engine.pipeline.on_itch_message(Sequence{messages + 1}, m, length);
         u64 t1 = tsc_end();
         latency.add(t1 - t0 > overhead ? t1 - t0 - overhead : 0);
+        // No venue here: each order is answered at once, untimed, as accepted
+        // and cancelled (an IOC order with nothing taken), so it leaves the
+        // table of open orders as it would in a session.
+        for (u32 i = 0; i < engine.entry.counters.orders - sent; ++i) {
+            ouch::Response answer{};
+            answer.kind = ouch::ResponseKind::Accepted;
+            answer.order_state = 'D';
+            trade::make_token(Sequence{messages + 1}, i, answer.token);
+            trade::apply_response(&engine.entry, answer);
+        }
         ++messages;
         at += 2u + length;
         bytes += 2u + length;
