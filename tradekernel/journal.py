@@ -45,6 +45,7 @@ class RecordType(IntEnum):
     LOST = 9
     END = 10
     DISK_FULL = 11
+    ORDER_RESENT = 12
 
 
 def crc32c(data: bytes) -> int:
@@ -170,6 +171,7 @@ class Order:
     filled: int = 0
     reason: str = ""
     cancel_sent: bool = False
+    resends: int = 0
 
 
 @dataclass
@@ -231,6 +233,10 @@ def replay(journal: Journal) -> Day:
             (oid,) = struct.unpack_from("<Q", p)
             if (o := day.orders.get(token_of(oid))) is not None:
                 o.cancel_sent = True
+        elif r.type is RecordType.ORDER_RESENT:
+            (oid,) = struct.unpack_from("<Q", p)
+            if (o := day.orders.get(token_of(oid))) is not None:
+                o.resends += 1
         elif r.type is RecordType.ANSWER:
             day.answers += 1
             (length,) = struct.unpack_from("<H", p, 8)

@@ -45,6 +45,7 @@ enum class RecordType : u8 {
     Lost = 9,           // records u64: made while the ring was full, never written (where they were)
     End = 10,           // (none): the session ended and everything before is written
     DiskFull = 11,      // records u64: dropped here for want of room; nothing follows
+    OrderResent = 12,   // id u64: an unanswered Enter Order sent again, same token
 };
 
 // RFC 3720 CRC-32C (Castagnoli), reflected, as iSCSI and ext4 use it.

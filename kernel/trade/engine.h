@@ -21,6 +21,9 @@ struct EngineConfig {
     FeedSources feed_sources{};  // who may send the feed, beside the rewinder; none: anyone
     ouch::RiskLimits limits{};
     u64 tsc_hz = 0;  // the clock the risk gate's order rate is measured in; 0: rate unlimited
+    // An Enter Order with no answer this long is sent again (order_entry.h,
+    // resend_unanswered); needs tsc_hz. 0: never.
+    Nanos resend_after{250'000'000};
     book::Capacity capacity = book::kMarketDayCapacity;
     Strategy strategy{};  // the caller's, its state the caller's too; none: books only
 };

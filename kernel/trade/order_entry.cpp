@@ -40,6 +40,22 @@ struct RiskRejectedRecord {
     u32 shares, price;
 };
 
+// An Enter Order's fields but the token; the ones we never vary set here.
+inline void fill_enter_order(ouch::EnterOrder& m, char side, Shares shares, const char* stock, Price price,
+                             TimeInForce time_in_force) {
+    m.side = side;
+    m.shares = u32(shares.value);
+    for (int i = 0; i < 8; ++i) m.stock[i] = stock[i];
+    m.price = price;
+    m.time_in_force = u32(time_in_force);
+    for (char& c : m.firm) c = ' ';
+    m.display = 'Y';
+    m.capacity = 'P';
+    m.intermarket_sweep = 'N';
+    m.cross_type = 'N';
+    m.customer_type = ' ';
+}
+
 [[gnu::cold, gnu::noinline]] void journal_rejection(Orders* o, Locate locate, char side, Shares shares, Price price,
                                                     Ticks now) {
     RiskRejectedRecord r{o->risk.last_rejection(), side, locate.value, u32(shares.value), price.value};
@@ -118,17 +134,8 @@ const Position* position(const Orders* o, Locate locate) {
         ++o->counters.order_table_full;
         return OrderId{0};
     }
-    order.side = side;
-    order.shares = u32(shares.value);  // the risk gate bounds it: max_order_shares is 32-bit
-    for (int i = 0; i < 8; ++i) order.stock[i] = symbol.stock[i];
-    order.price = price;
-    order.time_in_force = u32(time_in_force);
-    for (char& c : order.firm) c = ' ';
-    order.display = 'Y';
-    order.capacity = 'P';
-    order.intermarket_sweep = 'N';
-    order.cross_type = 'N';
-    order.customer_type = ' ';
+    // The risk gate bounds shares: max_order_shares is 32-bit.
+    fill_enter_order(order, side, shares, symbol.stock, price, time_in_force);
     u8 message[ouch::kEnterOrderLength];
     ouch::encode_enter_order(order, message);
     if (!o->net->send_udp(o->gateway, o->gateway_port, o->local_port, message, sizeof message)) {
@@ -140,6 +147,8 @@ const Position* position(const Orders* o, Locate locate) {
     o->risk.book(shares, price, now);
     open->locate = locate;
     open->side = side;
+    open->day = time_in_force == TimeInForce::Day;
+    open->sent_at = now;
     open->state = OrderState::Pending;
     open->price = price;
     open->shares = open->open = shares;
@@ -160,6 +169,36 @@ const Position* position(const Orders* o, Locate locate) {
     ++o->trigger_orders;
     ++o->counters.orders;
     return id;
+}
+
+[[gnu::cold]] void resend_unanswered(Orders* o, Ticks now) {
+    if (!o->resend_after.value) return;
+    for (u32 n = 0; n < kResendSlotsPerCall; ++n) {
+        OpenOrder* order = o->open.at(o->resend_cursor++);
+        if (!order || order->state != OrderState::Pending || now.value < order->sent_at.value + o->resend_after.value)
+            continue;
+        if (order->resends == kMaxResends) {
+            ++o->counters.resends_given_up;
+            ++order->resends;  // counted once
+            continue;
+        }
+        if (order->resends > kMaxResends) continue;
+        ouch::EnterOrder again{};
+        u64 key = order->id.value - 1;
+        make_token(Sequence{key / kTokenOrdersPerMessage}, u32(key % kTokenOrdersPerMessage), again.token);
+        fill_enter_order(again, order->side, order->shares, o->market->symbols[order->locate.value].stock,
+                         order->price, order->day ? TimeInForce::Day : TimeInForce::ImmediateOrCancel);
+        u8 message[ouch::kEnterOrderLength];
+        ouch::encode_enter_order(again, message);
+        if (!o->net->send_udp(o->gateway, o->gateway_port, o->local_port, message, sizeof message)) {
+            ++o->counters.send_failed;
+            continue;
+        }
+        order->sent_at = now;
+        ++order->resends;
+        ++o->counters.resends;
+        if (o->journal) o->journal->append(journal::RecordType::OrderResent, now.value, &order->id.value, 8);
+    }
 }
 
 bool cancel_order(Orders* o, OrderId id) {

@@ -29,6 +29,8 @@ namespace tk::trade {
 //   order_table_full  no slot in the order table (the risk gate's open-order
 //                     limit is the table's size, so it takes a bug)
 //   cancels           Cancel Orders sent
+//   resends           Enter Orders sent again, unanswered (resend_unanswered)
+//   resends_given_up  orders still unanswered after kMaxResends: left pending
 //   cancel_refused    asked to cancel an order not open, or already being cancelled
 // The venue's answers (apply_response):
 //   venue_accepted .. venue_rejected   answers of each kind applied
@@ -47,7 +49,7 @@ namespace tk::trade {
 //                     Update, Modified, Replaced (never asked for): counted
 #define TK_ORDER_ENTRY_COUNTERS(X)                                                                   \
     X(orders) X(unknown_symbol) X(untrusted_book) X(stale_feed) X(send_failed) X(token_exhausted)     \
-    X(order_table_full) X(cancels) X(cancel_refused) X(venue_accepted) X(venue_executions) X(venue_cancels)               \
+    X(order_table_full) X(cancels) X(resends) X(resends_given_up) X(cancel_refused) X(venue_accepted) X(venue_executions) X(venue_cancels)               \
     X(venue_rejected) X(orders_filled) X(orders_cancelled) X(broken_trades) X(orders_unanswered)      \
     X(unknown_order)                                                                                 \
     X(inconsistent) X(other_answers)
@@ -83,6 +85,11 @@ struct Orders {
     // benchmark 20 ns of its 160 ns median.
     bool stamp_sends;
     Ticks last_sent_tsc;
+    // Sending again an order the venue has not answered
+    // (resend_unanswered): after how long (0: never), and where the walk
+    // through the table is.
+    Ticks resend_after;
+    u32 resend_cursor;
 };
 
 // Order Token (OUCH 4.2 section 2.1, 14 Alpha): the trigger's MoldUDP64
@@ -98,6 +105,18 @@ bool make_token(Sequence trigger_sequence, u32 index, char token[14]);
 // first order of a session may be triggered by no message, sequence 0);
 // 0 unless the token is 14 decimal digits.
 OrderId token_id(const char token[14]);
+
+// An order still pending -- no answer at all -- `resend_after` after its
+// Enter Order went out is sent again, the same message with the same token:
+// OUCH 4.2 (section 2.1) has the venue ignore a token it already has, so a
+// resend can only bring an Enter Order lost on the way, never a second
+// order. At most kMaxResends times; then it stays pending (counted), until
+// the venue's end of day takes it off. Called by the trading task when the
+// NIC has nothing: it looks at kResendSlotsPerCall slots of the table each
+// time, so a call is short and the table is walked a little at a time.
+inline constexpr u8 kMaxResends = 3;
+inline constexpr u32 kResendSlotsPerCall = 8;
+void resend_unanswered(Orders* orders, Ticks now);
 
 // One answer of the venue, in the order the venue sent it: moves the order's
 // state, the position and the risk gate's open figures, then tells the

@@ -20,11 +20,14 @@ struct OpenOrder {
     char side;          // 'B', 'S', 'T', 'E'
     OrderState state;
     bool cancel_sent;   // a Cancel Order went out for it
+    bool day;           // time in force: the market's hours (else immediate or cancel)
+    u8 resends;         // the Enter Order sent again while no answer came
     Price price;
     Shares shares;      // as sent
     Shares open;        // not yet executed or cancelled
     Shares filled;
     u64 reference;      // the venue's Order Reference Number, from Accepted
+    Ticks sent_at;      // the last time its Enter Order went out
 };
 
 class OrderTable {
@@ -44,6 +47,9 @@ public:
     void erase(OpenOrder* order);
 
     u32 size() const { return size_; }
+    u32 slots() const { return mask_ + 1; }
+    // Slot `i` (below slots()): the order in it, or nullptr if it is free.
+    OpenOrder* at(u32 i) { return slots_[i & mask_].id ? &slots_[i & mask_] : nullptr; }
     u32 max_open() const { return max_open_; }
     // Hands each open order to `visit`, then takes it out; the table is
     // empty afterwards. (Each slot is emptied before the next is looked at:

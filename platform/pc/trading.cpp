@@ -129,6 +129,9 @@ void trading_task(void*) {
     net::NetworkPacket packet;
     while (!exit_requested()) {
         if (!n.receive_packet(packet)) {
+            // Nothing from the NIC: a few slots of the open orders looked at
+            // for an Enter Order gone unanswered (order_entry.h).
+            trade::resend_unanswered(&g_engine.entry, Ticks{rdtsc()});
             __builtin_ia32_pause();
             continue;
         }

@@ -432,3 +432,53 @@ def test_a_broken_trade_throws_the_kill_switch():
         assert s.counters()["rejected_kill_switch"] == 1
     finally:
         s.close()
+
+
+def test_an_enter_order_lost_on_the_way_is_sent_again_with_its_token():
+    """No answer after `resend_after`: the same Enter Order goes out again.
+    The venue ignores a token it has (OUCH 4.2, 2.1), so a resend of an order
+    it did get changes nothing; one it never got is entered. After
+    kMaxResends the order is left pending, counted."""
+    s = Session(MatchingEngine(), AnswerStream(), max_spread=0)
+    try:
+        s.feed(directory(5, "TK"), add(1, "B", 100_0000), add(2, "S", 100_0100))
+        lost = s.lib.tk_pipeline_send_order(s.p.h, 5, b"B", 100, 100_0000, SYSTEM_HOURS)
+        s.lib.tk_pipeline_clear_frames(s.p.h)  # lost on the wire
+        s.lib.tk_pipeline_resend(s.p.h, 10**12, 0)  # not yet due
+        assert s.lib.tk_pipeline_sent(s.p.h) == 0
+        s.lib.tk_pipeline_resend(s.p.h, 10**12, 10**13)
+        assert s.lib.tk_pipeline_sent(s.p.h) == 1
+        s.exchange()  # the venue enters it now, and answers
+        assert s.open_orders() == {token_of(lost): ("live", 100, 0)}
+        answered = s.send(5, "B", 100, 100_0000, SYSTEM_HOURS)  # the venue has it
+        s.lib.tk_pipeline_resend(s.p.h, 10**12, 10**13)  # neither is pending: nothing goes out
+        assert s.lib.tk_pipeline_sent(s.p.h) == 0 and answered
+        c = s.counters()
+        assert c["resends"] == 1 and s.venue.counts.duplicate_tokens == 0
+        # Gone for good: sent again kMaxResends (3) times, then given up.
+        gone = s.lib.tk_pipeline_send_order(s.p.h, 5, b"S", 100, 100_0100, SYSTEM_HOURS)
+        for now in range(1, 6):
+            s.lib.tk_pipeline_clear_frames(s.p.h)
+            s.lib.tk_pipeline_resend(s.p.h, 10**12, 10**13 * (now + 1))
+        c = s.counters()
+        assert (c["resends"], c["resends_given_up"]) == (4, 1)
+        assert s.open_orders()[token_of(gone)] == ("pending", 100, 0)
+    finally:
+        s.close()
+
+
+def test_a_resend_the_venue_already_has_is_ignored():
+    """The answer was slow, not lost: the resend reaches a venue that has the
+    token, which ignores it; one order, not two."""
+    s = Session(MatchingEngine(), AnswerStream(loss=1.0), max_spread=0)
+    try:
+        s.feed(directory(5, "TK"), add(1, "B", 100_0000), add(2, "S", 100_0100))
+        order = s.send(5, "B", 100, 100_0000, SYSTEM_HOURS)  # entered; the Accepted lost
+        s.lib.tk_pipeline_resend(s.p.h, 10**12, 10**13)
+        s.exchange()
+        assert s.venue.counts.duplicate_tokens == 1 and s.venue.counts.orders == 1
+        s.stream.loss = 0.0
+        s.catch_up()
+        assert s.open_orders() == {token_of(order): ("live", 100, 0)}
+    finally:
+        s.close()

@@ -8,6 +8,7 @@
 
 #include "kernel/trade/engine.h"
 #include "kernel/trade/fastpath.h"
+#include "tk/tsc.h"
 #include "platform/hosted/startup_memory.h"
 #include "kernel/net/ports.h"
 
@@ -242,6 +243,16 @@ void tk_pipeline_position(void* h, u16 locate, i64* out) {
 // The next answer the order session waits for.
 u64 tk_pipeline_answers_next(void* h) {
     return static_cast<HostedPipeline*>(h)->engine.answers.receiver().next_sequence().value;
+}
+
+// Orders unanswered for `after_ticks` are sent again, as if the TSC were
+// `ahead_ticks` past now: one whole walk of the table, as the trading task
+// makes it a few slots at a time.
+void tk_pipeline_resend(void* h, u64 after_ticks, u64 ahead_ticks) {
+    trade::Orders& o = static_cast<HostedPipeline*>(h)->engine.entry;
+    o.resend_after = Ticks{after_ticks};
+    Ticks now{rdtsc() + ahead_ticks};
+    for (u32 i = 0; i < o.open.slots(); i += trade::kResendSlotsPerCall) trade::resend_unanswered(&o, now);
 }
 
 // Forgets the frames captured so far (tk_pipeline_sent counts from 0 again).

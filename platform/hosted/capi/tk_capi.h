@@ -106,6 +106,7 @@ uint32_t tk_pipeline_open_orders(void* pipeline, int64_t* out, uint32_t max);
 void tk_pipeline_position(void* pipeline, uint16_t locate, int64_t* out);
 uint64_t tk_pipeline_open_notional(void* pipeline);
 uint64_t tk_pipeline_answers_next(void* pipeline);
+void tk_pipeline_resend(void* pipeline, uint64_t after_ticks, uint64_t ahead_ticks);
 void tk_pipeline_clear_frames(void* pipeline);
 uint32_t tk_pipeline_sent(void* pipeline);
 size_t tk_pipeline_frame(void* pipeline, uint32_t index, uint8_t* out, size_t capacity);
