@@ -314,7 +314,8 @@ def guest_config(config: DemoConfig, link: GuestLink) -> qemu.QemuConfig:
 def wait_for_trading(guest: qemu.Guest, venue: Venue, timeout: float) -> bool:
     """Until the kernel says trading has started and the venue has answered its
     ARP (the kernel asks before it reports ready, but the answer is counted on
-    the venue's thread); the venue learns the boot's control nonce. False if
+    the venue's thread); the venue learns the boot's control nonce and opens
+    its day (System Event 'S', the first answer). False if
     the guest ended first or the time ran out."""
     deadline = time.monotonic() + timeout
     if guest.wait_for("trade-ready", timeout) is None:
@@ -323,7 +324,10 @@ def wait_for_trading(guest: qemu.Guest, venue: Venue, timeout: float) -> bool:
     if control is None:
         return False
     venue.config.control.learn(control)
-    return venue.arp_answered.wait(max(0.0, deadline - time.monotonic()))
+    if not venue.arp_answered.wait(max(0.0, deadline - time.monotonic())):
+        return False
+    venue.open_day()
+    return True
 
 
 def describe_spread(values: list[float]) -> str:

@@ -103,9 +103,15 @@ class Venue:
     # --- the venue's side of the link ------------------------------------
 
     def start(self) -> None:
-        if self.config.answer_orders:
-            self._send_answers(self.matching.start_of_day())
         self._thread.start()
+
+    def open_day(self) -> None:
+        """System Event 'S', the first answer, once the kernel is trading
+        (sent before, it would be lost and the kernel's first answers held
+        until it asked for it again)."""
+        if self.config.answer_orders:
+            with self._matching_lock:
+                self._send_answers(self.matching.start_of_day())
 
     def stop(self) -> None:
         self.send_control("tk-exit")

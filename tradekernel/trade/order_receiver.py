@@ -24,6 +24,11 @@ class ReceivedOrder:
 class OrderReceiver:
     orders: list[ReceivedOrder] = field(default_factory=list)
     malformed: int = 0
+    # Enter Orders with a token already received: the kernel sent an order
+    # again when no answer came (kernel/trade/order_entry.h); as the venue
+    # ignores them (OUCH 4.2, 2.1), they are not new orders.
+    resent: int = 0
+    _tokens: set[str] = field(default_factory=set)
 
     def on_datagram(self, payload: bytes, received_at: float) -> None:
         try:
@@ -34,6 +39,11 @@ class OrderReceiver:
         except (ValueError, UnicodeDecodeError):
             self.malformed += 1
             return
+        if order["type"] == "enter_order":
+            if token in self._tokens:
+                self.resent += 1
+                return
+            self._tokens.add(token)
         self.orders.append(ReceivedOrder(int(token[:10]), int(token[10:]), order, received_at))
 
 
