@@ -1,5 +1,6 @@
 #include "drivers/virtio_blk.h"
 
+#include "kernel/lib/little_endian.h"
 #include "kernel/log/log.h"
 
 namespace tk::drivers {
@@ -14,13 +15,6 @@ constexpr u8 kStatusUnset = 0xFF;  // ours: the device has not written it yet
 // Polls of the used ring before a request is given up: far beyond any
 // device's answer (QEMU's take a few thousand), short of hanging for good.
 constexpr u64 kMaxSpins = 2'000'000'000ull;
-
-void put32(u8* p, u32 v) {
-    for (int i = 0; i < 4; ++i) p[i] = u8(v >> (8 * i));
-}
-void put64(u8* p, u64 v) {
-    for (int i = 0; i < 8; ++i) p[i] = u8(v >> (8 * i));
-}
 
 }  // namespace
 
@@ -67,9 +61,9 @@ bool VirtioBlk::init(const PciDevice& device, u8* dma, PhysAddr dma_physical) {
 // the device), the data, then one status byte the device writes.
 bool VirtioBlk::request(u32 type, u64 sector, u32 bytes, bool device_writes) {
     if (stuck_) return false;
-    put32(header_, type);
-    put32(header_ + 4, 0);
-    put64(header_ + 8, sector);
+    store_le32(header_, type);
+    store_le32(header_ + 4, 0);
+    store_le64(header_ + 8, sector);
     u8* status = header_ + 16;
     *reinterpret_cast<volatile u8*>(status) = kStatusUnset;
     u16 n = 0;

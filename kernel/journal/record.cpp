@@ -1,5 +1,7 @@
 #include "kernel/journal/record.h"
 
+#include "kernel/lib/little_endian.h"
+
 namespace tk::journal {
 namespace {
 
@@ -16,19 +18,6 @@ struct Crc32cTable {
 };
 constexpr Crc32cTable kTable;
 
-void put16(u8* p, u16 v) {
-    p[0] = u8(v), p[1] = u8(v >> 8);
-}
-void put32(u8* p, u32 v) {
-    for (int i = 0; i < 4; ++i) p[i] = u8(v >> (8 * i));
-}
-void put64(u8* p, u64 v) {
-    for (int i = 0; i < 8; ++i) p[i] = u8(v >> (8 * i));
-}
-u16 get16(const u8* p) { return u16(p[0] | p[1] << 8); }
-u32 get32(const u8* p) { return u32(p[0]) | u32(p[1]) << 8 | u32(p[2]) << 16 | u32(p[3]) << 24; }
-u64 get64(const u8* p) { return u64(get32(p)) | u64(get32(p + 4)) << 32; }
-
 }  // namespace
 
 u32 crc32c(const u8* data, usize length, u32 crc) {
@@ -40,26 +29,26 @@ u32 crc32c(const u8* data, usize length, u32 crc) {
 usize encode(RecordType type, u32 epoch, u64 sequence, u64 tsc, const void* payload, usize payload_length, u8* out) {
     if (payload_length > kMaxPayload) payload_length = kMaxPayload;
     usize length = (kHeader + payload_length + 7) & ~usize(7);
-    put16(out + 4, u16(length));
+    store_le16(out + 4, u16(length));
     out[6] = u8(type);
     out[7] = kRecordVersion;
-    put32(out + 8, epoch);
-    put32(out + 12, 0);
-    put64(out + 16, sequence);
-    put64(out + 24, tsc);
+    store_le32(out + 8, epoch);
+    store_le32(out + 12, 0);
+    store_le64(out + 16, sequence);
+    store_le64(out + 24, tsc);
     const u8* from = static_cast<const u8*>(payload);
     for (usize i = 0; i < payload_length; ++i) out[kHeader + i] = from[i];
     for (usize i = kHeader + payload_length; i < length; ++i) out[i] = 0;
-    put32(out, crc32c(out + 4, length - 4));
+    store_le32(out, crc32c(out + 4, length - 4));
     return length;
 }
 
 usize check(const u8* p, usize available, u32 epoch, u64 sequence) {
     if (available < kHeader) return 0;
-    usize length = get16(p + 4);
+    usize length = load_le16(p + 4);
     if (length < kHeader || length > kMaxRecord || length % 8 || length > available) return 0;
-    if (p[7] != kRecordVersion || get32(p + 8) != epoch || get64(p + 16) != sequence) return 0;
-    return crc32c(p + 4, length - 4) == get32(p) ? length : 0;
+    if (p[7] != kRecordVersion || load_le32(p + 8) != epoch || load_le64(p + 16) != sequence) return 0;
+    return crc32c(p + 4, length - 4) == load_le32(p) ? length : 0;
 }
 
 }  // namespace tk::journal

@@ -1,16 +1,8 @@
 #include "kernel/journal/writer.h"
 
+#include "kernel/lib/little_endian.h"
+
 namespace tk::journal {
-namespace {
-
-void put32(u8* p, u32 v) {
-    for (int i = 0; i < 4; ++i) p[i] = u8(v >> (8 * i));
-}
-void put64(u8* p, u64 v) {
-    for (int i = 0; i < 8; ++i) p[i] = u8(v >> (8 * i));
-}
-
-}  // namespace
 
 const char* counter_names() {
 #define TK_JOURNAL_COUNTER_NAME(name) #name ","
@@ -34,12 +26,12 @@ bool Writer::start(Ring* ring, const BlockDevice& device, u32 epoch, u64 tsc_hz)
     u8* s = batch_;
     for (usize i = 0; i < kSector; ++i) s[i] = 0;
     for (int i = 0; i < 8; ++i) s[i] = u8(kMagic[i]);
-    put32(s + 8, kFormatVersion);
-    put32(s + 12, epoch);
-    put64(s + 16, kFirstRecordSector);
-    put64(s + 24, device.sectors);
-    put64(s + 32, tsc_hz);
-    put32(s + 40, crc32c(s, 40));
+    store_le32(s + 8, kFormatVersion);
+    store_le32(s + 12, epoch);
+    store_le64(s + 16, kFirstRecordSector);
+    store_le64(s + 24, device.sectors);
+    store_le64(s + 32, tsc_hz);
+    store_le32(s + 40, crc32c(s, 40));
     return device.write(device.context, kSuperblockSector, s, 1) && device.flush(device.context);
 }
 
@@ -106,7 +98,7 @@ u32 Writer::disk_full() {
     sequence_ = durable_;  // their numbers were never on the disk
     used_ = 0;
     u8 payload[8];
-    put64(payload, dropped);
+    store_le64(payload, dropped);
     add(RecordType::DiskFull, 0, payload, sizeof payload);
     usize padded = (used_ + kSector - 1) & ~(kSector - 1);
     for (usize i = used_; i < padded; ++i) batch_[i] = 0;

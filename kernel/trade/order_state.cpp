@@ -25,18 +25,28 @@ void close(Orders* o, OpenOrder& order, Shares shares) {
     o->risk.close_shares(shares, order.price);
 }
 
-// The order is done: out of the open figures and the table, the strategy told.
+// `update` completed from the order as it is now.
+void describe(OrderUpdate& update, const OpenOrder& order) {
+    update.locate = order.locate;
+    update.side = order.side;
+    update.state = order.state;
+    update.open = order.open;
+    update.filled = order.filled;
+}
+
+void tell(Orders* o, const OrderUpdate& update) {
+    if (o->strategy && o->strategy->on_order) o->strategy->on_order(o->strategy->state, &update, o);
+}
+
+// After an answer: a done order leaves the open figures and the table; the
+// strategy is told.
 void finish(Orders* o, OpenOrder* order, OrderUpdate& update) {
-    update.locate = order->locate;
-    update.side = order->side;
-    update.state = order->state;
-    update.open = order->open;
-    update.filled = order->filled;
+    describe(update, *order);
     if (is_done(order->state)) {
         o->risk.order_done();
         o->open.erase(order);
     }
-    if (o->strategy && o->strategy->on_order) o->strategy->on_order(o->strategy->state, &update, o);
+    tell(o, update);
 }
 
 // System Event 'E', end of day: the venue has cancelled what rested (each
@@ -57,12 +67,9 @@ void finish(Orders* o, OpenOrder* order, OrderUpdate& update) {
         update.reason = 'E';
         close(o, order, order.open);
         order.state = OrderState::Cancelled;
-        update.locate = order.locate;
-        update.side = order.side;
-        update.state = order.state;
-        update.filled = order.filled;
-        o->risk.order_done();
-        if (o->strategy && o->strategy->on_order) o->strategy->on_order(o->strategy->state, &update, o);
+        describe(update, order);
+        o->risk.order_done();  // take_all erases it
+        tell(o, update);
     });
 }
 
