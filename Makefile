@@ -74,6 +74,12 @@ REPLAY_OBJS := $(patsubst %.cpp,$(BUILD)/bench-obj/%.o,$(filter-out kernel/test/
                platform/hosted/startup_memory.cpp platform/hosted/replay/replay_main.cpp) \
                $(BUILD)/bench-obj/arch/x86_64/context_switch.asm.o
 REPLAY_BIN  := $(BUILD)/hosted/tk_replay
+# The Linux feed handler for the PREEMPT_RT guest (platform/hosted/trader/):
+# the same release build of the core, linked static for a minimal initramfs.
+TRADER_OBJS := $(patsubst %.cpp,$(BUILD)/bench-obj/%.o,$(filter-out kernel/test/%,$(CORE_SRCS)) \
+               platform/hosted/platform.cpp platform/hosted/panic.cpp platform/hosted/startup_memory.cpp \
+               platform/hosted/packet_ring_nic.cpp platform/hosted/trader/trader_main.cpp)
+TRADER_BIN  := $(BUILD)/hosted/tk_trader
 
 # Fuzzing: libFuzzer harnesses (tests/fuzz/) over the hosted core, built with
 # AddressSanitizer and UBSan (any report aborts), TK_DEBUG checks on.
@@ -113,7 +119,7 @@ HOSTED_TESTS := $(BUILD)/hosted/tk_tests
 HOSTED_SO    := $(BUILD)/hosted/libtkcore.so
 VENV_STAMP   := $(VENV)/.installed
 
-.PHONY: all release kernel image iso hosted bench-bin fuzz-bin fuzz-cov-bin fuzz run boot test benchmark debug clean install-deps lint help
+.PHONY: all release kernel image iso hosted bench-bin fuzz-bin fuzz-cov-bin fuzz run boot test benchmark perf debug clean install-deps lint help
 
 all: kernel image hosted ## Build the kernel, the disk image and the hosted core
 
@@ -121,7 +127,7 @@ kernel: $(KERNEL)
 release: $(RELEASE_KERNEL) $(RELEASE_IMAGE) $(RELEASE_ISO) ## Release kernel, disk image and ISO in build/release/
 image: $(IMAGE) ## Raw bootable disk image (BIOS loader + kernel)
 iso: $(ISO) ## GRUB image for BIOS and UEFI, CD or USB stick (Multiboot 2)
-hosted: $(HOSTED_LIB) $(HOSTED_TESTS) $(HOSTED_SO) $(REPLAY_BIN)
+hosted: $(HOSTED_LIB) $(HOSTED_TESTS) $(HOSTED_SO) $(REPLAY_BIN) $(TRADER_BIN)
 bench-bin: $(BENCH_BIN)
 fuzz-bin: $(FUZZ_BINS) ## libFuzzer harnesses (ASan + UBSan) in build/fuzz/
 fuzz-cov-bin: $(FUZZ_COV_BINS)
@@ -275,6 +281,10 @@ $(REPLAY_BIN): $(REPLAY_OBJS)
 	@mkdir -p $(@D)
 	$(Q)$(CXX) -flto -fuse-ld=lld -O2 $^ -o $@
 
+$(TRADER_BIN): $(TRADER_OBJS)
+	@mkdir -p $(@D)
+	$(Q)$(CXX) -flto -fuse-ld=lld -O2 -static $^ -o $@
+
 $(VENV_STAMP): pyproject.toml
 	tools/install-deps.sh --python-only
 
@@ -292,6 +302,9 @@ test: install-deps all iso release bench-bin fuzz-bin lint ## Every test: Python
 
 benchmark: install-deps all $(BENCH_BIN) ## Write build/bench/results.json (+ .md, .png) and docs/performance.md's tables
 	$(PYTHON) -m tradekernel bench --docs
+
+perf: install-deps all $(BENCH_BIN) ## The trading path by function (kernel under QEMU) and hardware counters (hosted): build/perf/
+	$(PYTHON) -m tradekernel perf
 
 fuzz: install-deps fuzz-bin ## Each harness for FUZZ_SECONDS (default 60); findings in build/fuzz/
 	$(PYTHON) -m tradekernel fuzz --seconds $(FUZZ_SECONDS)

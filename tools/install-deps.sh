@@ -31,6 +31,12 @@ declare -A needs=(
     [/usr/lib/x86_64-linux-gnu/libjemalloc.so.2]=libjemalloc2
     [/usr/lib/x86_64-linux-gnu/libboost_context.so]=libboost-context-dev  # brings the headers too
     [tshark]=tshark
+    # The Linux PREEMPT_RT guest of make benchmark (tradekernel/linux_guest.py)
+    [/usr/share/doc/linux-image-rt-amd64]=linux-image-rt-amd64
+    [/usr/share/doc/busybox-static]=busybox-static
+    [cyclictest]=rt-tests
+    [perf]=linux-perf  # make perf: hardware counters where the CPU has them
+    [cpio]=cpio  # reads the guest's initramfs back in the tests
 )
 
 missing=()

@@ -17,6 +17,7 @@ import datetime as dt
 import json
 import os
 import platform
+import shutil
 import subprocess
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
@@ -165,6 +166,48 @@ def run_pc_icount(progress: Callable[[str], None]) -> list[Result]:
     return results
 
 
+def run_guests(progress: Callable[[str], None], samples_dir: Path) -> list[Result]:
+    """TradeKernel and the Linux PREEMPT_RT guest under the same QEMU
+    settings (tradekernel/guest_bench.py): wire to order on the same
+    session, and cyclictest's wake-up lateness in the RT guest. Each
+    system's spans are kept in samples_dir for the plots."""
+    from tradekernel import guest_bench
+
+    results = []
+    samples_dir.mkdir(parents=True, exist_ok=True)
+    for system, where in (("tradekernel", "pc-icount"), ("linux-rt", "linux-rt-guest-icount")):
+        progress(f"wire_to_order ({where}): the session through the {system} guest")
+        w = guest_bench.measure(system)
+        if w.problem or not w.complete or not w.matched or not w.spans:
+            raise RuntimeError(
+                f"{system}: the wire-to-order run failed (complete={w.complete}, orders "
+                f"{w.orders} of {w.expected} matched={w.matched}, {len(w.spans)} spans) {w.problem}"
+            )
+        spans = [float(v) for v in w.spans]
+        (samples_dir / f"{where}.wire_to_order.txt").write_text(
+            "\n".join(f"{v:.0f}" for v in spans) + "\n"
+        )
+        results.append(summarize("wire_to_order", where, "instructions", spans))
+        median = results[-1].median
+        progress(f"wire_to_order ({where}): median {median:,.0f} instructions, {len(spans)} orders")
+        r = w.ring_to_doorbell
+        if r is None:
+            raise RuntimeError(f"{system}: no tick_to_trade record from the guest")
+        results.append(
+            Result("ring_to_doorbell", where, "instructions", float(r["median"]), float(r["p99"]),
+                   float(r["max"]), r.int("samples"), os.getloadavg()[0])
+        )  # fmt: skip
+    progress("timer_wakeup_lateness (linux-rt-guest-icount): cyclictest in the RT guest")
+    lateness = guest_bench.expand(guest_bench.cyclictest())
+    (samples_dir / "linux-rt-guest-icount.timer_wakeup_lateness.txt").write_text(
+        "\n".join(f"{v:.0f}" for v in lateness) + "\n"
+    )
+    rt = "linux-rt-guest-icount"
+    results.append(summarize("timer_wakeup_lateness", rt, "instructions", lateness))
+    progress(f"timer_wakeup_lateness ({rt}): median {results[-1].median:,.0f} instructions")
+    return results
+
+
 def run_benchmarks(progress: Callable[[str], None] = lambda _: None) -> list[Result]:
     """Every benchmark of the project, peers in the same run.
 
@@ -185,7 +228,7 @@ def run_benchmarks(progress: Callable[[str], None] = lambda _: None) -> list[Res
         written = write_session(part, MarketDay(seed=42, messages=SESSION_MESSAGES))
         part.rename(SESSION_FILE)
         progress(f"{written:,} messages in {SESSION_FILE.name}")
-    for old in samples_dir.glob("*.txt"):
+    for old in [*samples_dir.glob("*.txt"), *samples_dir.glob("guests/*.txt")]:
         old.unlink()
     pooled: dict[str, list[float]] = {}
     round_medians: dict[str, list[float]] = {}
@@ -207,6 +250,7 @@ def run_benchmarks(progress: Callable[[str], None] = lambda _: None) -> list[Res
     pooled["meatpy_itch_decode_book"] = run_meatpy(progress)
     platform_of["meatpy_itch_decode_book"], unit_of["meatpy_itch_decode_book"] = "linux", "ns"
     results = run_pc_icount(progress)
+    results += run_guests(progress, samples_dir / "guests")
     for name, values in pooled.items():
         (samples_dir / f"{name}.txt").write_text("\n".join(f"{v:.3f}" for v in values) + "\n")
         result = summarize(
@@ -343,6 +387,45 @@ def plot(samples_dir: Path, out: Path, panels: list[tuple[str, str, str | None]]
     plt.close(fig)
 
 
+def plot_guests(samples_dir: Path, results: list[Result], out: Path) -> None:
+    """TradeKernel beside the Linux PREEMPT_RT guest, in guest instructions:
+    wire to order of both (CDF), and cyclictest's lateness beside our
+    kernel's timer wake-up (a line where every sample is the same)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, 2, figsize=(12, 4.5))
+    for ax, name, title in (
+        (axes[0], "wire_to_order", "wire to order (filter-dump, 1 us = 1,000 instructions)"),
+        (axes[1], "timer_wakeup_lateness", "timer wake-up lateness"),
+    ):
+        for path in sorted(samples_dir.glob(f"*.{name}.txt")):
+            values = sorted(float(v) for v in path.read_text().split())
+            if values:
+                ax.plot(values, [i / len(values) for i in range(len(values))], label=path.stem)
+        for r in results:
+            if (
+                r.name == name
+                and r.platform == "pc-icount"
+                and not list(samples_dir.glob(f"pc-icount.{name}.txt"))
+            ):
+                label = (
+                    f"pc-icount.{name}: median {r.median:,.0f}, p99 {r.p99:,.0f}, max {r.max:,.0f}"
+                )
+                ax.axvline(r.median, color="k", linestyle="--", label=label)
+        ax.set_xscale("log")
+        ax.set_xlabel("guest instructions")
+        ax.set_ylabel("fraction of samples")
+        ax.set_title(title)
+        ax.grid(True, which="both", alpha=0.3)
+        ax.legend(fontsize=7)
+    fig.tight_layout()
+    fig.savefig(out, dpi=110)
+    plt.close(fig)
+
+
 def write_report(
     results: list[Result], out_dir: Path = paths.BENCH_DIR, docs: bool = False
 ) -> Path:
@@ -371,4 +454,11 @@ def write_report(
             return path
         for file_name, panels in PLOT_GROUPS.items():
             plot(samples, out_dir / file_name, panels)
+        if any(r.platform == "linux-rt-guest-icount" for r in results):
+            plot_guests(samples / "guests", results, out_dir / "guests.png")
+        if docs:  # docs/performance.md shows them
+            images = paths.ROOT / "docs" / "images"
+            images.mkdir(exist_ok=True)
+            for png in out_dir.glob("*.png"):
+                shutil.copyfile(png, images / png.name)
     return path

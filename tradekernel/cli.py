@@ -8,7 +8,8 @@ tradekernel demo [--messages N] [--seed N] [--loss P] [--duplicate P] [--reorder
 tradekernel session FILE [--messages N] [--seed N] [--symbols N] [--market-day]
 tradekernel replay FILE [--orders N] [--levels N]
 tradekernel test [pytest arguments]
-tradekernel bench
+tradekernel bench [--docs] [--baseline REV]
+tradekernel perf [--calls N]
 """
 
 from __future__ import annotations
@@ -401,6 +402,16 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_perf(args: argparse.Namespace) -> int:
+    from tradekernel import perf
+
+    status.print("[bold]profiling the trading path[/]")
+    path = perf.run(args.calls, progress=lambda line: status.print("  " + line))
+    status.print(path.read_text())
+    status.print(f"written to {path.relative_to(paths.ROOT)}")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="tradekernel", description=__doc__.splitlines()[0])
     sub = p.add_subparsers(dest="command", required=True)
@@ -544,6 +555,12 @@ def parser() -> argparse.ArgumentParser:
         help="also rewrite docs/performance.md's tables (make benchmark does)",
     )
     s.set_defaults(func=cmd_bench)
+
+    f = sub.add_parser(
+        "perf", help="where the trading path's instructions go (kernel) and hardware counters"
+    )
+    f.add_argument("--calls", type=int, default=12, help="fast-path calls to trace (default 12)")
+    f.set_defaults(func=cmd_perf)
     return p
 
 

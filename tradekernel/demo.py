@@ -50,6 +50,7 @@ class DemoConfig:
     # The journal's disk, made afresh (zeros) for the run; None: no journal.
     journal: Path | None = paths.JOURNAL_DIR / "demo.img"
     journal_mib: int = 64
+    pcap: Path | None = None  # the link's frames, as QEMU's filter-dump stamps them
 
 
 @dataclass
@@ -179,15 +180,17 @@ def run_demo(
     junk: list[bytes] | None = None,
     hostile: Iterable[Hostile] = (),
     hostile_rate: float = 20_000,
+    guest: Callable[[DemoConfig, GuestLink], qemu.QemuConfig] | None = None,
 ) -> DemoResult:
     """Boots the kernel, waits for trading, sends the `hostile` frames (paced at
     `hostile_rate` a second; tradekernel/hostile.py), then publishes the
     session with `junk` datagrams among it and waits until the kernel has
-    every message."""
+    every message. `guest` makes the machine (default: our kernel,
+    guest_config; tradekernel/linux_guest.py runs the same core on Linux)."""
     phases: dict[str, float] = {}
     hostile_expected: Counter[tuple[str, str]] = Counter()
-    link = GuestLink()
-    guest = qemu.Guest(guest_config(config, link), on_line)
+    link = GuestLink(pcap=config.pcap)
+    guest = qemu.Guest((guest or guest_config)(config, link), on_line)
     venue = Venue(link, messages, config.venue)
     start = time.monotonic()
     venue.start()

@@ -17,3 +17,5 @@ BENCH_DIR = BUILD / "bench"
 GDB_SCRIPT = ROOT / "tools" / "gdb" / "tradekernel.gdb"
 REPLAY_BIN = BUILD / "hosted" / "tk_replay"
 JOURNAL_DIR = BUILD / "journal"  # the demo's journal disks
+TRADER_BIN = BUILD / "hosted" / "tk_trader"  # the Linux feed handler (platform/hosted/trader/)
+LINUX_GUEST_DIR = BUILD / "linux-guest"  # the PREEMPT_RT guest's initramfs

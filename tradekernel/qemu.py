@@ -31,7 +31,7 @@ from qemu.qmp.legacy import QEMUMonitorProtocol
 
 from tradekernel import paths
 from tradekernel.exit_codes import Outcome, outcome_from_status
-from tradekernel.records import Record, of_kind, parse_record, parse_records
+from tradekernel.records import PREFIX, Record, of_kind, parse_record, parse_records
 from tradekernel.tools import require
 
 QEMU = "qemu-system-x86_64"
@@ -88,6 +88,16 @@ OVMF_CODE = Path("/usr/share/OVMF/OVMF_CODE_4M.fd")
 OVMF_VARS = Path("/usr/share/OVMF/OVMF_VARS_4M.fd")
 
 
+@dataclass(frozen=True)
+class LinuxBoot:
+    """A Linux kernel booted in place of ours (the PREEMPT_RT guest that
+    TradeKernel is measured beside, tradekernel/linux_guest.py)."""
+
+    kernel: Path
+    initrd: Path
+    append: str
+
+
 @dataclass
 class QemuConfig:
     boot: BootMethod = BootMethod.DISK
@@ -109,6 +119,11 @@ class QemuConfig:
     # QEMU's default write-back cache, so the driver's FLUSH reaches the file.
     journal: Path | None = None
     extra_args: list[str] = field(default_factory=list)
+    linux: LinuxBoot | None = None  # boot this Linux kernel instead of ours
+    # Pause and continue the machine over QMP every half second until this
+    # record is printed: a Linux guest with two vCPUs under -icount waits at
+    # its secondary CPU's bring-up otherwise (docs/performance.md).
+    nudge_until: str | None = None
 
 
 @dataclass
@@ -151,9 +166,11 @@ class RunResult:
 def build_command(config: QemuConfig, qmp_socket: Path) -> list[str]:
     """The QEMU command line. Files the run needs (the UEFI variable store)
     are made beside `qmp_socket`, in the run's temporary directory."""
-    artifact = config.boot.artifact_of(config.build)
+    artifact = config.linux.kernel if config.linux else config.boot.artifact_of(config.build)
     if not artifact.exists():
         target = "make release" if config.build is Build.RELEASE else "make all iso"
+        if config.linux is not None:
+            target = "make install-deps"
         raise FileNotFoundError(f"{artifact} does not exist: run '{target}' first")
     smp = max(config.smp, config.numa_nodes)
     cmd = [
@@ -182,6 +199,9 @@ def build_command(config: QemuConfig, qmp_socket: Path) -> list[str]:
     if config.gdb_port is not None:
         cmd += ["-gdb", f"tcp:127.0.0.1:{config.gdb_port}", "-S"]
     match config.boot:
+        case _ if config.linux is not None:
+            cmd += ["-kernel", str(artifact), "-initrd", str(config.linux.initrd)]
+            cmd += ["-append", config.linux.append]
         case BootMethod.DISK:
             cmd += ["-drive", f"file={artifact},format=raw,if=ide,snapshot=on"]
         case BootMethod.KERNEL:
@@ -243,6 +263,7 @@ class Qemu:
         self.lines: list[str] = []
         self._stop_requested = threading.Event()
         self._kill_requested = threading.Event()
+        self._nudged_enough = threading.Event()
 
     def request_stop(self) -> None:
         """Ends a run from another thread: QEMU is told to quit (its registers
@@ -275,8 +296,19 @@ class Qemu:
                 qmp = self._connect_qmp(socket_path, proc)
                 timed_out, stopped, registers = False, False, None
                 deadline = start + self.config.timeout if self.config.timeout else None
+                next_nudge = time.monotonic() + 0.5
                 try:
                     while proc.poll() is None:
+                        if (
+                            self.config.nudge_until
+                            and qmp is not None
+                            and not self._nudged_enough.is_set()
+                            and time.monotonic() > next_nudge
+                        ):
+                            with contextlib.suppress(Exception):
+                                qmp.cmd_raw("stop")
+                                qmp.cmd_raw("cont")
+                            next_nudge = time.monotonic() + 0.5
                         if self._kill_requested.is_set():
                             stopped = True
                             proc.kill()
@@ -315,6 +347,8 @@ class Qemu:
         for line in proc.stdout:
             text = line.decode(errors="replace").rstrip("\r\n")
             self.lines.append(text)
+            if self.config.nudge_until and text.startswith(f"{PREFIX}{self.config.nudge_until}"):
+                self._nudged_enough.set()
             if self.on_line:
                 self.on_line(text)
 

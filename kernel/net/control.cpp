@@ -54,6 +54,23 @@ Ipv4Address parse_ipv4(StringView text) {
     return dots == 4 ? value : 0;
 }
 
+bool parse_mac(StringView text, MacAddress& out) {
+    if (text.length != 17) return false;
+    for (usize i = 0; i < 6; ++i) {
+        u32 byte = 0;
+        for (usize j = 0; j < 2; ++j) {
+            char c = text.data[i * 3 + j];
+            u32 digit = c >= '0' && c <= '9' ? u32(c - '0') : c >= 'a' && c <= 'f' ? u32(c - 'a' + 10)
+                        : c >= 'A' && c <= 'F' ? u32(c - 'A' + 10) : 16u;
+            if (digit == 16) return false;
+            byte = byte * 16 + digit;
+        }
+        if (i < 5 && text.data[i * 3 + 2] != ':') return false;
+        out.bytes[i] = u8(byte);
+    }
+    return true;
+}
+
 i32 parse_ipv4_list(StringView text, Ipv4Address* out, u32 max) {
     if (text.empty()) return 0;
     u32 count = 0;

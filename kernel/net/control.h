@@ -82,6 +82,9 @@ private:
 // "10.0.2.15" -> 0x0A00020F; 0 if malformed.
 Ipv4Address parse_ipv4(StringView text);
 
+// "02:54:00:12:34:56" -> the bytes; false if malformed.
+bool parse_mac(StringView text, MacAddress& out);
+
 // "10.0.0.1,10.0.0.9" -> the addresses; -1 if any is malformed or there are
 // more than `max`. A configured list is all good or refused: an address
 // dropped quietly is a host locked out (or let in) without anyone knowing.

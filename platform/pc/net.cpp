@@ -6,6 +6,7 @@
 #include "kernel/log/log.h"
 #include "kernel/mem/frame_allocator.h"
 #include "kernel/net/control.h"
+#include "kernel/net/net_options.h"
 #include "kernel/net/poll_loop.h"
 #include "kernel/sched/scheduler.h"
 #include "kernel/net/stack.h"
@@ -103,41 +104,18 @@ bool net_init(const CommandLine& cmdline, NetServices services) {
 
     net::NetConfig config{};
     config.mac = g_nic.mac();
-    config.ip = net::parse_ipv4(cmdline.value("ip"));
-    if (!config.ip) config.ip = 0x0A00020F;  // 10.0.2.15
-    config.netmask = 0xFFFFFF00;
-    // router=<ip>: where datagrams off our /24 go (an order gateway or
-    // rewinder elsewhere); .1 of our subnet unless given.
-    StringView router = cmdline.value("router");
-    config.gateway = router.empty() ? (config.ip & 0xFFFFFF00) | 1 : net::parse_ipv4(router);
-    bool on_link = (config.gateway & 0xFFFFFF00) == (config.ip & 0xFFFFFF00);
-    u32 host = config.gateway & 0xFF;
-    if (!on_link || config.gateway == config.ip || host == 0 || host == 0xFF) {
-        log::info("net: router=%.*s is not another host on our /24", int(router.length), router.data);
-        return false;
-    }
-    config.igmp_version = cmdline.value("igmp").equals("2") ? 2 : 3;
+    if (!net::parse_net_options(cmdline, config)) return false;
     bool test_services = services == NetServices::EchoAndAcknowledge;
     config.echo_port = test_services ? 7 : 0;
     g_stack.init(config, net::TxPort{nullptr, tx_acquire, tx_send});
     g_stack.bind_udp(net::kControlPort, on_control, nullptr);
     if (test_services) g_stack.bind_udp(kFeedPort, on_feed, nullptr);
-    // control=<addresses> secret=<16 to 64 characters>; the secret is never
-    // printed (the boot log shows the command line with it hidden). The
-    // nonce is: commands are signed over it (net/control.h).
     // Without RDRAND there is no nonce: the TSC at this point of boot is
     // nearly the same every boot (exactly, under QEMU -icount), so a nonce
     // from it would let a command recorded in one boot work in another.
     u64 nonce = 0;
     bool have_nonce = arch::has_rdrand() && arch::rdrand64(nonce);
-    bool control = g_control.configure(cmdline.value("control"), cmdline.value("secret"), nonce, have_nonce);
-    log::record("control", "port=%u configured=%d nonce=%016llx nonce-source=%s", net::kControlPort, control,
-                static_cast<unsigned long long>(g_control.nonce()), have_nonce ? "rdrand" : "none");
-    if (!have_nonce) log::info("control: the CPU gave no random number (RDRAND): every command is refused");
-    if (!control)
-        log::info("control: control=<up to %u addresses> and secret=<16-64 characters> missing or malformed: "
-                  "every command is refused",
-                  net::ControlPlane::kMaxSources);
+    net::configure_control(g_control, cmdline, nonce, have_nonce, "rdrand");
     if (net::Ipv4Address group = net::parse_ipv4(cmdline.value("join"))) g_stack.join(group);
     net::MacAddress groups[net::NetStack::kMaxGroups];
     u32 count = g_stack.multicast_macs(groups, net::NetStack::kMaxGroups);

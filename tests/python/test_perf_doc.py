@@ -37,3 +37,25 @@ def test_the_block_is_replaced_and_the_text_kept(tmp_path: Path):
     assert "| 0.25x | yes |" in text  # Boost: the same work
     assert "| 50.00x | no |" in text  # the futex hand-off: other work
     assert "`itch_top_of_book_5000_levels` | 31.0 ns" not in text.split("## Every figure")[0]
+
+
+def test_the_rt_guest_stands_beside_our_kernel_figure_by_figure():
+    report = {
+        "machine": REPORT["machine"],
+        "results": [
+            result("timer_wakeup_lateness", "hosted", 80.0),
+            result("linux_spin_wakeup_lateness", "linux", 40.0),
+            result("timer_wakeup_lateness", "pc-icount", 265.0),
+            result("timer_wakeup_lateness", "linux-rt-guest-icount", 4560.0),
+            result("wire_to_order", "pc-icount", 4000.0),
+            result("wire_to_order", "linux-rt-guest-icount", 24000.0),
+        ],
+    }
+    text = perf_doc.tables(report, bench.peers_of, bench.OTHER_WORK)
+    guests = text.split("## TradeKernel beside Linux PREEMPT_RT")[1].split("## Every figure")[0]
+    assert "| `wire_to_order` | 4,000 | 8,000 | 24,000 | 48,000 | 6.0x |" in guests
+    assert "| `timer_wakeup_lateness` | 265 | 530 | 4,560 | 9,120 | 17.2x |" in guests
+    # The hosted pair is still the hosted figure beside its hosted peer.
+    peers = text.split("## Each figure beside its peers")[1].split("## TradeKernel beside")[0]
+    assert "| `timer_wakeup_lateness` | 80.0 ns |" in peers
+    assert "4,560" not in peers

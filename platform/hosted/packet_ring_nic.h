@@ -1,0 +1,48 @@
+// A NIC for a Linux process that takes whole Ethernet frames from the Linux
+// kernel the fastest way it offers without a bypass driver: a packet socket
+// (packet(7)) whose receive ring (TPACKET_V2) is mapped into the process, so
+// a frame is read in place with no system call, polled by a spinning core;
+// frames are sent with one send() each, past the queueing discipline
+// (PACKET_QDISC_BYPASS). Same interface as drivers::VirtioNet, so the core's
+// stack and trading loop run on it unchanged (platform/hosted/trader/).
+#pragma once
+
+#include "kernel/net/packet.h"
+
+namespace tk::hosted {
+
+class PacketRingNic {
+public:
+    static constexpr u32 kFrameSize = 2048;  // a ring slot: header + a 1514-byte frame
+    static constexpr u32 kFrames = 1024;
+    static constexpr u32 kBufferSize = kFrameSize;
+
+    // Opens interface `name` (e.g. "eth0"), all protocols; false (errno says
+    // why) if the socket, its ring or the interface is unavailable.
+    bool open(const char* name);
+    void close();
+    const net::MacAddress& mac() const { return mac_; }
+    // Frames to these multicast MACs are received too (the device's filter
+    // is told, as the Linux driver does for a socket's membership).
+    bool join(const net::MacAddress* multicast, u32 count);
+
+    // The next received frame, in the ring; hold it, then release() it (in
+    // the order received).
+    bool receive_packet(net::NetworkPacket& packet);
+    void release(const net::NetworkPacket& packet);
+    u8* tx_acquire() { return tx_; }
+    void tx_send(u8* frame, usize length);
+
+    u64 tx_errors() const { return tx_errors_; }
+
+private:
+    int fd_ = -1;
+    int ifindex_ = 0;
+    u8* ring_ = nullptr;
+    u32 next_ = 0;  // the ring slot to look at next
+    net::MacAddress mac_{};
+    u8 tx_[kBufferSize] = {};
+    u64 tx_errors_ = 0;
+};
+
+}  // namespace tk::hosted

@@ -1,0 +1,171 @@
+"""TradeKernel beside a Linux PREEMPT_RT guest, measured the same way.
+
+Both machines run under the same QEMU settings (TCG, `-icount
+shift=0,sleep=off`, CPU model, two vCPUs, memory, virtio-net on the same
+link) and the same core does the same work in both: our kernel's mode=trade,
+and the core as a Linux program in the RT guest (tradekernel/linux_guest.py).
+The same venue (tradekernel/venue.py) publishes the same session to each,
+paced so that each packet is handled before the next arrives, and answers
+their orders; each run's orders are checked against the reference strategy.
+
+Wire to order is read from QEMU's own capture of the link (filter-dump),
+which stamps each frame with the guest's virtual clock in microseconds; at
+shift 0 that clock advances one nanosecond per guest instruction, counted
+over both vCPUs, so a span is the instructions both CPUs ran between the
+feed frame's arrival at the NIC and the order frame's departure (measured
+with the other vCPU halted in both set-ups, to 1,000-instruction steps;
+docs/performance.md). An order's token names the message that triggered it,
+so each span starts at the frame that carried that message.
+
+Each guest also times its own part, from the poll finding the frame in its
+receive ring to the order's doorbell (`ring_to_doorbell`), by its TSC.
+
+cyclictest in the RT guest (one SCHED_FIFO thread on the isolated CPU, 1 ms
+period) gives Linux's timer wake-up lateness in the same units, beside our
+kernel's `timer_wakeup_lateness` (mode=bench).
+"""
+
+from __future__ import annotations
+
+import struct
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from scapy.layers.inet import IP, UDP
+from scapy.utils import PcapReader
+
+from tradekernel import demo, linux_guest, qemu
+from tradekernel.feed import sources
+from tradekernel.guest_link import GuestLink
+from tradekernel.records import Record
+from tradekernel.venue import FEED_PORT, GUEST, ORDER_PORT, VENUE, VenueConfig
+
+SYSTEMS = ("tradekernel", "linux-rt")
+# The session and its pace: one message per packet, slow enough that the RT
+# guest has handled each before the next (it takes about 20,000
+# instructions, a fraction of a millisecond of real time under TCG here).
+MESSAGES = 20_000
+SYMBOLS = 64  # the spread taker trades each narrowing: about 1 order per 100 messages
+RATE = 1_000.0  # messages (= packets) per second of real time
+SEED = 7
+_MOLD_HEADER = struct.Struct(">10sQH")
+
+
+@dataclass
+class WireToOrder:
+    system: str
+    spans: list[int]  # guest instructions (virtual ns at shift 0), one per order
+    orders: int  # orders the venue received
+    expected: int  # orders the reference strategy sends on this session
+    matched: bool  # the orders are the reference's, one for one
+    complete: bool  # the guest reported every message received
+    # The guest's own span, from the poll finding the frame in its receive
+    # ring (virtio-net's; Linux's packet ring) to the order handed to the NIC
+    # with its doorbell (Linux: send() returned): its "bench tick_to_trade"
+    # record, in TSC ticks, which under -icount count both vCPUs' instructions.
+    ring_to_doorbell: Record | None = None
+    problem: str = ""
+
+
+def _config(pcap: Path, messages: int) -> demo.DemoConfig:
+    venue = VenueConfig(rate=RATE, max_messages=1)
+    timeout = 120.0 + messages / RATE * 2
+    return demo.DemoConfig(venue=venue, icount=True, journal=None, pcap=pcap, timeout=timeout)
+
+
+def _linux_guest(config: demo.DemoConfig, link: GuestLink) -> qemu.QemuConfig:
+    """The RT guest with the options our kernel gets (tk_trader takes the
+    same words; it ignores mode= and isolate=, its core being CPU 1)."""
+    ours = demo.guest_config(config, link)
+    guest = linux_guest.guest_config(
+        f"trade {ours.cmdline}", ours.extra_args, memory_mb=ours.memory_mb
+    )
+    guest.timeout = config.timeout
+    return guest
+
+
+def measure(system: str, messages: int = MESSAGES) -> WireToOrder:
+    """One run of `system` ("tradekernel" or "linux-rt") on the session."""
+    session = sources.synthetic(SEED, messages, SYMBOLS)
+    with tempfile.TemporaryDirectory(prefix="tk-w2o-") as tmp:
+        pcap = Path(tmp) / "link.pcap"
+        config = _config(pcap, messages)
+        guest = _linux_guest if system == "linux-rt" else None
+        result = demo.run_demo(session, config, guest=guest)
+        spans = spans_from_pcap(pcap)
+    problem = ""
+    if result.run.outcome not in (qemu.Outcome.PASSED, qemu.Outcome.RESET):
+        problem = f"the guest ended {result.run.outcome.name}: {result.run.describe(10)}"
+    return WireToOrder(
+        system=system,
+        spans=spans,
+        orders=len(result.venue.orders.orders),
+        expected=len(result.match.matched) + len(result.match.missing),
+        matched=not result.match.missing and not result.match.unexpected,
+        complete=result.complete,
+        ring_to_doorbell=next(
+            (r for r in result.run.of_kind("bench") if r["name"] == "tick_to_trade"), None
+        ),
+        problem=problem,
+    )
+
+
+def spans_from_pcap(pcap: Path) -> list[int]:
+    """For each Enter Order the guest sent, the virtual nanoseconds from the
+    last arrival of the feed frame carrying its trigger to its departure."""
+    arrivals: list[tuple[int, int, int]] = []  # (time ns, first sequence, count)
+    spans: list[int] = []
+    with PcapReader(str(pcap)) as capture:
+        for frame in capture:
+            if UDP not in frame:
+                continue
+            at = int(frame.time * 1_000_000) * 1000
+            payload = bytes(frame[UDP].payload)
+            if frame[IP].src == VENUE.ip and frame[UDP].dport == FEED_PORT and len(payload) >= 20:
+                _, first, count = _MOLD_HEADER.unpack_from(payload)
+                arrivals.append((at, first, count))
+            elif (
+                frame[IP].src == GUEST.ip
+                and frame[UDP].dport == ORDER_PORT
+                and payload[:1] == b"O"  # Enter Order
+            ):
+                trigger = int(payload[1:11])
+                carried = [t for t, first, count in arrivals if first <= trigger < first + count]
+                if carried:
+                    spans.append(at - carried[-1])
+    return spans
+
+
+HISTOGRAM_LIMIT = 100_000  # ns: cyclictest --histogram's range (linux_guest.py)
+
+
+def cyclictest(loops: int = 5_000) -> dict[int, int]:
+    """cyclictest's histogram in the RT guest: lateness in virtual ns (guest
+    instructions at shift 0) -> how many wake-ups; key -1 counts overflows
+    (past HISTOGRAM_LIMIT)."""
+    config = linux_guest.guest_config(f"cyclictest {loops}", [], timeout=600)
+    run = qemu.run(config)
+    histogram: dict[int, int] = {}
+    for line in run.lines:
+        if not line.startswith(linux_guest.CYCLICTEST_PREFIX):
+            continue
+        words = line[len(linux_guest.CYCLICTEST_PREFIX) :].split()
+        if len(words) == 2 and words[0].isdigit() and words[1].isdigit():
+            histogram[int(words[0])] = int(words[1])
+        elif words[:3] == ["#", "Histogram", "Overflows:"] and len(words) > 3:
+            histogram[-1] = int(words[3])
+    if not any(v for k, v in histogram.items() if k >= 0):
+        tail = "\n".join(run.lines[-20:])
+        raise linux_guest.LinuxGuestError(f"cyclictest printed no histogram:\n{tail}")
+    return histogram
+
+
+def expand(histogram: dict[int, int]) -> list[float]:
+    """The histogram as samples; an overflow counts as HISTOGRAM_LIMIT (a
+    lower bound), so it still weighs on the p99."""
+    samples: list[float] = []
+    for value, count in histogram.items():
+        samples += [float(HISTOGRAM_LIMIT if value < 0 else value)] * count
+    samples.sort()
+    return samples
