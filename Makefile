@@ -63,7 +63,7 @@ HOSTED_CAPI_OBJS := $(patsubst %.cpp,$(BUILD)/hosted/%.o,$(wildcard platform/hos
 BENCH_CXXFLAGS := $(COMMON_FLAGS) -DTK_PLATFORM_HOSTED -flto
 BENCH_CORE_FLAGS := -mgeneral-regs-only -mno-red-zone
 BENCH_OBJS := $(patsubst %.cpp,$(BUILD)/bench-obj/%.o,$(filter-out kernel/test/%,$(CORE_SRCS)) \
-              $(wildcard bench/*.cpp) platform/hosted/platform.cpp platform/hosted/panic.cpp \
+              drivers/virtio_net_rings.cpp $(wildcard bench/*.cpp) platform/hosted/platform.cpp platform/hosted/panic.cpp \
               platform/hosted/sched_platform.cpp platform/hosted/udp_socket_nic.cpp \
               platform/hosted/startup_memory.cpp) \
               $(BUILD)/bench-obj/arch/x86_64/context_switch.asm.o
@@ -235,7 +235,7 @@ $(HOSTED_SO): $(HOSTED_CAPI_OBJS) $(filter-out $(BUILD)/hosted/kernel/test/%,$(H
 $(BUILD)/bench-obj/%.o: %.cpp $(HEADERS)
 	@mkdir -p $(@D)
 	@echo "  CXX [bench]  $<"
-	$(Q)$(CXX) $(BENCH_CXXFLAGS) $(if $(filter kernel/%,$<),$(BENCH_CORE_FLAGS)) -c $< -o $@
+	$(Q)$(CXX) $(BENCH_CXXFLAGS) $(if $(filter kernel/% drivers/%,$<),$(BENCH_CORE_FLAGS)) -c $< -o $@
 
 $(BUILD)/bench-obj/%.asm.o: %.asm
 	@mkdir -p $(@D)

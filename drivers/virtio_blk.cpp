@@ -77,7 +77,7 @@ bool VirtioBlk::request(u32 type, u64 sector, u32 bytes, bool device_writes) {
     queue_.set_descriptor(n, phys_of(status), 1, virtio::kDescWrite);
     queue_.make_available(0);
     u64 sent = 0, skipped = 0;
-    transport_.notify(queue_, sent, skipped);
+    virtio::notify(queue_, sent, skipped);
     for (u64 spins = 0; queue_.used_idx() == queue_.last_used; ++spins) {
         if (spins == kMaxSpins) {
             ++stats_.timeouts;

@@ -1,7 +1,6 @@
 #include "drivers/virtio_net.h"
 
 #include "kernel/log/log.h"
-#include "tk/tsc.h"
 
 namespace tk::drivers {
 namespace {
@@ -15,10 +14,7 @@ constexpr u8 kCtrlRx = 0, kCtrlRxPromisc = 0, kCtrlRxAllmulti = 1;
 constexpr u8 kCtrlMac = 1, kCtrlMacTableSet = 0;
 constexpr u8 kCtrlOk = 0;
 constexpr u16 kControlQueueSize = 16;
-using virtio::kAvailNoInterrupt, virtio::kDescNext, virtio::kDescWrite;
-
-// 5.1.6: with VERSION_1 the header is struct virtio_net_hdr, 12 bytes.
-constexpr u32 kNetHeader = 12;
+using virtio::kDescNext, virtio::kDescWrite;
 
 template <typename T>
 T mmio_read(volatile u8* base, u32 offset) {
@@ -46,29 +42,24 @@ bool VirtioNet::init(const PciDevice& device, u8* dma, PhysAddr dma_physical) {
     for (usize i = 0; i < kDmaBytes; ++i) dma_[i] = 0;
     u8* cursor = dma_;
     u64 phys = dma_phys_;
-    if (!transport_.setup_queue(rx_, 0, cursor, phys, kQueueSize) ||
-        !transport_.setup_queue(tx_, 1, cursor, phys, kQueueSize))
+    virtio::Queue rx{}, tx{};
+    if (!transport_.setup_queue(rx, 0, cursor, phys, kQueueSize) ||
+        !transport_.setup_queue(tx, 1, cursor, phys, kQueueSize))
         return false;
     if (control && !transport_.setup_queue(ctrl_, 2, cursor, phys, kControlQueueSize)) ctrl_.size = 0;
-    rx_buffers_ = cursor;
-    tx_buffers_ = cursor + usize(kQueueSize) * kBufferSize;
-    ctrl_buffer_ = tx_buffers_ + usize(kQueueSize) * kBufferSize;
+    u8* rx_buffers = cursor;
+    u8* tx_buffers = cursor + usize(kQueueSize) * kBufferSize;
+    ctrl_buffer_ = tx_buffers + usize(kQueueSize) * kBufferSize;
 
     for (int i = 0; i < 6; ++i)
         mac_.bytes[i] =
             (wanted_low & (1u << kFeatureMac)) ? mmio_read<u8>(transport_.device_config(), u32(i)) : u8(i ? 0 : 2);
-    // Polled receive: no interrupts wanted (2.7.7).
-    rx_.avail[0] = kAvailNoInterrupt;
-    tx_.avail[0] = kAvailNoInterrupt;
-    for (u16 i = 0; i < rx_.size; ++i) post_rx(i);
-    tx_free_count_ = 0;
-    for (u16 i = 0; i < tx_.size; ++i) tx_free_[tx_free_count_++] = i;
-
+    rings_.attach(rx, tx, rx_buffers, tx_buffers, dma_, dma_phys_);
     transport_.driver_ok();
-    notify(rx_, stats_.rx_notifies, stats_.rx_notifies_skipped);
+    rings_.notify_rx();
     log::info("virtio-net: %02x:%02x:%02x:%02x:%02x:%02x, %u RX / %u TX descriptors, polled",
               mac_.bytes[0], mac_.bytes[1], mac_.bytes[2], mac_.bytes[3], mac_.bytes[4], mac_.bytes[5],
-              rx_.size, tx_.size);
+              rx.size, tx.size);
     return true;
 }
 
@@ -115,80 +106,6 @@ bool VirtioNet::set_receive_filter(const net::MacAddress* multicast, u32 count) 
         for (u32 b = 0; b < 6; ++b) tables[8 + i * 6 + b] = multicast[i].bytes[b];
     return control(kCtrlRx, kCtrlRxPromisc, &off, 1) && control(kCtrlRx, kCtrlRxAllmulti, &off, 1) &&
            control(kCtrlMac, kCtrlMacTableSet, tables, 8 + count * 6);
-}
-
-void VirtioNet::post_rx(u16 buffer) {
-    volatile u8* d = rx_.desc + usize(buffer) * 16;
-    *reinterpret_cast<volatile u64*>(d) = phys_of(rx_buffers_ + usize(buffer) * kBufferSize);
-    *reinterpret_cast<volatile u32*>(d + 8) = kBufferSize;
-    *reinterpret_cast<volatile u16*>(d + 12) = kDescWrite;
-    rx_.avail[2 + rx_.avail_idx % rx_.size] = buffer;
-    barrier();  // the ring entry before the index that publishes it (2.7.13)
-    rx_.avail[1] = ++rx_.avail_idx;
-}
-
-bool VirtioNet::receive_packet(net::NetworkPacket& packet) {
-    u16 used_idx = *reinterpret_cast<volatile u16*>(rx_.used + 2);
-    if (used_idx == rx_.last_used) return false;
-    barrier();
-    volatile u8* element = rx_.used + 4 + usize(rx_.last_used % rx_.size) * 8;
-    u32 id = *reinterpret_cast<volatile u32*>(element);
-    u32 length = *reinterpret_cast<volatile u32*>(element + 4);
-    ++rx_.last_used;
-    if (id >= rx_.size || length < kNetHeader || length > kBufferSize) {
-        ++stats_.rx_too_short;
-        if (id < rx_.size) post_rx(u16(id));
-        return false;
-    }
-    packet.data = rx_buffers_ + usize(id) * kBufferSize + kNetHeader;
-    packet.length = length - kNetHeader;
-    packet.buffer = id;
-    packet.rx_tsc = rdtscp(nullptr);
-    ++stats_.rx_frames;
-    return true;
-}
-
-void VirtioNet::release(const net::NetworkPacket& packet) {
-    post_rx(u16(packet.buffer));
-    // The device polls no ring: tell it a buffer is back only when it may
-    // have run out (VIRTQ_USED_F_NO_NOTIFY lets it say it does not care).
-    notify(rx_, stats_.rx_notifies, stats_.rx_notifies_skipped);
-}
-
-void VirtioNet::reclaim_tx() {
-    u16 used_idx = *reinterpret_cast<volatile u16*>(tx_.used + 2);
-    while (tx_.last_used != used_idx) {
-        volatile u8* element = tx_.used + 4 + usize(tx_.last_used % tx_.size) * 8;
-        u32 id = *reinterpret_cast<volatile u32*>(element);
-        if (id < tx_.size) tx_free_[tx_free_count_++] = u16(id);
-        ++tx_.last_used;
-    }
-}
-
-u8* VirtioNet::tx_acquire() {
-    if (tx_free_count_ == 0) reclaim_tx();
-    if (tx_free_count_ == 0) {
-        ++stats_.tx_ring_full;
-        return nullptr;
-    }
-    u16 buffer = tx_free_[--tx_free_count_];
-    u8* b = tx_buffers_ + usize(buffer) * kBufferSize;
-    for (u32 i = 0; i < kNetHeader; ++i) b[i] = 0;  // no offloads requested
-    return b + kNetHeader;
-}
-
-void VirtioNet::tx_send(u8* frame, usize length) {
-    u8* b = frame - kNetHeader;
-    u16 buffer = u16(usize(b - tx_buffers_) / kBufferSize);
-    volatile u8* d = tx_.desc + usize(buffer) * 16;
-    *reinterpret_cast<volatile u64*>(d) = phys_of(b);
-    *reinterpret_cast<volatile u32*>(d + 8) = u32(length + kNetHeader);
-    *reinterpret_cast<volatile u16*>(d + 12) = 0;
-    tx_.avail[2 + tx_.avail_idx % tx_.size] = buffer;
-    barrier();
-    tx_.avail[1] = ++tx_.avail_idx;
-    ++stats_.tx_frames;
-    notify(tx_, stats_.tx_notifies, stats_.tx_notifies_skipped);
 }
 
 }  // namespace tk::drivers

@@ -1,6 +1,5 @@
 #include "drivers/virtio_pci.h"
 
-#include "arch/x86_64/cpu.h"
 #include "arch/x86_64/paging.h"
 
 namespace tk::drivers::virtio {
@@ -118,20 +117,6 @@ u8 PciTransport::config_generation() const { return mmio_read<u8>(common_, kConf
 
 void PciTransport::driver_ok() {
     mmio_write<u8>(common_, kDeviceStatus, kAcknowledge | kDriver | kFeaturesOk | kDriverOk);
-}
-
-void PciTransport::notify(Queue& q, u64& sent, u64& skipped) {
-    // The avail->idx store must be visible to the device before the
-    // used->flags load (virtio 1.2, 2.7.13.3 step 4, and 2.7.10's memory
-    // barrier): x86 lets a load pass an earlier store, and then a device
-    // that has just cleared NO_NOTIFY and gone to sleep is never told.
-    arch::full_fence();
-    if (*reinterpret_cast<volatile u16*>(q.used) & kUsedNoNotify) {
-        ++skipped;
-        return;
-    }
-    *q.notify = q.index;
-    ++sent;
 }
 
 }  // namespace tk::drivers::virtio

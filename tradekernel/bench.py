@@ -96,6 +96,7 @@ RUNS = [
         for depth in (10, 5000)
     ),
     BenchRun("tick_to_trade", expect_prefix="tick_to_trade"),
+    BenchRun("tick_to_trade_replay", expect_prefix="tick_to_trade_replay"),
     BenchRun("linux_tick_to_trade", expect_prefix="linux_udp_socket_tick_to_trade"),
     *(BenchRun("pool_alloc_free", size) for size in (64, 256)),
     *(BenchRun("malloc_free", size, expect_prefix="glibc") for size in (64, 256)),
@@ -291,6 +292,7 @@ def peers_of(name: str) -> list[str]:
         "context_switch_batched": ["boost_context_switch_batched", "linux_futex_switch_batched"],
         "timer_wakeup_lateness": ["linux_spin_wakeup_lateness", "linux_clock_nanosleep_lateness"],
         "tick_to_trade": ["linux_udp_socket_tick_to_trade"],
+        "tick_to_trade_replay": ["linux_udp_socket_tick_to_trade"],
         "itch_decode_book": ["meatpy_itch_decode_book"],
         "itch_top_of_book_10_levels": ["itch_top_of_book_5000_levels"],
     }

@@ -90,15 +90,27 @@ def compare(
     names: dict[str, str] = {}
     batches: dict[tuple[str, str], int] = {}
     load = 0.0
+    missing: set[str] = set()
     for repeat in range(repeats):
         this: dict[tuple[str, str], list[float]] = {}
         for round_number in range(bench.ROUNDS):
             progress(f"repeat {repeat + 1}/{repeats}, round {round_number + 1}/{bench.ROUNDS}")
             for run in filter(ours, bench.RUNS):
                 key = f"{run.mode} {run.size or ''}"
+                if key in missing:
+                    continue
                 for side, binary in (("baseline", baseline), ("now", bench.BENCH_BIN)):
                     part = work / "part.tmp"
-                    name, _platform, unit, batch = bench.run_one(run, part, binary)
+                    try:
+                        name, _platform, unit, batch = bench.run_one(run, part, binary)
+                    except subprocess.CalledProcessError:
+                        if side == "now":
+                            raise
+                        # A benchmark the baseline does not have (or names
+                        # another way): nothing to compare it with.
+                        progress(f"{run.mode}: not in {rev}; left out")
+                        missing.add(key)
+                        break
                     units[key] = unit
                     batches[(key, side)] = batch
                     if side == "now":

@@ -1,0 +1,104 @@
+#include "drivers/virtio_net_rings.h"
+
+#include "tk/tsc.h"
+
+namespace tk::drivers {
+namespace {
+
+using virtio::kAvailNoInterrupt, virtio::kDescWrite;
+
+void barrier() { asm volatile("" ::: "memory"); }
+
+}  // namespace
+
+void VirtioNetRings::attach(const virtio::Queue& rx, const virtio::Queue& tx, u8* rx_buffers, u8* tx_buffers,
+                            u8* dma, u64 dma_device) {
+    rx_ = rx;
+    tx_ = tx;
+    rx_buffers_ = rx_buffers;
+    tx_buffers_ = tx_buffers;
+    dma_ = dma;
+    dma_device_ = dma_device;
+    stats_ = {};
+    // Polled receive: no interrupts wanted (2.7.7).
+    rx_.avail[0] = kAvailNoInterrupt;
+    tx_.avail[0] = kAvailNoInterrupt;
+    for (u16 i = 0; i < rx_.size; ++i) post_rx(i);
+    tx_free_count_ = 0;
+    for (u16 i = 0; i < tx_.size; ++i) tx_free_[tx_free_count_++] = i;
+}
+
+void VirtioNetRings::post_rx(u16 buffer) {
+    volatile u8* d = rx_.desc + usize(buffer) * 16;
+    *reinterpret_cast<volatile u64*>(d) = device_address(rx_buffers_ + usize(buffer) * kBufferSize);
+    *reinterpret_cast<volatile u32*>(d + 8) = kBufferSize;
+    *reinterpret_cast<volatile u16*>(d + 12) = kDescWrite;
+    rx_.avail[2 + rx_.avail_idx % rx_.size] = buffer;
+    barrier();  // the ring entry before the index that publishes it (2.7.13)
+    rx_.avail[1] = ++rx_.avail_idx;
+}
+
+bool VirtioNetRings::receive_packet(net::NetworkPacket& packet) {
+    u16 used_idx = rx_.used_idx();
+    if (used_idx == rx_.last_used) return false;
+    barrier();
+    volatile u8* element = rx_.used_element();
+    u32 id = *reinterpret_cast<volatile u32*>(element);
+    u32 length = *reinterpret_cast<volatile u32*>(element + 4);
+    ++rx_.last_used;
+    if (id >= rx_.size || length < kNetHeader || length > kBufferSize) {
+        ++stats_.rx_too_short;
+        if (id < rx_.size) post_rx(u16(id));
+        return false;
+    }
+    packet.data = rx_buffers_ + usize(id) * kBufferSize + kNetHeader;
+    packet.length = length - kNetHeader;
+    packet.buffer = id;
+    packet.rx_tsc = rdtscp(nullptr);
+    ++stats_.rx_frames;
+    return true;
+}
+
+void VirtioNetRings::release(const net::NetworkPacket& packet) {
+    post_rx(u16(packet.buffer));
+    // The device polls no ring: tell it a buffer is back only when it may
+    // have run out (VIRTQ_USED_F_NO_NOTIFY lets it say it does not care).
+    notify_rx();
+}
+
+void VirtioNetRings::reclaim_tx() {
+    u16 used_idx = tx_.used_idx();
+    while (tx_.last_used != used_idx) {
+        u32 id = *reinterpret_cast<volatile u32*>(tx_.used_element());
+        if (id < tx_.size) tx_free_[tx_free_count_++] = u16(id);
+        ++tx_.last_used;
+    }
+}
+
+u8* VirtioNetRings::tx_acquire() {
+    if (tx_free_count_ == 0) reclaim_tx();
+    if (tx_free_count_ == 0) {
+        ++stats_.tx_ring_full;
+        return nullptr;
+    }
+    u16 buffer = tx_free_[--tx_free_count_];
+    u8* b = tx_buffers_ + usize(buffer) * kBufferSize;
+    for (u32 i = 0; i < kNetHeader; ++i) b[i] = 0;  // no offloads requested
+    return b + kNetHeader;
+}
+
+void VirtioNetRings::tx_send(u8* frame, usize length) {
+    u8* b = frame - kNetHeader;
+    u16 buffer = u16(usize(b - tx_buffers_) / kBufferSize);
+    volatile u8* d = tx_.desc + usize(buffer) * 16;
+    *reinterpret_cast<volatile u64*>(d) = device_address(b);
+    *reinterpret_cast<volatile u32*>(d + 8) = u32(length + kNetHeader);
+    *reinterpret_cast<volatile u16*>(d + 12) = 0;
+    tx_.avail[2 + tx_.avail_idx % tx_.size] = buffer;
+    barrier();
+    tx_.avail[1] = ++tx_.avail_idx;
+    ++stats_.tx_frames;
+    virtio::notify(tx_, stats_.tx_notifies, stats_.tx_notifies_skipped);
+}
+
+}  // namespace tk::drivers
