@@ -63,7 +63,7 @@ HOSTED_CAPI_OBJS := $(patsubst %.cpp,$(BUILD)/hosted/%.o,$(wildcard platform/hos
 BENCH_CXXFLAGS := $(COMMON_FLAGS) -DTK_PLATFORM_HOSTED -flto
 BENCH_CORE_FLAGS := -mgeneral-regs-only -mno-red-zone
 BENCH_OBJS := $(patsubst %.cpp,$(BUILD)/bench-obj/%.o,$(filter-out kernel/test/%,$(CORE_SRCS)) \
-              drivers/virtio_net_rings.cpp $(wildcard bench/*.cpp) platform/hosted/platform.cpp platform/hosted/panic.cpp \
+              drivers/virtio_net_rings.cpp platform/hosted/packet_ring_nic.cpp $(wildcard bench/*.cpp) platform/hosted/platform.cpp platform/hosted/panic.cpp \
               platform/hosted/sched_platform.cpp platform/hosted/udp_socket_nic.cpp \
               platform/hosted/startup_memory.cpp) \
               $(BUILD)/bench-obj/arch/x86_64/context_switch.asm.o

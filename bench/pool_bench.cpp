@@ -211,6 +211,18 @@ int main(int argc, char** argv) {
                path);
         return 0;
     }
+    if (which == "linux_packet_ring_tick_to_trade") {  // ... RX_INTERFACE FEED_INTERFACE [--samples FILE]
+        if (argc < 4) return usage();
+        std::string path = argc >= 6 && std::strcmp(argv[4], "--samples") == 0 ? argv[5] : "";
+        std::vector<double> samples = linux_packet_ring_tick_to_trade(tsc_ticks_per_ns(), argv[2], argv[3]);
+        if (samples.empty()) {
+            std::fprintf(stderr, "%s: no order came out (root, and a veth pair %s/%s up?)\n", which.c_str(), argv[2],
+                         argv[3]);
+            return 1;
+        }
+        report("linux_packet_ring_tick_to_trade", "linux", samples, path);
+        return 0;
+    }
     if (which == "itch_decode_book") {  // itch_decode_book SESSION [--samples FILE]
         if (argc < 3) return usage();
         std::string path = argc >= 5 && std::strcmp(argv[3], "--samples") == 0 ? argv[4] : "";

@@ -12,8 +12,23 @@
 // Order Cancel, Order Delete) at depth. The trigger is an offer one tick
 // above the best bid of the next symbol in turn, which the spread taker
 // buys; its delete follows, untimed.
+//
+// linux_packet_ring_tick_to_trade: the same market, strategy and span, the
+// same core on the same CPU, but Linux between the wire and the core: the
+// frame goes in on one end of a veth pair and is taken from a packet
+// socket's mapped receive ring on the other (hosted::PacketRingNic, the
+// fastest way Linux offers without a bypass driver), the order leaves by
+// send(). The span starts once the frame is in the ring, flushed from the
+// caches as the virtio device's is, so Linux's receive path before the ring
+// (veth, the packet socket's copy) is outside it, as the NIC's DMA is for
+// ours; send() is inside it, as our doorbell is.
 
 #include "bench/ring_bench.h"
+
+#include <linux/if_packet.h>
+#include <net/if.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <cstdio>
 
@@ -24,6 +39,7 @@
 #include "kernel/net/ports.h"
 #include "kernel/trade/engine.h"
 #include "kernel/trade/fastpath.h"
+#include "platform/hosted/packet_ring_nic.h"
 #include "platform/hosted/startup_memory.h"
 #include "tk/tsc.h"
 
@@ -35,30 +51,87 @@ constexpr u32 kWarmup = 200, kSamples = 20000;
 constexpr u16 kFeedPort = net::port::kVenueFeed;
 constexpr u32 kBestBid = 100'0000, kTick = 100;  // $100.0000 and $0.0100 in ITCH's 4 decimals
 
-struct Bench {
+// The memory virtio-net device (bench/virtio_net_device.h) and the kernel's
+// data path on it.
+struct VirtioLink {
     MemoryVirtioNet device;
+    u8 sent[2048];
+    u32 sent_length = 0;
+    u64 doorbells_before = 0;
+
+    bool open() { return device.init(); }
+    drivers::VirtioNetRings& nic() { return device.driver(); }
+    net::MacAddress mac() const { return {{0x02, 0, 0, 0, 0, 0x10}}; }
+    bool deliver(const u8* frame, u32 n) {
+        doorbells_before = device.driver().stats().tx_notifies;
+        return device.deliver(frame, n);
+    }
+    // After a trigger: exactly one order frame, published with its doorbell.
+    bool sent_one() {
+        return device.driver().stats().tx_notifies == doorbells_before + 1 && device.transmit(sent, sent_length) == 1;
+    }
+    void drain() { device.transmit(sent, sent_length); }
+};
+
+// Linux's path to the same core (linux_packet_ring_tick_to_trade): frames
+// go in on one end of a veth pair through a packet socket, and arrive
+// through the other end's mapped receive ring (hosted::PacketRingNic); the
+// order leaves by send() on it. The slot the frame lands in is flushed from
+// the caches as the virtio device's frame is.
+struct PacketRingLink {
+    hosted::PacketRingNic ring;
+    int feed_fd = -1;
+    const char* rx_interface = nullptr;
+    const char* feed_interface = nullptr;
+    u64 errors_before = 0;
+
+    bool open() {
+        if (!ring.open(rx_interface)) return false;
+        feed_fd = ::socket(AF_PACKET, SOCK_RAW, 0);  // protocol 0: sends only
+        sockaddr_ll a{};
+        a.sll_family = AF_PACKET;
+        a.sll_ifindex = int(if_nametoindex(feed_interface));
+        return feed_fd >= 0 && a.sll_ifindex && ::bind(feed_fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
+    }
+    hosted::PacketRingNic& nic() { return ring; }
+    net::MacAddress mac() const { return ring.mac(); }
+    bool deliver(const u8* frame, u32 n) {
+        errors_before = ring.tx_errors();
+        const u8* slot = ring.next_slot();
+        // veth hands the frame to the receiving side in this send (its
+        // softirq runs before send() returns), so it is in the ring now.
+        if (::send(feed_fd, frame, n, 0) != ssize_t(n)) return false;
+        for (u32 line = 0; line < 256; line += 64) __builtin_ia32_clflush(slot + line);
+        __builtin_ia32_mfence();
+        return true;
+    }
+    bool sent_one() { return ring.tx_errors() == errors_before; }
+    void drain() {}
+};
+
+template <typename Link>
+struct Bench {
+    Link link;
     net::NetStack net;
     trade::Engine engine;
     trade::SpreadTakerState strategy;
     u64 sequence = 1;
     u8 frame[2048];
-    u8 sent[2048];
-    u32 sent_length = 0;
 
-    // One message through the device and the trading loop's body, untimed.
+    // One message through the link and the trading loop's body, untimed.
     bool feed(const u8* m, u16 length) {
         u32 n = md_frame(net.config(), kFeedPort, frame, sequence++, m, length);
-        if (!device.deliver(frame, n)) return false;
+        if (!link.deliver(frame, n)) return false;
         poll_once();
-        device.transmit(sent, sent_length);
+        link.drain();
         return true;
     }
     void poll_once() {
         net::NetworkPacket p;
-        while (!device.driver().receive_packet(p)) {
+        while (!link.nic().receive_packet(p)) {
         }
         if (!trade::fastpath_receive(engine, net, p.data, p.length)) net.receive(p.data, p.length);
-        device.driver().release(p);
+        link.nic().release(p);
     }
 };
 
@@ -116,7 +189,8 @@ u64 resting(u16 locate, u8 side, u32 level, u32 slot) {
     return (u64(locate) << 32) | (u64(side == 'B') << 24) | (level * kOrdersPerLevel + slot);
 }
 
-bool preload(Bench& b) {
+template <typename Link>
+bool preload(Bench<Link>& b) {
     u8 m[40];
     for (u16 locate = 1; locate <= kSymbols; ++locate) {
         if (!b.feed(m, directory(m, locate))) return false;
@@ -134,7 +208,8 @@ bool preload(Bench& b) {
 }
 
 // Untimed, before sample `s`: five messages on another symbol, at depth.
-bool churn(Bench& b, u32 s) {
+template <typename Link>
+bool churn(Bench<Link>& b, u32 s) {
     u8 m[40];
     u16 locate = u16(1 + (s * 7 + 3) % kSymbols);
     u32 level = 10 + s % (kLevels - 10);
@@ -146,18 +221,19 @@ bool churn(Bench& b, u32 s) {
            b.feed(m, on_order(m, 'D', locate, moved, 0));
 }
 
-}  // namespace
-
-std::vector<double> ring_tick_to_trade(double ticks_per_ns) {
+template <typename Link>
+std::vector<double> run(Bench<Link>& b, double ticks_per_ns) {
     pin_to_cpu(0);
-    static Bench b;
-    if (!b.device.init()) return {};
+    if (!b.link.open()) {
+        std::perror("tick_to_trade: the link");
+        return {};
+    }
     net::NetConfig c{};
-    c.mac = {{0x02, 0, 0, 0, 0, 0x10}};
+    c.mac = b.link.mac();
     c.ip = 0x0A000010;
     c.netmask = 0xFFFFFF00;
-    b.net.init(c, net::TxPort{&b.device, [](void* d) { return static_cast<MemoryVirtioNet*>(d)->driver().tx_acquire(); },
-                              [](void* d, u8* f, usize n) { static_cast<MemoryVirtioNet*>(d)->driver().tx_send(f, n); }});
+    b.net.init(c, net::TxPort{&b.link, [](void* l) { return static_cast<Link*>(l)->nic().tx_acquire(); },
+                              [](void* l, u8* f, usize n) { static_cast<Link*>(l)->nic().tx_send(f, n); }});
     trade::EngineConfig config = engine_config(kFeedPort, b.strategy);
     void* memory = hosted::map_startup_memory(trade::Engine::memory_bytes(config));
     if (!memory) return {};
@@ -174,13 +250,12 @@ std::vector<double> ring_tick_to_trade(double ticks_per_ns) {
         u64 trigger = b.sequence;
         u32 n = md_frame(b.net.config(), kFeedPort, b.frame, b.sequence++, m,
                          add(m, locate, trigger_reference, 'S', 100, kBestBid + kTick));
-        u64 orders = b.engine.entry.counters.orders, doorbells = b.device.driver().stats().tx_notifies;
-        if (!b.device.deliver(b.frame, n)) return {};
+        u64 orders = b.engine.entry.counters.orders;
+        if (!b.link.deliver(b.frame, n)) return {};
         u64 t0 = tsc_begin();
         b.poll_once();
         u64 t1 = b.engine.entry.last_sent_tsc.value;
-        if (b.engine.entry.counters.orders != orders + 1 || b.device.driver().stats().tx_notifies != doorbells + 1 ||
-            b.device.transmit(b.sent, b.sent_length) != 1) {
+        if (b.engine.entry.counters.orders != orders + 1 || !b.link.sent_one()) {
             std::fprintf(stderr, "tick_to_trade: sample %u sent no order (or rang no doorbell)\n", s);
             return {};
         }
@@ -190,6 +265,21 @@ std::vector<double> ring_tick_to_trade(double ticks_per_ns) {
         b.strategy.done[locate] = 0;
     }
     return samples;
+}
+
+}  // namespace
+
+std::vector<double> ring_tick_to_trade(double ticks_per_ns) {
+    static Bench<VirtioLink> b;
+    return run(b, ticks_per_ns);
+}
+
+std::vector<double> linux_packet_ring_tick_to_trade(double ticks_per_ns, const char* rx_interface,
+                                                    const char* feed_interface) {
+    static Bench<PacketRingLink> b;
+    b.link.rx_interface = rx_interface;
+    b.link.feed_interface = feed_interface;
+    return run(b, ticks_per_ns);
 }
 
 }  // namespace tk::bench

@@ -35,6 +35,7 @@ declare -A needs=(
     [/usr/share/doc/linux-image-rt-amd64]=linux-image-rt-amd64
     [/usr/share/doc/busybox-static]=busybox-static
     [cyclictest]=rt-tests
+    [ip]=iproute2  # the veth pair of the Linux packet-ring peer
     [perf]=linux-perf  # make perf: hardware counters where the CPU has them
     [cpio]=cpio  # reads the guest's initramfs back in the tests
 )

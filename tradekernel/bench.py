@@ -13,13 +13,14 @@ with LD_PRELOAD, and the binary reports which malloc it actually ran.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
 import platform
 import shutil
 import subprocess
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -79,7 +80,11 @@ class BenchRun:
     preload: Path | None = None  # LD_PRELOAD, for jemalloc
     expect_prefix: str = ""  # the name tk_bench must report
     session: bool = False  # pass the generated ITCH session file
+    args: tuple[str, ...] = ()  # more arguments, before --samples
 
+
+# The veth pair linux_packet_ring_tick_to_trade runs over (made by veth_pair).
+VETH = ("tkbench0", "tkbench1")
 
 RUNS = [
     BenchRun("context_switch", expect_prefix="context_switch"),
@@ -98,6 +103,11 @@ RUNS = [
     BenchRun("tick_to_trade", expect_prefix="tick_to_trade"),
     BenchRun("tick_to_trade_replay", expect_prefix="tick_to_trade_replay"),
     BenchRun("linux_tick_to_trade", expect_prefix="linux_udp_socket_tick_to_trade"),
+    BenchRun(
+        "linux_packet_ring_tick_to_trade",
+        expect_prefix="linux_packet_ring_tick_to_trade",
+        args=VETH,
+    ),
     *(BenchRun("pool_alloc_free", size) for size in (64, 256)),
     *(BenchRun("malloc_free", size, expect_prefix="glibc") for size in (64, 256)),
     *(BenchRun("malloc_free", size, JEMALLOC, "jemalloc") for size in (64, 256)),
@@ -120,7 +130,7 @@ def run_one(run: BenchRun, samples: Path, binary: Path = BENCH_BIN) -> tuple[str
         env["LD_PRELOAD"] = str(run.preload)
     size = [] if run.size is None else [str(run.size)]
     session = [str(SESSION_FILE)] if run.session else []
-    command = [str(binary), run.mode, *size, *session, "--samples", str(samples)]
+    command = [str(binary), run.mode, *size, *session, *run.args, "--samples", str(samples)]
     out = subprocess.run(command, capture_output=True, text=True, check=True, env=env).stdout
     (record,) = of_kind(parse_records(out.splitlines()), "bench")
     if not record["name"].startswith(run.expect_prefix):
@@ -167,6 +177,31 @@ def run_pc_icount(progress: Callable[[str], None]) -> list[Result]:
     return results
 
 
+@contextlib.contextmanager
+def veth_pair(names: tuple[str, str] = VETH) -> Iterator[None]:
+    """Two linked virtual Ethernet interfaces, up, without IPv6 (whose own
+    traffic would cross the measurement), removed afterwards. Needs root."""
+    ip = shutil.which("ip")
+    if ip is None:
+        raise RuntimeError(
+            "the Linux packet-ring peer needs iproute2's ip: run 'make install-deps'"
+        )
+    subprocess.run([ip, "link", "del", names[0]], capture_output=True)  # a leftover of a killed run
+    made = subprocess.run(
+        [ip, "link", "add", names[0], "type", "veth", "peer", "name", names[1]],
+        capture_output=True, text=True,
+    )  # fmt: skip
+    if made.returncode != 0:
+        raise RuntimeError(f"could not make the veth pair (root needed): {made.stderr.strip()}")
+    try:
+        for name in names:
+            Path(f"/proc/sys/net/ipv6/conf/{name}/disable_ipv6").write_text("1\n")
+            subprocess.run([ip, "link", "set", name, "up"], check=True)
+        yield
+    finally:
+        subprocess.run([ip, "link", "del", names[0]], capture_output=True)
+
+
 def run_guests(progress: Callable[[str], None], samples_dir: Path) -> list[Result]:
     """TradeKernel and the Linux PREEMPT_RT guest under the same QEMU
     settings (tradekernel/guest_bench.py): wire to order on the same
@@ -209,6 +244,23 @@ def run_guests(progress: Callable[[str], None], samples_dir: Path) -> list[Resul
     return results
 
 
+def run_round(
+    round_number: int, samples_dir: Path, pooled: dict[str, list[float]],
+    round_medians: dict[str, list[float]], platform_of: dict[str, str], unit_of: dict[str, str],
+    batch_of: dict[str, int], load_of: dict[str, float],
+) -> None:  # fmt: skip
+    """One round of every tk_bench benchmark, its samples pooled."""
+    for run in RUNS:
+        part = samples_dir / f"part-{round_number}.tmp"
+        name, platform, unit, batch = run_one(run, part)
+        platform_of[name], unit_of[name], batch_of[name] = platform, unit, batch
+        values = [float(v) for v in part.read_text().split()]
+        pooled.setdefault(name, []).extend(values)
+        round_medians.setdefault(name, []).append(percentile(sorted(values), 0.5))
+        load_of[name] = max(load_of.get(name, 0.0), os.getloadavg()[0])
+        part.unlink()
+
+
 def run_benchmarks(progress: Callable[[str], None] = lambda _: None) -> list[Result]:
     """Every benchmark of the project, peers in the same run.
 
@@ -237,17 +289,11 @@ def run_benchmarks(progress: Callable[[str], None] = lambda _: None) -> list[Res
     unit_of: dict[str, str] = {}
     batch_of: dict[str, int] = {}
     load_of: dict[str, float] = {}  # the highest load average seen as it ran
-    for round_number in range(ROUNDS):
-        progress(f"round {round_number + 1} of {ROUNDS}")
-        for run in RUNS:
-            part = samples_dir / f"part-{round_number}.tmp"
-            name, platform, unit, batch = run_one(run, part)
-            platform_of[name], unit_of[name], batch_of[name] = platform, unit, batch
-            values = [float(v) for v in part.read_text().split()]
-            pooled.setdefault(name, []).extend(values)
-            round_medians.setdefault(name, []).append(percentile(sorted(values), 0.5))
-            load_of[name] = max(load_of.get(name, 0.0), os.getloadavg()[0])
-            part.unlink()
+    with veth_pair():
+        for round_number in range(ROUNDS):
+            progress(f"round {round_number + 1} of {ROUNDS}")
+            run_round(round_number, samples_dir, pooled, round_medians, platform_of, unit_of,
+                      batch_of, load_of)  # fmt: skip
     pooled["meatpy_itch_decode_book"] = run_meatpy(progress)
     platform_of["meatpy_itch_decode_book"], unit_of["meatpy_itch_decode_book"] = "linux", "ns"
     results = run_pc_icount(progress)
@@ -291,7 +337,7 @@ def peers_of(name: str) -> list[str]:
         # Like-for-like peer first, then the older peer that does other work.
         "context_switch_batched": ["boost_context_switch_batched", "linux_futex_switch_batched"],
         "timer_wakeup_lateness": ["linux_spin_wakeup_lateness", "linux_clock_nanosleep_lateness"],
-        "tick_to_trade": ["linux_udp_socket_tick_to_trade"],
+        "tick_to_trade": ["linux_packet_ring_tick_to_trade", "linux_udp_socket_tick_to_trade"],
         "tick_to_trade_replay": ["linux_udp_socket_tick_to_trade"],
         "itch_decode_book": ["meatpy_itch_decode_book"],
         "itch_top_of_book_10_levels": ["itch_top_of_book_5000_levels"],

@@ -34,6 +34,10 @@ public:
     void tx_send(u8* frame, usize length);
 
     u64 tx_errors() const { return tx_errors_; }
+    // The ring slot the next frame will be received into (its header and
+    // the frame), for a benchmark that evicts the frame from the caches as a
+    // NIC's DMA would leave it.
+    const u8* next_slot() const { return ring_ + usize(next_) * kFrameSize; }
 
 private:
     int fd_ = -1;

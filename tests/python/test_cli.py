@@ -168,6 +168,7 @@ def test_bench_writes_results_in_the_shared_format():
         "itch_top_of_book_5000_levels",
         "tick_to_trade",
         "tick_to_trade_replay",
+        "linux_packet_ring_tick_to_trade",
         "linux_udp_socket_tick_to_trade",
     )
     core = {"name", "platform", "unit", "median", "p99", "max", "samples", "load"}
