@@ -196,19 +196,21 @@ int run_net_bench(const std::string& which, const std::string& samples_path) {
 int main(int argc, char** argv) {
     if (argc < 2) return usage();
     std::string which = argv[1];
-    if (which == "tick_to_trade" || which == "tick_to_trade_replay" || which == "linux_tick_to_trade") {
+    // ring_tick_to_trade reports tick_to_trade; the mode tick_to_trade (its
+    // name before the ring version) reports tick_to_trade_replay.
+    if (which == "ring_tick_to_trade" || which == "tick_to_trade" || which == "linux_tick_to_trade") {
         std::string path = argc >= 4 && std::strcmp(argv[2], "--samples") == 0 ? argv[3] : "";
-        bool linux_peer = which == "linux_tick_to_trade";
+        bool linux_peer = which == "linux_tick_to_trade", ring = which == "ring_tick_to_trade";
         double tpn = tsc_ticks_per_ns();
-        std::vector<double> samples = linux_peer                          ? linux_udp_socket_tick_to_trade(tpn)
-                                      : which == "tick_to_trade_replay" ? tick_to_trade(tpn)
-                                                                        : ring_tick_to_trade(tpn);
+        std::vector<double> samples = linux_peer ? linux_udp_socket_tick_to_trade(tpn)
+                                      : ring     ? ring_tick_to_trade(tpn)
+                                                 : tick_to_trade(tpn);
         if (samples.empty()) {
             std::fprintf(stderr, "%s: no order came out\n", which.c_str());
             return 1;
         }
-        report(linux_peer ? "linux_udp_socket_tick_to_trade" : which.c_str(), linux_peer ? "linux" : "hosted", samples,
-               path);
+        report(linux_peer ? "linux_udp_socket_tick_to_trade" : ring ? "tick_to_trade" : "tick_to_trade_replay",
+               linux_peer ? "linux" : "hosted", samples, path);
         return 0;
     }
     if (which == "linux_packet_ring_tick_to_trade") {  // ... RX_INTERFACE FEED_INTERFACE [--samples FILE]

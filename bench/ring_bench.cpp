@@ -68,7 +68,8 @@ struct VirtioLink {
     }
     // After a trigger: exactly one order frame, published with its doorbell.
     bool sent_one() {
-        return device.driver().stats().tx_notifies == doorbells_before + 1 && device.transmit(sent, sent_length) == 1;
+        return device.driver().stats().tx_notifies == doorbells_before + 1 && device.transmit(sent, sent_length) == 1 &&
+               device.driver_errors() == 0;
     }
     void drain() { device.transmit(sent, sent_length); }
 };

@@ -38,11 +38,13 @@ void flush(const volatile void* p, usize bytes) {
 struct Descriptor {
     u64 address;
     u32 length;
+    u16 flags;
 };
 
 Descriptor descriptor(const Queue& q, u16 head) {
     volatile u8* d = q.desc + usize(head % q.size) * 16;
-    return {*reinterpret_cast<volatile u64*>(d), *reinterpret_cast<volatile u32*>(d + 8)};
+    return {*reinterpret_cast<volatile u64*>(d), *reinterpret_cast<volatile u32*>(d + 8),
+            *reinterpret_cast<volatile u16*>(d + 12)};
 }
 
 void put_used(Queue& q, u16& used, u16 id, u32 length) {
@@ -83,6 +85,13 @@ bool MemoryVirtioNet::deliver(const u8* frame, u32 length) {
     u16 head = rx_.avail[2 + rx_next_avail_ % rx_.size];
     ++rx_next_avail_;
     Descriptor d = descriptor(rx_, head);
+    // A receive buffer is a device-writable descriptor as large as the
+    // frame and its header (2.7.5); anything else is the driver's bug.
+    if (head >= rx_.size || !(d.flags & drivers::virtio::kDescWrite) ||
+        d.length < VirtioNetRings::kNetHeader + length) {
+        ++driver_errors_;
+        return false;
+    }
     auto* buffer = reinterpret_cast<u8*>(d.address);
     std::memset(buffer, 0, VirtioNetRings::kNetHeader);  // no offloads: a zero virtio_net_hdr
     std::memcpy(buffer + VirtioNetRings::kNetHeader, frame, length);
@@ -100,10 +109,14 @@ u32 MemoryVirtioNet::transmit(u8* last, u32& last_length) {
         u16 head = tx_.avail[2 + tx_next_avail_ % tx_.size];
         ++tx_next_avail_;
         Descriptor d = descriptor(tx_, head);
-        if (d.length > VirtioNetRings::kNetHeader && d.length <= VirtioNetRings::kBufferSize) {
-            last_length = d.length - VirtioNetRings::kNetHeader;
-            std::memcpy(last, reinterpret_cast<const u8*>(d.address) + VirtioNetRings::kNetHeader, last_length);
+        // A frame to send: device-readable, its header and 14 bytes at least.
+        if (head >= tx_.size || (d.flags & drivers::virtio::kDescWrite) ||
+            d.length < VirtioNetRings::kNetHeader + 14 || d.length > VirtioNetRings::kBufferSize) {
+            ++driver_errors_;
+            continue;
         }
+        last_length = d.length - VirtioNetRings::kNetHeader;
+        std::memcpy(last, reinterpret_cast<const u8*>(d.address) + VirtioNetRings::kNetHeader, last_length);
         put_used(tx_, tx_used_, head, 0);
         ++taken;
     }

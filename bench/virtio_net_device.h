@@ -23,7 +23,8 @@ public:
 
     // The device's side of a received frame: into the next buffer the driver
     // posted, virtio_net_hdr first, then the used ring's element and index,
-    // all flushed from the caches. False if the driver posted none.
+    // all flushed from the caches. False if the driver posted none or a
+    // wrong one.
     bool deliver(const u8* frame, u32 length);
 
     // The device takes every frame the driver made available for transmit
@@ -32,6 +33,9 @@ public:
     u32 transmit(u8* last, u32& last_length);
 
     u64 rx_dropped() const { return rx_dropped_; }  // no buffer posted
+    // Descriptors the device refused: out of the ring, the wrong direction
+    // or too short. A correct driver makes none.
+    u64 driver_errors() const { return driver_errors_; }
 
 private:
     drivers::virtio::Queue rx_{}, tx_{};  // the device's view: the same memory as the driver's
@@ -39,6 +43,7 @@ private:
     u16 rx_next_avail_ = 0, tx_next_avail_ = 0;
     u16 rx_used_ = 0, tx_used_ = 0;
     u64 rx_dropped_ = 0;
+    u64 driver_errors_ = 0;
     volatile u16 doorbell_[2] = {};  // the queues' notify registers
 };
 

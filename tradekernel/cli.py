@@ -559,7 +559,7 @@ def parser() -> argparse.ArgumentParser:
     f = sub.add_parser(
         "perf", help="where the trading path's instructions go (kernel) and hardware counters"
     )
-    f.add_argument("--calls", type=int, default=12, help="fast-path calls to trace (default 12)")
+    f.add_argument("--calls", type=int, default=20, help="fast-path calls to trace (default 20)")
     f.set_defaults(func=cmd_perf)
     return p
 

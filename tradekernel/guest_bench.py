@@ -11,10 +11,12 @@ their orders; each run's orders are checked against the reference strategy.
 Wire to order is read from QEMU's own capture of the link (filter-dump),
 which stamps each frame with the guest's virtual clock in microseconds; at
 shift 0 that clock advances one nanosecond per guest instruction, counted
-over both vCPUs, so a span is the instructions both CPUs ran between the
-feed frame's arrival at the NIC and the order frame's departure (measured
-with the other vCPU halted in both set-ups, to 1,000-instruction steps;
-docs/performance.md). An order's token names the message that triggered it,
+over both vCPUs (run one after the other), so a span is the instructions
+both CPUs ran between the feed frame's arrival at the NIC and the order
+frame's departure, in 1,000-instruction steps: Linux's interrupt and
+receive work on CPU 0 and its user loop on CPU 1 add up, as do our polling
+CPU's instructions while QEMU's I/O thread moves the frames, which depends
+on the host (docs/performance.md). An order's token names the message that triggered it,
 so each span starts at the frame that carried that message.
 
 Each guest also times its own part, from the poll finding the frame in its
@@ -113,9 +115,13 @@ def measure(system: str, messages: int = MESSAGES) -> WireToOrder:
 
 def spans_from_pcap(pcap: Path) -> list[int]:
     """For each Enter Order the guest sent, the virtual nanoseconds from the
-    last arrival of the feed frame carrying its trigger to its departure."""
+    last arrival of the feed frame carrying its trigger (a retransmission
+    that filled a gap, if the message waited for one) to its first
+    departure (an order sent again for want of an answer keeps its token,
+    and is not a new one)."""
     arrivals: list[tuple[int, int, int]] = []  # (time ns, first sequence, count)
     spans: list[int] = []
+    seen: set[bytes] = set()
     with PcapReader(str(pcap)) as capture:
         for frame in capture:
             if UDP not in frame:
@@ -130,6 +136,10 @@ def spans_from_pcap(pcap: Path) -> list[int]:
                 and frame[UDP].dport == ORDER_PORT
                 and payload[:1] == b"O"  # Enter Order
             ):
+                token = payload[1:15]
+                if token in seen:
+                    continue
+                seen.add(token)
                 trigger = int(payload[1:11])
                 carried = [t for t, first, count in arrivals if first <= trigger < first + count]
                 if carried:

@@ -36,8 +36,11 @@ from tradekernel import paths, qemu, symtab
 PERF_DIR = paths.BUILD / "perf"
 ENTRY = "tk::trade::fastpath_receive"
 # The first calls are set-up frames (the symbol's directory entry, the
-# book's first order); the rest are the measured loop's.
+# book's first order); the rest are the measured loop's: a trigger, whose
+# call sends an order (the order's UDP datagram goes out through SEND), then
+# the trigger's delete, which sends none.
 SKIP_CALLS = 4
+SEND = "tk::net::NetStack::transmit_udp"
 
 
 @dataclass
@@ -190,7 +193,7 @@ def table(profile: Profile, rows: int = 25) -> list[str]:
     total = profile.total / n
     per_call = sorted(set(profile.per_call))
     lines = [
-        f"{profile.calls} calls of `{ENTRY}` traced, {total:,.0f} instructions per call "
+        f"{profile.calls} calls of `{ENTRY}`, {total:,.0f} instructions per call "
         f"(from {per_call[0]:,} to {per_call[-1]:,}).",
         "",
         "| function | self per call | self % | inclusive per call |",
@@ -262,7 +265,7 @@ def hosted_counters(progress: Callable[[str], None] = lambda _: None) -> list[st
     with tempfile.TemporaryDirectory(prefix="tk-perf-") as tmp:
         done = subprocess.run(
             [perf, "stat", "-x", ",", "-e", ",".join(HOSTED_EVENTS), "--",
-             str(bench), "tick_to_trade", "--samples", str(Path(tmp) / "samples.txt")],
+             str(bench), "ring_tick_to_trade", "--samples", str(Path(tmp) / "samples.txt")],
             capture_output=True, text=True,
         )  # fmt: skip
     counts: dict[str, str] = {}
@@ -284,23 +287,35 @@ def hosted_counters(progress: Callable[[str], None] = lambda _: None) -> list[st
     return lines
 
 
-def run(calls: int = 12, progress: Callable[[str], None] = lambda _: None) -> Path:
-    """Both profiles, into build/perf/ (perf.md, fastpath.svg, fastpath.folded)."""
+def run(calls: int = 20, progress: Callable[[str], None] = lambda _: None) -> Path:
+    """Both profiles, into build/perf/ (perf.md, fastpath.svg, fastpath.folded):
+    the table and flame graph of the calls that sent an order (tick to
+    trade), and the mean of the others."""
     if not paths.KERNEL_ELF.exists():
         raise FileNotFoundError(f"{paths.KERNEL_ELF} does not exist: run 'make all'")
     symbols = Symbols(paths.KERNEL_ELF)
-    profile = attribute(trace_kernel(symbols, calls, progress), symbols)
+    traces = trace_kernel(symbols, calls, progress)
+    sending = [t for t in traces if any(symbols.function(pc) == SEND for pc in t)]
+    others = [t for t in traces if t not in sending]
+    if not sending:
+        raise RuntimeError(f"perf: none of {len(traces)} traced calls sent an order")
+    profile = attribute(sending, symbols)
     PERF_DIR.mkdir(parents=True, exist_ok=True)
     folded = PERF_DIR / "fastpath.folded"
     folded.write_text("".join(f"{s} {c}\n" for s, c in sorted(profile.stacks.items())))
-    title = f"{ENTRY}: instructions of {profile.calls} calls (mode=bench, QEMU -icount)"
+    title = f"{ENTRY}: {profile.calls} calls that sent an order (mode=bench, QEMU -icount)"
     (PERF_DIR / "fastpath.svg").write_text(flame_svg(profile.stacks, title))
     report = [
         "# make perf",
         "",
         "## The kernel's fast path, instruction by instruction (QEMU, gdb stub)",
         "",
+        "The calls that sent an order (tick to trade):",
+        "",
         *table(profile),
+        "",
+        f"The other {len(others)} calls (the triggers' deletes, no order): "
+        + (f"{sum(map(len, others)) / len(others):,.0f} instructions each." if others else "none."),
         "",
         "Flame graph: build/perf/fastpath.svg; folded stacks: build/perf/fastpath.folded.",
         "",

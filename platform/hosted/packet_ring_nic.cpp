@@ -79,7 +79,17 @@ bool PacketRingNic::receive_packet(net::NetworkPacket& packet) {
     tpacket2_hdr* h = slot(ring_, next_);
     // The kernel sets TP_STATUS_USER after writing the frame (packet(7));
     // the acquire load keeps the frame's reads after it.
-    if (!(__atomic_load_n(&h->tp_status, __ATOMIC_ACQUIRE) & TP_STATUS_USER)) return false;
+    u32 status = __atomic_load_n(&h->tp_status, __ATOMIC_ACQUIRE);
+    if (!(status & TP_STATUS_USER)) return false;
+    if (status & TP_STATUS_VLAN_VALID) {
+        // Linux took an 802.1Q tag off this frame; the kernel's stack drops
+        // tagged frames (it is on no VLAN), so this NIC does not pass one
+        // off as untagged.
+        ++rx_vlan_tagged_;
+        __atomic_store_n(&h->tp_status, TP_STATUS_KERNEL, __ATOMIC_RELEASE);
+        next_ = (next_ + 1) % kFrames;
+        return false;
+    }
     packet.data = reinterpret_cast<const u8*>(h) + h->tp_mac;
     packet.length = h->tp_snaplen;
     packet.buffer = next_;

@@ -34,6 +34,7 @@ public:
     void tx_send(u8* frame, usize length);
 
     u64 tx_errors() const { return tx_errors_; }
+    u64 rx_vlan_tagged() const { return rx_vlan_tagged_; }  // dropped
     // The ring slot the next frame will be received into (its header and
     // the frame), for a benchmark that evicts the frame from the caches as a
     // NIC's DMA would leave it.
@@ -47,6 +48,7 @@ private:
     net::MacAddress mac_{};
     u8 tx_[kBufferSize] = {};
     u64 tx_errors_ = 0;
+    u64 rx_vlan_tagged_ = 0;
 };
 
 }  // namespace tk::hosted

@@ -56,6 +56,9 @@ def test_a_span_starts_at_the_last_arrival_of_the_frame_with_the_trigger(tmp_pat
         _frame(VENUE.ip, GUEST.ip, FEED_PORT, packet(session, 2, [b"A" * 36, b"E" * 31]), 3_000),
         _frame(VENUE.ip, GUEST.ip, FEED_PORT, packet(session, 4, [b"A" * 36]), 3_002),
         _frame(GUEST.ip, VENUE.ip, ORDER_PORT, order, 3_007),
+        _frame(
+            GUEST.ip, VENUE.ip, ORDER_PORT, order, 3_500
+        ),  # sent again, unanswered: not an order
         _frame(GUEST.ip, VENUE.ip, ORDER_PORT, b"X" + b"0000000002" + b"0000", 3_009),  # a cancel
     ]
     wrpcap(str(tmp_path / "link.pcap"), frames)

@@ -130,7 +130,10 @@ int run(const CommandLine& cmdline) {
                 (unsigned long)bytes);
     g_engine.entry.stamp_sends = true;
     trade::apply_trading_options(g_engine, g_stack, options);
-    if (!g_engine.bind_ports(g_stack)) return 1;
+    if (!g_engine.bind_ports(g_stack)) {
+        log::info("trade: the feed port %u is taken", config.feed_port);
+        return 1;
+    }
     net::Ipv4Address gateway = config.gateway, rewinder = config.rewinder.ip;
     if (!trade::resolve_neighbor(g_nic, g_stack, gateway, config.tsc_hz) ||
         !trade::resolve_neighbor(g_nic, g_stack, rewinder, config.tsc_hz)) {
@@ -150,7 +153,8 @@ int run(const CommandLine& cmdline) {
                   sizeof(net::NetCounters) / sizeof(u64));
     log::counters("control-counters", net::control_counter_names(),
                   reinterpret_cast<const u64*>(&g_control.counters()), sizeof(net::ControlCounters) / sizeof(u64));
-    log::record("packet-socket", "tx-errors=%lu", (unsigned long)g_nic.tx_errors());
+    log::record("packet-socket", "tx-errors=%lu rx-vlan-tagged=%lu", (unsigned long)g_nic.tx_errors(),
+                (unsigned long)g_nic.rx_vlan_tagged());
     return 0;
 }
 
