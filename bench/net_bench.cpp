@@ -4,13 +4,20 @@
 //     dispatch); a sample is the mean over 64 frames.
 //   udp_echo_pps: frames through receive -> echo reply built -> transmit,
 //     in packets per second (a sample is one batch of 64 frames).
+// Their like-for-like peers, linux_packet_ring_*: the same stack, batches
+// and frames through Linux instead of the replay ring: the frames go in on
+// one end of a veth pair and are taken from a packet socket's mapped
+// receive ring on the other (hosted::PacketRingNic, bench/veth_feed.h);
+// echo replies leave by send().
 
 #include "bench/net_bench.h"
 
 #include "bench/frames.h"
 #include "bench/measure.h"
+#include "bench/veth_feed.h"
 #include "kernel/net/replay_nic.h"
 #include "kernel/net/stack.h"
+#include "platform/hosted/packet_ring_nic.h"
 #include "tk/tsc.h"
 #include "kernel/net/ports.h"
 
@@ -46,17 +53,36 @@ net::NetConfig config() {
     return c;
 }
 
-// One sample: kBatch copies of `frame` put in the ring, then the ticks to
-// take them all through receive_packet -> stack -> release.
-u64 time_one_batch(const u8* frame, u32 length) {
-    for (u32 i = 0; i < kBatch; ++i) g_nic.inject(frame, length);  // "DMA" into the ring
+// One sample: kBatch copies of `frame` put in the ring by `inject`, then
+// the ticks to take them all through receive_packet -> stack -> release.
+template <typename Nic, typename Inject>
+u64 time_one_batch(Nic& nic, Inject inject, const u8* frame, u32 length) {
+    for (u32 i = 0; i < kBatch; ++i) inject(frame, length);  // "DMA" into the ring
     u64 t0 = tsc_begin();
     net::NetworkPacket p;
-    while (g_nic.receive_packet(p)) {
+    for (u32 taken = 0; taken < kBatch && nic.receive_packet(p); ++taken) {
         g_stack.receive(p.data, p.length);
-        g_nic.release(p);
+        nic.release(p);
     }
     return tsc_end() - t0;
+}
+
+void replay_inject(const u8* frame, u32 length) { g_nic.inject(frame, length); }
+
+// The Linux peers' NIC and feed (veth_feed.h).
+hosted::PacketRingNic g_ring;
+int g_feed = -1;
+u64 g_feed_errors = 0;
+void ring_inject(const u8* frame, u32 length) { g_feed_errors += !send_frame(g_feed, frame, length); }
+u8* ring_acquire(void*) { return g_ring.tx_acquire(); }
+void ring_send(void*, u8* frame, usize length) { g_ring.tx_send(frame, length); }
+
+bool open_ring(const char* rx_interface, const char* feed_interface, net::NetConfig& c) {
+    g_feed = open_feed_socket(feed_interface);
+    if (!g_ring.open(rx_interface) || g_feed < 0) return false;
+    c.mac = g_ring.mac();
+    g_stack.init(c, net::TxPort{nullptr, ring_acquire, ring_send});
+    return true;
 }
 
 }  // namespace
@@ -70,10 +96,27 @@ std::vector<double> nic_rx_to_app(double ticks_per_ns) {
     u32 length = build_frame(frame, c, net::port::kVenueFeed);
     std::vector<double> samples;
     for (u32 s = 0; s < kSamples + 100; ++s) {
-        u64 ticks = time_one_batch(frame, length);
+        u64 ticks = time_one_batch(g_nic, replay_inject, frame, length);
         if (s >= 100) samples.push_back(double(ticks) / ticks_per_ns / kBatch);
     }
     if (g_delivered != u64(kSamples + 100) * kBatch) samples.clear();  // something dropped: no result
+    return samples;
+}
+
+std::vector<double> linux_packet_ring_rx_to_app(double ticks_per_ns, const char* rx_interface,
+                                                const char* feed_interface) {
+    pin_to_cpu(0);
+    net::NetConfig c = config();
+    if (!open_ring(rx_interface, feed_interface, c)) return {};
+    g_stack.bind_udp(net::port::kVenueFeed, consume, nullptr);
+    u8 frame[2048];
+    u32 length = build_frame(frame, c, net::port::kVenueFeed);
+    std::vector<double> samples;
+    for (u32 s = 0; s < kSamples + 100; ++s) {
+        u64 ticks = time_one_batch(g_ring, ring_inject, frame, length);
+        if (s >= 100) samples.push_back(double(ticks) / ticks_per_ns / kBatch);
+    }
+    if (g_feed_errors || g_delivered != u64(kSamples + 100) * kBatch) samples.clear();
     return samples;
 }
 
@@ -86,10 +129,29 @@ std::vector<double> udp_echo_pps(double ticks_per_ns) {
     std::vector<double> samples;
     u64 sent_before = g_nic.tx_frames();
     for (u32 s = 0; s < kSamples + 100; ++s) {
-        u64 ticks = time_one_batch(frame, length);
+        u64 ticks = time_one_batch(g_nic, replay_inject, frame, length);
         if (s >= 100) samples.push_back(kBatch * 1e9 / (double(ticks) / ticks_per_ns));
     }
     if (g_nic.tx_frames() - sent_before != u64(kSamples + 100) * kBatch) samples.clear();
+    return samples;
+}
+
+std::vector<double> linux_packet_ring_udp_echo_pps(double ticks_per_ns, const char* rx_interface,
+                                                   const char* feed_interface) {
+    pin_to_cpu(0);
+    net::NetConfig c = config();
+    if (!open_ring(rx_interface, feed_interface, c)) return {};  // echo on port 7 (NetConfig's default)
+    u8 frame[2048];
+    u32 length = build_frame(frame, c, 7);
+    std::vector<double> samples;
+    u64 sent_before = g_stack.counters().tx_frames;
+    for (u32 s = 0; s < kSamples + 100; ++s) {
+        u64 ticks = time_one_batch(g_ring, ring_inject, frame, length);
+        if (s >= 100) samples.push_back(kBatch * 1e9 / (double(ticks) / ticks_per_ns));
+    }
+    if (g_feed_errors || g_ring.tx_errors() ||
+        g_stack.counters().tx_frames - sent_before != u64(kSamples + 100) * kBatch)
+        samples.clear();
     return samples;
 }
 

@@ -172,24 +172,32 @@ int run_sched_bench(const std::string& which, const std::string& samples_path) {
     return 0;
 }
 
-int run_net_bench(const std::string& which, const std::string& samples_path) {
+// nic_rx_to_app, udp_echo_pps, or their Linux peers (`rx_interface` and
+// `feed_interface` set: a veth pair).
+int run_net_bench(const std::string& which, const std::string& samples_path, const char* rx_interface = nullptr,
+                  const char* feed_interface = nullptr) {
     double tpn = tsc_ticks_per_ns();
-    std::vector<double> samples = which == "nic_rx_to_app" ? nic_rx_to_app(tpn) : udp_echo_pps(tpn);
+    bool linux_peer = rx_interface != nullptr, rx = which.find("rx_to_app") != std::string::npos;
+    std::vector<double> samples = linux_peer ? (rx ? linux_packet_ring_rx_to_app(tpn, rx_interface, feed_interface)
+                                                   : linux_packet_ring_udp_echo_pps(tpn, rx_interface, feed_interface))
+                                             : (rx ? nic_rx_to_app(tpn) : udp_echo_pps(tpn));
     if (samples.empty()) {
-        std::fprintf(stderr, "%s: frames were dropped; no result\n", which.c_str());
+        std::fprintf(stderr, "%s: frames were dropped (or no veth pair); no result\n", which.c_str());
         return 1;
     }
-    if (which == "nic_rx_to_app") {
-        report("nic_rx_to_app_batched", "hosted", samples, samples_path, kNetBatch);
+    std::string name = which + "_batched";
+    const char* platform = linux_peer ? "linux" : "hosted";
+    if (rx) {
+        report(name.c_str(), platform, samples, samples_path, kNetBatch);
         return 0;
     }
     // Packets per second: report() says "ns"; print the record by hand.
     Summary s = summarize(samples);
     if (!samples_path.empty()) report_samples(samples, samples_path);
     // For a rate, the low tail is the bad one: "p99" is the 1st percentile.
-    std::printf("@tk bench name=udp_echo_pps_batched platform=hosted unit=packets/s median=%.0f p99=%.0f max=%.0f samples=%zu "
+    std::printf("@tk bench name=%s platform=%s unit=packets/s median=%.0f p99=%.0f max=%.0f samples=%zu "
                 "batch=%u\n",
-                s.median, samples[prof::percentile_index(samples.size(), 10)], s.max, s.samples, kNetBatch);
+                name.c_str(), platform, s.median, samples[prof::percentile_index(samples.size(), 10)], s.max, s.samples, kNetBatch);
     return 0;
 }
 
@@ -224,6 +232,11 @@ int main(int argc, char** argv) {
         }
         report("linux_packet_ring_tick_to_trade", "linux", samples, path);
         return 0;
+    }
+    if (which == "linux_packet_ring_rx_to_app" || which == "linux_packet_ring_udp_echo_pps") {
+        if (argc < 4) return usage();  // ... RX_INTERFACE FEED_INTERFACE [--samples FILE]
+        std::string path = argc >= 6 && std::strcmp(argv[4], "--samples") == 0 ? argv[5] : "";
+        return run_net_bench(which, path, argv[2], argv[3]);
     }
     if (which == "itch_decode_book") {  // itch_decode_book SESSION [--samples FILE]
         if (argc < 3) return usage();

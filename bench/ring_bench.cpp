@@ -25,15 +25,11 @@
 
 #include "bench/ring_bench.h"
 
-#include <linux/if_packet.h>
-#include <net/if.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <cstdio>
 
 #include "bench/frames.h"
 #include "bench/measure.h"
+#include "bench/veth_feed.h"
 #include "bench/virtio_net_device.h"
 #include "kernel/feed/itch_offsets.h"
 #include "kernel/net/ports.h"
@@ -87,21 +83,15 @@ struct PacketRingLink {
     u64 errors_before = 0;
 
     bool open() {
-        if (!ring.open(rx_interface)) return false;
-        feed_fd = ::socket(AF_PACKET, SOCK_RAW, 0);  // protocol 0: sends only
-        sockaddr_ll a{};
-        a.sll_family = AF_PACKET;
-        a.sll_ifindex = int(if_nametoindex(feed_interface));
-        return feed_fd >= 0 && a.sll_ifindex && ::bind(feed_fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
+        feed_fd = open_feed_socket(feed_interface);
+        return ring.open(rx_interface) && feed_fd >= 0;
     }
     hosted::PacketRingNic& nic() { return ring; }
     net::MacAddress mac() const { return ring.mac(); }
     bool deliver(const u8* frame, u32 n) {
         errors_before = ring.tx_errors();
         const u8* slot = ring.next_slot();
-        // veth hands the frame to the receiving side in this send (its
-        // softirq runs before send() returns), so it is in the ring now.
-        if (::send(feed_fd, frame, n, 0) != ssize_t(n)) return false;
+        if (!send_frame(feed_fd, frame, n)) return false;  // in the ring now (veth_feed.h)
         for (u32 line = 0; line < 256; line += 64) __builtin_ia32_clflush(slot + line);
         __builtin_ia32_mfence();
         return true;
@@ -136,11 +126,17 @@ struct Bench {
     }
 };
 
+// A message of `type` for `locate`, its other fields zero (tracking
+// number, timestamp).
+void start(u8* m, char type, u16 locate) {
+    for (u32 i = 0; i < 40; ++i) m[i] = 0;
+    m[0] = u8(type);
+    net::store_be16(m + itch::at::kStockLocate, locate);
+}
+
 u16 add(u8* m, u16 locate, u64 reference, u8 side, u32 shares, u32 price) {
     namespace a = itch::at::add_order;
-    for (u32 i = 0; i < 36; ++i) m[i] = 0;
-    m[0] = 'A';
-    net::store_be16(m + itch::at::kStockLocate, locate);
+    start(m, 'A', locate);
     net::store_be64(m + a::kReference, reference);
     m[a::kSide] = side;
     net::store_be32(m + a::kShares, shares);
@@ -150,9 +146,7 @@ u16 add(u8* m, u16 locate, u64 reference, u8 side, u32 shares, u32 price) {
 }
 
 u16 on_order(u8* m, char type, u16 locate, u64 reference, u32 shares) {
-    for (u32 i = 0; i < 36; ++i) m[i] = 0;
-    m[0] = u8(type);
-    net::store_be16(m + itch::at::kStockLocate, locate);
+    start(m, type, locate);
     net::store_be64(m + itch::at::cancel::kReference, reference);
     if (type == 'D') return 19;
     net::store_be32(m + itch::at::cancel::kShares, shares);
@@ -163,9 +157,7 @@ u16 on_order(u8* m, char type, u16 locate, u64 reference, u32 shares) {
 
 u16 replace(u8* m, u16 locate, u64 original, u64 replacement, u32 shares, u32 price) {
     namespace r = itch::at::replace;
-    for (u32 i = 0; i < 36; ++i) m[i] = 0;
-    m[0] = 'U';
-    net::store_be16(m + itch::at::kStockLocate, locate);
+    start(m, 'U', locate);
     net::store_be64(m + r::kOriginalReference, original);
     net::store_be64(m + r::kNewReference, replacement);
     net::store_be32(m + r::kShares, shares);
@@ -174,9 +166,7 @@ u16 replace(u8* m, u16 locate, u64 original, u64 replacement, u32 shares, u32 pr
 }
 
 u16 directory(u8* m, u16 locate) {
-    for (u32 i = 0; i < 39; ++i) m[i] = 0;
-    m[0] = 'R';
-    net::store_be16(m + itch::at::kStockLocate, locate);
+    start(m, 'R', locate);
     char name[9] = "TK      ";
     name[2] = char('A' + locate / 26 % 26);
     name[3] = char('A' + locate % 26);

@@ -23,6 +23,7 @@ import subprocess
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 from tradekernel import paths
 from tradekernel.records import Record, of_kind, parse_records
@@ -96,7 +97,9 @@ RUNS = [
     BenchRun("spin_lateness", expect_prefix="linux_spin_wakeup_lateness"),
     BenchRun("nanosleep_lateness", expect_prefix="linux_clock_nanosleep_lateness"),
     BenchRun("nic_rx_to_app", expect_prefix="nic_rx_to_app"),
+    BenchRun("linux_packet_ring_rx_to_app", expect_prefix="linux_packet_ring_rx", args=VETH),
     BenchRun("udp_echo_pps", expect_prefix="udp_echo_pps"),
+    BenchRun("linux_packet_ring_udp_echo_pps", expect_prefix="linux_packet_ring_udp", args=VETH),
     BenchRun("itch_decode_book", session=True, expect_prefix="itch_decode_book"),
     *(
         BenchRun("itch_top_of_book", depth, expect_prefix="itch_top_of_book")
@@ -362,6 +365,8 @@ def peers_of(name: str) -> list[str]:
         "tick_to_trade_replay": ["linux_udp_socket_tick_to_trade"],
         "itch_decode_book": ["meatpy_itch_decode_book"],
         "itch_top_of_book_10_levels": ["itch_top_of_book_5000_levels"],
+        "nic_rx_to_app_batched": ["linux_packet_ring_rx_to_app_batched"],
+        "udp_echo_pps_batched": ["linux_packet_ring_udp_echo_pps_batched"],
     }
     if name in fixed:
         return fixed[name]
@@ -429,6 +434,22 @@ PLOT_GROUPS = {
 }
 
 
+def _cdf(ax: Any, samples: Path) -> None:
+    """The distribution of one sample file, as a CDF."""
+    values = sorted(float(v) for v in samples.read_text().split())
+    if values:
+        ax.plot(values, [i / len(values) for i in range(len(values))], label=samples.stem)
+
+
+def _label(ax: Any, title: str, unit: str) -> None:
+    ax.set_xscale("log")
+    ax.set_xlabel(unit)
+    ax.set_ylabel("fraction of samples")
+    ax.set_title(title)
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend(fontsize=7)
+
+
 def plot(samples_dir: Path, out: Path, panels: list[tuple[str, str, str | None]]) -> None:
     """Latency distributions (CDF), log-scaled: one panel per (title, must
     contain, must not contain) filter over the sample files."""
@@ -442,15 +463,8 @@ def plot(samples_dir: Path, out: Path, panels: list[tuple[str, str, str | None]]
         for path in sorted(samples_dir.glob("*.txt")):
             if include not in path.stem or (exclude and exclude in path.stem):
                 continue
-            values = sorted(float(v) for v in path.read_text().split())
-            if values:
-                ax.plot(values, [i / len(values) for i in range(len(values))], label=path.stem)
-        ax.set_xscale("log")
-        ax.set_xlabel("ns")
-        ax.set_ylabel("fraction of samples")
-        ax.set_title(title)
-        ax.grid(True, which="both", alpha=0.3)
-        ax.legend(fontsize=7)
+            _cdf(ax, path)
+        _label(ax, title, "ns")
     fig.tight_layout()
     fig.savefig(out, dpi=110)
     plt.close(fig)
@@ -471,9 +485,7 @@ def plot_guests(samples_dir: Path, results: list[Result], out: Path) -> None:
         (axes[1], "timer_wakeup_lateness", "timer wake-up lateness"),
     ):
         for path in sorted(samples_dir.glob(f"*.{name}.txt")):
-            values = sorted(float(v) for v in path.read_text().split())
-            if values:
-                ax.plot(values, [i / len(values) for i in range(len(values))], label=path.stem)
+            _cdf(ax, path)
         for r in results:
             if (
                 r.name == name
@@ -484,12 +496,7 @@ def plot_guests(samples_dir: Path, results: list[Result], out: Path) -> None:
                     f"pc-icount.{name}: median {r.median:,.0f}, p99 {r.p99:,.0f}, max {r.max:,.0f}"
                 )
                 ax.axvline(r.median, color="k", linestyle="--", label=label)
-        ax.set_xscale("log")
-        ax.set_xlabel("guest instructions")
-        ax.set_ylabel("fraction of samples")
-        ax.set_title(title)
-        ax.grid(True, which="both", alpha=0.3)
-        ax.legend(fontsize=7)
+        _label(ax, title, "guest instructions")
     fig.tight_layout()
     fig.savefig(out, dpi=110)
     plt.close(fig)

@@ -38,7 +38,8 @@ def tables(report: dict, peers_of: PeersOf, other_work: set[str]) -> str:
         "A peer that does other work is kept, under its name, for what it says "
         "(shared BENCHMARKS.md); the last column says which.",
         "",
-        "| TradeKernel | median | p99 | peer | median | p99 | peer / TradeKernel | same work |",
+        "| TradeKernel | median | p99 | peer | median | p99 | peer / TradeKernel (a rate: "
+        "TradeKernel / peer) | same work |",
         "|---|---|---|---|---|---|---|---|",
     ]
     for name, r in by_name.items():
@@ -46,7 +47,10 @@ def tables(report: dict, peers_of: PeersOf, other_work: set[str]) -> str:
             p = by_name.get(peer)
             if p is None or p["platform"] == r["platform"]:  # not a peer: another of ours
                 continue
-            ratio = p["median"] / r["median"] if r["median"] else float("nan")
+            # How many times better ours is: for a rate, the larger is better.
+            rate = r["unit"].endswith("/s")
+            num, den = (r["median"], p["median"]) if rate else (p["median"], r["median"])
+            ratio = num / den if den else float("nan")
             same = "no" if peer in other_work else "yes"
             lines.append(
                 f"| `{name}` | {_figure(r)} | {r['p99']:,.1f} | `{peer}` | {_figure(p)} | "
