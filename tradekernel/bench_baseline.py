@@ -103,7 +103,7 @@ def compare(
                     part = work / "part.tmp"
                     try:
                         name, _platform, unit, batch = bench.run_one(run, part, binary)
-                    except subprocess.CalledProcessError:
+                    except (subprocess.CalledProcessError, RuntimeError):
                         if side == "now":
                             raise
                         # A benchmark the baseline does not have (or names

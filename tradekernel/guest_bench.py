@@ -154,7 +154,7 @@ def cyclictest(loops: int = 5_000) -> dict[int, int]:
     """cyclictest's histogram in the RT guest: lateness in virtual ns (guest
     instructions at shift 0) -> how many wake-ups; key -1 counts overflows
     (past HISTOGRAM_LIMIT)."""
-    config = linux_guest.guest_config(f"cyclictest {loops}", [], timeout=600)
+    config = linux_guest.guest_config(f"cyclictest {loops}", [], memory_mb=512, timeout=600)
     run = qemu.run(config)
     histogram: dict[int, int] = {}
     for line in run.lines:
