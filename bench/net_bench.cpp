@@ -85,21 +85,31 @@ bool open_ring(const char* rx_interface, const char* feed_interface, net::NetCon
     return true;
 }
 
+// kSamples (after 100 of warm-up) batches of a 64-byte datagram to `port`
+// through `nic`: each sample the mean ns per frame, or with `rate` the
+// batch's frames per second.
+template <typename Nic, typename Inject>
+std::vector<double> run_batches(Nic& nic, Inject inject, u16 port, double ticks_per_ns, bool rate) {
+    u8 frame[2048];
+    u32 length = build_frame(frame, g_stack.config(), port);
+    std::vector<double> samples;
+    for (u32 s = 0; s < kSamples + 100; ++s) {
+        double ns = double(time_one_batch(nic, inject, frame, length)) / ticks_per_ns;
+        if (s >= 100) samples.push_back(rate ? kBatch * 1e9 / ns : ns / kBatch);
+    }
+    return samples;
+}
+
+constexpr u64 kFrames = u64(kSamples + 100) * kBatch;
+
 }  // namespace
 
 std::vector<double> nic_rx_to_app(double ticks_per_ns) {
     pin_to_cpu(0);
-    net::NetConfig c = config();
-    g_stack.init(c, net::TxPort{nullptr, acquire, send});
+    g_stack.init(config(), net::TxPort{nullptr, acquire, send});
     g_stack.bind_udp(net::port::kVenueFeed, consume, nullptr);
-    u8 frame[2048];
-    u32 length = build_frame(frame, c, net::port::kVenueFeed);
-    std::vector<double> samples;
-    for (u32 s = 0; s < kSamples + 100; ++s) {
-        u64 ticks = time_one_batch(g_nic, replay_inject, frame, length);
-        if (s >= 100) samples.push_back(double(ticks) / ticks_per_ns / kBatch);
-    }
-    if (g_delivered != u64(kSamples + 100) * kBatch) samples.clear();  // something dropped: no result
+    std::vector<double> samples = run_batches(g_nic, replay_inject, net::port::kVenueFeed, ticks_per_ns, false);
+    if (g_delivered != kFrames) samples.clear();  // something dropped: no result
     return samples;
 }
 
@@ -109,30 +119,17 @@ std::vector<double> linux_packet_ring_rx_to_app(double ticks_per_ns, const char*
     net::NetConfig c = config();
     if (!open_ring(rx_interface, feed_interface, c)) return {};
     g_stack.bind_udp(net::port::kVenueFeed, consume, nullptr);
-    u8 frame[2048];
-    u32 length = build_frame(frame, c, net::port::kVenueFeed);
-    std::vector<double> samples;
-    for (u32 s = 0; s < kSamples + 100; ++s) {
-        u64 ticks = time_one_batch(g_ring, ring_inject, frame, length);
-        if (s >= 100) samples.push_back(double(ticks) / ticks_per_ns / kBatch);
-    }
-    if (g_feed_errors || g_delivered != u64(kSamples + 100) * kBatch) samples.clear();
+    std::vector<double> samples = run_batches(g_ring, ring_inject, net::port::kVenueFeed, ticks_per_ns, false);
+    if (g_feed_errors || g_delivered != kFrames) samples.clear();
     return samples;
 }
 
 std::vector<double> udp_echo_pps(double ticks_per_ns) {
     pin_to_cpu(0);
-    net::NetConfig c = config();
-    g_stack.init(c, net::TxPort{nullptr, acquire, send});
-    u8 frame[2048];
-    u32 length = build_frame(frame, c, 7);
-    std::vector<double> samples;
+    g_stack.init(config(), net::TxPort{nullptr, acquire, send});
     u64 sent_before = g_nic.tx_frames();
-    for (u32 s = 0; s < kSamples + 100; ++s) {
-        u64 ticks = time_one_batch(g_nic, replay_inject, frame, length);
-        if (s >= 100) samples.push_back(kBatch * 1e9 / (double(ticks) / ticks_per_ns));
-    }
-    if (g_nic.tx_frames() - sent_before != u64(kSamples + 100) * kBatch) samples.clear();
+    std::vector<double> samples = run_batches(g_nic, replay_inject, 7, ticks_per_ns, true);
+    if (g_nic.tx_frames() - sent_before != kFrames) samples.clear();
     return samples;
 }
 
@@ -141,16 +138,9 @@ std::vector<double> linux_packet_ring_udp_echo_pps(double ticks_per_ns, const ch
     pin_to_cpu(0);
     net::NetConfig c = config();
     if (!open_ring(rx_interface, feed_interface, c)) return {};  // echo on port 7 (NetConfig's default)
-    u8 frame[2048];
-    u32 length = build_frame(frame, c, 7);
-    std::vector<double> samples;
     u64 sent_before = g_stack.counters().tx_frames;
-    for (u32 s = 0; s < kSamples + 100; ++s) {
-        u64 ticks = time_one_batch(g_ring, ring_inject, frame, length);
-        if (s >= 100) samples.push_back(kBatch * 1e9 / (double(ticks) / ticks_per_ns));
-    }
-    if (g_feed_errors || g_ring.tx_errors() ||
-        g_stack.counters().tx_frames - sent_before != u64(kSamples + 100) * kBatch)
+    std::vector<double> samples = run_batches(g_ring, ring_inject, 7, ticks_per_ns, true);
+    if (g_feed_errors || g_ring.tx_errors() || g_stack.counters().tx_frames - sent_before != kFrames)
         samples.clear();
     return samples;
 }

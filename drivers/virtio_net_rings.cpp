@@ -33,9 +33,7 @@ void VirtioNetRings::post_rx(u16 buffer) {
     *reinterpret_cast<volatile u64*>(d) = device_address(rx_buffers_ + usize(buffer) * kBufferSize);
     *reinterpret_cast<volatile u32*>(d + 8) = kBufferSize;
     *reinterpret_cast<volatile u16*>(d + 12) = kDescWrite;
-    rx_.avail[2 + rx_.avail_idx % rx_.size] = buffer;
-    barrier();  // the ring entry before the index that publishes it (2.7.13)
-    rx_.avail[1] = ++rx_.avail_idx;
+    rx_.make_available(buffer);
 }
 
 bool VirtioNetRings::receive_packet(net::NetworkPacket& packet) {
@@ -94,9 +92,7 @@ void VirtioNetRings::tx_send(u8* frame, usize length) {
     *reinterpret_cast<volatile u64*>(d) = device_address(b);
     *reinterpret_cast<volatile u32*>(d + 8) = u32(length + kNetHeader);
     *reinterpret_cast<volatile u16*>(d + 12) = 0;
-    tx_.avail[2 + tx_.avail_idx % tx_.size] = buffer;
-    barrier();
-    tx_.avail[1] = ++tx_.avail_idx;
+    tx_.make_available(buffer);
     ++stats_.tx_frames;
     virtio::notify(tx_, stats_.tx_notifies, stats_.tx_notifies_skipped);
 }
