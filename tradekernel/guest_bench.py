@@ -43,7 +43,6 @@ from tradekernel.guest_link import GuestLink
 from tradekernel.records import Record
 from tradekernel.venue import FEED_PORT, GUEST, ORDER_PORT, VENUE, VenueConfig
 
-SYSTEMS = ("tradekernel", "linux-rt")
 # The session and its pace: one message per packet, slow enough that the RT
 # guest has handled each before the next (it takes about 20,000
 # instructions, a fraction of a millisecond of real time under TCG here).
