@@ -44,8 +44,17 @@ HOSTED_SRCS := $(wildcard platform/hosted/*.cpp)
 SHARED_ASM  := arch/x86_64/context_switch.asm  # the one arch file the hosted build links
 HEADERS     := $(shell find include kernel arch drivers platform tests/kernel tests/fuzz bench -name '*.h')
 
+# The strategy the kernel runs, compiled from Python (docs/strategies.md):
+# `make STRATEGY=my.py`, or `tradekernel build --strategy my.py`. The kernel
+# links the object for code model kernel; the Linux trader (tk_trader) the
+# position-independent one.
+STRATEGY ?= strategies/spread_taker.py
+STRATEGY_COMPILER := $(wildcard tradekernel/strategy/*.py)
+STRATEGY_KERNEL_OBJ := $(BUILD)/strategy/kernel.o
+STRATEGY_HOSTED_OBJ := $(BUILD)/strategy/hosted.o
+
 PC_OBJS := $(patsubst %.cpp,$(BUILD)/pc/%.o,$(CORE_SRCS) $(CORE_TESTS) $(PC_SRCS)) \
-           $(patsubst %.asm,$(BUILD)/pc/%.asm.o,$(PC_ASM))
+           $(patsubst %.asm,$(BUILD)/pc/%.asm.o,$(PC_ASM)) $(STRATEGY_KERNEL_OBJ)
 HOSTED_CORE_OBJS := $(patsubst %.cpp,$(BUILD)/hosted/%.o,$(CORE_SRCS)) \
                     $(patsubst %.asm,$(BUILD)/hosted/%.asm.o,$(SHARED_ASM))
 HOSTED_TEST_OBJS := $(patsubst %.cpp,$(BUILD)/hosted/%.o,$(CORE_TESTS) $(HOSTED_SRCS))
@@ -78,7 +87,8 @@ REPLAY_BIN  := $(BUILD)/hosted/tk_replay
 # the same release build of the core, linked static for a minimal initramfs.
 TRADER_OBJS := $(patsubst %.cpp,$(BUILD)/bench-obj/%.o,$(filter-out kernel/test/%,$(CORE_SRCS)) \
                platform/hosted/platform.cpp platform/hosted/panic.cpp platform/hosted/startup_memory.cpp \
-               platform/hosted/packet_ring_nic.cpp platform/hosted/trader/trader_main.cpp)
+               platform/hosted/packet_ring_nic.cpp platform/hosted/trader/trader_main.cpp) \
+               $(STRATEGY_HOSTED_OBJ)
 TRADER_BIN  := $(BUILD)/hosted/tk_trader
 
 # Fuzzing: libFuzzer harnesses (tests/fuzz/) over the hosted core, built with
@@ -106,7 +116,7 @@ RELEASE := $(BUILD)/release
 PC_RELEASE_CXXFLAGS := $(filter-out $(DEBUG_FLAGS),$(PC_CXXFLAGS)) -DTK_RELEASE
 PC_RELEASE_SRCS := $(filter-out tests/% bench/%,$(PC_SRCS)) platform/pc/release/no_diagnostic_modes.cpp
 RELEASE_OBJS := $(patsubst %.cpp,$(BUILD)/release-obj/%.o,$(filter-out kernel/test/%,$(CORE_SRCS)) $(PC_RELEASE_SRCS)) \
-                $(patsubst %.asm,$(BUILD)/release-obj/%.asm.o,$(PC_ASM))
+                $(patsubst %.asm,$(BUILD)/release-obj/%.asm.o,$(PC_ASM)) $(STRATEGY_KERNEL_OBJ)
 RELEASE_KERNEL := $(RELEASE)/kernel.elf
 RELEASE_IMAGE  := $(RELEASE)/tradekernel.img
 RELEASE_ISO    := $(RELEASE)/tradekernel.iso
@@ -136,6 +146,21 @@ $(BUILD)/pc/%.o: %.cpp $(HEADERS)
 	@mkdir -p $(@D)
 	@echo "  CXX [pc]     $<"
 	$(Q)$(CXX) $(PC_CXXFLAGS) -c $< -o $@
+
+# The strategy's path is remembered, so that naming another file rebuilds.
+$(BUILD)/strategy/source: FORCE
+	@mkdir -p $(@D)
+	@echo "$(abspath $(STRATEGY))" | cmp -s - $@ || echo "$(abspath $(STRATEGY))" > $@
+
+# Each object comes with a check, compiled with the kernel's flags, that the
+# market-data structs lie where the compiler reads them (layout.py).
+$(BUILD)/strategy/%.o: $(STRATEGY) $(STRATEGY_COMPILER) $(BUILD)/strategy/source $(VENV_STAMP) $(HEADERS)
+	$(Q)$(PYTHON) -m tradekernel.strategy.compile $(STRATEGY) --target $* -o $@ \
+	    --layout-check $(BUILD)/strategy/layout_check_$*.cpp
+	$(Q)$(CXX) $(PC_CXXFLAGS) -fsyntax-only $(BUILD)/strategy/layout_check_$*.cpp
+
+.PHONY: FORCE
+FORCE:
 
 $(BUILD)/pc/%.asm.o: %.asm
 	@mkdir -p $(@D)

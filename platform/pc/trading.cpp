@@ -3,6 +3,7 @@
 #include "kernel/log/log.h"
 #include "kernel/mem/trading_guard.h"
 #include "kernel/sched/scheduler.h"
+#include "kernel/trade/compiled_strategy.h"
 #include "kernel/trade/trading_mode.h"
 #include "platform/pc/clock.h"
 #include "platform/pc/journal.h"
@@ -16,7 +17,6 @@ namespace tk::pc {
 namespace {
 
 trade::Engine g_engine;
-trade::SpreadTakerState g_strategy;  // the sample strategy (kernel/trade/strategy.h)
 trade::TradingSpans g_spans;
 constexpr u16 kMarketDataPort = net::port::kFeed;
 constexpr u16 kRewinderPort = net::port::kRewinder;
@@ -36,6 +36,7 @@ void on_kill() {
 
 void report() {
     trade::log_trading_report(g_engine, g_spans, "pc");
+    trade::log_compiled_strategy(tk_py_strategy);
     log_net_counters();
     log_journal_counters();
     // Nothing is allocated once trading starts: the free frames at the end
@@ -65,7 +66,7 @@ bool trade_init(const CommandLine& cmdline, u32 core) {
     if (!trade::parse_trading_options(cmdline, stack().config().ip, options)) return false;
     trade::EngineConfig& config = options.config;
     net::Ipv4Address gateway = config.gateway, rewinder = config.rewinder.ip;
-    config.strategy = trade::spread_taker(&g_strategy, Price{100}, Shares{100});
+    config.strategy = tk_py_strategy.strategy;  // compiled from Python (Makefile: STRATEGY)
     config.tsc_hz = tsc_clock().hz();
     // The books live all session in frames of the trading core's NUMA node.
     u32 node = topology().node_of_core(core);

@@ -21,7 +21,7 @@
 #include "kernel/net/control.h"
 #include "kernel/net/net_options.h"
 #include "kernel/net/ports.h"
-#include "kernel/trade/strategy.h"
+#include "kernel/trade/compiled_strategy.h"
 #include "kernel/trade/trading_mode.h"
 #include "platform/hosted/packet_ring_nic.h"
 #include "platform/hosted/startup_memory.h"
@@ -35,7 +35,6 @@ hosted::PacketRingNic g_nic;
 net::NetStack g_stack;
 net::ControlPlane g_control;
 trade::Engine g_engine;
-trade::SpreadTakerState g_strategy;
 trade::TradingSpans g_spans;
 volatile bool g_exit_requested = false;
 
@@ -117,7 +116,7 @@ int run(const CommandLine& cmdline) {
     trade::TradingOptions options;
     if (!trade::parse_trading_options(cmdline, net_config.ip, options)) return 1;
     trade::EngineConfig& config = options.config;
-    config.strategy = trade::spread_taker(&g_strategy, Price{100}, Shares{100});
+    config.strategy = tk_py_strategy.strategy;  // the kernel's, compiled from Python
     config.tsc_hz = calibrate_tsc();
     u64 bytes = trade::Engine::memory_bytes(config);
     void* memory = hosted::map_startup_memory(bytes);
@@ -149,6 +148,7 @@ int run(const CommandLine& cmdline) {
     trade::poll_trading(g_nic, g_engine, g_stack, g_exit_requested, g_spans);
 
     trade::log_trading_report(g_engine, g_spans, "hosted");
+    trade::log_compiled_strategy(tk_py_strategy);
     log::counters("net-counters", net::net_counter_names(), reinterpret_cast<const u64*>(&g_stack.counters()),
                   sizeof(net::NetCounters) / sizeof(u64));
     log::counters("control-counters", net::control_counter_names(),
