@@ -39,10 +39,73 @@ if TYPE_CHECKING:
 status = Console(stderr=True, highlight=False)
 
 
-def cmd_build(args: argparse.Namespace) -> int:
+def make_with_strategy(strategy: Path | None, *targets: str) -> int:
+    """make, with the kernel running `strategy` (compiled from Python)."""
     make = require("make")
+    command = [make, "-C", str(paths.ROOT), *targets]
+    if strategy is not None:
+        if not strategy.is_file():
+            status.print(f"[red]error:[/] no strategy file {strategy}")
+            return 2
+        command.append(f"STRATEGY={strategy.resolve()}")
+        status.print(f"[bold]compiling[/] {strategy} into the kernel")
+    return subprocess.call(command)
+
+
+def cmd_build(args: argparse.Namespace) -> int:
     status.print(f"[bold]building[/] {args.target}")
-    return subprocess.call([make, "-C", str(paths.ROOT), args.target])
+    return make_with_strategy(args.strategy, args.target)
+
+
+def cmd_backtest(args: argparse.Namespace) -> int:
+    from rich.table import Table
+
+    from tradekernel.feed import sources
+    from tradekernel.strategy import backtest, frontend
+
+    try:
+        strategy = backtest.load(args.strategy)
+    except frontend.CompileError as e:
+        status.print(f"[red]error:[/] {e}")
+        return 1
+    except OSError as e:
+        status.print(f"[red]error:[/] cannot read {args.strategy}: {e.strerror}")
+        return 1
+    if args.itch_file:
+        symbols = set(args.symbols.split(",")) if args.symbols else None
+        status.print(f"[bold]reading[/] {args.itch_file} (up to {args.limit:,} messages)")
+        messages = sources.recorded(args.itch_file, args.limit, symbols)
+    else:
+        status.print(f"[bold]generating[/] {args.messages:,} messages (seed {args.seed})")
+        messages = sources.synthetic(args.seed, args.messages)
+    status.print(f"[bold]replaying[/] them through {args.strategy.name} as Python")
+    try:
+        r = backtest.backtest(strategy, messages, args.max_order, args.max_position)
+    except backtest.NotReplayable as e:
+        status.print(f"[red]error:[/] {e}")
+        return 1
+    calls = ", ".join(f"{n} {c:,}" for n, c in sorted(r.callbacks.items())) or "none"
+    print(f"{r.messages:,} messages; callbacks: {calls}")
+    refused = ", ".join(f"{n} {c:,}" for n, c in sorted(r.refused.items())) or "none"
+    print(f"{len(r.orders):,} orders sent; refused by order entry: {refused}")
+    table = Table("trigger", "id", "stock", "side", "shares", "price", title="first orders")
+    for o in r.orders[: args.show]:
+        table.add_row(
+            str(o.trigger), str(o.id), o.stock, o.side, f"{o.shares:,}", f"{o.price / 10_000:.4f}"
+        )
+    if r.orders:
+        Console().print(table)
+    held = ", ".join(f"{k} {v:+,}" for k, v in sorted(r.positions.items()) if v) or "flat"
+    print(f"positions if every order filled in full: {held}")
+    if r.fault is not None:
+        f = r.fault
+        status.print(
+            f"[red]fault:[/] {f.name} at {args.strategy.name}:{f.line} in {f.callback}; "
+            "the strategy stopped there (no callback ran after it)"
+        )
+    else:
+        print("faults: none")
+    return 0
 
 
 def boot_choice(args: argparse.Namespace) -> tuple[qemu.BootMethod, qemu.Firmware, qemu.Machine]:
@@ -201,7 +264,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
         machine=machine,
         firmware=firmware,
         timeout=max(300.0, 2 * publishing + 180),
+        strategy=args.strategy or paths.DEFAULT_STRATEGY,
     )
+    if args.strategy is not None:
+        target = "release" if args.release else "all"
+        if make_with_strategy(args.strategy, target) != 0:
+            return 2
     status.print(
         f"[bold]booting[/] the {config.build.value} kernel, {config.boot.artifact.name}, "
         f"on QEMU {machine.value} ({firmware.value.upper()}) under TCG"
@@ -232,6 +300,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
             hostile=hostile_frames(args.hostile, config.venue),
         )  # fmt: skip
     demo_report.print_summary(status, result, config.icount)
+    if result.backtest_source != config.strategy.name:
+        status.print(
+            f"[red]the kernel runs {result.backtest_source}, not {config.strategy.name}:[/] "
+            f"build it with `tradekernel build --strategy {config.strategy}`"
+        )
     if not result.ok or result.hostile_problems():
         status.print(f"[red]demo did not complete cleanly[/]\n{result.run.describe(tail=10)}")
         return 1
@@ -421,9 +494,26 @@ def parser() -> argparse.ArgumentParser:
         "target",
         nargs="?",
         default="all",
-        choices=["all", "image", "iso", "hosted", "kernel", "clean"],
+        choices=["all", "image", "iso", "hosted", "kernel", "release", "clean"],
+    )
+    b.add_argument(
+        "--strategy", type=Path, help="compile this Python strategy into the kernel (STRATEGY=)"
     )
     b.set_defaults(func=cmd_build)
+
+    bt = sub.add_parser(
+        "backtest", help="run a Python strategy as Python over a recorded or generated day"
+    )
+    bt.add_argument("strategy", type=Path, help="the strategy file (docs/strategies.md)")
+    bt.add_argument("--itch-file", type=Path, help="a recorded ITCH 5.0 file (.gz too)")
+    bt.add_argument("--limit", type=int, default=1_000_000, help="with --itch-file: messages")
+    bt.add_argument("--symbols", help="with --itch-file: only these symbols, e.g. AAPL,MSFT")
+    bt.add_argument("--messages", type=int, default=100_000, help="generated session length")
+    bt.add_argument("--seed", type=int, default=1, help="generated session seed")
+    bt.add_argument("--max-order", type=int, default=1000, help="risk gate: shares per order")
+    bt.add_argument("--max-position", type=int, default=100_000, help="risk gate: |net shares|")
+    bt.add_argument("--show", type=int, default=10, help="orders to list")
+    bt.set_defaults(func=cmd_backtest)
 
     r = sub.add_parser("run", help="boot the kernel under QEMU and show its log")
     add_machine_arguments(r)
@@ -488,6 +578,11 @@ def parser() -> argparse.ArgumentParser:
     d.add_argument("--no-icount", action="store_true", help="plain TCG, no instruction count")
     add_machine_arguments(d)
     d.add_argument("--verbose", action="store_true", help="show the kernel's @tk records too")
+    d.add_argument(
+        "--strategy", type=Path,
+        help="compile this Python strategy into the kernel first, and check its orders "
+        "against its Python run (default: strategies/spread_taker.py, as built)",
+    )  # fmt: skip
     d.add_argument(
         "--hostile", type=int, default=0, metavar="N",
         help="first send N malformed and forged frames (tradekernel/hostile.py), each checked "

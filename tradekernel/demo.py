@@ -27,9 +27,9 @@ from tradekernel.guest_link import GuestLink
 from tradekernel.hostile import Hostile, accounting
 from tradekernel.records import Record
 from tradekernel.stats import percentile
+from tradekernel.strategy import backtest
 from tradekernel.trade.answer_stream import ORDER_SESSION
 from tradekernel.trade.order_receiver import Match, match_orders
-from tradekernel.trade.reference_strategy import spread_taker_orders
 from tradekernel.venue import FEED_GROUP, GUEST, VENUE, Venue, VenueConfig
 
 
@@ -51,6 +51,9 @@ class DemoConfig:
     journal: Path | None = paths.JOURNAL_DIR / "demo.img"
     journal_mib: int = 64
     pcap: Path | None = None  # the link's frames, as QEMU's filter-dump stamps them
+    # The strategy compiled into the kernel (make STRATEGY=...): its Python
+    # run over the same session says which orders the kernel must send.
+    strategy: Path = paths.DEFAULT_STRATEGY
 
 
 @dataclass
@@ -71,6 +74,7 @@ class DemoResult:
     journal: journal.Journal | None = None
     day: journal.Day | None = None
     journal_error: str = ""
+    backtest: backtest.BacktestResult | None = None  # the strategy's Python run
 
     def record(self, kind: str) -> Record | None:
         found = self.run.of_kind(kind)
@@ -140,8 +144,25 @@ class DemoResult:
             and not self.match.unexpected
             and self.memory_flat
             and self.positions_match
+            and self.strategy_fault_matches
             and not self.journal_problems()
         )
+
+    @property
+    def backtest_source(self) -> str:
+        r = self.record("strategy")
+        return r["source"] if r is not None else "the strategy"
+
+    @property
+    def kernel_strategy_fault(self) -> tuple[str, int]:
+        """The compiled strategy's fault as the kernel reported it (name, line)."""
+        r = self.record("strategy")
+        return (r["fault"], r.int("line")) if r is not None else ("not reported", 0)
+
+    @property
+    def strategy_fault_matches(self) -> bool:
+        f = self.backtest.fault if self.backtest is not None else None
+        return self.kernel_strategy_fault == ((f.name, f.line) if f else ("none", 0))
 
     def hostile_problems(self) -> list[str]:
         """Where the kernel's counters disagree with the hostile frames sent
@@ -226,9 +247,14 @@ def run_demo(
     stale = StalePeriods.of(run)
     reference = ReferenceBooks()
     refused: list[int] = []
-    expected = spread_taker_orders(
-        messages, books=reference, stale=stale.contains, refused_stale=refused
+    python_run = backtest.backtest(
+        backtest.load(config.strategy),
+        messages,
+        books=reference,
+        stale=stale.contains,
+        refused_stale=refused,
     )
+    expected = python_run.orders
     received = venue.orders.orders
     feed = run.of_kind("feed-counters")
     if feed:  # a message never delivered triggered nothing, not even a refusal
@@ -248,6 +274,7 @@ def run_demo(
         stale=stale,
         stale_refused=refused,
         journal_path=config.journal,
+        backtest=python_run,
     )
     if config.journal is not None:
         if config.venue.answer_orders:  # for `tradekernel journal` to check against

@@ -77,6 +77,17 @@ def summary_table(result: DemoResult, icount: bool) -> Table:
             f"free 4 KiB frames {start:,} when trading started, {end:,} at the end ({flat}); "
             f"{memory.int('alloc-violations')} allocations attempted while trading",
         )
+    if result.backtest is not None:
+        kernel_fault, kernel_line = result.kernel_strategy_fault
+        fault = (
+            "no fault" if kernel_fault == "none" else f"fault {kernel_fault} at line {kernel_line}"
+        )
+        agree = "as in" if result.strategy_fault_matches else "[red]unlike[/]"
+        t.add_row(
+            "strategy",
+            f"{result.backtest_source} compiled into the kernel: {fault}, {agree} its Python "
+            f"run ({len(result.backtest.orders):,} orders over the same session)",
+        )
     m = result.match
     t.add_row(
         "orders",

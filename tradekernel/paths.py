@@ -6,6 +6,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BUILD = ROOT / "build"
+# The strategy `make` compiles into the kernel unless told another (STRATEGY=).
+DEFAULT_STRATEGY = ROOT / "strategies" / "spread_taker.py"
 KERNEL_ELF = BUILD / "kernel.elf"
 DISK_IMAGE = BUILD / "tradekernel.img"
 ISO_IMAGE = BUILD / "tradekernel.iso"
