@@ -338,8 +338,8 @@ debug: install-deps all ## QEMU halted with its gdb stub; see tools/gdb/tradeker
 	$(PYTHON) -m tradekernel run --gdb --timeout 0
 
 lint: $(VENV_STAMP) ## ruff over the Python package and tests
-	$(VENV)/bin/ruff check tradekernel tests
-	$(VENV)/bin/ruff format --check tradekernel tests
+	$(VENV)/bin/ruff check tradekernel tests strategies
+	$(VENV)/bin/ruff format --check tradekernel tests strategies
 
 clean:
 	rm -rf $(BUILD)

@@ -565,6 +565,14 @@ class _FunctionChecker:
             self.value(node.right, assigned, INT)
             return INT
         if isinstance(node, ast.UnaryOp):
+            o = node.operand
+            if (
+                isinstance(node.op, ast.USub)
+                and isinstance(o, ast.Constant)
+                and o.value == -I64_MIN
+            ):
+                self.m.types[o] = INT  # -9223372036854775808: the literal alone would not fit
+                return INT
             t = self.expr(node.operand, assigned)
             if isinstance(node.op, ast.Not):
                 if t not in (INT, BOOL):

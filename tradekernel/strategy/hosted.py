@@ -142,7 +142,14 @@ class CompiledStrategy:
 
 
 def load(program: Program) -> CompiledStrategy:
-    lib = ctypes.CDLL(str(build_library(program)), mode=ctypes.RTLD_LOCAL)
+    """A fresh instance: its state as the kernel starts it. (dlopen hands
+    back the library already loaded from the same path, state and all, so
+    each load opens a copy of its own.)"""
+    built = build_library(program)
+    with tempfile.NamedTemporaryFile(dir=CACHE, prefix="instance-", suffix=".so") as copy:
+        copy.write(built.read_bytes())
+        copy.flush()
+        lib = ctypes.CDLL(copy.name, mode=ctypes.RTLD_LOCAL)
     compiled = CompiledStrategy(program, lib)
     assert compiled.fault_names == runtime.FAULTS
     return compiled

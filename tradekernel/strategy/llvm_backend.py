@@ -395,6 +395,13 @@ class _Emitter:
             right = self.expr(node.right)
             return self.binop(node.op, left, right, line)
         if isinstance(node, ast.UnaryOp):
+            o = node.operand
+            if (
+                isinstance(node.op, ast.USub)
+                and isinstance(o, ast.Constant)
+                and o.value == -runtime.I64_MIN
+            ):
+                return _c(I64, runtime.I64_MIN)
             v = self.expr(node.operand)
             if isinstance(node.op, ast.Not):
                 if self.p.types[node.operand] == INT:

@@ -154,7 +154,7 @@ class _Transformer(ast.NodeTransformer):
             pre.append(ast.Assign([ast.Name(temp, ast.Store())], index, lineno=line))
             base = self.visit(target.value)
             load: ast.expr = ast.Subscript(base, ast.Name(temp, ast.Load()), ast.Load())
-            store: ast.expr = ast.Subscript(base, ast.Name(temp, ast.Store()), ast.Store())
+            store: ast.expr = ast.Subscript(base, ast.Name(temp, ast.Load()), ast.Store())
         elif isinstance(target, ast.Attribute):
             base = self.visit(target.value)
             load = ast.Attribute(base, target.attr, ast.Load())

@@ -1,0 +1,137 @@
+"""Random programs in the strategy language, for the differential test of
+the compiler against the Python run (test_strategy_compiler.py): integer
+expressions over the market data and the state, stores into narrow fields
+and arrays, loops, helper calls. Every value computed leaves through
+send_order (`report`), so a difference in any of them shows."""
+
+from __future__ import annotations
+
+import random
+
+HEADER = """
+from tradekernel.strategy import BUY, Array, Bbo, SymbolState, i16, i32, i64, send_order, u8
+
+BIG = 9223372036854775807
+
+
+class State:
+    acc: i64 = 0
+    small: i16 = 0
+    flag: bool = False
+    arr: Array[i32, 8]
+    bytes_: Array[u8, 4]
+
+
+def report(v: int) -> None:
+    send_order(0, BUY, v & BIG, 1 if v < 0 else 0)
+
+
+def helper(a: int, b: int) -> int:
+    if a > b:
+        return a - b
+    return b // (a | 1)
+
+"""
+
+LEAVES = (
+    "bbo.bid_price", "bbo.ask_price", "bbo.bid_shares", "bbo.ask_shares", "bbo.locate",
+    "bbo.feed_sequence", "s.acc", "s.small", "symbol.volume", "symbol.bbo.bid_price",
+)  # fmt: skip
+CONSTANTS = (
+    "0", "1", "-1", "2", "3", "7", "63", "64", "65", "-64", "100", "65535", "65536",
+    "2147483647", "-2147483648", "4294967296", "9223372036854775807", "-9223372036854775808",
+    "BIG",
+)  # fmt: skip
+BINARY = ("+", "-", "*", "//", "%", "<<", ">>", "&", "|", "^")
+COMPARE = ("<", "<=", ">", ">=", "==", "!=")
+
+
+def expr(r: random.Random, depth: int, names: list[str]) -> str:
+    if depth == 0 or r.random() < 0.25:
+        pool = [*LEAVES, *CONSTANTS, *names, "s.arr[1]", "s.bytes_[-1]"]
+        return r.choice(pool)
+    kind = r.random()
+    a = expr(r, depth - 1, names)
+    if kind < 0.55:
+        return f"({a} {r.choice(BINARY)} {expr(r, depth - 1, names)})"
+    if kind < 0.65:
+        return f"({r.choice(('-', '~', '+'))}{a})"
+    if kind < 0.75:
+        f = r.choice(("abs", "min", "max"))
+        if f == "abs":
+            return f"abs({a})"
+        return f"{f}({a}, {expr(r, depth - 1, names)})"
+    if kind < 0.85:
+        b, c = expr(r, depth - 1, names), expr(r, depth - 1, names)
+        test = f"{a} {r.choice(COMPARE)} {b}"
+        if r.random() < 0.3:
+            test += f" {r.choice(COMPARE)} {c}"
+        return f"({expr(r, depth - 1, names)} if {test} else {c})"
+    if kind < 0.92:
+        return f"helper({a}, {expr(r, depth - 1, names)})"
+    return f"s.arr[{a} % 8]"
+
+
+def program(seed: int) -> str:
+    r = random.Random(seed)
+    lines = ["def on_bbo(s: State, bbo: Bbo, symbol: SymbolState) -> None:"]
+    names: list[str] = []
+    for n in range(r.randint(3, 8)):
+        e = expr(r, r.randint(1, 4), names)
+        kind = r.random()
+        if kind < 0.45:
+            name = f"v{n}"
+            lines += [f"    {name} = {e}", f"    report({name})"]
+            names.append(name)
+        elif kind < 0.55:
+            lines.append(f"    s.acc = {e}")
+        elif kind < 0.62:
+            lines.append(f"    s.small = {e}")
+        elif kind < 0.70:
+            lines.append(f"    s.arr[{expr(r, 2, names)}] = {e}")
+        elif kind < 0.76:
+            lines.append(f"    s.bytes_[{expr(r, 1, names)}] += {e}")
+        elif kind < 0.82:
+            lines.append(f"    s.flag = {e} > {expr(r, 1, names)}")
+            lines.append("    report(1 if s.flag else 0)")
+        elif kind < 0.90:
+            bound = r.choice(("bbo.locate", "bbo.bid_price", "s.small", "5", "200000"))
+            step = r.choice(("", ", 1", ", 3", ", -2"))
+            start = "0, " if step else ""
+            lines += [
+                f"    for i{n} in range({start}{bound}{step}):",
+                f"        s.acc = s.acc + i{n}",
+                f"        if i{n} > {r.choice(('3', '100', '150000'))}:",
+                "            break",
+                "    report(s.acc)",
+            ]
+        else:
+            lines += [
+                f"    w{n} = 0",
+                f"    while w{n} < {r.choice(('bbo.locate', '10', '100001', 's.small'))}:",
+                f"        w{n} += 1",
+                f"    report(w{n})",
+            ]
+            names.append(f"w{n}")
+    lines.append("    report(s.acc)")
+    return HEADER + "\n".join(lines) + "\n"
+
+
+U64 = (0, 1, 2, 99, 100, 65535, 2**31, 2**32 - 1, 2**63 - 1, 2**63, 2**64 - 1)
+U32 = (0, 1, 100, 2**31 - 1, 2**31, 2**32 - 1)
+U16 = (0, 1, 3, 7, 255, 65535)
+
+
+def inputs(seed: int, count: int) -> list[dict[str, int]]:
+    r = random.Random(seed)
+    return [
+        {
+            "locate": r.choice(U16),
+            "bid_price": r.choice(U32),
+            "bid_shares": r.choice(U64) if r.random() < 0.3 else r.randint(0, 1000),
+            "ask_price": r.choice(U32),
+            "ask_shares": r.choice(U64) if r.random() < 0.3 else r.randint(0, 1000),
+            "feed_sequence": r.choice(U64) if r.random() < 0.2 else r.randint(1, 10**6),
+        }
+        for _ in range(count)
+    ]
