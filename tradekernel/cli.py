@@ -1,10 +1,12 @@
 """The `tradekernel` command: build, run, test and bench.
 
-tradekernel build [all|image|iso|hosted|clean]
+tradekernel build [all|image|iso|hosted|kernel|release|clean] [--strategy FILE]
+tradekernel backtest STRATEGY [--itch-file FILE | --messages N --seed N]
 tradekernel run [--boot disk|kernel|iso] [--cmdline TEXT] [--icount] [--gdb [PORT]]
                 [--smp N] [--numa N] [--nic [--pcap FILE]]
 tradekernel demo [--messages N] [--seed N] [--loss P] [--duplicate P] [--reorder P]
                  [--rate MSG/S] [--itch-file FILE [--limit N] [--symbols A,B]] [--no-icount]
+                 [--strategy FILE]
 tradekernel session FILE [--messages N] [--seed N] [--symbols N] [--market-day]
 tradekernel replay FILE [--orders N] [--levels N]
 tradekernel test [pytest arguments]
