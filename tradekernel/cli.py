@@ -98,7 +98,7 @@ def cmd_backtest(args: argparse.Namespace) -> int:
     if r.orders:
         Console().print(table)
     held = ", ".join(f"{k} {v:+,}" for k, v in sorted(r.positions.items()) if v) or "flat"
-    print(f"positions if every order filled in full: {held}")
+    print(f"positions from the venue's fills: {held}")
     if r.fault is not None:
         f = r.fault
         status.print(

@@ -213,16 +213,36 @@ def test_python_semantics_where_64_bit_arithmetic_would_differ(tmp_path: Path) -
     assert python_run[1] == (FAULTS.index("overflow"), source.count("\n") + 1)
 
 
-def test_compiled_spread_taker_matches_its_python_run_over_a_million_events() -> None:
-    program = frontend.check_file(SPREAD_TAKER)
+@pytest.mark.parametrize("sample", ["spread_taker.py", "mean_reversion.py", "imbalance_maker.py"])
+def test_compiled_sample_matches_its_python_run_over_a_million_events(sample: str) -> None:
+    """The same backtest (books, order entry, the venue's matching engine)
+    drives the compiled object and the Python run: the same orders, cancels,
+    answers, positions and (no) fault."""
+    program = frontend.check_file(paths.ROOT / "strategies" / sample)
     messages = sources.synthetic(11, 1_000_000, symbols=32)
     assert len(messages) >= 1_000_000
-    compiled = backtest.backtest(hosted.load(program), messages)
-    python_run = backtest.backtest(python_backend.load(program), messages)
+    recorders: list[Recorder] = []
+
+    def run(strategy: object) -> backtest.BacktestResult:
+        cancels = Recorder()
+        recorders.append(cancels)
+        return backtest.backtest(strategy, messages, cancels=cancels.calls)  # type: ignore[arg-type]
+
+    as_python = python_backend.load(program)
+    python_run = run(as_python)
+    compiled = run(hosted.load(program))
     assert compiled.orders == python_run.orders
+    assert recorders[0].calls == recorders[1].calls
+    assert compiled.positions == python_run.positions
+    assert compiled.refused == python_run.refused
     assert compiled.fault is None and python_run.fault is None
     assert compiled.callbacks == python_run.callbacks
     assert len(python_run.orders) > 500
+    assert sum(python_run.callbacks.values()) > 200_000
+    if sample == "imbalance_maker.py":  # it quotes, is filled, cancels, and hits its limit
+        assert as_python.state.fills > 100 and as_python.state.cancels > 1000
+        assert recorders[0].calls
+        assert max(abs(p) for p in python_run.positions.values()) == 500
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])

@@ -101,6 +101,7 @@ class Function:
     result: Value | None
     callback: bool
     locals: dict[str, Value] = field(default_factory=dict)
+    structs: dict[str, StructRef] = field(default_factory=dict)  # names for market structs
     calls: set[str] = field(default_factory=set)
 
 
@@ -367,12 +368,17 @@ class _FunctionChecker:
         if isinstance(s, ast.AnnAssign):
             if not isinstance(s.target, ast.Name) or s.value is None:
                 raise self.error(s, "an annotated assignment is NAME: int|bool = value")
-            if not (isinstance(s.annotation, ast.Name) and s.annotation.id in ("int", "bool")):
-                raise self.error(s, "a local is an int or a bool")
-            want = INT if s.annotation.id == "int" else BOOL
+            ann = s.annotation
+            want: Type
+            if isinstance(ann, ast.Name) and ann.id in ("int", "bool"):
+                want = INT if ann.id == "int" else BOOL
+            elif isinstance(ann, ast.Name) and ann.id in STRUCTS and ann.id in self.m.imported:
+                want = StructRef(ann.id)
+            else:
+                raise self.error(s, "a local is an int, a bool or a market struct")
             t = self.expr(s.value, assigned)
             if t != want:
-                raise self.error(s, f"{s.target.id} is annotated {want.name} but assigned {t}")
+                raise self.error(s, f"{s.target.id} is annotated {want} but assigned {t}")
             return self.store(s.target, t, assigned, s)
         if isinstance(s, ast.AugAssign):
             if isinstance(s.op, ast.Div | ast.Pow | ast.MatMult):
@@ -463,9 +469,20 @@ class _FunctionChecker:
     def store(
         self, target: ast.expr, t: Type, assigned: frozenset[str], s: ast.stmt
     ) -> frozenset[str]:
+        if isinstance(t, StructRef) and isinstance(target, ast.Name):
+            # A name for a market struct (quote = symbol.bbo): bound once.
+            if target.id in self.f.structs or target.id in self.f.locals:
+                raise self.error(s, f"{target.id}: a struct name is assigned once")
+            self.bind(target.id, INT, s)
+            del self.f.locals[target.id]
+            self.f.structs[target.id] = t
+            self.m.types[target] = t
+            return assigned | {target.id}
         if not isinstance(t, Value):
-            raise self.error(s, "only ints and bools can be assigned")
+            raise self.error(s, "only ints, bools and market structs can be assigned")
         if isinstance(target, ast.Name):
+            if target.id in self.f.structs:
+                raise self.error(s, f"{target.id} names a market struct")
             self.bind(target.id, t, s)
             self.m.types[target] = t
             return assigned | {target.id}
@@ -522,6 +539,10 @@ class _FunctionChecker:
         if isinstance(node, ast.Name):
             if node.id in self.params and not isinstance(self.params[node.id], Value):
                 return self.params[node.id]
+            if node.id in self.f.structs:
+                if node.id not in assigned:
+                    raise self.error(node, f"{node.id} may be used before it is assigned")
+                return self.f.structs[node.id]
             if node.id in self.f.locals:
                 if node.id not in assigned:
                     raise self.error(node, f"{node.id} may be used before it is assigned")

@@ -132,6 +132,8 @@ class _Emitter:
         b = self.b
         for name, t in self.f.locals.items():
             self.slots[name] = b.alloca(I64 if t == INT else I1, name=name)
+        for name in self.f.structs:
+            self.slots[name] = b.alloca(PTR, name=name)
         params = list(self.fn.args)
         if self.f.callback:
             stopped = b.icmp_unsigned("!=", self.fault_code(), _c(I32, 0))
@@ -174,6 +176,9 @@ class _Emitter:
         if isinstance(s, ast.Assign | ast.AnnAssign):
             target = s.targets[0] if isinstance(s, ast.Assign) else s.target
             assert s.value is not None
+            if isinstance(self.p.types[s.value], StructRef):  # a name for a market struct
+                self.put(self.struct_pointer(s.value), self.slots[target.id])  # type: ignore[union-attr]
+                return
             v = self.expr(s.value)
             if isinstance(target, ast.Name):
                 self.put(v, self.slots[target.id])
@@ -347,6 +352,8 @@ class _Emitter:
     def struct_pointer(self, node: ast.expr) -> ir.Value:
         """A market struct's address: an argument, or a struct inside one."""
         if isinstance(node, ast.Name):
+            if node.id in self.f.structs:
+                return self.b.load(self.slots[node.id], typ=PTR)
             return self.args[node.id]
         assert isinstance(node, ast.Attribute)
         base = self.p.types[node.value]
