@@ -52,6 +52,9 @@ STRATEGY ?= strategies/spread_taker.py
 STRATEGY_COMPILER := $(wildcard tradekernel/strategy/*.py)
 STRATEGY_KERNEL_OBJ := $(BUILD)/strategy/kernel.o
 STRATEGY_HOSTED_OBJ := $(BUILD)/strategy/hosted.o
+# The benchmarks compare the Python spread taker with the C++ one, whatever
+# STRATEGY is.
+BENCH_STRATEGY_OBJ := $(BUILD)/strategy/bench-spread-taker.o
 
 PC_OBJS := $(patsubst %.cpp,$(BUILD)/pc/%.o,$(CORE_SRCS) $(CORE_TESTS) $(PC_SRCS)) \
            $(patsubst %.asm,$(BUILD)/pc/%.asm.o,$(PC_ASM)) $(STRATEGY_KERNEL_OBJ)
@@ -75,7 +78,7 @@ BENCH_OBJS := $(patsubst %.cpp,$(BUILD)/bench-obj/%.o,$(filter-out kernel/test/%
               drivers/virtio_net_rings.cpp platform/hosted/packet_ring_nic.cpp $(wildcard bench/*.cpp) platform/hosted/platform.cpp platform/hosted/panic.cpp \
               platform/hosted/sched_platform.cpp platform/hosted/udp_socket_nic.cpp \
               platform/hosted/startup_memory.cpp) \
-              $(BUILD)/bench-obj/arch/x86_64/context_switch.asm.o
+              $(BUILD)/bench-obj/arch/x86_64/context_switch.asm.o $(BENCH_STRATEGY_OBJ)
 BENCH_BIN  := $(BUILD)/bench/tk_bench
 # The replay tool (tradekernel replay): the same release build of the core.
 REPLAY_OBJS := $(patsubst %.cpp,$(BUILD)/bench-obj/%.o,$(filter-out kernel/test/%,$(CORE_SRCS)) \
@@ -158,6 +161,9 @@ $(BUILD)/strategy/%.o: $(STRATEGY) $(STRATEGY_COMPILER) $(BUILD)/strategy/source
 	$(Q)$(PYTHON) -m tradekernel.strategy.compile $(STRATEGY) --target $* -o $@ \
 	    --layout-check $(BUILD)/strategy/layout_check_$*.cpp
 	$(Q)$(CXX) $(PC_CXXFLAGS) -fsyntax-only $(BUILD)/strategy/layout_check_$*.cpp
+
+$(BENCH_STRATEGY_OBJ): strategies/spread_taker.py $(STRATEGY_COMPILER) $(VENV_STAMP)
+	$(Q)$(PYTHON) -m tradekernel.strategy.compile $< --target hosted -o $@
 
 .PHONY: FORCE
 FORCE:

@@ -30,7 +30,9 @@
 #include "bench/net_bench.h"
 #include "bench/sched_bench.h"
 #include "bench/ring_bench.h"
+#include "bench/strategy_bench.h"
 #include "bench/ttt_bench.h"
+#include "kernel/trade/compiled_strategy.h"
 #include "kernel/mem/pool.h"
 #include "tk/tsc.h"
 
@@ -237,6 +239,19 @@ int main(int argc, char** argv) {
         if (argc < 4) return usage();  // ... RX_INTERFACE FEED_INTERFACE [--samples FILE]
         std::string path = argc >= 6 && std::strcmp(argv[4], "--samples") == 0 ? argv[5] : "";
         return run_net_bench(which, path, argv[2], argv[3]);
+    }
+    if (which == "strategy_events") {
+        print_strategy_events();
+        return 0;
+    }
+    if (which == "strategy_on_bbo" || which == "cpp_strategy_on_bbo") {  // [--samples FILE]
+        std::string path = argc >= 4 && std::strcmp(argv[2], "--samples") == 0 ? argv[3] : "";
+        bool cpp = which == "cpp_strategy_on_bbo";
+        std::vector<double> samples =
+            strategy_on_bbo(tsc_ticks_per_ns(), cpp ? cpp_spread_taker() : tk_py_strategy.strategy);
+        report(cpp ? "cpp_strategy_on_bbo_batched" : "strategy_on_bbo_batched", "hosted", samples, path,
+               kStrategyBatch);
+        return 0;
     }
     if (which == "itch_decode_book") {  // itch_decode_book SESSION [--samples FILE]
         if (argc < 3) return usage();

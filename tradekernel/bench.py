@@ -20,6 +20,7 @@ import os
 import platform
 import shutil
 import subprocess
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -105,6 +106,8 @@ RUNS = [
         BenchRun("itch_top_of_book", depth, expect_prefix="itch_top_of_book")
         for depth in (10, 5000)
     ),
+    BenchRun("strategy_on_bbo", expect_prefix="strategy_on_bbo"),
+    BenchRun("cpp_strategy_on_bbo", expect_prefix="cpp_strategy_on_bbo"),
     BenchRun("ring_tick_to_trade", expect_prefix="tick_to_trade"),
     # The mode named tick_to_trade before the ring version (so --baseline
     # pairs it with an older tree's figure of the same work).
@@ -320,6 +323,9 @@ def run_benchmarks(progress: Callable[[str], None] = lambda _: None) -> list[Res
                       unit_of, batch_of, load_of)  # fmt: skip
     pooled["meatpy_itch_decode_book"] = run_meatpy(progress)
     platform_of["meatpy_itch_decode_book"], unit_of["meatpy_itch_decode_book"] = "linux", "ns"
+    for name, values in run_cpython_strategy(progress).items():
+        pooled[name] = values
+        platform_of[name], unit_of[name], batch_of[name] = "linux", "ns", STRATEGY_BATCH
     results = run_pc_icount(progress)
     results += run_guests(progress, samples_dir / "guests")
     for name, values in pooled.items():
@@ -330,6 +336,82 @@ def run_benchmarks(progress: Callable[[str], None] = lambda _: None) -> list[Res
         )  # fmt: skip
         progress(f"{name}: median {result.median:.1f} {result.unit}, p99 {result.p99:.1f}")
         results.append(result)
+    return results
+
+
+STRATEGY_BATCH = 32  # bench/strategy_bench.h, kStrategyBatch
+STRATEGY_SAMPLES = 20_000
+
+
+def run_cpython_strategy(progress: Callable[[str], None]) -> dict[str, list[float]]:
+    """strategies/spread_taker.py's on_bbo run by CPython on the events the
+    compiled and C++ callbacks take (`tk_bench strategy_events`), as ctypes
+    structs as the backtest passes them, with send_order refused as order
+    entry refuses those locates: as plain Python (the file imported as it is)
+    and as the checked Python run (tradekernel/strategy/python_backend.py).
+    Batches of 32 callbacks, as the native figures."""
+    import importlib.util
+
+    from tradekernel import strategy as api
+    from tradekernel.strategy import frontend, python_backend
+    from tradekernel.strategy.layout import ctypes_struct
+
+    progress("cpython_strategy_on_bbo: the Python spread taker run by CPython")
+    out = subprocess.run(
+        [str(BENCH_BIN), "strategy_events"], capture_output=True, text=True, check=True
+    ).stdout
+    bbo_type, symbol_type = ctypes_struct("Bbo"), ctypes_struct("SymbolState")
+    fields = ("locate", "bid_price", "bid_shares", "ask_price", "ask_shares", "feed_sequence")
+    events = [
+        bbo_type(**dict(zip(fields, map(int, line.split()), strict=True)))
+        for line in out.splitlines()
+    ]
+    symbols = {e.locate: symbol_type() for e in events}
+
+    class Refuse:
+        def send_order(self, locate: int, side: int, shares: int, price: int, tif: int) -> int:
+            return 0
+
+        def cancel_order(self, order: int) -> bool:
+            return False
+
+        def position(self, locate: int) -> int:
+            return 0
+
+    source = paths.DEFAULT_STRATEGY
+    spec = importlib.util.spec_from_file_location("tk_bench_spread_taker", source)
+    assert spec is not None and spec.loader is not None
+    plain = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(plain)
+    plain_state = python_backend.load(
+        frontend.check_file(source)
+    ).state  # fields as the kernel sets them
+    checked = python_backend.load(frontend.check_file(source))
+    runs = {
+        "cpython_strategy_on_bbo_batched": lambda e: plain.on_bbo(
+            plain_state, e, symbols[e.locate]
+        ),
+        "cpython_checked_strategy_on_bbo_batched": lambda e: checked.call(
+            "on_bbo", e, symbols[e.locate]
+        ),
+    }
+    results: dict[str, list[float]] = {}
+    previous = api.set_engine(Refuse())
+    try:
+        for name, call in runs.items():
+            for e in events:  # warm
+                call(e)
+            samples = []
+            at = 0
+            for _ in range(STRATEGY_SAMPLES):
+                t0 = time.perf_counter_ns()
+                for _ in range(STRATEGY_BATCH):
+                    call(events[at % len(events)])
+                    at += 1
+                samples.append((time.perf_counter_ns() - t0) / STRATEGY_BATCH)
+            results[name] = samples
+    finally:
+        api.set_engine(previous)
     return results
 
 
@@ -367,6 +449,12 @@ def peers_of(name: str) -> list[str]:
         "tick_to_trade": ["linux_packet_ring_tick_to_trade", "linux_udp_socket_tick_to_trade"],
         "tick_to_trade_replay": ["linux_udp_socket_tick_to_trade"],
         "itch_decode_book": ["meatpy_itch_decode_book"],
+        "strategy_on_bbo_batched": [
+            "cpp_strategy_on_bbo_batched",
+            "cpython_strategy_on_bbo_batched",
+            "cpython_checked_strategy_on_bbo_batched",
+        ],
+        "strategy_on_bbo": ["cpp_strategy_on_bbo"],
         "itch_top_of_book_10_levels": ["itch_top_of_book_5000_levels"],
         "nic_rx_to_app_batched": ["linux_packet_ring_rx_to_app_batched"],
         "udp_echo_pps_batched": ["linux_packet_ring_udp_echo_pps_batched"],

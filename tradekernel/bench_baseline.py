@@ -23,7 +23,7 @@ from pathlib import Path
 from tradekernel import bench, paths
 from tradekernel.stats import percentile
 
-PEERS = ("linux", "glibc", "jemalloc", "boost")
+PEERS = ("linux", "glibc", "jemalloc", "boost", "cpp", "cpython")
 
 
 @dataclass(frozen=True)

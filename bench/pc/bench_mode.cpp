@@ -1,6 +1,7 @@
 #include "bench/pc/bench_mode.h"
 
 #include "bench/frames.h"
+#include "bench/strategy_events.h"
 #include "kernel/feed/itch.h"
 #include "kernel/feed/itch_offsets.h"
 #include "kernel/log/log.h"
@@ -9,6 +10,7 @@
 #include "kernel/prof/stats.h"
 #include "kernel/sched/scheduler.h"
 #include "kernel/journal/ring.h"
+#include "kernel/trade/compiled_strategy.h"
 #include "kernel/trade/engine.h"
 #include "kernel/trade/fastpath.h"
 #include "platform/pc/clock.h"
@@ -182,6 +184,34 @@ void measure_decode_book() {
         prof::report("itch_decode_book", "pc-icount", "instructions", prof::summarize(g_samples, kSamples));
 }
 
+// Instructions per on_bbo callback over the strategy events: the strategy
+// compiled from Python that this kernel links (tk_py_strategy; `make`'s
+// default, strategies/spread_taker.py) and the hand-written C++ spread
+// taker. Both reach send_order, refused for locates no Stock Directory
+// named. Each callback is timed alone: under -icount the TSC counts
+// instructions, exactly.
+void measure_strategy() {
+    if (!g_engine.entry.market) return;  // measure_tick_to_trade found no memory for the engine
+    static trade::Bbo events[bench::kStrategyEvents];
+    static trade::SymbolState symbols[bench::kStrategySymbols];
+    static trade::SpreadTakerState cpp_state;
+    bench::make_strategy_events(events, bench::kStrategyEvents);
+    trade::Strategy cpp = trade::spread_taker(&cpp_state, Price{100}, Shares{100});
+    const trade::Strategy* strategies[] = {&tk_py_strategy.strategy, &cpp};
+    const char* names[] = {"strategy_on_bbo", "cpp_strategy_on_bbo"};
+    for (u32 k = 0; k < 2; ++k) {
+        const trade::Strategy& s = *strategies[k];
+        for (usize i = 0; i < kSamples; ++i) {
+            const trade::Bbo& e = events[i % bench::kStrategyEvents];
+            trade::SymbolState* symbol = &symbols[e.locate.value - bench::kStrategyFirstLocate];
+            u64 t0 = tsc_begin();
+            s.on_bbo(s.state, &e, symbol, &g_engine.entry);
+            g_samples[i] = tsc_end() - t0;
+        }
+        prof::report(names[k], "pc-icount", "instructions", prof::summarize(g_samples, kSamples));
+    }
+}
+
 }  // namespace
 
 void run_benchmarks() {
@@ -201,6 +231,7 @@ void run_benchmarks() {
     measure_rx_to_app();
     measure_tick_to_trade();
     measure_decode_book();
+    measure_strategy();
 }
 
 }  // namespace tk::pc

@@ -143,6 +143,7 @@ def test_bench_writes_results_in_the_shared_format():
     for r in rt_guest.values():
         assert r["unit"] == "instructions" and 0 < r["median"] <= r["p99"] <= r["max"]
     assert icount["context_switch_batched"]["batch"] == 100
+    assert {"strategy_on_bbo", "cpp_strategy_on_bbo"} <= set(icount)
     for r in icount.values():
         assert r["unit"] == "instructions"
         assert 0 < r["median"] <= r["p99"] <= r["max"]
@@ -157,6 +158,11 @@ def test_bench_writes_results_in_the_shared_format():
         "boost_context_switch_batched": 100,
         "linux_futex_switch_batched": 100,
         "nic_rx_to_app_batched": 64,
+        # A compiled Python callback beside the C++ one and CPython's runs of the file.
+        "strategy_on_bbo_batched": 32,
+        "cpp_strategy_on_bbo_batched": 32,
+        "cpython_strategy_on_bbo_batched": 32,
+        "cpython_checked_strategy_on_bbo_batched": 32,
         # Linux's packet-ring peers need a veth pair: root.
         **({"linux_packet_ring_rx_to_app_batched": 64} if os.geteuid() == 0 else {}),
     }
@@ -176,14 +182,17 @@ def test_bench_writes_results_in_the_shared_format():
     core = {"name", "platform", "unit", "median", "p99", "max", "samples", "load"}
     for name in (*batched, *timed_alone):
         r = results[name]
-        rounds = {"repeats", "spread"} if name != "meatpy_itch_decode_book" else set()
+        in_python = name == "meatpy_itch_decode_book" or name.startswith("cpython")  # one round
+        rounds = set() if in_python else {"repeats", "spread"}
         assert set(r) == core | rounds | ({"batch"} if name in batched else set()), name
         assert r.get("batch") == batched.get(name)  # a batched figure says so, by name and field
         assert name.endswith("_batched") == (name in batched)
         if rounds:
             assert r["repeats"] == 3 and r["spread"] >= 1
         assert r["load"] >= 0
-        tradekernel_figure = name.startswith(("pool", "context", "timer", "nic", "itch", "tick"))
+        tradekernel_figure = name.startswith(
+            ("pool", "context", "timer", "nic", "itch", "tick", "strategy", "cpp_strategy")
+        )
         assert r["platform"] == ("hosted" if tradekernel_figure else "linux")
         assert r["unit"] == "ns"
         assert 0 < r["median"] <= r["p99"] <= r["max"]
