@@ -18,6 +18,7 @@ QEMU_MODULES = {
     "test_debug", "test_faults", "test_hostile_trade", "test_kernel_boot", "test_loss_sweep",
     "test_net_e2e", "test_numa_boot", "test_qemu_launcher", "test_release", "test_smp_boot",
     "test_trade_e2e", "test_trade_session", "test_linux_guest", "test_perf",
+    "test_strategy_kernel",
 }  # fmt: skip
 # Modules that read the built kernel without booting it.
 KERNEL_MODULES = {"test_symtab"}

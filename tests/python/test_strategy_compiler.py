@@ -352,6 +352,52 @@ def test_code_outside_the_subset_is_an_error_naming_file_line_and_construct(
     assert message in e.value.message
 
 
+# Programs a review found where a name meant one thing to the compiler and
+# another to Python, or dead code changed what Python made of a function:
+# each is now a compile error.
+AMBIGUOUS = [
+    ("STEP = 1\ndef h(STEP: int) -> int:\n    return STEP\n", "STEP already names a constant"),
+    ("def min(a: int, b: int) -> int:\n    return a\n", "min is reserved"),
+    ("def position(locate: int) -> int:\n    return 7\n", "position is reserved"),
+    ("def h(a: int) -> int:\n    range = 5\n    return a\n", "range is reserved"),
+    ("def h(a: int) -> int:\n    _tk_rt = 5\n    return a\n", "_tk_rt is reserved"),
+    ("def h(a: int) -> int:\n    return a\n    yield\n", "this code never runs"),
+    ("def h(a: int) -> int:\n    return a\nh = 5\n", "h already names a function"),
+    ("def h(State: int) -> int:\n    return State\n", "State already names a class"),
+]
+
+
+@pytest.mark.parametrize(("extra", "message"), AMBIGUOUS)
+def test_a_name_with_two_meanings_or_dead_code_is_a_compile_error(
+    extra: str, message: str, tmp_path: Path
+) -> None:
+    path = tmp_path / "ambiguous.py"
+    path.write_text(
+        "from tradekernel.strategy import Bbo, SymbolState\n"
+        "class State:\n    n: int = 0\n" + extra + "\n"
+        "def on_bbo(s: State, bbo: Bbo, symbol: SymbolState) -> None:\n    s.n = 1\n"
+    )
+    with pytest.raises(frontend.CompileError, match=message):
+        frontend.check_file(path)
+
+
+def test_helpers_named_like_the_compilers_own_symbols_compile(tmp_path: Path) -> None:
+    source = strategy_programs.HEADER + (
+        "def fault(a: int) -> int:\n    return a + 1\n"
+        "def orders(a: int) -> int:\n    return a + 2\n"
+        "def on_bbo(s: State, bbo: Bbo, symbol: SymbolState) -> None:\n"
+        "    report(fault(1) + orders(2))\n"
+        "    (\n        s.arr[bbo.locate]\n    ) = 1\n"
+    )
+    bbo, symbol = ctypes_struct("Bbo"), ctypes_struct("SymbolState")
+    calls = [("on_bbo", [bbo(locate=9), symbol()])]
+    python_run, compiled = run_both(source, calls, tmp_path, "names.py")
+    assert compiled == python_run
+    lines = source.splitlines()
+    index_line = next(i for i, t in enumerate(lines, start=1) if "s.arr[bbo.locate]" in t)
+    assert python_run[1] == (FAULTS.index("index"), index_line)  # the target's line, in both
+
+
 def test_recursion_is_a_compile_error(tmp_path: Path) -> None:
     path = tmp_path / "rec.py"
     path.write_text(

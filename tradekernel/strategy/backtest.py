@@ -128,6 +128,8 @@ class _OrderEntry:
         if self.stale is not None and self.stale(self.sequence):
             self.refused_stale.append(self.sequence)
             return self.refuse("feed_behind")
+        if chr(side) not in "BSTE":  # OUCH 4.2 sides (valid_side, kernel/trade/ouch.h)
+            return self.refuse("side")
         if not 0 < shares <= self.max_order:
             return self.refuse("size")
         h = self.held.setdefault(locate, _Held())

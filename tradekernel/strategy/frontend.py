@@ -83,6 +83,11 @@ API_FUNCTIONS: dict[str, ApiFunction] = {
     "position": ApiFunction((("locate", "u16"),), (), INT),
 }
 BUILTINS = ("min", "max", "abs")
+# Names a strategy may not give its own constants, functions, parameters or
+# locals: the built-ins it calls, and the Python run's own (python_backend.py).
+RESERVED = (*BUILTINS, *API_FUNCTIONS, "range", "bool", "int", "Final")
+# The state lives in the kernel image's .bss (or .data, if initialised).
+MAX_STATE_BYTES = 16 << 20
 
 
 @dataclass
@@ -167,6 +172,12 @@ class _Checker:
                 raise self.error(node, f"{_describe(node)} at module level is not in the subset")
         if not self.state_class:
             raise self.error(None, "no state class (class State: with typed fields)")
+        size = sum(f.scalar.bits // 8 * max(f.length, 1) for f in self.state.values())
+        if size > MAX_STATE_BYTES:
+            raise self.error(
+                None,
+                f"the state is {size:,} bytes; at most {MAX_STATE_BYTES:,} fit the kernel image",
+            )
         if not any(f.callback for f in self.functions.values()):
             raise self.error(None, f"no callback: define one of {', '.join(CALLBACKS)}")
         for f in self.functions.values():
@@ -182,9 +193,27 @@ class _Checker:
         ):
             raise self.error(node, "a module constant's annotation is Final, int or bool")
         name = targets[0].id
+        self.check_name(name, node, "constant")
         if name in self.constants:
             raise self.error(node, f"constant {name} is assigned twice")
         self.constants[name] = self.fold(node.value)
+
+    def check_name(self, name: str, node: ast.AST, kind: str = "") -> None:
+        """One name, one meaning: not a built-in, an API name, the Python
+        run's own (_tk_), or a name the module already gives to something
+        else (a constant, a function, the state class)."""
+        if name in RESERVED or name.startswith("_tk_") or name.startswith("__"):
+            raise self.error(node, f"{name} is reserved: choose another name")
+        if name in self.imported:
+            raise self.error(node, f"{name} is imported from tradekernel.strategy")
+        taken = {
+            "constant": name in self.constants,
+            "function": name in self.functions,
+            "class": name == self.state_class,
+        }
+        for what, yes in taken.items():
+            if yes and what != kind:
+                raise self.error(node, f"{name} already names a {what}")
 
     def fold(self, node: ast.expr) -> int | bool:
         """A constant expression's value (literals, constants, arithmetic)."""
@@ -231,6 +260,7 @@ class _Checker:
             raise self.error(node, "one state class per strategy")
         if node.bases or node.keywords or node.decorator_list:
             raise self.error(node, "the state class has no bases or decorators")
+        self.check_name(node.name, node, "class")
         self.state_class = node.name
         for i, item in enumerate(node.body):
             if isinstance(item, ast.Expr) and isinstance(item.value, ast.Constant) and i == 0:
@@ -238,6 +268,8 @@ class _Checker:
             if not isinstance(item, ast.AnnAssign) or not isinstance(item.target, ast.Name):
                 raise self.error(item, f"{_describe(item)} in the state class: only typed fields")
             name, ann = item.target.id, item.annotation
+            if name.startswith("__"):
+                raise self.error(item, f"{name} is reserved: choose another name")
             if (
                 isinstance(ann, ast.Subscript)
                 and isinstance(ann.value, ast.Name)
@@ -283,6 +315,7 @@ class _Checker:
             raise self.error(node, f"function {node.name}: plain positional parameters only")
         if node.name in self.functions:
             raise self.error(node, f"function {node.name} is defined twice")
+        self.check_name(node.name, node, "function")
         params = [(p.arg, self.param_type(p)) for p in a.args]
         result: Value | None
         ret = node.returns
@@ -330,6 +363,8 @@ class _FunctionChecker:
         return self.m.error(node, message)
 
     def check(self) -> None:
+        for p in self.f.node.args.args:
+            self.m.check_name(p.arg, p)
         assigned = {n for n, t in self.f.params if isinstance(t, Value)}
         for n, t in self.f.params:
             if isinstance(t, Value):
@@ -343,9 +378,13 @@ class _FunctionChecker:
     # Each statement returns the names assigned on every path through it,
     # or None when no path comes out of it (return, break, continue).
     def block(self, body: list[ast.stmt], assigned: frozenset[str]) -> frozenset[str] | None:
-        for stmt in body:
+        for i, stmt in enumerate(body):
             after = self.stmt(stmt, assigned)
             if after is None:
+                if i + 1 < len(body):
+                    raise self.error(
+                        body[i + 1], "this code never runs (after return, break or continue)"
+                    )
                 return None
             assigned = after
         return assigned
@@ -456,6 +495,7 @@ class _FunctionChecker:
         return assigned
 
     def bind(self, name: str, t: Value, node: ast.AST) -> None:
+        self.m.check_name(name, node)
         if name in self.m.constants or name in self.m.imported or name in self.m.functions:
             raise self.error(node, f"{name} names a constant or function; choose another name")
         p = self.params.get(name)

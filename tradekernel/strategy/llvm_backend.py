@@ -184,7 +184,7 @@ class _Emitter:
                 self.put(v, self.slots[target.id])
                 return
             v = self.fit_field(v, target, s.lineno)
-            self.put(v, self.field_pointer(target, s.lineno))
+            self.put(v, self.field_pointer(target, getattr(target, "lineno", s.lineno)))
             return
         if isinstance(s, ast.AugAssign):
             self.aug_assign(s)
@@ -637,7 +637,10 @@ class _Globals:
                 params = [I64 if t == INT else I1 if t == BOOL else PTR for _, t in f.params]
                 ret = VOID if f.result is None else I64 if f.result == INT else I1
                 ftype = ir.FunctionType(ret, params)
-            fn = ir.Function(module, ftype, f"tk_py_{f.name}")
+            # Callbacks by their own names; helpers apart, so that no name a
+            # strategy picks meets the compiler's globals (tk_py_fault ...).
+            symbol = f"tk_py_{f.name}" if f.callback else f"tk_py.fn.{f.name}"
+            fn = ir.Function(module, ftype, symbol)
             fn.linkage = "internal"
             fn.attributes.add("nounwind")
             fn.attributes.add("noredzone")

@@ -110,7 +110,9 @@ class _Transformer(ast.NodeTransformer):
             assert k.arg is not None
             k.value = checked(k.value, k.arg)
         if name == "send_order":
-            return _rt("load_u64", node, line=line)
+            return _rt("order_id", node, line=line)
+        if name == "cancel_order":  # as the compiled code reads the kernel's u8
+            return ast.Call(ast.Name("bool", ast.Load()), [node], [])
         return node
 
     def field_range(self, target: ast.expr) -> tuple[int, int] | None:
@@ -238,7 +240,9 @@ def load(program: Program) -> PythonStrategy:
     tree.body.insert(at, ast.Import([ast.alias("tradekernel.strategy.runtime", _RT)]))
     ast.fix_missing_locations(tree)
     namespace: dict[str, Any] = {"__name__": "tk_strategy", "__file__": program.file}
-    exec(compile(tree, program.file, "exec"), namespace)
+    # dont_inherit: this module's `from __future__ import annotations` would
+    # let through annotations plain CPython rejects.
+    exec(compile(tree, program.file, "exec", dont_inherit=True), namespace)
     state = namespace[program.state_class]()
     for f in program.state.values():
         zero: int | bool = False if f.scalar.name == "bool" else 0

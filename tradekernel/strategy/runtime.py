@@ -108,6 +108,13 @@ def load_u64(v: int, line: int) -> int:
     raise StrategyFault(OVERFLOW, line)
 
 
+def order_id(v: int, line: int) -> int:
+    """send_order's result as the compiled code reads the kernel's u64."""
+    if 0 <= v <= I64_MAX:
+        return v
+    raise StrategyFault(OVERFLOW, line)
+
+
 class LoopBudget:
     """Iterations left to the running callback (reset at each callback)."""
 
