@@ -165,8 +165,26 @@ $(BUILD)/strategy/%.o: $(STRATEGY) $(STRATEGY_COMPILER) $(BUILD)/strategy/source
 $(BENCH_STRATEGY_OBJ): strategies/spread_taker.py $(STRATEGY_COMPILER) $(VENV_STAMP)
 	$(Q)$(PYTHON) -m tradekernel.strategy.compile $< --target hosted -o $@
 
-.PHONY: FORCE
+.PHONY: FORCE alt-kernel
 FORCE:
+
+# The test kernel again with another strategy, beside the one `make` builds:
+# `make alt-kernel STRATEGY_ALT=FILE` writes $(BUILD)/alt/kernel.elf, which
+# tradekernel.qemu boots with -kernel (QemuConfig.kernel). The other objects
+# are the test kernel's own.
+ALT_DIR := $(BUILD)/alt
+alt-kernel: $(ALT_DIR)/kernel.elf
+
+$(ALT_DIR)/strategy.o: FORCE $(STRATEGY_COMPILER) $(VENV_STAMP)
+	@test -n "$(STRATEGY_ALT)" || { echo "alt-kernel: name the strategy, STRATEGY_ALT=FILE"; exit 2; }
+	$(Q)$(PYTHON) -m tradekernel.strategy.compile $(STRATEGY_ALT) --target kernel -o $@
+
+$(ALT_DIR)/kernel.unpatched.elf: $(filter-out $(STRATEGY_KERNEL_OBJ),$(PC_OBJS)) $(ALT_DIR)/strategy.o arch/x86_64/kernel.ld
+	@echo "  LD (LTO)     $@"
+	$(Q)$(LD) $(PC_LDFLAGS) $(filter-out $(STRATEGY_KERNEL_OBJ),$(PC_OBJS)) $(ALT_DIR)/strategy.o -o $@
+
+$(ALT_DIR)/kernel.elf: $(ALT_DIR)/kernel.unpatched.elf tradekernel/symtab.py $(VENV_STAMP)
+	$(PYTHON) -m tradekernel.symtab $< $@
 
 $(BUILD)/pc/%.asm.o: %.asm
 	@mkdir -p $(@D)

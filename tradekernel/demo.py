@@ -54,6 +54,9 @@ class DemoConfig:
     # The strategy compiled into the kernel (make STRATEGY=...): its Python
     # run over the same session says which orders the kernel must send.
     strategy: Path = paths.DEFAULT_STRATEGY
+    # A test kernel linked with `strategy` (make alt-kernel), booted with
+    # qemu -kernel; None: the kernel `make` built.
+    kernel: Path | None = None
 
 
 @dataclass
@@ -158,6 +161,11 @@ class DemoResult:
         """The compiled strategy's fault as the kernel reported it (name, line)."""
         r = self.record("strategy")
         return (r["fault"], r.int("line")) if r is not None else ("not reported", 0)
+
+    @property
+    def kernel_strategy_skipped(self) -> int:
+        r = self.record("strategy")
+        return r.int("skipped") if r is not None else -1
 
     @property
     def strategy_fault_matches(self) -> bool:
@@ -338,6 +346,7 @@ def guest_config(config: DemoConfig, link: GuestLink) -> qemu.QemuConfig:
         smp=2,
         cmdline=cmdline, icount=config.icount, extra_args=link.qemu_args(config.machine),
         timeout=config.timeout, journal=_fresh_disk(config.journal, config.journal_mib),
+        kernel=config.kernel,
     )  # fmt: skip
 
 

@@ -120,6 +120,9 @@ class QemuConfig:
     journal: Path | None = None
     extra_args: list[str] = field(default_factory=list)
     linux: LinuxBoot | None = None  # boot this Linux kernel instead of ours
+    # Boot this kernel ELF (qemu -kernel) instead of build/kernel.elf: a test
+    # kernel linked with another strategy (make alt-kernel).
+    kernel: Path | None = None
     # Pause and continue the machine over QMP every half second until this
     # record is printed: a Linux guest with two vCPUs under -icount waits at
     # its secondary CPU's bring-up otherwise (docs/performance.md).
@@ -167,6 +170,9 @@ def build_command(config: QemuConfig, qmp_socket: Path) -> list[str]:
     """The QEMU command line. Files the run needs (the UEFI variable store)
     are made beside `qmp_socket`, in the run's temporary directory."""
     artifact = config.linux.kernel if config.linux else config.boot.artifact_of(config.build)
+    if config.kernel is not None:
+        assert config.boot is BootMethod.KERNEL, "another kernel ELF boots with qemu -kernel"
+        artifact = config.kernel
     if not artifact.exists():
         target = "make release" if config.build is Build.RELEASE else "make all iso"
         if config.linux is not None:

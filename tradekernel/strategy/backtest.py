@@ -69,6 +69,7 @@ class BacktestResult:
     refused: dict[str, int]  # order entry's refusals, by reason
     messages: int
     books: ReferenceBooks
+    skipped: int = 0  # callbacks not run after a fault
 
 
 @dataclass
@@ -226,6 +227,10 @@ class _OrderEntry:
 
 
 class Strategy(Protocol):
+    fault: Fault | None
+    calls: dict[str, int]
+    skipped: int
+
     def has(self, callback: str) -> bool: ...
     def call(self, callback: str, *args: Any) -> None: ...
 
@@ -341,5 +346,6 @@ def backtest(
         refused_stale.extend(entry.refused_stale)
     positions = {symbols[k]: h.net for k, h in entry.held.items() if k in symbols}
     return BacktestResult(
-        entry.orders, strategy.fault, positions, dict(strategy.calls), entry.refused, count, books
-    )
+        entry.orders, strategy.fault, positions, dict(strategy.calls), entry.refused, count, books,
+        strategy.skipped,
+    )  # fmt: skip

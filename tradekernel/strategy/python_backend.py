@@ -208,13 +208,17 @@ class PythonStrategy:
     functions: dict[str, Callable[..., None]]
     fault: Fault | None = None
     calls: dict[str, int] = field(default_factory=dict)
+    skipped: int = 0  # callbacks not run since the fault, as the kernel counts them
 
     def has(self, callback: str) -> bool:
         return callback in self.functions
 
     def call(self, callback: str, *args: Any) -> None:
         fn = self.functions.get(callback)
-        if fn is None or self.fault is not None:
+        if fn is None:
+            return
+        if self.fault is not None:
+            self.skipped += 1
             return
         self.calls[callback] = self.calls.get(callback, 0) + 1
         runtime.LoopBudget.left = runtime.LOOP_BUDGET_ITERATIONS
