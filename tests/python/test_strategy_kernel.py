@@ -84,7 +84,7 @@ def on_bbo(s: State, bbo: Bbo, symbol: SymbolState) -> None:
     if spread < 0 or spread > 100:
         s.done[bbo.locate] = 0
         return
-    if s.done[bbo.locate] == 0 and send_order(bbo.locate, BUY, 100, bbo.ask_price):
+    if s.done[bbo.locate] == 0 and send_order(bbo.locate, BUY, 100, bbo.ask_price) != 0:
         s.done[bbo.locate] = 1
 """
 FAULT_LINE = FAULTY.splitlines().index("        s.calls = s.calls // (bbo.locate - bbo.locate)") + 1
