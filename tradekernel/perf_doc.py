@@ -45,7 +45,10 @@ def tables(report: dict, peers_of: PeersOf, other_work: set[str]) -> str:
     for name, r in by_name.items():
         for peer in peers_of(name):
             p = by_name.get(peer)
-            if p is None or p["platform"] == r["platform"]:  # not a peer: another of ours
+            # On our own platform, a figure is another of ours, not a peer --
+            # unless it is the hand-written C++ a compiled strategy stands
+            # beside (cpp_..., bench/strategy_bench.cpp).
+            if p is None or (p["platform"] == r["platform"] and not peer.startswith("cpp_")):
                 continue
             # How many times better ours is: for a rate, the larger is better.
             rate = r["unit"].endswith("/s")
