@@ -432,3 +432,42 @@ def test_backtest_cli_reports_orders_and_a_fault(tmp_path: Path) -> None:
     assert out.returncode == 0, out.stderr
     assert "fault: zero-division at faulty.py:7 in on_bbo" in out.stderr
     assert "orders sent" in out.stdout
+
+
+def test_backtest_cli_replays_a_recorded_day_file(tmp_path: Path) -> None:
+    import sys
+
+    from tradekernel.feed.itch_file import write_session
+
+    day = tmp_path / "day.itch"
+    write_session(day, sources.synthetic(2, 30_000))
+    sample = paths.ROOT / "strategies" / "mean_reversion.py"
+    out = subprocess.run(
+        [sys.executable, "-m", "tradekernel", "backtest", str(sample), "--itch-file", str(day)],
+        capture_output=True, text=True, cwd=paths.ROOT,
+    )  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    assert f"reading {day}" in out.stderr.replace("\n", "")
+    assert "callbacks: on_trade" in out.stdout and "faults: none" in out.stdout
+
+
+def test_build_with_a_strategy_that_is_not_there_says_so() -> None:
+    import sys
+
+    out = subprocess.run(
+        [sys.executable, "-m", "tradekernel", "build", "kernel", "--strategy", "/nonexistent/s.py"],
+        capture_output=True, text=True, cwd=paths.ROOT,
+    )  # fmt: skip
+    assert out.returncode == 2
+    assert "no strategy file /nonexistent/s.py" in out.stderr
+
+
+def test_a_compile_error_stops_the_build_naming_file_and_line(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.py"
+    bad.write_text("class State:\n    n: int = 0\nx = 1.5\n")
+    out = subprocess.run(
+        ["make", "-C", str(paths.ROOT), "alt-kernel", f"STRATEGY_ALT={bad}"],
+        capture_output=True, text=True,
+    )  # fmt: skip
+    assert out.returncode != 0
+    assert f"{bad}:3: float constants are not in the subset" in out.stderr

@@ -242,6 +242,9 @@ class _Checker:
             value = ops[type(node.op)]()
             if value is None:
                 raise self.error(node, "constant expression divides by zero or shifts out of range")
+        elif isinstance(node, ast.Constant):
+            kind = type(node.value).__name__
+            raise self.error(node, f"{kind} constants are not in the subset")
         else:
             raise self.error(node, f"not a constant expression: {_describe(node)}")
         if type(value) is int and not I64_MIN <= value <= I64_MAX:
