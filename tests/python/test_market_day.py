@@ -14,18 +14,13 @@ from book_checks import check_everything, check_message
 from tradekernel import paths
 from tradekernel.feed.itch import TYPES
 from tradekernel.feed.itch_file import read_session, write_session
-from tradekernel.feed.market_day import MarketDay, MarketDayProfile
+from tradekernel.feed.market_day import DEEP_BOOKS, MarketDay
 from tradekernel.feed.meatpy_books import IndependentBooks
 from tradekernel.feed.reference_book import ReferenceBooks
 from tradekernel.hosted_books import HostedBooks
 
 MESSAGES = 1_000_000
-# Fewer symbols than a real day, so a million messages make deep books; far
-# orders all rest for hours, and locates spread up to 65,535.
-PROFILE = MarketDayProfile(
-    symbols=1_500, zipf_exponent=0.9, spread_locates=True, anomalies=2e-4, far=0.25,
-    far_long_lived=1.0, long_lived=0.02,
-)  # fmt: skip
+PROFILE = DEEP_BOOKS
 
 
 @pytest.fixture(scope="module")

@@ -19,20 +19,16 @@ from tradekernel import paths
 from tradekernel.demo import DemoConfig, DemoResult, run_demo
 from tradekernel.exit_codes import Outcome
 from tradekernel.feed.generator import session
-from tradekernel.feed.market_day import MarketDay, MarketDayProfile
+from tradekernel.feed.market_day import DEEP_BOOKS, MarketDay
 from tradekernel.qemu import BootMethod
 from tradekernel.venue import VenueConfig
 
 MESSAGES = 1_000_000
-PROFILE = MarketDayProfile(
-    symbols=1_500, zipf_exponent=0.9, spread_locates=True, anomalies=2e-4, far=0.25,
-    far_long_lived=1.0, long_lived=0.02,
-)  # fmt: skip
 
 
 @pytest.fixture(scope="module")
 def market_day() -> tuple[DemoResult, int]:
-    messages = list(MarketDay(seed=17, messages=MESSAGES, profile=PROFILE))
+    messages = list(MarketDay(seed=17, messages=MESSAGES, profile=DEEP_BOOKS))
     config = DemoConfig(
         venue=VenueConfig(rate=100_000, max_messages=16), timeout=900, recover_timeout=300
     )

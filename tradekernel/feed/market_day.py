@@ -98,6 +98,16 @@ class MarketDayProfile:
 
 # Messages per Add: the Add, then per order of its replace chain its end and
 # its partial executions and cancels.
+# Fewer symbols than a real day, so a million messages make books over a
+# thousand levels deep; far orders all rest for hours, locates spread up to
+# 65,535, and input the specification leaves open on a few symbols (the
+# market-day and strategy tests under QEMU and hosted use it).
+DEEP_BOOKS = MarketDayProfile(
+    symbols=1_500, zipf_exponent=0.9, spread_locates=True, anomalies=2e-4, far=0.25,
+    far_long_lived=1.0, long_lived=0.02,
+)  # fmt: skip
+
+
 def _messages_per_add(p: MarketDayProfile) -> float:
     return 1 + (1 + p.partial_execution + p.partial_cancel) / (1 - p.replace)
 
