@@ -94,7 +94,14 @@ def summary_table(result: DemoResult, icount: bool) -> Table:
         f"{_int(result, 'trade-counters', 'orders'):,} OUCH 4.2 Enter Orders sent, "
         f"{_int(result, 'trade-counters', 'risk-rejected'):,} stopped by the risk gate; "
         f"{len(m.matched)} matched to their trigger message, {len(m.missing)} missing, "
-        f"{len(m.unexpected)} unexpected",
+        f"{len(m.unexpected)} unexpected"
+        + (
+            ""
+            if result.orders_comparable
+            else " (not compared one for one: the strategy acts on the venue's answers, which "
+            "reach the kernel later than its Python run assumes; its orders, fills and "
+            "positions are checked against the venue's record)"
+        ),
     )
     if result.venue.config.answer_orders:
         states = result.venue.matching.states()
