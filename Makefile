@@ -155,15 +155,21 @@ $(BUILD)/strategy/source: FORCE
 	@mkdir -p $(@D)
 	@echo "$(abspath $(STRATEGY))" | cmp -s - $@ || echo "$(abspath $(STRATEGY))" > $@
 
-# Each object comes with a check, compiled with the kernel's flags, that the
-# market-data structs lie where the compiler reads them (layout.py).
-$(BUILD)/strategy/%.o: $(STRATEGY) $(STRATEGY_COMPILER) $(BUILD)/strategy/source $(VENV_STAMP) $(HEADERS)
-	$(Q)$(PYTHON) -m tradekernel.strategy.compile $(STRATEGY) --target $* -o $@ \
-	    --layout-check $(BUILD)/strategy/layout_check_$*.cpp
-	$(Q)$(CXX) $(PC_CXXFLAGS) -fsyntax-only $(BUILD)/strategy/layout_check_$*.cpp
+# compile_strategy SOURCE, TARGET: the object, with a check compiled with the
+# kernel's flags that the market-data structs lie where the compiler reads
+# them (layout.py). The object takes its name only once the check passed,
+# so a failed check fails every build after it too.
+define compile_strategy
+	$(Q)$(PYTHON) -m tradekernel.strategy.compile $(1) --target $(2) -o $@.tmp --layout-check $@.check.cpp
+	$(Q)$(CXX) $(PC_CXXFLAGS) -fsyntax-only $@.check.cpp
+	$(Q)mv $@.tmp $@
+endef
 
-$(BENCH_STRATEGY_OBJ): strategies/spread_taker.py $(STRATEGY_COMPILER) $(VENV_STAMP)
-	$(Q)$(PYTHON) -m tradekernel.strategy.compile $< --target hosted -o $@
+$(BUILD)/strategy/%.o: $(STRATEGY) $(STRATEGY_COMPILER) $(BUILD)/strategy/source $(VENV_STAMP) $(HEADERS)
+	$(call compile_strategy,$(STRATEGY),$*)
+
+$(BENCH_STRATEGY_OBJ): strategies/spread_taker.py $(STRATEGY_COMPILER) $(VENV_STAMP) $(HEADERS)
+	$(call compile_strategy,$<,hosted)
 
 .PHONY: FORCE alt-kernel
 FORCE:
@@ -177,7 +183,7 @@ alt-kernel: $(ALT_DIR)/kernel.elf
 
 $(ALT_DIR)/strategy.o: FORCE $(STRATEGY_COMPILER) $(VENV_STAMP)
 	@test -n "$(STRATEGY_ALT)" || { echo "alt-kernel: name the strategy, STRATEGY_ALT=FILE"; exit 2; }
-	$(Q)$(PYTHON) -m tradekernel.strategy.compile $(STRATEGY_ALT) --target kernel -o $@
+	$(call compile_strategy,$(STRATEGY_ALT),kernel)
 
 $(ALT_DIR)/kernel.unpatched.elf: $(filter-out $(STRATEGY_KERNEL_OBJ),$(PC_OBJS)) $(ALT_DIR)/strategy.o arch/x86_64/kernel.ld
 	@echo "  LD (LTO)     $@"
@@ -341,7 +347,7 @@ install-deps: ## Install missing system packages (apt) and the Python venv
 	tools/install-deps.sh
 
 run: install-deps all release ## Build, boot the release kernel in mode=trade under QEMU, replay the demo
-	$(PYTHON) -m tradekernel demo --release
+	$(PYTHON) -m tradekernel demo --release --strategy $(STRATEGY)
 
 boot: install-deps all ## Build, boot under QEMU (TCG) and show the kernel log
 	$(PYTHON) -m tradekernel run

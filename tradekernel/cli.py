@@ -269,8 +269,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
         strategy=args.strategy or paths.DEFAULT_STRATEGY,
     )
     if args.strategy is not None:
-        target = "release" if args.release else "all"
-        if make_with_strategy(args.strategy, target) != 0:
+        # The image the chosen boot method starts, with the strategy in it.
+        targets = ["release"] if args.release else ["all"]
+        if boot is qemu.BootMethod.ISO and not args.release:
+            targets.append("iso")
+        if make_with_strategy(args.strategy, *targets) != 0:
             return 2
     status.print(
         f"[bold]booting[/] the {config.build.value} kernel, {config.boot.artifact.name}, "
@@ -302,10 +305,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
             hostile=hostile_frames(args.hostile, config.venue),
         )  # fmt: skip
     demo_report.print_summary(status, result, config.icount)
-    if result.backtest_source != config.strategy.name:
+    if not result.kernel_runs_the_strategy:
         status.print(
-            f"[red]the kernel runs {result.backtest_source}, not {config.strategy.name}:[/] "
-            f"build it with `tradekernel build --strategy {config.strategy}`"
+            f"[red]the kernel was not built from {config.strategy} as it is now "
+            f"(it runs {result.backtest_source}):[/] "
+            f"`tradekernel demo --strategy {config.strategy}` builds it first"
         )
     if not result.ok or result.hostile_problems():
         status.print(f"[red]demo did not complete cleanly[/]\n{result.run.describe(tail=10)}")

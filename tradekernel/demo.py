@@ -28,6 +28,7 @@ from tradekernel.hostile import Hostile, accounting
 from tradekernel.records import Record
 from tradekernel.stats import percentile
 from tradekernel.strategy import backtest
+from tradekernel.strategy.frontend import digest
 from tradekernel.trade.answer_stream import ORDER_SESSION
 from tradekernel.trade.order_receiver import Match, match_orders
 from tradekernel.venue import FEED_GROUP, GUEST, VENUE, Venue, VenueConfig
@@ -78,6 +79,7 @@ class DemoResult:
     day: journal.Day | None = None
     journal_error: str = ""
     backtest: backtest.BacktestResult | None = None  # the strategy's Python run
+    strategy_digest: str = ""  # of the file the Python run ran
 
     def record(self, kind: str) -> Record | None:
         found = self.run.of_kind(kind)
@@ -147,6 +149,7 @@ class DemoResult:
             and self.memory_flat
             and self.positions_match
             and self.strategy_fault_matches
+            and self.kernel_runs_the_strategy
             and not self.journal_problems()
         )
 
@@ -157,12 +160,12 @@ class DemoResult:
     @property
     def orders_comparable(self) -> bool:
         """Whether the Python run's orders are the kernel's, one for one: not
-        for a strategy that acts on the venue's answers (on_order), which
-        reach the kernel when the network brings them and the backtest right
-        after the message that sent the order (tradekernel/strategy/
-        backtest.py). The kernel's orders, fills and positions are still
-        checked against the venue's record."""
-        return self.backtest is None or "on_order" not in self.backtest.callbacks
+        for a strategy that acts on the venue's answers (on_order, or the
+        position they make), which reach the kernel when the network brings
+        them and the backtest right after the message that sent the order
+        (tradekernel/strategy/backtest.py). The kernel's orders, fills and
+        positions are still checked against the venue's record."""
+        return self.backtest is None or not self.backtest.acts_on_fills
 
     @property
     def backtest_source(self) -> str:
@@ -174,6 +177,12 @@ class DemoResult:
         """The compiled strategy's fault as the kernel reported it (name, line)."""
         r = self.record("strategy")
         return (r["fault"], r.int("line")) if r is not None else ("not reported", 0)
+
+    @property
+    def kernel_runs_the_strategy(self) -> bool:
+        """The kernel's strategy was compiled from the file the Python run ran."""
+        r = self.record("strategy")
+        return r is not None and r.get("digest") == self.strategy_digest
 
     @property
     def kernel_strategy_skipped(self) -> int:
@@ -296,6 +305,7 @@ def run_demo(
         stale_refused=refused,
         journal_path=config.journal,
         backtest=python_run,
+        strategy_digest=digest(config.strategy.read_text()),
     )
     if config.journal is not None:
         if config.venue.answer_orders:  # for `tradekernel journal` to check against

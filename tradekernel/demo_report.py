@@ -98,9 +98,9 @@ def summary_table(result: DemoResult, icount: bool) -> Table:
         + (
             ""
             if result.orders_comparable
-            else " (not compared one for one: the strategy acts on the venue's answers, which "
-            "reach the kernel later than its Python run assumes; its orders, fills and "
-            "positions are checked against the venue's record)"
+            else " (not compared one for one: the strategy acts on the venue's answers or the "
+            "position they make, which reach the kernel later than its Python run assumes; "
+            "its orders, fills and positions are checked against the venue's record)"
         ),
     )
     if result.venue.config.answer_orders:

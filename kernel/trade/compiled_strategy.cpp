@@ -20,8 +20,8 @@ void compiled_fault_name(const CompiledStrategy& s, char* out, usize capacity) {
 void log_compiled_strategy(const CompiledStrategy& s) {
     char fault[24];
     compiled_fault_name(s, fault, sizeof fault);
-    log::record("strategy", "source=%s fault=%s line=%u skipped=%lu", s.source, fault, s.fault->line,
-                (unsigned long)s.fault->skipped);
+    log::record("strategy", "source=%s digest=%s fault=%s line=%u skipped=%lu", s.source, s.digest, fault,
+                s.fault->line, (unsigned long)s.fault->skipped);
 }
 
 }  // namespace tk::trade

@@ -28,11 +28,12 @@ struct CompiledStrategy {
     CompiledFault* fault;
     const char* source;       // the strategy file's name
     const char* fault_names;  // comma separated, by code
+    const char* digest;       // of the source: the first 16 hex digits of its SHA-256
 };
 
 // The fault's name ("none" while running); `out` gets at most `capacity` - 1 chars.
 void compiled_fault_name(const CompiledStrategy& s, char* out, usize capacity);
-// One `strategy` log record: source, fault, line, skipped callbacks.
+// One `strategy` log record: source, digest, fault, line, skipped callbacks.
 void log_compiled_strategy(const CompiledStrategy& s);
 
 }  // namespace tk::trade

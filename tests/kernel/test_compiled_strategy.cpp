@@ -8,7 +8,8 @@
 namespace {
 
 tk::trade::CompiledFault g_fault;
-const tk::trade::CompiledStrategy g_strategy{{}, &g_fault, "test.py", "none,overflow,index,zero-division"};
+const tk::trade::CompiledStrategy g_strategy{{}, &g_fault, "test.py", "none,overflow,index,zero-division",
+                                             "0123456789abcdef"};
 
 bool name_is(tk::u32 code, const char* expected, tk::usize capacity = 24) {
     g_fault.code = code;

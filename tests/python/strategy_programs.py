@@ -42,42 +42,55 @@ CONSTANTS = (
     "2147483647", "-2147483648", "4294967296", "9223372036854775807", "-9223372036854775808",
     "BIG",
 )  # fmt: skip
+# Odd seeds make tame programs and inputs: small constants and values, so
+# that most callbacks run to the end and their arithmetic, not their first
+# fault, is what the two runs compare.
+TAME_CONSTANTS = ("0", "1", "2", "3", "5", "7", "10", "100", "-1", "-3", "-7")
 BINARY = ("+", "-", "*", "//", "%", "<<", ">>", "&", "|", "^")
 COMPARE = ("<", "<=", ">", ">=", "==", "!=")
 
 
-def expr(r: random.Random, depth: int, names: list[str]) -> str:
+def expr(r: random.Random, depth: int, names: list[str], tame: bool = False) -> str:
     if depth == 0 or r.random() < 0.25:
-        pool = [*LEAVES, *CONSTANTS, *names, "s.arr[1]", "s.bytes_[-1]"]
+        constants = TAME_CONSTANTS if tame else CONSTANTS
+        pool = [*LEAVES, *constants, *names, "s.arr[1]", "s.bytes_[-1]"]
         return r.choice(pool)
     kind = r.random()
-    a = expr(r, depth - 1, names)
+
+    a = expr(r, depth - 1, names, tame)
     if kind < 0.55:
-        return f"({a} {r.choice(BINARY)} {expr(r, depth - 1, names)})"
+        op, b = r.choice(BINARY), expr(r, depth - 1, names, tame)
+        if tame and op in ("<<", ">>"):  # shifts by small counts
+            b = r.choice(("0", "1", "3", "7"))
+        elif tame and op in ("//", "%"):  # by an odd number, never zero
+            b = f"({b} | 1)"
+        return f"({a} {op} {b})"
     if kind < 0.65:
         return f"({r.choice(('-', '~', '+'))}{a})"
     if kind < 0.75:
         f = r.choice(("abs", "min", "max"))
         if f == "abs":
             return f"abs({a})"
-        return f"{f}({a}, {expr(r, depth - 1, names)})"
+        return f"{f}({a}, {expr(r, depth - 1, names, tame)})"
     if kind < 0.85:
-        b, c = expr(r, depth - 1, names), expr(r, depth - 1, names)
+        b, c = expr(r, depth - 1, names, tame), expr(r, depth - 1, names, tame)
         test = f"{a} {r.choice(COMPARE)} {b}"
         if r.random() < 0.3:
             test += f" {r.choice(COMPARE)} {c}"
-        return f"({expr(r, depth - 1, names)} if {test} else {c})"
+        return f"({expr(r, depth - 1, names, tame)} if {test} else {c})"
     if kind < 0.92:
-        return f"helper({a}, {expr(r, depth - 1, names)})"
+        return f"helper({a}, {expr(r, depth - 1, names, tame)})"
     return f"s.arr[{a} % 8]"
 
 
 def program(seed: int) -> str:
     r = random.Random(seed)
+    tame = seed % 2 == 1
+
     lines = ["def on_bbo(s: State, bbo: Bbo, symbol: SymbolState) -> None:"]
     names: list[str] = []
     for n in range(r.randint(3, 8)):
-        e = expr(r, r.randint(1, 4), names)
+        e = expr(r, r.randint(1, 3 if tame else 4), names, tame)
         kind = r.random()
         if kind < 0.45:
             name = f"v{n}"
@@ -86,16 +99,23 @@ def program(seed: int) -> str:
         elif kind < 0.55:
             lines.append(f"    s.acc = {e}")
         elif kind < 0.62:
-            lines.append(f"    s.small = {e}")
+            lines.append(f"    s.small = {e}" if not tame else f"    s.small = ({e}) % 1000")
         elif kind < 0.70:
-            lines.append(f"    s.arr[{expr(r, 2, names)}] = {e}")
+            at = expr(r, 2, names, tame)
+            lines.append(f"    s.arr[{at if not tame else f'({at}) % 8'}] = {e}")
         elif kind < 0.76:
-            lines.append(f"    s.bytes_[{expr(r, 1, names)}] += {e}")
+            at = expr(r, 1, names, tame)
+            if tame:
+                lines.append(f"    s.bytes_[({at}) % 4] = ({e}) % 256")
+            else:
+                lines.append(f"    s.bytes_[{at}] += {e}")
         elif kind < 0.82:
-            lines.append(f"    s.flag = {e} > {expr(r, 1, names)}")
+            lines.append(f"    s.flag = {e} > {expr(r, 1, names, tame)}")
             lines.append("    report(1 if s.flag else 0)")
         elif kind < 0.90:
-            bound = r.choice(("bbo.locate", "bbo.bid_price", "s.small", "5", "200000"))
+            bound = r.choice(
+                ("bbo.locate", "bbo.bid_price", "s.small", "5", "200000")[: 4 if tame else 5]
+            )
             step = r.choice(("", ", 1", ", 3", ", -2"))
             start = "0, " if step else ""
             lines += [
@@ -106,9 +126,11 @@ def program(seed: int) -> str:
                 "    report(s.acc)",
             ]
         else:
+            limits = ("bbo.locate", "10", "s.small", "100001")  # 100,001: past the budget
+            limit = r.choice(limits[: 3 if tame else 4])
             lines += [
                 f"    w{n} = 0",
-                f"    while w{n} < {r.choice(('bbo.locate', '10', '100001', 's.small'))}:",
+                f"    while w{n} < {limit}:",
                 f"        w{n} += 1",
                 f"    report(w{n})",
             ]
@@ -124,6 +146,18 @@ U16 = (0, 1, 3, 7, 255, 65535)
 
 def inputs(seed: int, count: int) -> list[dict[str, int]]:
     r = random.Random(seed)
+    if seed % 2 == 1:
+        return [
+            {
+                "locate": r.randint(0, 7),
+                "bid_price": r.randint(0, 2000),
+                "bid_shares": r.randint(0, 1000),
+                "ask_price": r.randint(0, 2000),
+                "ask_shares": r.randint(0, 1000),
+                "feed_sequence": r.randint(1, 10**6),
+            }
+            for _ in range(count)
+        ]
     return [
         {
             "locate": r.choice(U16),

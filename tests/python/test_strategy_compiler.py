@@ -73,29 +73,41 @@ def bbo_calls(seed: int, count: int) -> list[tuple[str, list[object]]]:
     return out
 
 
-@pytest.mark.parametrize("seed", range(48))
+PROGRAMS = 64
+
+
+@pytest.mark.parametrize("seed", range(PROGRAMS))
 def test_random_programs_compute_and_fault_as_their_python_run(seed: int, tmp_path: Path) -> None:
     source = strategy_programs.program(seed)
     python_run, compiled = run_both(source, bbo_calls(seed, 24), tmp_path, f"p{seed}.py")
     assert compiled == python_run, source
 
 
-def test_the_random_programs_reach_every_fault(tmp_path: Path) -> None:
-    """The generator is only worth its name if its programs fault in every way."""
+def test_the_random_programs_fault_every_way_and_compute_much(tmp_path: Path) -> None:
+    """The generator is only worth its name if its programs fault in every
+    way, and if many run every callback to the end, so that the two runs
+    compare computed values, not only their first faults."""
     seen = set()
-    for seed in range(48):
+    clean, values = 0, 0
+    for seed in range(PROGRAMS):
         path = tmp_path / f"p{seed}.py"
         path.write_text(strategy_programs.program(seed))
         strategy = python_backend.load(frontend.check_file(path))
-        previous = api.set_engine(Recorder())
+        recorder = Recorder()
+        previous = api.set_engine(recorder)
         try:
             for callback, args in bbo_calls(seed, 24):
                 strategy.call(callback, *args)
         finally:
             api.set_engine(previous)
+        values += len(recorder.calls)
         if strategy.fault:
             seen.add(strategy.fault.name)
-    assert seen >= set(FAULTS[1:]) - {"negative-shift"} or seen >= set(FAULTS[1:]), seen
+        else:
+            clean += 1
+    assert seen == set(FAULTS[1:]), seen
+    assert clean >= PROGRAMS // 4, f"only {clean} programs ran every callback"
+    assert values >= 40 * PROGRAMS, f"only {values} values compared"
 
 
 EVERY_FAULT = """

@@ -8,7 +8,7 @@ of typed fields, and act through send_order and cancel_order.
 
 In the Python run, the functions here go to the engine replaying the day
 (tradekernel/strategy/backtest.py or the hosted pipeline); compiled, they
-are calls into the kernel's order entry (kernel/trade/strategy_abi.cpp)."""
+are calls into the kernel's order entry (kernel/trade/compiled_strategy.cpp)."""
 
 from __future__ import annotations
 

@@ -59,6 +59,11 @@ class BacktestOrder:
     id: int
     tif: int
 
+    @property
+    def index(self) -> int:
+        """Among the orders its trigger sent (the token's last 4 digits)."""
+        return (self.id - 1) % TOKEN_SCALE
+
 
 @dataclass
 class BacktestResult:
@@ -70,6 +75,7 @@ class BacktestResult:
     messages: int
     books: ReferenceBooks
     skipped: int = 0  # callbacks not run after a fault
+    acts_on_fills: bool = False  # frontend.Program.acts_on_fills
 
 
 @dataclass
@@ -116,6 +122,7 @@ class _OrderEntry:
     refused: dict[str, int] = field(default_factory=dict)
     refused_stale: list[int] = field(default_factory=list)
     cancels: list[tuple[object, ...]] | None = None  # each cancel sent, if asked for
+    day_closed: bool = False
 
     def refuse(self, reason: str) -> int:
         self.refused[reason] = self.refused.get(reason, 0) + 1
@@ -129,6 +136,10 @@ class _OrderEntry:
         if self.stale is not None and self.stale(self.sequence):
             self.refused_stale.append(self.sequence)
             return self.refuse("feed_behind")
+        if self.sent_for_message >= TOKEN_SCALE:  # make_token's 4 digits
+            return self.refuse("token_exhausted")
+        if self.day_closed:  # after the venue's End of Day
+            return self.refuse("day_closed")
         if chr(side) not in "BSTE":  # OUCH 4.2 sides (valid_side, kernel/trade/ouch.h)
             return self.refuse("side")
         if not 0 < shares <= self.max_order:
@@ -191,7 +202,7 @@ class _OrderEntry:
             o = self.open.get(str(a.get("token", "")))
             if o is None:
                 continue
-            event, shares, price, reason = api.ACCEPTED, 0, o.price, " "
+            event, shares, price, reason = api.ACCEPTED, 0, o.price, "\0"
             if a["type"] == "accepted":
                 o.state = api.LIVE
                 if a["order_state"] == "D":  # accepted and cancelled at once
@@ -227,6 +238,7 @@ class _OrderEntry:
 
 
 class Strategy(Protocol):
+    program: frontend.Program
     fault: Fault | None
     calls: dict[str, int]
     skipped: int
@@ -274,9 +286,9 @@ def backtest(
             entry.deliver(strategy, update_type)  # the answers to the last message's orders
             entry.answers += entry.venue.publish(m)  # resting orders this message executes
             entry.deliver(strategy, update_type)
+            if not is_valid(m):  # the kernel's ITCH check skips it, counted; its
+                continue  # orders keep the last valid message as their trigger
             entry.sequence, entry.sent_for_message = sequence, 0
-            if not is_valid(m):  # the kernel's ITCH check skips it, counted
-                continue
             code = m[:1]
             if code == b"R":
                 d = decode(m)
@@ -339,6 +351,7 @@ def backtest(
             strategy.call("on_bbo", bbo, s)
         entry.deliver(strategy, update_type)
         entry.answers += entry.venue.end_of_day()
+        entry.day_closed = True  # the kernel refuses every order from its End of Day on
         entry.deliver(strategy, update_type)
     finally:
         api.set_engine(previous)
@@ -347,5 +360,5 @@ def backtest(
     positions = {symbols[k]: h.net for k, h in entry.held.items() if k in symbols}
     return BacktestResult(
         entry.orders, strategy.fault, positions, dict(strategy.calls), entry.refused, count, books,
-        strategy.skipped,
+        strategy.skipped, strategy.program.acts_on_fills,
     )  # fmt: skip

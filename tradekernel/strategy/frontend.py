@@ -10,6 +10,7 @@ the construct."""
 from __future__ import annotations
 
 import ast
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -108,6 +109,7 @@ class Function:
     locals: dict[str, Value] = field(default_factory=dict)
     structs: dict[str, StructRef] = field(default_factory=dict)  # names for market structs
     calls: set[str] = field(default_factory=set)
+    uses: set[str] = field(default_factory=set)  # the kernel's functions it calls
 
 
 @dataclass
@@ -126,6 +128,13 @@ class Program:
     @property
     def callbacks(self) -> list[Function]:
         return [f for f in self.functions.values() if f.callback]
+
+    @property
+    def acts_on_fills(self) -> bool:
+        """Whether its orders can depend on when the venue's answers arrive:
+        it reads them (on_order) or the position they make (position())."""
+        uses = set().union(*(f.uses for f in self.functions.values()))
+        return "on_order" in self.functions or "position" in uses
 
 
 def _describe(node: ast.AST) -> str:
@@ -708,6 +717,7 @@ class _FunctionChecker:
                     self.value(given[p], assigned, INT)
             if "tif" in given and m.fold(given["tif"]) not in (api.IOC, api.DAY):
                 raise self.error(node, "send_order's tif is IOC or DAY")
+            self.f.uses.add(name)
             return fn.result
         if name in m.functions:
             callee = m.functions[name]
@@ -725,6 +735,12 @@ class _FunctionChecker:
                 return INT  # unused
             return callee.result
         raise self.error(node, f"call to {name}: not a function of the subset")
+
+
+def digest(source: str) -> str:
+    """What the compiled object records of its source (the kernel logs it),
+    so that a run can tell which file the kernel was built from."""
+    return hashlib.sha256(source.encode()).hexdigest()[:16]
 
 
 def check(source: str, file: str) -> Program:

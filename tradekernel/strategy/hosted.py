@@ -46,6 +46,7 @@ class _Descriptor(ctypes.Structure):
         ("fault", ctypes.POINTER(_Fault)),
         ("source", ctypes.c_char_p),
         ("fault_names", ctypes.c_char_p),
+        ("digest", ctypes.c_char_p),
     ]
 
 

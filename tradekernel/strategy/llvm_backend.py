@@ -4,7 +4,7 @@ then a freestanding x86-64 ELF object through llvmlite's target machine.
 The object is built as the kernel is built (x86_64-unknown-none-elf, no red
 zone, no SSE/MMX/x87, frame pointers, `no-builtins` so that LLVM turns no
 loop into a memset call): its only undefined symbols are the kernel's
-strategy ABI (kernel/trade/strategy_abi.cpp), and it defines
+strategy ABI (kernel/trade/compiled_strategy.cpp), and it defines
 `tk_py_strategy`, the descriptor kernel/trade/compiled_strategy.h reads.
 
 Every check runtime.py makes in the Python run is made here at the same
@@ -39,6 +39,7 @@ from tradekernel.strategy.frontend import (
     Program,
     StructRef,
     Value,
+    digest,
 )
 from tradekernel.strategy.layout import SCALARS, STRUCTS, Scalar
 
@@ -672,6 +673,7 @@ def build_ir(program: Program) -> str:
         g.fault,
         _cstring(module, "tk_py_source", Path(program.file).name),
         _cstring(module, "tk_py_fault_names", ",".join(runtime.FAULTS)),
+        _cstring(module, "tk_py_digest", digest(program.source)),
     ]
     descriptor_type = ir.LiteralStructType([PTR] * len(slots))
     descriptor = ir.GlobalVariable(module, descriptor_type, "tk_py_strategy")

@@ -55,7 +55,15 @@ class Match:
 
 
 def match_orders(expected: list[ExpectedOrder], received: list[ReceivedOrder]) -> Match:
-    by_trigger = {(e.trigger, 0): e for e in expected}
+    """Each Enter Order to the expected one of its token: the trigger, and
+    the order's index among those the trigger sent (an expected order
+    without an `index` is its trigger's first). Anything else received --
+    another order, a cancel -- is unexpected."""
+
+    def key(e: ExpectedOrder) -> tuple[int, int]:
+        return (e.trigger, getattr(e, "index", 0))
+
+    by_trigger = {key(e): e for e in expected}
     matched, unexpected = [], []
     for r in received:
         e = by_trigger.pop((r.trigger, r.index), None)
@@ -65,6 +73,6 @@ def match_orders(expected: list[ExpectedOrder], received: list[ReceivedOrder]) -
             matched.append((e, r))
         else:
             if e is not None:
-                by_trigger[(e.trigger, 0)] = e
+                by_trigger[key(e)] = e
             unexpected.append(r)
     return Match(matched, sorted(by_trigger.values(), key=lambda e: e.trigger), unexpected)
