@@ -19,7 +19,7 @@ from typing import Any
 
 from tradekernel import paths
 from tradekernel import strategy as api
-from tradekernel.strategy import llvm_backend, runtime
+from tradekernel.strategy import layout, llvm_backend, runtime
 from tradekernel.strategy.frontend import CALLBACKS, Program
 from tradekernel.strategy.layout import ctypes_struct
 from tradekernel.strategy.python_backend import Fault
@@ -39,15 +39,15 @@ class _Fault(ctypes.Structure):
     _fields_ = [("code", ctypes.c_uint32), ("line", ctypes.c_uint32), ("skipped", ctypes.c_uint64)]
 
 
+def _descriptor_field(name: str) -> tuple[str, Any]:
+    short = name.removeprefix("strategy.")
+    kind = {"fault": ctypes.POINTER(_Fault), "source": ctypes.c_char_p}
+    kind |= {"fault_names": ctypes.c_char_p, "digest": ctypes.c_char_p}
+    return short, kind.get(short, ctypes.c_void_p)
+
+
 class _Descriptor(ctypes.Structure):
-    _fields_ = [
-        ("state", ctypes.c_void_p),
-        *((name, ctypes.c_void_p) for name in llvm_backend.CALLBACK_ORDER),
-        ("fault", ctypes.POINTER(_Fault)),
-        ("source", ctypes.c_char_p),
-        ("fault_names", ctypes.c_char_p),
-        ("digest", ctypes.c_char_p),
-    ]
+    _fields_ = [_descriptor_field(name) for name in layout.DESCRIPTOR]
 
 
 def _callback_type(name: str) -> Any:

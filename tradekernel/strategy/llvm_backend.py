@@ -27,7 +27,10 @@ import llvmlite.binding as llvm
 import llvmlite.ir as ir
 
 from tradekernel.strategy import CONSTANTS as API_CONSTANTS
-from tradekernel.strategy import runtime
+from tradekernel.strategy import (
+    layout,
+    runtime,
+)
 from tradekernel.strategy.frontend import (
     API_FUNCTIONS,
     BOOL,
@@ -48,7 +51,7 @@ PTR = ir.PointerType()
 VOID = ir.VoidType()
 FAULT_TYPE = ir.LiteralStructType([I32, I32, I64])  # code, line, callbacks skipped
 # The order kernel/trade/compiled_strategy.h lays the callbacks out in (Strategy).
-CALLBACK_ORDER = ("on_trade", "on_book", "on_bbo", "on_status", "on_feed", "on_order")
+CALLBACK_ORDER = layout.CALLBACKS
 ABI = {
     "send_order": ("tk_strategy_send_order", I64, [PTR, I16, I8, I64, I32, I32]),
     "cancel_order": ("tk_strategy_cancel_order", I8, [PTR, I64]),
@@ -675,6 +678,7 @@ def build_ir(program: Program) -> str:
         _cstring(module, "tk_py_fault_names", ",".join(runtime.FAULTS)),
         _cstring(module, "tk_py_digest", digest(program.source)),
     ]
+    assert len(slots) == len(layout.DESCRIPTOR)  # checked against the C++ by the layout check
     descriptor_type = ir.LiteralStructType([PTR] * len(slots))
     descriptor = ir.GlobalVariable(module, descriptor_type, "tk_py_strategy")
     descriptor.initializer = ir.Constant(descriptor_type, slots)
