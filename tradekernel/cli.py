@@ -308,7 +308,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     if not result.kernel_runs_the_strategy:
         status.print(
             f"[red]the kernel was not built from {config.strategy} as it is now "
-            f"(it runs {result.backtest_source}):[/] "
+            f"(it runs {result.kernel_strategy_source}):[/] "
             f"`tradekernel demo --strategy {config.strategy}` builds it first"
         )
     if not result.ok or result.hostile_problems():

@@ -168,7 +168,7 @@ class DemoResult:
         return self.backtest is None or not self.backtest.acts_on_fills
 
     @property
-    def backtest_source(self) -> str:
+    def kernel_strategy_source(self) -> str:
         r = self.record("strategy")
         return r["source"] if r is not None else "the strategy"
 

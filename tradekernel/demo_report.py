@@ -85,8 +85,8 @@ def summary_table(result: DemoResult, icount: bool) -> Table:
         agree = "as in" if result.strategy_fault_matches else "[red]unlike[/]"
         t.add_row(
             "strategy",
-            f"{result.backtest_source} compiled into the kernel: {fault}, {agree} its Python "
-            f"run ({len(result.backtest.orders):,} orders over the same session)",
+            f"{result.kernel_strategy_source} compiled into the kernel: {fault}, {agree} its "
+            f"Python run ({len(result.backtest.orders):,} orders over the same session)",
         )
     m = result.match
     t.add_row(

@@ -40,7 +40,7 @@ def test_the_kernel_ran_the_compiled_python_strategy_over_a_million_messages(mar
     assert count >= MESSAGES
     assert result.run.outcome is Outcome.PASSED, result.run.describe(tail=20)
     assert result.complete, "the kernel did not report every message"
-    assert result.backtest_source == paths.DEFAULT_STRATEGY.name
+    assert result.kernel_strategy_source == paths.DEFAULT_STRATEGY.name
     assert result.backtest is not None and result.backtest.messages == count
 
 
@@ -106,7 +106,7 @@ def faulting(tmp_path_factory: pytest.TempPathFactory) -> DemoResult:
 def test_a_fault_in_the_kernel_is_the_python_runs_fault(faulting: DemoResult) -> None:
     r = faulting
     assert r.run.outcome is Outcome.PASSED, r.run.describe(tail=20)
-    assert r.backtest_source == "planted_fault.py"
+    assert r.kernel_strategy_source == "planted_fault.py"
     assert r.backtest is not None and r.backtest.fault is not None
     assert (r.backtest.fault.name, r.backtest.fault.line) == ("zero-division", FAULT_LINE)
     assert r.kernel_strategy_fault == ("zero-division", FAULT_LINE)

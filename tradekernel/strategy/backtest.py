@@ -175,7 +175,8 @@ class _OrderEntry:
         token = f"{key // TOKEN_SCALE:010d}{key % TOKEN_SCALE:04d}"
         o = self.open.get(token)
         if o is None or o.cancel_sent:
-            return bool(self.refuse("cancel_refused"))
+            self.refuse("cancel_refused")
+            return False
         o.cancel_sent = True
         if self.cancels is not None:
             self.cancels.append(("cancel", self.sequence, order))

@@ -506,13 +506,15 @@ class _FunctionChecker:
         self.loop_depth -= 1
         return assigned
 
-    def bind(self, name: str, t: Value, node: ast.AST) -> None:
+    def name_free(self, name: str, node: ast.AST) -> None:
+        """A local may take `name`: no other kind of name, nor a struct parameter."""
         self.m.check_name(name, node)
-        if name in self.m.constants or name in self.m.imported or name in self.m.functions:
-            raise self.error(node, f"{name} names a constant or function; choose another name")
         p = self.params.get(name)
         if p is not None and not isinstance(p, Value):
             raise self.error(node, f"parameter {name} cannot be reassigned")
+
+    def bind(self, name: str, t: Value, node: ast.AST) -> None:
+        self.name_free(name, node)
         have = self.f.locals.get(name)
         if have is not None and have != t:
             raise self.error(node, f"{name} was {have.name}, now assigned a {t.name}")
@@ -525,8 +527,7 @@ class _FunctionChecker:
             # A name for a market struct (quote = symbol.bbo): bound once.
             if target.id in self.f.structs or target.id in self.f.locals:
                 raise self.error(s, f"{target.id}: a struct name is assigned once")
-            self.bind(target.id, INT, s)
-            del self.f.locals[target.id]
+            self.name_free(target.id, s)
             self.f.structs[target.id] = t
             self.m.types[target] = t
             return assigned | {target.id}

@@ -18,7 +18,6 @@ from typing import Any
 from tradekernel.strategy import runtime
 from tradekernel.strategy.frontend import (
     API_FUNCTIONS,
-    BOOL,
     INT,
     ArrayRef,
     Program,
@@ -138,9 +137,8 @@ class _Transformer(ast.NodeTransformer):
 
     def visit_Assign(self, node: ast.Assign) -> ast.stmt:
         target = node.targets[0]
-        range_target = target
         self.generic_visit(node)
-        node.value = self.fit(node.value, range_target, node.lineno)
+        node.value = self.fit(node.value, target, node.lineno)
         return node
 
     def visit_AugAssign(self, node: ast.AugAssign) -> list[ast.stmt] | ast.stmt:
@@ -258,4 +256,4 @@ def load(program: Program) -> PythonStrategy:
     return PythonStrategy(program, state, callbacks)
 
 
-__all__ = ["BOOL", "Fault", "PythonStrategy", "load"]
+__all__ = ["Fault", "PythonStrategy", "load"]
