@@ -230,6 +230,8 @@ def run_guests(progress: Callable[[str], None], samples_dir: Path) -> list[Resul
     for system, where in (("tradekernel", "pc-icount"), ("linux-rt", "linux-rt-guest-icount")):
         spans: list[float] = []
         medians: list[float] = []
+        doorbell: list[float] = []
+        doorbell_medians: list[float] = []
         first: Record | None = None
         for repeat in range(GUEST_REPEATS):
             progress(f"wire_to_order ({where}): the session through the {system} guest, "
@@ -246,12 +248,18 @@ def run_guests(progress: Callable[[str], None], samples_dir: Path) -> list[Resul
             first = first or w.ring_to_doorbell
             spans += [float(v) for v in w.spans]
             medians.append(percentile(sorted(float(v) for v in w.spans), 0.5))
-        (samples_dir / f"{where}.wire_to_order.txt").write_text(
-            "\n".join(f"{v:.0f}" for v in spans) + "\n"
-        )
-        results.append(summarize("wire_to_order", where, "instructions", spans, 0, medians))
-        median = results[-1].median
-        progress(f"wire_to_order ({where}): median {median:,.0f} instructions, {len(spans)} orders")
+            doorbell += [float(v) for v in w.doorbell_spans]
+            doorbell_medians.append(percentile(sorted(float(v) for v in w.doorbell_spans), 0.5))
+        for name, samples, repeats in (
+            ("wire_to_doorbell", doorbell, doorbell_medians),
+            ("wire_to_order", spans, medians),
+        ):
+            (samples_dir / f"{where}.{name}.txt").write_text(
+                "\n".join(f"{v:.0f}" for v in samples) + "\n"
+            )
+            results.append(summarize(name, where, "instructions", samples, 0, repeats))
+            median = results[-1].median
+            progress(f"{name} ({where}): median {median:,.0f} instructions, {len(samples)} orders")
         assert first is not None
         # The guest's own summary of its first run (it prints no samples).
         results.append(
@@ -563,17 +571,18 @@ def plot(samples_dir: Path, out: Path, panels: list[tuple[str, str, str | None]]
 
 def plot_guests(samples_dir: Path, results: list[Result], out: Path) -> None:
     """TradeKernel beside the Linux PREEMPT_RT guest, in guest instructions:
-    wire to order of both (CDF), and cyclictest's lateness beside our
+    wire to doorbell and wire to order of both (CDF), and cyclictest's lateness beside our
     kernel's timer wake-up (a line where every sample is the same)."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    fig, axes = plt.subplots(1, 2, figsize=(12, 4.5))
+    fig, axes = plt.subplots(1, 3, figsize=(18, 4.5))
     for ax, name, title in (
-        (axes[0], "wire_to_order", "wire to order (filter-dump, 1 us = 1,000 instructions)"),
-        (axes[1], "timer_wakeup_lateness", "timer wake-up lateness"),
+        (axes[0], "wire_to_doorbell", "wire to doorbell (capture to the guest's TSC)"),
+        (axes[1], "wire_to_order", "wire to order (filter-dump, 1 us = 1,000 instructions)"),
+        (axes[2], "timer_wakeup_lateness", "timer wake-up lateness"),
     ):
         for path in sorted(samples_dir.glob(f"*.{name}.txt")):
             _cdf(ax, path)

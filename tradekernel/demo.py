@@ -58,6 +58,9 @@ class DemoConfig:
     # A test kernel linked with `strategy` (make alt-kernel), booted with
     # qemu -kernel; None: the kernel `make` built.
     kernel: Path | None = None
+    # Each order's send time by the guest's TSC ("order-sent" records), for
+    # timing wire to doorbell against the capture (guest_bench.py).
+    order_times: bool = False
 
 
 @dataclass
@@ -364,6 +367,8 @@ def guest_config(config: DemoConfig, link: GuestLink) -> qemu.QemuConfig:
     )
     if config.venue.multicast:
         cmdline += f" join={FEED_GROUP}"
+    if config.order_times:
+        cmdline += " order-times"
     return qemu.QemuConfig(
         boot=config.boot, build=config.build, machine=config.machine, firmware=config.firmware,
         smp=2,

@@ -19,6 +19,14 @@ CPU's instructions while QEMU's I/O thread moves the frames, which depends
 on the host (docs/performance.md). An order's token names the message that triggered it,
 so each span starts at the frame that carried that message.
 
+Wire to doorbell ends where the guest's work ends instead: at each order
+handed to its NIC (our doorbell; Linux's send() returned), read from the
+guest's own TSC, which under -icount is the capture's virtual clock in
+nanoseconds (checked on every order: the doorbell lies between the trigger's
+arrival and the order's departure). QEMU's transmit bottom half, which
+waits for its I/O thread while the vCPU runs on, is then outside the span
+for both systems; the start keeps the capture's 1,000-instruction steps.
+
 Each guest also times its own part, from the poll finding the frame in its
 receive ring to the order's doorbell (`ring_to_doorbell`), by its TSC.
 
@@ -57,6 +65,9 @@ _MOLD_HEADER = struct.Struct(">10sQH")
 class WireToOrder:
     system: str
     spans: list[int]  # guest instructions (virtual ns at shift 0), one per order
+    # Capture's arrival to the guest's TSC at the doorbell, one per frame that
+    # sent orders (the "order-sent" records).
+    doorbell_spans: list[int]
     orders: int  # orders the venue received
     expected: int  # orders the reference strategy sends on this session
     matched: bool  # the orders are the reference's, one for one
@@ -72,7 +83,9 @@ class WireToOrder:
 def _config(pcap: Path, messages: int) -> demo.DemoConfig:
     venue = VenueConfig(rate=RATE, max_messages=1)
     timeout = 120.0 + messages / RATE * 2
-    return demo.DemoConfig(venue=venue, icount=True, journal=None, pcap=pcap, timeout=timeout)
+    return demo.DemoConfig(
+        venue=venue, icount=True, journal=None, pcap=pcap, timeout=timeout, order_times=True
+    )
 
 
 def _linux_guest(config: demo.DemoConfig, link: GuestLink) -> qemu.QemuConfig:
@@ -94,13 +107,20 @@ def measure(system: str, messages: int = MESSAGES) -> WireToOrder:
         config = _config(pcap, messages)
         guest = _linux_guest if system == "linux-rt" else None
         result = demo.run_demo(session, config, guest=guest)
-        spans = spans_from_pcap(pcap)
+        capture = Capture.read(pcap)
     problem = ""
     if result.run.outcome not in (qemu.Outcome.PASSED, qemu.Outcome.RESET):
         problem = f"the guest ended {result.run.outcome.name}: {result.run.describe(10)}"
+    sent = [(r.int("trigger"), r.int("tsc")) for r in result.run.of_kind("order-sent")]
+    kept = result.run.of_kind("order-times")
+    doorbell_spans, disagreement = capture.doorbell_spans(sent)
+    if not kept or kept[-1].int("frames") != len(sent):
+        problem = problem or "the guest kept not every order's send time"
+    problem = problem or disagreement
     return WireToOrder(
         system=system,
-        spans=spans,
+        spans=capture.order_spans(),
+        doorbell_spans=doorbell_spans,
         orders=len(result.venue.orders.orders),
         expected=len(result.match.matched) + len(result.match.missing),
         matched=not result.match.missing and not result.match.unexpected,
@@ -112,38 +132,119 @@ def measure(system: str, messages: int = MESSAGES) -> WireToOrder:
     )
 
 
-def spans_from_pcap(pcap: Path) -> list[int]:
-    """For each Enter Order the guest sent, the virtual nanoseconds from the
-    last arrival of the feed frame carrying its trigger (a retransmission
-    that filled a gap, if the message waited for one) to its first
-    departure (an order sent again for want of an answer keeps its token,
-    and is not a new one)."""
-    arrivals: list[tuple[int, int, int]] = []  # (time ns, first sequence, count)
-    spans: list[int] = []
-    seen: set[bytes] = set()
-    with PcapReader(str(pcap)) as capture:
-        for frame in capture:
-            if UDP not in frame:
-                continue
-            at = int(frame.time * 1_000_000) * 1000
-            payload = bytes(frame[UDP].payload)
-            if frame[IP].src == VENUE.ip and frame[UDP].dport == FEED_PORT and len(payload) >= 20:
-                _, first, count = _MOLD_HEADER.unpack_from(payload)
-                arrivals.append((at, first, count))
-            elif (
-                frame[IP].src == GUEST.ip
-                and frame[UDP].dport == ORDER_PORT
-                and payload[:1] == b"O"  # Enter Order
-            ):
-                token = payload[1:15]
-                if token in seen:
+# Instructions a send's return path may run after its frame left (checked,
+# for a TSC that disagrees with the capture): Linux's send() returns through
+# its packet layer and the system call exit.
+RETURN_SLACK = 20_000
+
+
+@dataclass
+class Capture:
+    """The link as QEMU's filter-dump stamped it, in virtual ns (whole
+    microseconds): each feed frame's arrival and each order's first
+    departure."""
+
+    arrivals: list[tuple[int, int, int]]  # (ns, first sequence, count), in capture order
+    departures: list[tuple[int, int]]  # (ns, trigger sequence), an order's first, by token
+
+    @classmethod
+    def read(cls, pcap: Path) -> Capture:
+        arrivals: list[tuple[int, int, int]] = []
+        departures: list[tuple[int, int]] = []
+        seen: set[bytes] = set()
+        with PcapReader(str(pcap)) as frames:
+            for frame in frames:
+                if UDP not in frame:
                     continue
-                seen.add(token)
-                trigger = int(payload[1:11])
-                carried = [t for t, first, count in arrivals if first <= trigger < first + count]
-                if carried:
-                    spans.append(at - carried[-1])
-    return spans
+                at = int(frame.time * 1_000_000) * 1000
+                payload = bytes(frame[UDP].payload)
+                if (
+                    frame[IP].src == VENUE.ip
+                    and frame[UDP].dport == FEED_PORT
+                    and len(payload) >= 20
+                ):
+                    _, first, count = _MOLD_HEADER.unpack_from(payload)
+                    arrivals.append((at, first, count))
+                elif (
+                    frame[IP].src == GUEST.ip
+                    and frame[UDP].dport == ORDER_PORT
+                    and payload[:1] == b"O"  # Enter Order
+                ):
+                    # An order sent again for want of an answer keeps its
+                    # token and is not a new one.
+                    token = payload[1:15]
+                    if token not in seen:
+                        seen.add(token)
+                        departures.append((at, int(payload[1:11])))
+        return cls(arrivals, departures)
+
+    def arrival(self, trigger: int, before: int) -> int | None:
+        """The last arrival, at or before `before`, of the frame carrying
+        message `trigger` (a retransmission that filled a gap, if the
+        message waited for one)."""
+        carried = [
+            t
+            for t, first, count in self.arrivals
+            if first <= trigger < first + count and t <= before
+        ]
+        return carried[-1] if carried else None
+
+    def order_spans(self) -> list[int]:
+        """wire_to_order: for each Enter Order, its trigger's frame's
+        arrival to the order's first departure."""
+        spans = []
+        for at, trigger in self.departures:
+            start = self.arrival(trigger, at)
+            if start is not None:
+                spans.append(at - start)
+        return spans
+
+    def doorbell_spans(self, sent: list[tuple[int, int]]) -> tuple[list[int], str]:
+        """wire_to_doorbell: for each (trigger, TSC once the order was handed
+        to the NIC) the guest reported, from its trigger's frame's arrival
+        to the doorbell; and what is wrong if the TSC and the capture
+        disagree, else "".
+
+        The TSC is read after the send returns (our tx_send; Linux's send()
+        system call, whose return path can even follow the frame's
+        departure), and the order's departure in the capture also follows
+        the doorbell: both bound it from above, and the span ends at the
+        earlier of the two (the departure's stamp rounded up to the
+        microsecond's end). The clocks disagree if the TSC is before the
+        trigger's arrival, or further past the departure than any send's
+        return path takes (RETURN_SLACK).
+
+        filter-dump writes the virtual clock plus the host's time, in whole
+        seconds, when the capture began (QEMU's net/dump.c); the guest's TSC
+        is the virtual clock alone. Those seconds are the one offset taken
+        from the data: each order's departure less its doorbell, to the
+        nearest second (the two are far less than half a second apart)."""
+        if not sent:
+            return [], ""
+        left_at = {}
+        for at, trigger in self.departures:
+            left_at[trigger] = at  # the last of the trigger's orders
+        offsets = sorted(
+            round((left_at[trigger] - tsc) / 1e9) for trigger, tsc in sent if trigger in left_at
+        )
+        base = offsets[len(offsets) // 2] * 1_000_000_000 if offsets else 0
+        spans = []
+        for trigger, tsc in sent:
+            rang = tsc + base  # in the capture's clock
+            start = self.arrival(trigger, rang)
+            left = left_at.get(trigger)
+            if start is None or left is None or rang > left + 999 + RETURN_SLACK:
+                return spans, (
+                    f"the guest's TSC and the capture disagree: trigger {trigger} rang its "
+                    f"doorbell at {rang:,} ns, arrived at {start}, left at {left}"
+                )
+            spans.append(min(rang, left + 999) - start)
+        return spans, ""
+
+
+def spans_from_pcap(pcap: Path) -> list[int]:
+    """wire_to_order's spans in a capture (Capture.order_spans)."""
+    return Capture.read(pcap).order_spans()
 
 
 HISTOGRAM_LIMIT = 100_000  # ns: cyclictest --histogram's range (linux_guest.py)

@@ -91,6 +91,7 @@ bool parse_trading_options(const CommandLine& cmdline, net::Ipv4Address own_ip, 
     // segment can answer first at start-up).
     StringView configured_mac = cmdline.value("gateway-mac");
     out.gateway_mac_configured = net::parse_mac(configured_mac, out.gateway_mac);
+    out.order_times = cmdline.has_flag("order-times");
     if (!out.gateway_mac_configured && !configured_mac.empty()) {
         log::info("trade: gateway-mac=%.*s is not a MAC address (aa:bb:cc:dd:ee:ff)", int(configured_mac.length),
                   configured_mac.data);
@@ -138,6 +139,13 @@ void log_trading_report(const Engine& engine, TradingSpans& spans, const char* p
         usize n = kept[i]->count < Spans::kSamples ? kept[i]->count : Spans::kSamples;
         prof::report(names[i], platform, "tsc-ticks", prof::summarize(kept[i]->samples, n));
     }
+    const OrderTimes& times = spans.order_times;
+    if (!times.enabled) return;
+    usize kept_times = times.count < OrderTimes::kSamples ? times.count : OrderTimes::kSamples;
+    for (usize i = 0; i < kept_times; ++i)
+        log::record("order-sent", "trigger=%lu tsc=%lu", (unsigned long)times.trigger[i].value,
+                    (unsigned long)times.sent_tsc[i]);
+    log::record("order-times", "frames=%lu kept=%lu", (unsigned long)times.count, (unsigned long)kept_times);
 }
 
 }  // namespace tk::trade

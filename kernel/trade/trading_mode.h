@@ -12,6 +12,7 @@
 //   session=<name>      the MoldUDP64 session to accept (required)
 //   order-session=<n>   the session of the venue's answers
 //   orders=N levels=N   the books' capacity (default: a market day's)
+//   order-times         report each order's send time ("order-sent" records)
 #pragma once
 
 #include "kernel/boot/cmdline.h"
@@ -29,6 +30,7 @@ struct TradingOptions {
     char order_session[11] = {};  // empty: the first session the gateway sends
     net::MacAddress gateway_mac{};
     bool gateway_mac_configured = false;
+    bool order_times = false;
 };
 
 // False (and said why in the log) if an option is malformed or missing; an
@@ -56,9 +58,29 @@ struct Spans {
         ++count;
     }
 };
+// For each frame that sent orders, the feed message that triggered the last
+// of them and the TSC once it was handed to the NIC (its doorbell rung):
+// what a capture of the link needs to time wire to doorbell by the guest's
+// own clock, which under QEMU -icount is the capture's (docs/performance.md).
+// The first kSamples are kept; the rest only counted.
+struct OrderTimes {
+    static constexpr usize kSamples = 4096;
+    bool enabled;
+    Sequence trigger[kSamples];
+    u64 sent_tsc[kSamples];
+    usize count;
+    void add(Sequence trigger_sequence, u64 tsc) {
+        if (count < kSamples) {
+            trigger[count] = trigger_sequence;
+            sent_tsc[count] = tsc;
+        }
+        ++count;
+    }
+};
 struct TradingSpans {
     Spans tick_to_trade;  // frame found by the poll -> OUCH frame handed to the NIC
     Spans per_message;    // a market-data frame's handling / its messages
+    OrderTimes order_times;
 };
 
 // The engine's records, the feed's and the answers' counters and the spans
@@ -106,7 +128,11 @@ void poll_trading(Nic& nic, Engine& engine, net::NetStack& stack, const volatile
         u64 handled = tsc_end();
         u64 new_messages = engine.pipeline.counters().messages - messages;
         if (new_messages) spans.per_message.add((handled - packet.rx_tsc) / new_messages);
-        if (engine.entry.counters.orders != orders) spans.tick_to_trade.add(engine.entry.last_sent_tsc.value - packet.rx_tsc);
+        if (engine.entry.counters.orders != orders) {
+            spans.tick_to_trade.add(engine.entry.last_sent_tsc.value - packet.rx_tsc);
+            if (spans.order_times.enabled)
+                spans.order_times.add(engine.entry.token_trigger, engine.entry.last_sent_tsc.value);
+        }
     }
 }
 

@@ -64,6 +64,7 @@ bool trade_init(const CommandLine& cmdline, u32 core) {
     trade::TradingOptions options;
     options.config.feed_port = kMarketDataPort;
     if (!trade::parse_trading_options(cmdline, stack().config().ip, options)) return false;
+    g_spans.order_times.enabled = options.order_times;
     trade::EngineConfig& config = options.config;
     net::Ipv4Address gateway = config.gateway, rewinder = config.rewinder.ip;
     config.strategy = tk_py_strategy.strategy;  // compiled from Python (Makefile: STRATEGY)

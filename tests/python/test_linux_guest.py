@@ -65,6 +65,37 @@ def test_a_span_starts_at_the_last_arrival_of_the_frame_with_the_trigger(tmp_pat
     assert guest_bench.spans_from_pcap(tmp_path / "link.pcap") == [7_000]
 
 
+def test_wire_to_doorbell_ends_at_the_guest_tsc_or_the_departure_whichever_is_first(
+    tmp_path: Path,
+) -> None:
+    # filter-dump adds the host's seconds at the capture's start to the
+    # virtual clock; the guest's TSC is the virtual clock alone.
+    base_us = 1_796_289_221 * 1_000_000
+    session = b"TKDEMO0001"
+    frames = [
+        _frame(VENUE.ip, GUEST.ip, FEED_PORT, packet(session, 1, [b"A" * 36]), base_us + 1_000),
+        _frame(VENUE.ip, GUEST.ip, FEED_PORT, packet(session, 2, [b"A" * 36]), base_us + 2_000),
+        _frame(
+            GUEST.ip, VENUE.ip, ORDER_PORT, b"O0000000001" + b"0000" + b"\0" * 34, base_us + 1_004
+        ),
+        _frame(
+            GUEST.ip, VENUE.ip, ORDER_PORT, b"O0000000002" + b"0000" + b"\0" * 34, base_us + 2_003
+        ),
+    ]
+    wrpcap(str(tmp_path / "link.pcap"), frames)
+    capture = guest_bench.Capture.read(tmp_path / "link.pcap")
+    # Trigger 1: rung 2,500 ns after its arrival, before it left.
+    # Trigger 2: send() returned after the frame left: the departure ends it.
+    sent = [(1, 1_002_500), (2, 2_004_200)]
+    assert capture.doorbell_spans(sent) == ([2_500, 3_999], "")
+    # A TSC before the trigger's arrival is a clock that disagrees.
+    _, problem = capture.doorbell_spans([(1, 1_002_500), (2, 1_999_000)])
+    assert "disagree" in problem and "trigger 2" in problem
+    # So is one far past the departure.
+    _, problem = capture.doorbell_spans([(1, 1_004_999 + guest_bench.RETURN_SLACK + 1)])
+    assert "disagree" in problem
+
+
 def test_cyclictest_histogram_counts_overflows_at_the_limit() -> None:
     samples = guest_bench.expand({4_500: 2, 4_600: 1, -1: 1})
     assert samples == [4_500.0, 4_500.0, 4_600.0, float(guest_bench.HISTOGRAM_LIMIT)]
@@ -77,6 +108,12 @@ def test_linux_rt_guest_sends_the_reference_orders_on_the_same_session() -> None
     assert result.complete, "the RT guest did not report every message received"
     assert result.expected > 0 and result.orders == result.expected and result.matched
     assert len(result.spans) == result.orders
+    # Each order's send time from tk_trader's TSC, agreeing with the capture.
+    assert len(result.doorbell_spans) == result.orders
+    assert all(
+        0 < d <= w + 999
+        for d, w in zip(sorted(result.doorbell_spans), sorted(result.spans), strict=True)
+    )
 
 
 @pytest.mark.qemu

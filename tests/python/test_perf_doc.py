@@ -49,11 +49,14 @@ def test_the_rt_guest_stands_beside_our_kernel_figure_by_figure():
             result("timer_wakeup_lateness", "linux-rt-guest-icount", 4560.0),
             result("wire_to_order", "pc-icount", 4000.0),
             result("wire_to_order", "linux-rt-guest-icount", 24000.0),
+            result("wire_to_doorbell", "pc-icount", 2000.0),
+            result("wire_to_doorbell", "linux-rt-guest-icount", 21000.0),
         ],
     }
     text = perf_doc.tables(report, bench.peers_of, bench.OTHER_WORK)
     guests = text.split("## TradeKernel beside Linux PREEMPT_RT")[1].split("## Every figure")[0]
     assert "| `wire_to_order` | 4,000 | 8,000 | 24,000 | 48,000 | 6.0x |" in guests
+    assert "| `wire_to_doorbell` | 2,000 | 4,000 | 21,000 | 42,000 | 10.5x |" in guests
     assert "| `timer_wakeup_lateness` | 265 | 530 | 4,560 | 9,120 | 17.2x |" in guests
     # The hosted pair is still the hosted figure beside its hosted peer.
     peers = text.split("## Each figure beside its peers")[1].split("## TradeKernel beside")[0]

@@ -115,6 +115,7 @@ int run(const CommandLine& cmdline) {
 
     trade::TradingOptions options;
     if (!trade::parse_trading_options(cmdline, net_config.ip, options)) return 1;
+    g_spans.order_times.enabled = options.order_times;
     trade::EngineConfig& config = options.config;
     config.strategy = tk_py_strategy.strategy;  // the kernel's, compiled from Python
     config.tsc_hz = calibrate_tsc();
