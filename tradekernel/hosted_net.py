@@ -90,6 +90,12 @@ class HostedNet:
             self._lib.tk_net_send_udp(self._h, _ip(dst), dst_port, src_port, payload, len(payload))
         )
 
+    def send_flow(self, dst: str, dst_port: int, src_port: int, payload: bytes) -> bool:
+        """send_udp through a UdpFlow, as order entry sends Enter Orders."""
+        return bool(
+            self._lib.tk_net_send_flow(self._h, _ip(dst), dst_port, src_port, payload, len(payload))
+        )
+
     def join(self, group: str) -> bool:
         return bool(self._lib.tk_net_join(self._h, _ip(group)))
 

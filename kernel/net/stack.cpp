@@ -32,7 +32,9 @@ const char* net_rx_outcome_names() { return TK_NET_RX_OUTCOMES(TK_NET_COUNTER_NA
 #undef TK_NET_COUNTER_NAME
 
 void NetStack::init(const NetConfig& config, const TxPort& tx) {
+    u32 version = neighbors_version_;
     *this = NetStack{};
+    neighbors_version_ = version + 1;
     config_ = config;
     tx_ = tx;
     if (config.echo_port) bind_udp(config.echo_port, echo, this);
@@ -208,6 +210,7 @@ NetStack::ArpEntry* NetStack::learn(Ipv4Address ip, const MacAddress& mac) {
             if (!(e.mac == mac)) ++counters_.arp_static_kept;
             return nullptr;
         }
+        if (!(e.mac == mac)) ++neighbors_version_;
         e.mac = mac;
         return &e;
     }
@@ -215,6 +218,7 @@ NetStack::ArpEntry* NetStack::learn(Ipv4Address ip, const MacAddress& mac) {
         ArpEntry& e = arp_[arp_next_];
         arp_next_ = (arp_next_ + 1) % kArpEntries;  // oldest entry goes first
         if (e.valid && e.permanent) continue;
+        ++neighbors_version_;  // a new entry, perhaps in place of another
         e = {ip, mac, true, false};
         ++counters_.arp_learned;
         return &e;
@@ -226,6 +230,7 @@ NetStack::ArpEntry* NetStack::learn(Ipv4Address ip, const MacAddress& mac) {
 bool NetStack::add_neighbor(Ipv4Address ip, const MacAddress& mac) {
     for (ArpEntry& e : arp_) {
         if (e.valid && e.ip == ip) {
+            if (!(e.mac == mac)) ++neighbors_version_;
             e.mac = mac;
             e.permanent = true;
             return true;
@@ -305,21 +310,87 @@ usize NetStack::write_ip_headers(u8* f, const MacAddress& dst_mac, Ipv4Address d
     return kEthernetHeader + header_length;
 }
 
-bool NetStack::send_udp(Ipv4Address dst, u16 dst_port, u16 src_port, const u8* payload, usize length) {
-    if (length > kMaxEthernetFrame - kEthernetHeader - kIpv4Header - kUdpHeader) return false;
-    MacAddress dst_mac;
+// The link address of `dst`: a group's, the broadcast address, or its next
+// hop's from the neighbour table; if that has none, an ARP request goes out
+// and the answer is false.
+bool NetStack::resolve(Ipv4Address dst, MacAddress& mac) {
     if (is_multicast(dst)) {
-        dst_mac = multicast_mac(dst);
+        mac = multicast_mac(dst);
     } else if (dst == 0xFFFFFFFF) {
-        dst_mac = kBroadcastMac;
+        mac = kBroadcastMac;
     } else {
         Ipv4Address hop = next_hop(dst);
-        if (!arp_lookup(hop, dst_mac)) {
+        if (!arp_lookup(hop, mac)) {
             send_arp(kArpRequest, kBroadcastMac, hop);
             return false;
         }
     }
+    return true;
+}
+
+bool NetStack::send_udp(Ipv4Address dst, u16 dst_port, u16 src_port, const u8* payload, usize length) {
+    if (length > UdpFlow::kMaxPayload) return false;
+    MacAddress dst_mac;
+    if (!resolve(dst, dst_mac)) return false;
     return transmit_udp(dst_mac, dst, dst_port, src_port, payload, length);
+}
+
+// The headers as transmit_udp writes them, with both lengths, the IP id and
+// both checksums zero; the sums of the rest kept for flow_send.
+bool NetStack::write_flow_headers(UdpFlow& flow) {
+    MacAddress dst_mac;
+    if (!resolve(flow.destination, dst_mac)) return false;
+    u8* f = flow.headers;
+    put_mac(f, dst_mac);
+    put_mac(f + 6, config_.mac);
+    store_be16(f + 12, kEtherTypeIpv4);
+    u8* h = f + kEthernetHeader;
+    for (usize i = 0; i < kIpv4Header + kUdpHeader; ++i) h[i] = 0;
+    h[0] = 0x45;
+    h[8] = 64;  // TTL
+    h[9] = kProtoUdp;
+    store_be32(h + 12, config_.ip);
+    store_be32(h + 16, flow.destination);
+    u8* u = h + kIpv4Header;
+    store_be16(u, flow.source_port);
+    store_be16(u + 2, flow.destination_port);
+    flow.ip_sum = checksum_add(0, h, kIpv4Header);
+    flow.udp_sum = checksum_add(pseudo_header_sum(config_.ip, flow.destination, kProtoUdp, 0), u, kUdpHeader);
+    flow.neighbors_version = neighbors_version_;
+    return true;
+}
+
+u8* NetStack::flow_begin(UdpFlow& flow, usize length) {
+    if (length > UdpFlow::kMaxPayload) return nullptr;
+    if (flow.neighbors_version != neighbors_version_ && !write_flow_headers(flow)) return nullptr;
+    u8* f = tx_.acquire(tx_.context);
+    if (!f) {
+        ++counters_.tx_no_buffer;
+        return nullptr;
+    }
+    copy(f, flow.headers, UdpFlow::kHeaders);
+    return f + UdpFlow::kHeaders;
+}
+
+// The sums are those of transmit_udp's headers: the lengths, the id and the
+// payload added to the fixed words' (RFC 1071 section 2(C): the sum of parts
+// is the sum of the whole).
+void NetStack::flow_send(const UdpFlow& flow, u8* payload, usize length) {
+    u8* f = payload - UdpFlow::kHeaders;
+    u8* h = f + kEthernetHeader;
+    u8* u = h + kIpv4Header;
+    u16 udp_length = u16(kUdpHeader + length), total = u16(kIpv4Header + udp_length), id = ip_id_++;
+    store_be16(h + 2, total);
+    store_be16(h + 4, id);
+    store_be16(h + 10, checksum_finish(flow.ip_sum + total + id));
+    store_be16(u + 4, udp_length);
+    // The UDP length is in the pseudo-header and in the UDP header: twice.
+    u16 sum = checksum_finish(checksum_add(flow.udp_sum + 2 * u32(udp_length), payload, length));
+    store_be16(u + 6, sum ? sum : 0xFFFF);  // RFC 768: a computed zero is sent as all ones
+    usize frame_length = UdpFlow::kHeaders + length;
+    for (; frame_length < kMinEthernetFrame; ++frame_length) f[frame_length] = 0;
+    ++counters_.tx_frames;
+    tx_.send(tx_.context, f, frame_length);
 }
 
 bool NetStack::reply_udp(const UdpDatagram& to, const u8* payload, usize length) {

@@ -68,6 +68,24 @@ struct TxPort {
     void (*send)(void* context, u8* frame, usize length);
 };
 
+// Datagrams to one destination and port, from one port (the order
+// gateway's: kernel/trade/order_entry.cpp), whose Ethernet, IPv4 and UDP
+// headers are written once and copied into each frame, with the sums of
+// their fixed words kept: a datagram then costs its payload's checksum, the
+// IP id and two lengths, not a neighbour lookup and a header built word by
+// word. The headers are written again whenever the neighbour table has
+// changed, so a flow sends to the link address send_udp would.
+struct UdpFlow {
+    static constexpr usize kHeaders = kEthernetHeader + kIpv4Header + kUdpHeader;
+    static constexpr usize kMaxPayload = kMaxEthernetFrame - kHeaders;
+    Ipv4Address destination;
+    u16 destination_port, source_port;
+    u32 neighbors_version;  // the stack's when the headers were written; 0: never
+    u32 ip_sum;             // the IPv4 header's words, its length and id zero
+    u32 udp_sum;            // the pseudo-header's and UDP header's, the lengths zero
+    u8 headers[kHeaders];
+};
+
 class NetStack {
 public:
     static constexpr u32 kMaxBindings = 16;
@@ -92,6 +110,17 @@ public:
     // known yet (an ARP request has been sent: try again) or no TX buffer.
     bool send_udp(Ipv4Address destination, u16 destination_port, u16 source_port,
                   const u8* payload, usize length);
+    // A flow to `destination`: its headers are written at its first datagram.
+    static UdpFlow flow_to(Ipv4Address destination, u16 destination_port, u16 source_port) {
+        return UdpFlow{destination, destination_port, source_port, 0, 0, 0, {}};
+    }
+    // A frame for `flow` with its headers in place: `length` bytes of payload
+    // (at most UdpFlow::kMaxPayload) are to be written at the pointer
+    // returned, and the frame sent with flow_send. nullptr (nothing taken)
+    // where send_udp would fail: the MAC unknown (an ARP request sent: try
+    // again) or no TX buffer.
+    u8* flow_begin(UdpFlow& flow, usize length);
+    void flow_send(const UdpFlow& flow, u8* payload, usize length);
     // Answers a received datagram: back to its source, through the link
     // address it came from (no ARP needed).
     bool reply_udp(const UdpDatagram& to, const u8* payload, usize length);
@@ -139,6 +168,8 @@ private:
     bool transmit_udp(const MacAddress& dst_mac, Ipv4Address dst, u16 dst_port, u16 src_port,
                       const u8* payload, usize length);
     ArpEntry* learn(Ipv4Address ip, const MacAddress& mac);
+    bool resolve(Ipv4Address destination, MacAddress& mac);
+    bool write_flow_headers(UdpFlow& flow);
     bool send_arp(u16 operation, const MacAddress& target_mac, Ipv4Address target_ip);
     bool send_igmp(Ipv4Address group, bool join);
     // Writes Ethernet + IPv4 headers (with `options` words); returns the header length.
@@ -156,6 +187,9 @@ private:
     ArpEntry arp_[kArpEntries] = {};
     u32 arp_next_ = 0;
     u16 ip_id_ = 0;
+    // Moves whenever a neighbour's address does, or the stack is set up
+    // again: a UdpFlow built before then is written again.
+    u32 neighbors_version_ = 1;
 };
 
 }  // namespace tk::net

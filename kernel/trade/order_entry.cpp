@@ -85,8 +85,8 @@ const Position* position(const Orders* o, Locate locate) {
 }
 
 // Flattened: every call below is inlined into this one path, so the
-// encoder folds the constant fields into stores of the message bytes and the
-// send resolves the gateway in place. Measured with mode=bench under -icount:
+// encoder folds the constant fields into stores of the message bytes, which
+// land in the frame itself (the gateway flow's, kernel/net/stack.h). Measured with mode=bench under -icount:
 // without it, a change elsewhere in the function (the stale-feed check) had
 // the inliner give up on the encoder and the send, 135 more instructions an order.
 // always_inline: with a second caller (tk_strategy_send_order, the compiled
@@ -137,15 +137,17 @@ const Position* position(const Orders* o, Locate locate) {
         ++o->counters.order_table_full;
         return OrderId{0};
     }
-    // The risk gate bounds shares: max_order_shares is 32-bit.
-    fill_enter_order(order, side, shares, symbol.stock, price, time_in_force);
-    u8 message[ouch::kEnterOrderLength];
-    ouch::encode_enter_order(order, message);
-    if (!o->net->send_udp(o->gateway, o->gateway_port, o->local_port, message, sizeof message)) {
+    // Encoded in place, in a frame whose headers to the gateway are written.
+    u8* message = o->net->flow_begin(o->to_gateway, ouch::kEnterOrderLength);
+    if (!message) {
         o->open.erase(open);
         ++o->counters.send_failed;
         return OrderId{0};
     }
+    // The risk gate bounds shares: max_order_shares is 32-bit.
+    fill_enter_order(order, side, shares, symbol.stock, price, time_in_force);
+    ouch::encode_enter_order(order, message);
+    o->net->flow_send(o->to_gateway, message, ouch::kEnterOrderLength);
     if (o->stamp_sends) o->last_sent_tsc = Ticks{rdtscp(nullptr)};  // waits for the send to be issued
     o->risk.book(shares, price, now);
     open->locate = locate;

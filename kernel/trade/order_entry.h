@@ -71,6 +71,7 @@ struct Orders {
     net::NetStack* net;
     net::Ipv4Address gateway;
     u16 gateway_port, local_port;
+    net::UdpFlow to_gateway;  // Enter Orders' headers, written once (stack.h)
     ouch::RiskGate risk;
     OrderEntryCounters counters;
     // How many orders the feed message market->trigger_sequence has

@@ -99,6 +99,64 @@ def test_send_udp_resolves_the_peer_first(net: HostedNet):
     assert checksums_valid(net.sent()[0])
 
 
+def _without_ip_id(frame: bytes) -> bytes:
+    """The frame with its IPv4 id and the checksums that cover it zeroed."""
+    pkt = Ether(frame)
+    pkt[IP].id, pkt[IP].chksum, pkt[UDP].chksum = 0, 0, 0
+    return bytes(pkt)
+
+
+def _learn_peer(net: HostedNet, mac: str = PEER_MAC) -> None:
+    net.receive(
+        bytes(Ether(dst=OUR_MAC, src=mac) / ARP(op=2, hwsrc=mac, psrc=PEER_IP, pdst=OUR_IP))
+    )
+
+
+@settings(max_examples=200, deadline=None)
+@given(payload=st.binary(max_size=1472), ports=st.tuples(st.integers(1, 65535), st.integers(1, 65535)))
+def test_a_flow_sends_the_frame_send_udp_sends(payload: bytes, ports: tuple[int, int]):
+    with HostedNet(mac=OUR_MAC, ip=OUR_IP) as net:
+        _learn_peer(net)
+        net.clear()
+        assert net.send_flow(PEER_IP, *ports, payload)
+        assert net.send_udp(PEER_IP, *ports, payload)
+        assert net.send_flow(PEER_IP, *ports, payload)
+        flow, general, again = net.sent()
+        assert checksums_valid(flow) and checksums_valid(again)
+        assert _without_ip_id(flow) == _without_ip_id(general) == _without_ip_id(again)
+        # One id sequence for both paths.
+        ids = [Ether(f)[IP].id for f in (flow, general, again)]
+        assert ids[1] == ids[0] + 1 and ids[2] == ids[0] + 2
+        assert udp_payload(flow) == payload and len(flow) >= 60
+
+
+def test_a_flow_asks_arp_first_and_follows_the_neighbour_table(net: HostedNet):
+    assert not net.send_flow(PEER_IP, 9000, 9001, b"order")  # unknown MAC: ARP request goes out
+    (request,) = [Ether(f) for f in net.sent()]
+    assert request[ARP].op == 1 and request[ARP].pdst == PEER_IP
+    _learn_peer(net)
+    net.clear()
+    assert net.send_flow(PEER_IP, 9000, 9001, b"order")
+    # The peer moves (an ARP reply, RFC 826): the flow's next frame goes there.
+    _learn_peer(net, "02:00:00:00:00:77")
+    assert net.send_flow(PEER_IP, 9000, 9001, b"order")
+    # Configured: a forged reply no longer moves it.
+    assert net.add_neighbor(PEER_IP, "02:00:00:00:00:55")
+    assert net.send_flow(PEER_IP, 9000, 9001, b"order")
+    _learn_peer(net, "02:00:00:00:00:66")
+    assert net.send_flow(PEER_IP, 9000, 9001, b"order")
+    sent = [Ether(f).dst for f in net.sent()]
+    assert sent == [PEER_MAC, "02:00:00:00:00:77", "02:00:00:00:00:55", "02:00:00:00:00:55"]
+
+
+def test_a_flow_refuses_a_payload_past_the_frame(net: HostedNet):
+    _learn_peer(net)
+    net.clear()
+    assert not net.send_flow(PEER_IP, 9000, 9001, b"x" * 1473)
+    assert net.sent() == []
+    assert net.send_flow(PEER_IP, 9000, 9001, b"x" * 1472)
+
+
 @pytest.mark.parametrize("version", [2, 3])
 def test_join_and_leave_send_igmp_reports(version: int):
     with HostedNet(mac=OUR_MAC, ip=OUR_IP, igmp_version=version) as net:

@@ -36,6 +36,7 @@ struct HostedNet {
     NetStack stack;
     Capture capture;
     Received received;
+    UdpFlow flow;
 };
 
 u8* acquire(void* context) {
@@ -114,6 +115,20 @@ void tk_net_clear(void* h) {
 
 int tk_net_send_udp(void* h, u32 dst, u16 dst_port, u16 src_port, const u8* payload, usize length) {
     return static_cast<HostedNet*>(h)->stack.send_udp(dst, dst_port, src_port, payload, length);
+}
+
+// The same datagram through a UdpFlow (kernel/net/stack.h): the handle's
+// one flow, made afresh when the destination or a port differs.
+int tk_net_send_flow(void* h, u32 dst, u16 dst_port, u16 src_port, const u8* payload, usize length) {
+    auto* n = static_cast<HostedNet*>(h);
+    UdpFlow& f = n->flow;
+    if (f.destination != dst || f.destination_port != dst_port || f.source_port != src_port)
+        f = NetStack::flow_to(dst, dst_port, src_port);
+    u8* out = n->stack.flow_begin(f, length);
+    if (!out) return 0;
+    std::memcpy(out, payload, length);
+    n->stack.flow_send(f, out, length);
+    return 1;
 }
 
 int tk_net_join(void* h, u32 group) { return static_cast<HostedNet*>(h)->stack.join(group); }

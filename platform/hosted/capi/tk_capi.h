@@ -55,6 +55,8 @@ size_t tk_net_sent_frame(void* net, uint32_t index, uint8_t* out, size_t capacit
 void tk_net_clear(void* net);
 int tk_net_send_udp(void* net, uint32_t dst, uint16_t dst_port, uint16_t src_port, const uint8_t* payload,
                     size_t length);
+int tk_net_send_flow(void* net, uint32_t dst, uint16_t dst_port, uint16_t src_port, const uint8_t* payload,
+                     size_t length);
 int tk_net_join(void* net, uint32_t group);
 int tk_net_leave(void* net, uint32_t group);
 int tk_net_add_neighbor(void* net, uint32_t ip, const uint8_t* mac);
