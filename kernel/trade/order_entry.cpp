@@ -6,8 +6,23 @@
 namespace tk::trade {
 namespace {
 
+// "00" to "99", for two digits per division.
+struct TwoDigits {
+    char text[200];
+    constexpr TwoDigits() : text() {
+        for (int i = 0; i < 100; ++i) {
+            text[2 * i] = char('0' + i / 10);
+            text[2 * i + 1] = char('0' + i % 10);
+        }
+    }
+};
+constexpr TwoDigits kTwoDigits;
+
+// The low `width` decimal digits of `value`, zero-padded.
 void fill_decimal(char* out, int width, u64 value) {
-    for (int i = width - 1; i >= 0; --i, value /= 10) out[i] = char('0' + value % 10);
+    int i = width;
+    for (; i >= 2; i -= 2, value /= 100) __builtin_memcpy(out + i - 2, kTwoDigits.text + 2 * (value % 100), 2);
+    if (i) out[0] = char('0' + value % 10);
 }
 
 // The collar's reference: the best price on the side the order would trade

@@ -5,10 +5,38 @@
 namespace tk::ouch {
 namespace {
 
+constexpr u64 kSpaces = 0x2020202020202020ull;
+
+// Eight bytes of an Alpha field: as they are up to the first NUL, spaces from
+// there (and all spaces once an earlier word has `ended`). The lowest set bit
+// of (v - 0x01..) & ~v & 0x80.. marks the first zero byte exactly: a borrow
+// can set bits above it, never below.
+u64 alpha_word(u64 v, bool& ended) {
+    if (ended) return kSpaces;
+    u64 zero = (v - 0x0101010101010101ull) & ~v & 0x8080808080808080ull;
+    if (!zero) return v;
+    ended = true;
+    u64 keep = (u64(1) << (__builtin_ctzll(zero) & ~7u)) - 1;  // the bytes before the NUL
+    return (v & keep) | (kSpaces & ~keep);
+}
+
+// `text` (`width` bytes, read whole) up to its first NUL, padded with
+// spaces: a word at a time, the width being a constant where it is inlined.
 u8* put_alpha(u8* p, const char* text, usize width) {
+    bool ended = false;
     usize i = 0;
-    for (; i < width && text[i]; ++i) p[i] = u8(text[i]);
-    for (; i < width; ++i) p[i] = ' ';
+    for (; i + 8 <= width; i += 8) {
+        u64 v;
+        __builtin_memcpy(&v, text + i, 8);
+        v = alpha_word(v, ended);
+        __builtin_memcpy(p + i, &v, 8);
+    }
+    if (usize rest = width - i) {
+        u64 v = 0;  // zeros past the field: a NUL there leaves its bytes alone
+        __builtin_memcpy(&v, text + i, rest);
+        v = alpha_word(v, ended);
+        __builtin_memcpy(p + i, &v, rest);
+    }
     return p + width;
 }
 

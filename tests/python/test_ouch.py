@@ -5,6 +5,8 @@ import ctypes
 from dataclasses import astuple, dataclass
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tradekernel.hosted_lib import library
 from tradekernel.trade.ouch import CANCEL_ORDER, ENTER_ORDER, decode
@@ -63,9 +65,29 @@ def test_enter_order_decodes_as_ouch_42():
 
 def test_cancel_order_decodes_as_ouch_42():
     out = ctypes.create_string_buffer(32)
-    n = lib().tk_ouch_cancel(b"TK7", 0, out)
+    n = lib().tk_ouch_cancel(b"TK7".ljust(14, b"\0"), 0, out)
     assert n == CANCEL_ORDER.size == 19
     assert decode(out.raw[:n]) == {"type": "cancel_order", "token": "TK7", "shares": 0}
+
+
+@given(token=st.binary(min_size=14, max_size=14))
+def test_an_alpha_field_ends_at_its_first_nul_and_is_padded_with_spaces(token: bytes):
+    # Word at a time in the encoder; here the definition, byte by byte.
+    out = ctypes.create_string_buffer(32)
+    assert lib().tk_ouch_cancel(token, 5, out) == 19
+    assert out.raw[1:15] == token.split(b"\0")[0].ljust(14, b" ")
+
+
+@given(
+    fields=st.tuples(*(st.binary(max_size=n).map(lambda b: b.replace(b"\0", b"")) for n in (14, 8, 4)))
+)
+def test_enter_order_alpha_fields_of_every_length(fields: tuple[bytes, bytes, bytes]):
+    token, stock, firm = fields
+    out = ctypes.create_string_buffer(64)
+    assert lib().tk_ouch_enter(token, b"S", 1, stock, 1, 0, firm, out) == 49
+    assert out.raw[1:15] == token.ljust(14, b" ")
+    assert out.raw[20:28] == stock.ljust(8, b" ")
+    assert out.raw[36:40] == firm.ljust(4, b" ")
 
 
 @pytest.mark.parametrize(
@@ -131,6 +153,13 @@ def test_zero_rate_limit_sends_nothing():
     gate = Gate(Limits(max_orders_per_second=0))
     assert not gate.check("B", 1)
     assert gate.rejected() == {"rejected_rate": 1}
+
+
+@given(sequence=st.integers(0, 10**10 - 1), index=st.integers(0, 9_999))
+def test_an_order_token_is_the_trigger_and_index_in_decimal(sequence: int, index: int):
+    out = ctypes.create_string_buffer(15)
+    assert lib().tk_order_token(sequence, index, out) == 1
+    assert out.raw[:14] == f"{sequence:010d}{index:04d}".encode()
 
 
 def test_order_tokens_stay_unique_or_are_refused():

@@ -33,9 +33,10 @@ usize tk_ouch_enter(const char* token, char side, u32 shares, const char* stock,
     return ouch::encode_enter_order(o, out);
 }
 
+// `token`: its 14 bytes as they are, a NUL and what follows it included.
 usize tk_ouch_cancel(const char* token, u32 shares, u8* out) {
     char t[14];
-    std::strncpy(t, token, sizeof t);
+    std::memcpy(t, token, sizeof t);
     return ouch::encode_cancel_order(t, shares, out);
 }
 
