@@ -113,7 +113,9 @@ def _learn_peer(net: HostedNet, mac: str = PEER_MAC) -> None:
 
 
 @settings(max_examples=200, deadline=None)
-@given(payload=st.binary(max_size=1472), ports=st.tuples(st.integers(1, 65535), st.integers(1, 65535)))
+@given(
+    payload=st.binary(max_size=1472), ports=st.tuples(st.integers(1, 65535), st.integers(1, 65535))
+)
 def test_a_flow_sends_the_frame_send_udp_sends(payload: bytes, ports: tuple[int, int]):
     with HostedNet(mac=OUR_MAC, ip=OUR_IP) as net:
         _learn_peer(net)

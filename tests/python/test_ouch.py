@@ -79,7 +79,9 @@ def test_an_alpha_field_ends_at_its_first_nul_and_is_padded_with_spaces(token: b
 
 
 @given(
-    fields=st.tuples(*(st.binary(max_size=n).map(lambda b: b.replace(b"\0", b"")) for n in (14, 8, 4)))
+    fields=st.tuples(
+        *(st.binary(max_size=n).map(lambda b: b.replace(b"\0", b"")) for n in (14, 8, 4))
+    )
 )
 def test_enter_order_alpha_fields_of_every_length(fields: tuple[bytes, bytes, bytes]):
     token, stock, firm = fields
