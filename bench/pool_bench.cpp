@@ -26,6 +26,7 @@
 
 #include "bench/book_bench.h"
 #include "bench/measure.h"
+#include "bench/memory_bench.h"
 #include "kernel/prof/stats.h"
 #include "bench/net_bench.h"
 #include "bench/sched_bench.h"
@@ -208,6 +209,13 @@ int main(int argc, char** argv) {
     std::string which = argv[1];
     // ring_tick_to_trade reports tick_to_trade; the mode tick_to_trade (its
     // name before the ring version) reports tick_to_trade_replay.
+    if (which == "memory_line_reload") {
+        std::string path = argc >= 4 && std::strcmp(argv[2], "--samples") == 0 ? argv[3] : "";
+        std::vector<double> samples = memory_line_reload(tsc_ticks_per_ns());
+        if (samples.empty()) return 1;
+        report("memory_line_reload", "linux", samples, path);
+        return 0;
+    }
     if (which == "ring_tick_to_trade" || which == "tick_to_trade" || which == "linux_tick_to_trade") {
         std::string path = argc >= 4 && std::strcmp(argv[2], "--samples") == 0 ? argv[3] : "";
         bool linux_peer = which == "linux_tick_to_trade", ring = which == "ring_tick_to_trade";

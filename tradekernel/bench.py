@@ -109,6 +109,9 @@ RUNS = [
     BenchRun("strategy_on_bbo", expect_prefix="strategy_on_bbo"),
     BenchRun("cpp_strategy_on_bbo", expect_prefix="cpp_strategy_on_bbo"),
     BenchRun("ring_tick_to_trade", expect_prefix="tick_to_trade"),
+    # What tick_to_trade pays at least once a frame (its frame flushed to
+    # memory): a property of the machine, with no peer (bench/memory_bench.cpp).
+    BenchRun("memory_line_reload", expect_prefix="memory_line_reload"),
     # The mode named tick_to_trade before the ring version (so --baseline
     # pairs it with an older tree's figure of the same work).
     BenchRun("tick_to_trade", expect_prefix="tick_to_trade_replay"),

@@ -180,6 +180,7 @@ def test_bench_writes_results_in_the_shared_format():
         "itch_top_of_book_10_levels",
         "itch_top_of_book_5000_levels",
         "tick_to_trade",
+        "memory_line_reload",  # what tick_to_trade pays a frame: the machine's
         "tick_to_trade_replay",
         *(["linux_packet_ring_tick_to_trade"] if os.geteuid() == 0 else []),  # a veth pair: root
         "linux_udp_socket_tick_to_trade",
