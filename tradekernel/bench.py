@@ -30,7 +30,7 @@ from tradekernel import paths
 from tradekernel.records import Record, of_kind, parse_records
 from tradekernel.stats import percentile
 
-BENCH_BIN = paths.BENCH_DIR / "tk_bench"
+BENCH_BIN = paths.BENCH_BIN
 JEMALLOC = Path("/usr/lib/x86_64-linux-gnu/libjemalloc.so.2")
 
 PLATFORMS = {"hosted", "pc-icount", "linux", "linux-rt-guest-icount"}
@@ -254,7 +254,7 @@ def run_guests(progress: Callable[[str], None], samples_dir: Path) -> list[Resul
             doorbell += [float(v) for v in w.doorbell_spans]
             doorbell_medians.append(percentile(sorted(float(v) for v in w.doorbell_spans), 0.5))
         for name, samples, repeats in (
-            ("wire_to_doorbell", doorbell, doorbell_medians),
+            ("tick_to_trade", doorbell, doorbell_medians),
             ("wire_to_order", spans, medians),
         ):
             (samples_dir / f"{where}.{name}.txt").write_text(
@@ -270,12 +270,20 @@ def run_guests(progress: Callable[[str], None], samples_dir: Path) -> list[Resul
                    float(first["p99"]), float(first["max"]), first.int("samples"),
                    os.getloadavg()[0])
         )  # fmt: skip
+    rt = "linux-rt-guest-icount"
+    progress(f"{rt}: tk_bench's " + ", ".join(guest_bench.GUEST_BENCHMARKS) + " in the RT guest")
+    for r in guest_bench.guest_benchmarks():
+        results.append(
+            Result(r["name"], rt, "instructions", float(r["median"]), float(r["p99"]),
+                   float(r["max"]), r.int("samples"), os.getloadavg()[0],
+                   int(r.get("batch") or 0) or None)
+        )  # fmt: skip
+        progress(f"{r['name']} ({rt}): median {float(r['median']):,.1f} instructions")
     progress("timer_wakeup_lateness (linux-rt-guest-icount): cyclictest in the RT guest")
     lateness = guest_bench.expand(guest_bench.cyclictest())
     (samples_dir / "linux-rt-guest-icount.timer_wakeup_lateness.txt").write_text(
         "\n".join(f"{v:.0f}" for v in lateness) + "\n"
     )
-    rt = "linux-rt-guest-icount"
     results.append(summarize("timer_wakeup_lateness", rt, "instructions", lateness))
     progress(f"timer_wakeup_lateness ({rt}): median {results[-1].median:,.0f} instructions")
     return results
@@ -583,7 +591,7 @@ def plot_guests(samples_dir: Path, results: list[Result], out: Path) -> None:
 
     fig, axes = plt.subplots(1, 3, figsize=(18, 4.5))
     for ax, name, title in (
-        (axes[0], "wire_to_doorbell", "wire to doorbell (capture to the guest's TSC)"),
+        (axes[0], "tick_to_trade", "tick to trade: wire to doorbell (capture to the guest's TSC)"),
         (axes[1], "wire_to_order", "wire to order (filter-dump, 1 us = 1,000 instructions)"),
         (axes[2], "timer_wakeup_lateness", "timer wake-up lateness"),
     ):

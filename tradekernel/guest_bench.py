@@ -201,7 +201,7 @@ class Capture:
         return spans
 
     def doorbell_spans(self, sent: list[tuple[int, int]]) -> tuple[list[int], str]:
-        """wire_to_doorbell: for each (trigger, TSC once the order was handed
+        """tick_to_trade (wire to doorbell): for each (trigger, TSC once the order was handed
         to the NIC) the guest reported, from its trigger's frame's arrival
         to the doorbell; and what is wrong if the TSC and the capture
         disagree, else "".
@@ -255,6 +255,38 @@ class Capture:
 def spans_from_pcap(pcap: Path) -> list[int]:
     """wire_to_order's spans in a capture (Capture.order_spans)."""
     return Capture.read(pcap).order_spans()
+
+
+# The hosted benchmarks the RT guest runs (tk_bench modes), beside the
+# kernel's mode=bench figures of the same work (docs/performance.md): the
+# Linux peers as they are (a user-level switch library; two OS threads
+# handing off through futexes), and the portable core itself in a Linux
+# process, from the replay ring as in mode=bench.
+GUEST_BENCHMARKS = {
+    "boost_switch": "boost_context_switch_batched",
+    "futex_switch": "linux_futex_switch_batched",
+    "nic_rx_to_app": "nic_rx_to_app_batched",
+    "tick_to_trade": "tick_to_trade_replay",
+}
+
+
+def guest_benchmarks(modes: tuple[str, ...] = tuple(GUEST_BENCHMARKS)) -> list[Record]:
+    """The "bench" records of tk_bench's `modes`, run one after the other in
+    the RT guest, in guest instructions (its TSC at shift 0)."""
+    config = linux_guest.guest_config(f"bench {' '.join(modes)}", [], memory_mb=1024, timeout=1800)
+    run = qemu.run(config)
+    records = run.of_kind("bench")
+    missing = [
+        GUEST_BENCHMARKS[m]
+        for m in modes
+        if GUEST_BENCHMARKS[m] not in {r["name"] for r in records}
+    ]
+    if missing:
+        tail = "\n".join(run.lines[-20:])
+        raise linux_guest.LinuxGuestError(
+            f"tk_bench in the RT guest reported no {missing}:\n{tail}"
+        )
+    return records
 
 
 HISTOGRAM_LIMIT = 100_000  # ns: cyclictest --histogram's range (linux_guest.py)

@@ -2,15 +2,16 @@
 kernel (linux-image-rt-amd64) booted by QEMU with the same settings as ours
 (TCG, -icount, the same CPU model, vCPUs, memory and virtio-net device) and
 a minimal initramfs (busybox-static) holding the virtio modules, the core as a
-Linux program (build/hosted/tk_trader, platform/hosted/trader/) and
-cyclictest (rt-tests).
+Linux program (build/hosted/tk_trader, platform/hosted/trader/), the hosted
+benchmarks (build/bench/tk_bench) and cyclictest (rt-tests).
 
 The guest is tuned as a trading shop would tune it: CPU 1 isolated from the
 scheduler, the timer tick and RCU callbacks (isolcpus, nohz_full, rcu_nocbs),
 every interrupt on CPU 0, no watchdogs, the real-time throttle off, and the
 trading thread pinned to CPU 1 at SCHED_FIFO, polling a packet socket's mapped
 receive ring. Its init (below) takes its mode from the kernel command line,
-after "--": `trade <tk_trader options>` or `cyclictest <loops>`.
+after "--": `trade <tk_trader options>`, `bench <tk_bench arguments>` or
+`cyclictest <loops>`.
 """
 
 from __future__ import annotations
@@ -53,6 +54,9 @@ mode=$1
 shift
 case "$mode" in
 trade) /tk_trader ifname=eth0 cpu=1 "$@" ;;
+bench)
+    # Each benchmark named, one after the other; the TSC counts instructions.
+    for m in "$@"; do TK_BENCH_TICKS_PER_NS=1 /tk_bench "$m"; done ;;
 cyclictest)
     # One thread on the isolated CPU at SCHED_FIFO 99, memory locked, waking
     # every 1 ms; a histogram of the lateness in nanoseconds (empty buckets
@@ -119,8 +123,9 @@ def build_initramfs(release: str, out: Path | None = None) -> Path:
     cyclictest = shutil.which("cyclictest")
     if not Path(busybox).exists() or cyclictest is None:
         raise LinuxGuestError("busybox-static and rt-tests are needed: run 'make install-deps'")
-    if not paths.TRADER_BIN.exists():
-        raise LinuxGuestError(f"{paths.TRADER_BIN} does not exist: run 'make hosted'")
+    for program in (paths.TRADER_BIN, paths.BENCH_BIN):
+        if not program.exists():
+            raise LinuxGuestError(f"{program} does not exist: run 'make hosted bench'")
     fs = Initramfs()
     for d in ("proc", "sys", "dev", "tmp", "etc"):
         fs.directory(d)
@@ -129,7 +134,8 @@ def build_initramfs(release: str, out: Path | None = None) -> Path:
     fs.file("init", _INIT.encode(), 0o755)
     fs.copy("tk_trader", paths.TRADER_BIN)
     fs.copy("usr/bin/cyclictest", Path(cyclictest))
-    for lib in _libraries(Path(cyclictest)):
+    fs.copy("tk_bench", paths.BENCH_BIN)
+    for lib in {*_libraries(Path(cyclictest)), *_libraries(paths.BENCH_BIN)}:
         fs.copy(str(lib), lib)
     modules = _module_order(release)
     for ko in modules:

@@ -19,5 +19,6 @@ BENCH_DIR = BUILD / "bench"
 GDB_SCRIPT = ROOT / "tools" / "gdb" / "tradekernel.gdb"
 REPLAY_BIN = BUILD / "hosted" / "tk_replay"
 JOURNAL_DIR = BUILD / "journal"  # the demo's journal disks
+BENCH_BIN = BENCH_DIR / "tk_bench"  # the hosted benchmarks (bench/)
 TRADER_BIN = BUILD / "hosted" / "tk_trader"  # the Linux feed handler (platform/hosted/trader/)
 LINUX_GUEST_DIR = BUILD / "linux-guest"  # the PREEMPT_RT guest's initramfs

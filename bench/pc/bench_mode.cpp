@@ -155,12 +155,12 @@ void measure_tick_to_trade() {
     g_nic.inject(frame, bench::order_frame(us, kFeedPort, frame, sequence++, 1, 'B', 100'0000));
     take_one();
     if (sample_tick_to_trade(sequence, nullptr))
-        prof::report("tick_to_trade", "pc-icount", "instructions", prof::summarize(g_samples, kSamples));
+        prof::report("tick_to_trade_replay", "pc-icount", "instructions", prof::summarize(g_samples, kSamples));
     // The same with the journal: the order's record goes into the ring, which
     // is emptied between samples, outside the span, as the writer's CPU would.
     g_journal_ring.init();
     if (sample_tick_to_trade(sequence, &g_journal_ring))
-        prof::report("tick_to_trade_journalled", "pc-icount", "instructions", prof::summarize(g_samples, kSamples));
+        prof::report("tick_to_trade_replay_journalled", "pc-icount", "instructions", prof::summarize(g_samples, kSamples));
 }
 
 // Decode plus book update per message, in instructions: ITCH length check and

@@ -65,7 +65,7 @@ def test_a_span_starts_at_the_last_arrival_of_the_frame_with_the_trigger(tmp_pat
     assert guest_bench.spans_from_pcap(tmp_path / "link.pcap") == [7_000]
 
 
-def test_wire_to_doorbell_ends_at_the_guest_tsc_or_the_departure_whichever_is_first(
+def test_tick_to_trade_ends_at_the_guest_tsc_or_the_departure_whichever_is_first(
     tmp_path: Path,
 ) -> None:
     # filter-dump adds the host's seconds at the capture's start to the
@@ -117,6 +117,19 @@ def test_linux_rt_guest_sends_the_reference_orders_on_the_same_session() -> None
         0 < d <= w + 999
         for d, w in zip(sorted(result.doorbell_spans), sorted(result.spans), strict=True)
     )
+
+
+@pytest.mark.qemu
+def test_the_rt_guest_runs_the_hosted_benchmarks_in_guest_instructions() -> None:
+    records = {
+        r["name"]: r for r in guest_bench.guest_benchmarks(("boost_switch", "nic_rx_to_app"))
+    }
+    assert set(records) == {"boost_context_switch_batched", "nic_rx_to_app_batched"}
+    assert records["boost_context_switch_batched"]["batch"] == "100"
+    assert records["nic_rx_to_app_batched"]["batch"] == "64"
+    for r in records.values():
+        assert r.int("samples") > 1000
+        assert 0 < float(r["median"]) <= float(r["p99"]) <= float(r["max"])
 
 
 @pytest.mark.qemu

@@ -49,15 +49,32 @@ def test_the_rt_guest_stands_beside_our_kernel_figure_by_figure():
             result("timer_wakeup_lateness", "linux-rt-guest-icount", 4560.0),
             result("wire_to_order", "pc-icount", 4000.0),
             result("wire_to_order", "linux-rt-guest-icount", 24000.0),
-            result("wire_to_doorbell", "pc-icount", 2000.0),
-            result("wire_to_doorbell", "linux-rt-guest-icount", 21000.0),
+            result("tick_to_trade", "pc-icount", 2000.0),
+            result("tick_to_trade", "linux-rt-guest-icount", 21000.0),
+            result("context_switch_batched", "pc-icount", 117.0),
+            result("boost_context_switch_batched", "linux-rt-guest-icount", 34.0),
+            result("linux_futex_switch_batched", "linux-rt-guest-icount", 3900.0),
         ],
     }
     text = perf_doc.tables(report, bench.peers_of, bench.OTHER_WORK)
     guests = text.split("## TradeKernel beside Linux PREEMPT_RT")[1].split("## Every figure")[0]
-    assert "| `wire_to_order` | 4,000 | 8,000 | 24,000 | 48,000 | 6.0x |" in guests
-    assert "| `wire_to_doorbell` | 2,000 | 4,000 | 21,000 | 42,000 | 10.5x |" in guests
-    assert "| `timer_wakeup_lateness` | 265 | 530 | 4,560 | 9,120 | 17.2x |" in guests
+    assert (
+        "| `wire_to_order` | 4,000 | 8,000 | `wire_to_order` | 24,000 | 48,000 | 6.0x | yes |"
+        in guests
+    )
+    assert (
+        "| `tick_to_trade` | 2,000 | 4,000 | `tick_to_trade` | 21,000 | 42,000 | 10.5x | yes |"
+        in guests
+    )
+    timer = "| `timer_wakeup_lateness` | 265 | 530 | `timer_wakeup_lateness` | 4,560 | 9,120 |"
+    assert f"{timer} 17.2x | yes |" in guests
+    # A figure with two peers: the like-for-like one, then the other work.
+    switch = [line for line in guests.splitlines() if line.startswith("| `context_switch_batched`")]
+    assert [line.split("|")[4].strip() for line in switch] == [
+        "`boost_context_switch_batched`",
+        "`linux_futex_switch_batched`",
+    ]
+    assert switch[1].endswith("| no |")
     # The hosted pair is still the hosted figure beside its hosted peer.
     peers = text.split("## Each figure beside its peers")[1].split("## TradeKernel beside")[0]
     assert "| `timer_wakeup_lateness` | 80.0 ns |" in peers
