@@ -15,6 +15,8 @@
 // until CPU 1 has freed the last; the time divided by 256.
 
 #include <dlfcn.h>
+#include <pthread.h>
+#include <sched.h>
 
 #include <atomic>
 #include <cstdio>
@@ -207,6 +209,13 @@ int run_net_bench(const std::string& which, const std::string& samples_path, con
 int main(int argc, char** argv) {
     if (argc < 2) return usage();
     std::string which = argv[1];
+    // TK_BENCH_FIFO=<priority>: the whole run (and the threads it starts,
+    // which inherit it) at SCHED_FIFO, as the Linux guest's trading thread.
+    if (const char* fifo = std::getenv("TK_BENCH_FIFO")) {
+        sched_param param{};
+        param.sched_priority = std::atoi(fifo);
+        if (pthread_setschedparam(pthread_self(), SCHED_FIFO, &param) != 0) std::perror("TK_BENCH_FIFO");
+    }
     // ring_tick_to_trade reports tick_to_trade; the mode tick_to_trade (its
     // name before the ring version) reports tick_to_trade_replay.
     if (which == "memory_line_reload") {

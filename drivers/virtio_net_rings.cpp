@@ -45,7 +45,9 @@ bool VirtioNetRings::receive_packet(net::NetworkPacket& packet) {
     // order, so the next element and the buffer named at the same place in
     // the available ring are known before the index is read: fetched with
     // it, the misses overlap. Only a hint: a wrong guess costs the hint.
-    const u8* expected = rx_buffers_ + usize(rx_.avail[2 + rx_.last_used % rx_.size] % rx_.size) * kBufferSize;
+    // A split ring's size is a power of two (2.7): masks, not divisions.
+    u16 mask = u16(rx_.size - 1);
+    const u8* expected = rx_buffers_ + usize(rx_.avail[2 + (rx_.last_used & mask)] & mask) * kBufferSize;
     prefetch(rx_.used_element());
     prefetch(expected);
     prefetch(expected + 64);

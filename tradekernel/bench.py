@@ -252,6 +252,8 @@ def run_guests(progress: Callable[[str], None], samples_dir: Path) -> list[Resul
             spans += [float(v) for v in w.spans]
             medians.append(percentile(sorted(float(v) for v in w.spans), 0.5))
             doorbell += [float(v) for v in w.doorbell_spans]
+            progress(f"tick_to_trade ({where}): {w.doorbells_clamped} of "
+                     f"{len(w.doorbell_spans)} spans ended at the order's departure")  # fmt: skip
             doorbell_medians.append(percentile(sorted(float(v) for v in w.doorbell_spans), 0.5))
         for name, samples, repeats in (
             ("tick_to_trade", doorbell, doorbell_medians),

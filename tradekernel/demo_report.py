@@ -123,7 +123,10 @@ def summary_table(result: DemoResult, icount: bool) -> Table:
     if result.journal_path is not None:
         t.add_row("journal", _journal_summary(result))
     unit = "instructions" if icount else "TCG TSC ticks (not time: run with --icount)"
-    for name, label in (("feed_per_message", "per message"), ("tick_to_trade", "tick to trade")):
+    for name, label in (
+        ("feed_per_message", "per message"),
+        ("ring_to_doorbell", "ring to doorbell"),
+    ):
         b = result.bench(name)
         if b is not None and b.int("samples"):
             t.add_row(

@@ -68,13 +68,14 @@ class WireToOrder:
     # Capture's arrival to the guest's TSC at the doorbell, one per frame that
     # sent orders (the "order-sent" records).
     doorbell_spans: list[int]
+    doorbells_clamped: int  # of those, ended at the departure (Capture.doorbell_spans)
     orders: int  # orders the venue received
     expected: int  # orders the reference strategy sends on this session
     matched: bool  # the orders are the reference's, one for one
     complete: bool  # the guest reported every message received
     # The guest's own span, from the poll finding the frame in its receive
     # ring (virtio-net's; Linux's packet ring) to the order handed to the NIC
-    # with its doorbell (Linux: send() returned): its "bench tick_to_trade"
+    # with its doorbell (Linux: send() returned): its "bench ring_to_doorbell"
     # record, in TSC ticks, which under -icount count both vCPUs' instructions.
     ring_to_doorbell: Record | None = None
     problem: str = ""
@@ -113,20 +114,22 @@ def measure(system: str, messages: int = MESSAGES) -> WireToOrder:
         problem = f"the guest ended {result.run.outcome.name}: {result.run.describe(10)}"
     sent = [(r.int("trigger"), r.int("tsc")) for r in result.run.of_kind("order-sent")]
     kept = result.run.of_kind("order-times")
-    doorbell_spans, disagreement = capture.doorbell_spans(sent)
+    # Our TSC is read just after the doorbell; Linux's after send() returns.
+    doorbells = capture.doorbell_spans(sent, exact=system == "tradekernel")
     if not kept or kept[-1].int("frames") != len(sent):
         problem = problem or "the guest kept not every order's send time"
-    problem = problem or disagreement
+    problem = problem or doorbells.problem
     return WireToOrder(
         system=system,
         spans=capture.order_spans(),
-        doorbell_spans=doorbell_spans,
+        doorbell_spans=doorbells.spans,
+        doorbells_clamped=doorbells.clamped,
         orders=len(result.venue.orders.orders),
         expected=len(result.match.matched) + len(result.match.missing),
         matched=not result.match.missing and not result.match.unexpected,
         complete=result.complete,
         ring_to_doorbell=next(
-            (r for r in result.run.of_kind("bench") if r["name"] == "tick_to_trade"), None
+            (r for r in result.run.of_kind("bench") if r["name"] == "ring_to_doorbell"), None
         ),
         problem=problem,
     )
@@ -137,6 +140,13 @@ def measure(system: str, messages: int = MESSAGES) -> WireToOrder:
 # capture): Linux's send() returns through its packet layer and the system
 # call exit.
 RETURN_SLACK = 20_000
+
+
+@dataclass
+class Doorbells:
+    spans: list[int]  # guest instructions, one per frame that sent orders
+    clamped: int  # spans ended at the departure, the TSC being later
+    problem: str  # "" unless the guest's TSC and the capture disagree
 
 
 @dataclass
@@ -200,21 +210,22 @@ class Capture:
                 spans.append(at - start)
         return spans
 
-    def doorbell_spans(self, sent: list[tuple[int, int]]) -> tuple[list[int], str]:
-        """tick_to_trade (wire to doorbell): for each (trigger, TSC once the order was handed
-        to the NIC) the guest reported, from its trigger's frame's arrival
-        to the doorbell; and what is wrong if the TSC and the capture
-        disagree, else "".
+    def doorbell_spans(self, sent: list[tuple[int, int]], exact: bool) -> Doorbells:
+        """tick_to_trade (wire to doorbell): for each (trigger, TSC once the
+        order was handed to the NIC) the guest reported, from its trigger's
+        frame's arrival to the doorbell.
 
-        The TSC is read after the send returns (our tx_send; Linux's send()
-        system call, whose return path can even follow the frame's
-        departure), and the order's departure in the capture also follows
+        The TSC is read after the send returns: our tx_send, just after the
+        doorbell (`exact`: then it must precede the order's departure); or
+        Linux's send() system call, whose return path can even follow the
+        frame's departure. The order's departure in the capture also follows
         the doorbell: both bound it from above, and the span ends at the
         earlier of the two (the departure's stamp rounded up to the
-        microsecond's end). The clocks disagree if a TSC is before its
-        trigger's arrival, or if even the closest is further past its
-        order's departure than a send's return path takes (RETURN_SLACK): a
-        single order can be, its vCPU having waited while the other ran.
+        microsecond's end), which is counted (`clamped`). The clocks disagree
+        if a TSC is before its trigger's arrival, or, not `exact`, if even
+        the closest is further past its order's departure than a send's
+        return path takes (RETURN_SLACK): a single order can be, its vCPU
+        having waited while the other ran.
 
         filter-dump writes the virtual clock plus the host's time, in whole
         seconds, when the capture began (QEMU's net/dump.c); the guest's TSC
@@ -222,7 +233,7 @@ class Capture:
         from the data: each order's departure less its doorbell, to the
         nearest second (the two are far less than half a second apart)."""
         if not sent:
-            return [], ""
+            return Doorbells([], 0, "")
         left_at = {}
         for at, trigger in self.departures:
             left_at[trigger] = at  # the last of the trigger's orders
@@ -230,26 +241,28 @@ class Capture:
             round((left_at[trigger] - tsc) / 1e9) for trigger, tsc in sent if trigger in left_at
         )
         base = offsets[len(offsets) // 2] * 1_000_000_000 if offsets else 0
-        spans = []
+        spans: list[int] = []
+        clamped = 0
         closest = None  # the least of TSC less departure, over the orders
         for trigger, tsc in sent:
             rang = tsc + base  # in the capture's clock
             start = self.arrival(trigger, rang)
             left = left_at.get(trigger)
-            if start is None or left is None:
-                return spans, (
+            if start is None or left is None or (exact and rang > left + 999):
+                return Doorbells(spans, clamped, (
                     f"the guest's TSC and the capture disagree: trigger {trigger} rang its "
                     f"doorbell at {rang:,} ns, arrived at {start}, left at {left}"
-                )
+                ))  # fmt: skip
             spans.append(min(rang, left + 999) - start)
             past = rang - (left + 999)
+            clamped += past > 0
             closest = past if closest is None else min(closest, past)
         if closest is not None and closest > RETURN_SLACK:
-            return spans, (
+            return Doorbells(spans, clamped, (
                 f"the guest's TSC and the capture disagree: every doorbell at least "
                 f"{closest:,} ns after its order left"
-            )
-        return spans, ""
+            ))  # fmt: skip
+        return Doorbells(spans, clamped, "")
 
 
 def spans_from_pcap(pcap: Path) -> list[int]:

@@ -55,8 +55,11 @@ shift
 case "$mode" in
 trade) /tk_trader ifname=eth0 cpu=1 "$@" ;;
 bench)
-    # Each benchmark named, one after the other; the TSC counts instructions.
-    for m in "$@"; do TK_BENCH_TICKS_PER_NS=1 /tk_bench "$m"; done ;;
+    # Each benchmark named, one after the other, on the isolated CPU 1 at
+    # SCHED_FIFO 80 as the trading thread runs; the TSC counts instructions.
+    for m in "$@"; do
+        TK_BENCH_TICKS_PER_NS=1 TK_BENCH_CPU_OFFSET=1 TK_BENCH_FIFO=80 /tk_bench "$m"
+    done ;;
 cyclictest)
     # One thread on the isolated CPU at SCHED_FIFO 99, memory locked, waking
     # every 1 ms; a histogram of the lateness in nanoseconds (empty buckets

@@ -32,7 +32,7 @@ const char* net_rx_outcome_names() { return TK_NET_RX_OUTCOMES(TK_NET_COUNTER_NA
 #undef TK_NET_COUNTER_NAME
 
 void NetStack::init(const NetConfig& config, const TxPort& tx) {
-    u32 version = neighbors_version_;
+    u64 version = neighbors_version_;
     *this = NetStack{};
     neighbors_version_ = version + 1;
     config_ = config;

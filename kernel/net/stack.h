@@ -80,7 +80,7 @@ struct UdpFlow {
     static constexpr usize kMaxPayload = kMaxEthernetFrame - kHeaders;
     Ipv4Address destination;
     u16 destination_port, source_port;
-    u32 neighbors_version;  // the stack's when the headers were written; 0: never
+    u64 neighbors_version;  // the stack's when the headers were written; 0: never
     u32 ip_sum;             // the IPv4 header's words, its length and id zero
     u32 udp_sum;            // the pseudo-header's and UDP header's, the lengths zero
     u8 headers[kHeaders];
@@ -189,7 +189,7 @@ private:
     u16 ip_id_ = 0;
     // Moves whenever a neighbour's address does, or the stack is set up
     // again: a UdpFlow built before then is written again.
-    u32 neighbors_version_ = 1;
+    u64 neighbors_version_ = 1;  // 64 bits: an ARP flood never wraps it to a flow's
 };
 
 }  // namespace tk::net

@@ -101,12 +101,13 @@ const Position* position(const Orders* o, Locate locate) {
 
 // Flattened: every call below is inlined into this one path, so the
 // encoder folds the constant fields into stores of the message bytes, which
-// land in the frame itself (the gateway flow's, kernel/net/stack.h). Measured with mode=bench under -icount:
+// land in the frame itself (the gateway flow's, kernel/net/stack.h).
+// Measured with mode=bench under -icount:
 // without it, a change elsewhere in the function (the stale-feed check) had
 // the inliner give up on the encoder and the send, 135 more instructions an order.
 // always_inline: with a second caller (tk_strategy_send_order, the compiled
 // strategies' entry), LTO stopped inlining it into the C++ spread taker: 49
-// more instructions on pc-icount tick_to_trade (1,851 against 1,801).
+// more instructions on pc-icount tick_to_trade_replay (1,851 against 1,801).
 [[gnu::flatten, gnu::always_inline]] OrderId send_order(Orders* o, Locate locate, char side, Shares shares, Price price,
                                     TimeInForce time_in_force) {
     const MarketState& market = *o->market;

@@ -133,8 +133,8 @@ void log_trading_report(const Engine& engine, TradingSpans& spans, const char* p
     format(next, sizeof next, "next=%lu", (unsigned long)answers.next_sequence().value);
     log::counters("answer-counters", mold::counter_names(), reinterpret_cast<const u64*>(&answers.counters()),
                   sizeof(mold::Counters) / sizeof(u64), next);
-    Spans* kept[] = {&spans.tick_to_trade, &spans.per_message};
-    const char* names[] = {"tick_to_trade", "feed_per_message"};
+    Spans* kept[] = {&spans.ring_to_doorbell, &spans.per_message};
+    const char* names[] = {"ring_to_doorbell", "feed_per_message"};
     for (usize i = 0; i < 2; ++i) {
         usize n = kept[i]->count < Spans::kSamples ? kept[i]->count : Spans::kSamples;
         prof::report(names[i], platform, "tsc-ticks", prof::summarize(kept[i]->samples, n));

@@ -78,7 +78,7 @@ struct OrderTimes {
     }
 };
 struct TradingSpans {
-    Spans tick_to_trade;  // frame found by the poll -> OUCH frame handed to the NIC
+    Spans ring_to_doorbell;  // frame found by the poll -> OUCH frame handed to the NIC
     Spans per_message;    // a market-data frame's handling / its messages
     OrderTimes order_times;
 };
@@ -129,7 +129,7 @@ void poll_trading(Nic& nic, Engine& engine, net::NetStack& stack, const volatile
         u64 new_messages = engine.pipeline.counters().messages - messages;
         if (new_messages) spans.per_message.add((handled - packet.rx_tsc) / new_messages);
         if (engine.entry.counters.orders != orders) {
-            spans.tick_to_trade.add(engine.entry.last_sent_tsc.value - packet.rx_tsc);
+            spans.ring_to_doorbell.add(engine.entry.last_sent_tsc.value - packet.rx_tsc);
             if (spans.order_times.enabled)
                 spans.order_times.add(engine.entry.token_trigger, engine.entry.last_sent_tsc.value);
         }

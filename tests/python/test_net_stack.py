@@ -151,6 +151,40 @@ def test_a_flow_asks_arp_first_and_follows_the_neighbour_table(net: HostedNet):
     assert sent == [PEER_MAC, "02:00:00:00:00:77", "02:00:00:00:00:55", "02:00:00:00:00:55"]
 
 
+def test_a_flow_off_the_subnet_goes_through_the_router(net: HostedNet):
+    router_mac = "02:00:00:00:00:fe"
+    net.receive(
+        bytes(
+            Ether(dst=OUR_MAC, src=router_mac)
+            / ARP(op=2, hwsrc=router_mac, psrc="10.0.0.1", pdst=OUR_IP)
+        )
+    )
+    net.clear()
+    assert net.send_flow("192.0.2.7", 9000, 9001, b"order")
+    assert net.send_udp("192.0.2.7", 9000, 9001, b"order")
+    flow, general = net.sent()
+    assert Ether(flow).dst == Ether(general).dst == router_mac
+    assert Ether(flow)[IP].dst == "192.0.2.7"
+
+
+def test_a_flow_whose_neighbour_was_evicted_asks_arp_again(net: HostedNet):
+    _learn_peer(net)
+    assert net.send_flow(PEER_IP, 9000, 9001, b"order")
+    for host in range(20, 36):  # 16 other hosts: the table's size, oldest out first
+        mac = f"02:00:00:00:01:{host:02x}"
+        net.receive(
+            bytes(
+                Ether(dst=OUR_MAC, src=mac)
+                / ARP(op=2, hwsrc=mac, psrc=f"10.0.0.{host}", pdst=OUR_IP)
+            )
+        )
+    assert net.arp_lookup(PEER_IP) is None
+    net.clear()
+    assert not net.send_flow(PEER_IP, 9000, 9001, b"order")
+    (request,) = [Ether(f) for f in net.sent()]
+    assert request[ARP].op == 1 and request[ARP].pdst == PEER_IP
+
+
 def test_a_flow_refuses_a_payload_past_the_frame(net: HostedNet):
     _learn_peer(net)
     net.clear()

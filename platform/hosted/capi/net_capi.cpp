@@ -36,7 +36,7 @@ struct HostedNet {
     NetStack stack;
     Capture capture;
     Received received;
-    UdpFlow flow;
+    UdpFlow flow{};
 };
 
 u8* acquire(void* context) {
