@@ -88,9 +88,12 @@ def test_tick_to_trade_ends_at_the_guest_tsc_or_the_departure_whichever_is_first
     # Trigger 2: send() returned after the frame left: the departure ends it.
     sent = [(1, 1_002_500), (2, 2_004_200)]
     assert capture.doorbell_spans(sent, exact=False) == guest_bench.Doorbells([2_500, 3_999], 1, "")
-    # Where the TSC is read just after the doorbell (ours), a TSC after its
-    # order left is a clock that disagrees.
-    assert "trigger 2" in capture.doorbell_spans(sent, exact=True).problem
+    # Where the TSC is read just after the doorbell (ours), a TSC more than
+    # EXACT_SLACK after its order left is a clock that disagrees.
+    past = [(1, 1_002_500), (2, 2_003_999 + guest_bench.EXACT_SLACK + 1)]
+    assert "trigger 2" in capture.doorbell_spans(past, exact=True).problem
+    near = [(1, 1_002_500), (2, 2_003_999 + guest_bench.EXACT_SLACK)]
+    assert capture.doorbell_spans(near, exact=True) == guest_bench.Doorbells([2_500, 3_999], 1, "")
     # A TSC before the trigger's arrival disagrees too.
     problem = capture.doorbell_spans([(1, 1_002_500), (2, 1_999_000)], exact=False).problem
     assert "disagree" in problem and "trigger 2" in problem
@@ -121,11 +124,11 @@ def test_linux_rt_guest_sends_the_reference_orders_on_the_same_session() -> None
 
 
 @pytest.mark.qemu
-def test_our_kernel_rings_every_doorbell_before_its_order_leaves() -> None:
+def test_our_kernels_doorbell_times_agree_with_the_capture() -> None:
     result = guest_bench.measure("tradekernel", messages=3_000)
-    assert not result.problem  # exact: no TSC after its order's departure
+    assert not result.problem  # exact: no TSC past its order's departure but by EXACT_SLACK
     assert result.expected > 0 and result.orders == result.expected and result.matched
-    assert len(result.doorbell_spans) == result.orders and result.doorbells_clamped == 0
+    assert len(result.doorbell_spans) == result.orders
 
 
 @pytest.mark.qemu
