@@ -170,6 +170,13 @@ def summarize(
     )  # fmt: skip
 
 
+def from_record(r: Record, platform: str, unit: str = "instructions") -> Result:
+    """A summary a guest printed itself ("@tk bench ..."), as a result."""
+    return Result(r["name"], platform, unit, float(r["median"]), float(r["p99"]),
+                  float(r["max"]), r.int("samples"), os.getloadavg()[0],
+                  int(r.get("batch") or 0) or None)  # fmt: skip
+
+
 def run_pc_icount(progress: Callable[[str], None]) -> list[Result]:
     """Path lengths in the kernel itself: QEMU with -icount shift=0,sleep=off,
     where the TSC counts instructions, so the figures repeat exactly."""
@@ -181,11 +188,7 @@ def run_pc_icount(progress: Callable[[str], None]) -> list[Result]:
         raise RuntimeError("mode=bench boot failed:\n" + result.describe())
     results = []
     for r in result.of_kind("bench"):
-        results.append(
-            Result(r["name"], r["platform"], r["unit"], float(r["median"]), float(r["p99"]),
-                   float(r["max"]), r.int("samples"), os.getloadavg()[0],
-                   int(r.get("batch") or 0) or None)
-        )  # fmt: skip
+        results.append(from_record(r, r["platform"], r["unit"]))
         progress(f"{r['name']} (pc-icount): median {r['median']} instructions")
     return results
 
@@ -267,19 +270,11 @@ def run_guests(progress: Callable[[str], None], samples_dir: Path) -> list[Resul
             progress(f"{name} ({where}): median {median:,.0f} instructions, {len(samples)} orders")
         assert first is not None
         # The guest's own summary of its first run (it prints no samples).
-        results.append(
-            Result("ring_to_doorbell", where, "instructions", float(first["median"]),
-                   float(first["p99"]), float(first["max"]), first.int("samples"),
-                   os.getloadavg()[0])
-        )  # fmt: skip
+        results.append(from_record(first, where))  # the record is named ring_to_doorbell
     rt = "linux-rt-guest-icount"
     progress(f"{rt}: tk_bench's " + ", ".join(guest_bench.GUEST_BENCHMARKS) + " in the RT guest")
     for r in guest_bench.guest_benchmarks():
-        results.append(
-            Result(r["name"], rt, "instructions", float(r["median"]), float(r["p99"]),
-                   float(r["max"]), r.int("samples"), os.getloadavg()[0],
-                   int(r.get("batch") or 0) or None)
-        )  # fmt: skip
+        results.append(from_record(r, rt))
         progress(f"{r['name']} ({rt}): median {float(r['median']):,.1f} instructions")
     progress("timer_wakeup_lateness (linux-rt-guest-icount): cyclictest in the RT guest")
     lateness = guest_bench.expand(guest_bench.cyclictest())

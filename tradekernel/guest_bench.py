@@ -272,11 +272,6 @@ class Capture:
         return Doorbells(spans, clamped, "")
 
 
-def spans_from_pcap(pcap: Path) -> list[int]:
-    """wire_to_order's spans in a capture (Capture.order_spans)."""
-    return Capture.read(pcap).order_spans()
-
-
 # The hosted benchmarks the RT guest runs (tk_bench modes), beside the
 # kernel's mode=bench figures of the same work (docs/performance.md): the
 # Linux peers as they are (a user-level switch library; two OS threads

@@ -62,7 +62,7 @@ def test_a_span_starts_at_the_last_arrival_of_the_frame_with_the_trigger(tmp_pat
         _frame(GUEST.ip, VENUE.ip, ORDER_PORT, b"X" + b"0000000002" + b"0000", 3_009),  # a cancel
     ]
     wrpcap(str(tmp_path / "link.pcap"), frames)
-    assert guest_bench.spans_from_pcap(tmp_path / "link.pcap") == [7_000]
+    assert guest_bench.Capture.read(tmp_path / "link.pcap").order_spans() == [7_000]
 
 
 def test_tick_to_trade_ends_at_the_guest_tsc_or_the_departure_whichever_is_first(
