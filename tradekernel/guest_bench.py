@@ -22,8 +22,9 @@ so each span starts at the frame that carried that message.
 Wire to doorbell ends where the guest's work ends instead: at each order
 handed to its NIC (our doorbell; Linux's send() returned), read from the
 guest's own TSC, which under -icount is the capture's virtual clock in
-nanoseconds (checked on every order: the doorbell lies between the trigger's
-arrival and the order's departure). QEMU's transmit bottom half, which
+nanoseconds (checked: every doorbell after its trigger's arrival, and not
+past its order's departure by more than the two clocks can differ;
+Capture.doorbell_spans). QEMU's transmit bottom half, which
 waits for its I/O thread while the vCPU runs on, is then outside the span
 for both systems; the start keeps the capture's 1,000-instruction steps.
 
