@@ -5,22 +5,35 @@
 // before any of its own work. A property of this machine, kept beside the
 // figures it bounds (docs/performance.md); nothing of TradeKernel's runs in it.
 //
+// cross_core_line_reload: one load of a cache line that the other CPU has
+// just written, timed alone: what tick_to_trade_cross_core pays at least
+// once a frame, its device writing on that CPU.
+//
 // The lines are spread over 512 KiB, the size of the receive buffers, one
 // sample per line in a scrambled order so that no stride prefetcher guesses
 // the next.
 
 #include "bench/memory_bench.h"
 
+#include <atomic>
 #include <cstdlib>
+#include <thread>
 
+#include "bench/measure.h"
 #include "tk/tsc.h"
 #include "tk/types.h"
 
 namespace tk::bench {
+namespace {
+
+constexpr usize kBytes = 512 * 1024, kLines = kBytes / 64;
+constexpr u32 kSamples = 20000;
+
+u64 next_line(u64 line) { return (line * 2654435761u + 12345) % kLines; }
+
+}  // namespace
 
 std::vector<double> memory_line_reload(double ticks_per_ns) {
-    constexpr usize kBytes = 512 * 1024, kLines = kBytes / 64;
-    constexpr u32 kSamples = 20000;
     auto* memory = static_cast<volatile u8*>(std::aligned_alloc(4096, kBytes));
     if (!memory) return {};
     for (usize i = 0; i < kBytes; i += 64) memory[i] = 0;
@@ -28,7 +41,7 @@ std::vector<double> memory_line_reload(double ticks_per_ns) {
     samples.reserve(kSamples);
     u64 line = 0;
     for (u32 s = 0; s < kSamples; ++s) {
-        line = (line * 2654435761u + 12345) % kLines;
+        line = next_line(line);
         volatile u8* p = memory + line * 64;
         *p = u8(s);  // dirty, as the device's write leaves it
         __builtin_ia32_clflush(const_cast<const u8*>(p));
@@ -38,6 +51,48 @@ std::vector<double> memory_line_reload(double ticks_per_ns) {
         u64 t1 = tsc_end();
         samples.push_back(double(t1 - t0) / ticks_per_ns);
     }
+    std::free(const_cast<u8*>(memory));
+    return samples;
+}
+
+std::vector<double> cross_core_line_reload(double ticks_per_ns) {
+    auto* memory = static_cast<volatile u8*>(std::aligned_alloc(4096, kBytes));
+    if (!memory) return {};
+    for (usize i = 0; i < kBytes; i += 64) memory[i] = 0;
+    // The writer dirties the line it is asked for, then says so; the
+    // flag's own line moves between the CPUs outside the timed load.
+    alignas(64) static std::atomic<u64> asked{0}, done{0};
+    static volatile u8* target = nullptr;
+    asked = done = 0;
+    std::thread writer([memory] {
+        pin_to_cpu(1);
+        for (u64 served = 0; served < kSamples;) {
+            u64 a = asked.load(std::memory_order_acquire);
+            if (a == served) {
+                __builtin_ia32_pause();
+                continue;
+            }
+            *target = u8(a);
+            done.store(a, std::memory_order_release);
+            served = a;
+        }
+        (void)memory;
+    });
+    pin_to_cpu(0);
+    std::vector<double> samples;
+    samples.reserve(kSamples);
+    u64 line = 0;
+    for (u32 s = 1; s <= kSamples; ++s) {
+        line = next_line(line);
+        target = memory + line * 64;
+        asked.store(s, std::memory_order_release);
+        while (done.load(std::memory_order_acquire) != s) __builtin_ia32_pause();
+        u64 t0 = tsc_begin();
+        (void)*target;
+        u64 t1 = tsc_end();
+        samples.push_back(double(t1 - t0) / ticks_per_ns);
+    }
+    writer.join();
     std::free(const_cast<u8*>(memory));
     return samples;
 }

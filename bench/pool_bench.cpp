@@ -218,38 +218,52 @@ int main(int argc, char** argv) {
     }
     // ring_tick_to_trade reports tick_to_trade; the mode tick_to_trade (its
     // name before the ring version) reports tick_to_trade_replay.
-    if (which == "memory_line_reload") {
+    if (which == "memory_line_reload" || which == "cross_core_line_reload") {
         std::string path = argc >= 4 && std::strcmp(argv[2], "--samples") == 0 ? argv[3] : "";
-        std::vector<double> samples = memory_line_reload(tsc_ticks_per_ns());
+        std::vector<double> samples = which == "memory_line_reload" ? memory_line_reload(tsc_ticks_per_ns())
+                                                                    : cross_core_line_reload(tsc_ticks_per_ns());
         if (samples.empty()) return 1;
-        report("memory_line_reload", "linux", samples, path);
+        report(which.c_str(), "linux", samples, path);
         return 0;
     }
-    if (which == "ring_tick_to_trade" || which == "tick_to_trade" || which == "linux_tick_to_trade") {
+    if (which == "ring_tick_to_trade" || which == "ring_tick_to_trade_cross_core" || which == "tick_to_trade" ||
+        which == "linux_tick_to_trade") {
         std::string path = argc >= 4 && std::strcmp(argv[2], "--samples") == 0 ? argv[3] : "";
-        bool linux_peer = which == "linux_tick_to_trade", ring = which == "ring_tick_to_trade";
         double tpn = tsc_ticks_per_ns();
-        std::vector<double> samples = linux_peer ? linux_udp_socket_tick_to_trade(tpn)
-                                      : ring     ? ring_tick_to_trade(tpn)
-                                                 : tick_to_trade(tpn);
+        std::vector<double> samples;
+        const char* name = "tick_to_trade_replay";
+        if (which == "linux_tick_to_trade") {
+            samples = linux_udp_socket_tick_to_trade(tpn);
+            name = "linux_udp_socket_tick_to_trade";
+        } else if (which == "ring_tick_to_trade") {
+            samples = ring_tick_to_trade(tpn, Placement::Evicted);
+            name = "tick_to_trade";
+        } else if (which == "ring_tick_to_trade_cross_core") {
+            samples = ring_tick_to_trade(tpn, Placement::WritersCache);
+            name = "tick_to_trade_cross_core";
+        } else {
+            samples = tick_to_trade(tpn);
+        }
         if (samples.empty()) {
             std::fprintf(stderr, "%s: no order came out\n", which.c_str());
             return 1;
         }
-        report(linux_peer ? "linux_udp_socket_tick_to_trade" : ring ? "tick_to_trade" : "tick_to_trade_replay",
-               linux_peer ? "linux" : "hosted", samples, path);
+        report(name, which == "linux_tick_to_trade" ? "linux" : "hosted", samples, path);
         return 0;
     }
-    if (which == "linux_packet_ring_tick_to_trade") {  // ... RX_INTERFACE FEED_INTERFACE [--samples FILE]
+    // ... RX_INTERFACE FEED_INTERFACE [--samples FILE]
+    if (which == "linux_packet_ring_tick_to_trade" || which == "linux_packet_ring_tick_to_trade_cross_core") {
         if (argc < 4) return usage();
         std::string path = argc >= 6 && std::strcmp(argv[4], "--samples") == 0 ? argv[5] : "";
-        std::vector<double> samples = linux_packet_ring_tick_to_trade(tsc_ticks_per_ns(), argv[2], argv[3]);
+        bool cross_core = which == "linux_packet_ring_tick_to_trade_cross_core";
+        std::vector<double> samples = linux_packet_ring_tick_to_trade(
+            tsc_ticks_per_ns(), cross_core ? Placement::WritersCache : Placement::Evicted, argv[2], argv[3]);
         if (samples.empty()) {
             std::fprintf(stderr, "%s: no order came out (root, and a veth pair %s/%s up?)\n", which.c_str(), argv[2],
                          argv[3]);
             return 1;
         }
-        report("linux_packet_ring_tick_to_trade", "linux", samples, path);
+        report(which.c_str(), "linux", samples, path);
         return 0;
     }
     if (which == "linux_packet_ring_rx_to_app" || which == "linux_packet_ring_udp_echo_pps") {

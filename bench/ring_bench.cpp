@@ -25,7 +25,9 @@
 
 #include "bench/ring_bench.h"
 
+#include <atomic>
 #include <cstdio>
+#include <thread>
 
 #include "bench/frames.h"
 #include "bench/measure.h"
@@ -48,19 +50,22 @@ constexpr u16 kFeedPort = net::port::kVenueFeed;
 constexpr u32 kBestBid = 100'0000, kTick = 100;  // $100.0000 and $0.0100 in ITCH's 4 decimals
 
 // The memory virtio-net device (bench/virtio_net_device.h) and the kernel's
-// data path on it.
+// data path on it. write() is the device's side of a frame, on whichever
+// core the device runs.
 struct VirtioLink {
     MemoryVirtioNet device;
     u8 sent[2048];
     u32 sent_length = 0;
     u64 doorbells_before = 0;
 
-    bool open() { return device.init(); }
+    bool open(Placement placement) { return device.init(placement); }
     drivers::VirtioNetRings& nic() { return device.driver(); }
     net::MacAddress mac() const { return {{0x02, 0, 0, 0, 0, 0x10}}; }
-    bool deliver(const u8* frame, u32 n) {
-        doorbells_before = device.driver().stats().tx_notifies;
-        return device.deliver(frame, n);
+    void before_write() { doorbells_before = device.driver().stats().tx_notifies; }
+    bool write(const u8* frame, u32 n, u64& written_tsc) {
+        if (!device.deliver(frame, n)) return false;
+        written_tsc = device.written_tsc();
+        return true;
     }
     // After a trigger: exactly one order frame, published with its doorbell.
     bool sent_one() {
@@ -73,56 +78,141 @@ struct VirtioLink {
 // Linux's path to the same core (linux_packet_ring_tick_to_trade): frames
 // go in on one end of a veth pair through a packet socket, and arrive
 // through the other end's mapped receive ring (hosted::PacketRingNic); the
-// order leaves by send() on it. The slot the frame lands in is flushed from
-// the caches as the virtio device's frame is.
+// order leaves by send() on it. The frame is in the ring when send()
+// returns: veth hands it to the receive path in the sender's context, and
+// the packet socket copies it into the ring there.
 struct PacketRingLink {
     hosted::PacketRingNic ring;
     int feed_fd = -1;
     const char* rx_interface = nullptr;
     const char* feed_interface = nullptr;
+    Placement placement = Placement::Evicted;
     u64 errors_before = 0;
 
-    bool open() {
+    bool open(Placement p) {
+        placement = p;
         feed_fd = open_feed_socket(feed_interface);
         return ring.open(rx_interface) && feed_fd >= 0;
     }
     hosted::PacketRingNic& nic() { return ring; }
     net::MacAddress mac() const { return ring.mac(); }
-    bool deliver(const u8* frame, u32 n) {
-        errors_before = ring.tx_errors();
+    void before_write() { errors_before = ring.tx_errors(); }
+    // On the device's core: next_slot() is only read here (the trading
+    // core has not yet taken the frame this slot is for).
+    bool write(const u8* frame, u32 n, u64& written_tsc) {
         const u8* slot = ring.next_slot();
         if (!send_frame(feed_fd, frame, n)) return false;  // in the ring now (veth_feed.h)
-        for (u32 line = 0; line < 256; line += 64) __builtin_ia32_clflush(slot + line);
-        __builtin_ia32_mfence();
+        if (placement == Placement::Evicted) {
+            for (u32 line = 0; line < 256; line += 64) __builtin_ia32_clflush(slot + line);
+            __builtin_ia32_mfence();
+        }
+        written_tsc = tsc_end();
         return true;
     }
     bool sent_one() { return ring.tx_errors() == errors_before; }
     void drain() {}
 };
 
+// The device on a core of its own (the _cross_core figures): a thread on
+// the other CPU writes each frame the trading core asks for, so the frame
+// and its ring entries are in that core's cache when the trading core reads
+// them, as a NIC with DDIO leaves them in the shared last-level cache. It
+// spins, as the trading core does, so neither waits for a wake-up.
+template <typename Link>
+class DeviceCore {
+public:
+    void start(Link* link, unsigned cpu) {
+        link_ = link;
+        thread_ = std::thread([this, cpu] {
+            pin_to_cpu(cpu);
+            u64 done = 0;
+            for (;;) {
+                u64 asked;
+                while ((asked = asked_.load(std::memory_order_acquire)) == done) __builtin_ia32_pause();
+                if (asked == kStop) return;
+                ok_ = link_->write(frame_, length_, written_tsc_);
+                done = asked;
+                done_.store(done, std::memory_order_release);
+            }
+        });
+    }
+    void stop() {
+        if (!thread_.joinable()) return;
+        asked_.store(kStop, std::memory_order_release);
+        thread_.join();
+    }
+    // The trading core: the frame copied for the device, which writes it
+    // from here on.
+    void post(const u8* frame, u32 n) {
+        __builtin_memcpy(frame_, frame, n);
+        length_ = n;
+        asked_.store(++posted_, std::memory_order_release);
+    }
+    // Whether the last frame posted is written and went in; spins until the
+    // device has tried.
+    bool written(u64& written_tsc) {
+        while (done_.load(std::memory_order_acquire) != posted_) __builtin_ia32_pause();
+        written_tsc = written_tsc_;
+        return ok_;
+    }
+    // True once the device has tried the last frame posted and failed (the
+    // trading core's receive loop stops waiting for it).
+    bool failed() const { return done_.load(std::memory_order_acquire) == posted_ && !ok_; }
+
+private:
+    static constexpr u64 kStop = ~u64(0);
+    Link* link_ = nullptr;
+    std::thread thread_;
+    u64 posted_ = 0;
+    alignas(64) std::atomic<u64> asked_{0};
+    alignas(64) std::atomic<u64> done_{0};
+    bool ok_ = false;
+    u32 length_ = 0;
+    u64 written_tsc_ = 0;
+    alignas(64) u8 frame_[2048];
+};
+
 template <typename Link>
 struct Bench {
     Link link;
+    DeviceCore<Link>* device = nullptr;  // nullptr: the device's writes are on the trading core
     net::NetStack net;
     trade::Engine engine;
     trade::SpreadTakerState strategy;
     u64 sequence = 1;
     u8 frame[2048];
+    u64 local_written_tsc = 0;
 
+    // The frame into the receive ring, by the device on its core (or here).
+    bool deliver(const u8* f, u32 n) {
+        link.before_write();
+        if (device) {
+            device->post(f, n);
+            return true;
+        }
+        return link.write(f, n, local_written_tsc);
+    }
+    // After the frame was taken: whether it went in, and when it was written.
+    bool written(u64& written_tsc) {
+        if (device) return device->written(written_tsc);
+        written_tsc = local_written_tsc;
+        return true;
+    }
     // One message through the link and the trading loop's body, untimed.
     bool feed(const u8* m, u16 length) {
         u32 n = md_frame(net.config(), kFeedPort, frame, sequence++, m, length);
-        if (!link.deliver(frame, n)) return false;
-        poll_once();
+        u64 ignored;
+        if (!deliver(frame, n) || !poll_once() || !written(ignored)) return false;
         link.drain();
         return true;
     }
-    void poll_once() {
+    bool poll_once() {
         net::NetworkPacket p;
-        while (!link.nic().receive_packet(p)) {
-        }
+        while (!link.nic().receive_packet(p))
+            if (device && device->failed()) return false;
         if (!trade::fastpath_receive(engine, net, p.data, p.length)) net.receive(p.data, p.length);
         link.nic().release(p);
+        return true;
     }
 };
 
@@ -213,12 +303,21 @@ bool churn(Bench<Link>& b, u32 s) {
 }
 
 template <typename Link>
-std::vector<double> run(Bench<Link>& b, double ticks_per_ns) {
+std::vector<double> run(Bench<Link>& b, double ticks_per_ns, Placement placement) {
     pin_to_cpu(0);
-    if (!b.link.open()) {
+    if (!b.link.open(placement)) {
         std::perror("tick_to_trade: the link");
         return {};
     }
+    // The device's writes on the other CPU, or on this one before it evicts.
+    static DeviceCore<Link> device;
+    if (placement == Placement::WritersCache) {
+        device.start(&b.link, 1);
+        b.device = &device;
+    }
+    struct Stop {
+        ~Stop() { device.stop(); }
+    } stop_device;
     net::NetConfig c{};
     c.mac = b.link.mac();
     c.ip = 0x0A000010;
@@ -242,12 +341,19 @@ std::vector<double> run(Bench<Link>& b, double ticks_per_ns) {
         u32 n = md_frame(b.net.config(), kFeedPort, b.frame, b.sequence++, m,
                          add(m, locate, trigger_reference, 'S', 100, kBestBid + kTick));
         u64 orders = b.engine.entry.counters.orders;
-        if (!b.link.deliver(b.frame, n)) return {};
-        u64 t0 = tsc_begin();
-        b.poll_once();
+        u64 t0 = 0;
+        if (!b.deliver(b.frame, n) || !b.poll_once() || !b.written(t0)) return {};
         u64 t1 = b.engine.entry.last_sent_tsc.value;
         if (b.engine.entry.counters.orders != orders + 1 || !b.link.sent_one()) {
             std::fprintf(stderr, "tick_to_trade: sample %u sent no order (or rang no doorbell)\n", s);
+            return {};
+        }
+        // Two cores' clocks: the order cannot leave before its trigger was
+        // written, so a negative span means the TSCs disagree.
+        if (t1 < t0) {
+            std::fprintf(stderr, "tick_to_trade: sample %u: the order's TSC is before its trigger's (%llu < %llu): the "
+                                 "CPUs' clocks disagree\n",
+                         s, static_cast<unsigned long long>(t1), static_cast<unsigned long long>(t0));
             return {};
         }
         if (s >= kWarmup) samples.push_back(double(t1 - t0) / ticks_per_ns);
@@ -260,17 +366,17 @@ std::vector<double> run(Bench<Link>& b, double ticks_per_ns) {
 
 }  // namespace
 
-std::vector<double> ring_tick_to_trade(double ticks_per_ns) {
+std::vector<double> ring_tick_to_trade(double ticks_per_ns, Placement placement) {
     static Bench<VirtioLink> b;
-    return run(b, ticks_per_ns);
+    return run(b, ticks_per_ns, placement);
 }
 
-std::vector<double> linux_packet_ring_tick_to_trade(double ticks_per_ns, const char* rx_interface,
-                                                    const char* feed_interface) {
+std::vector<double> linux_packet_ring_tick_to_trade(double ticks_per_ns, Placement placement,
+                                                    const char* rx_interface, const char* feed_interface) {
     static Bench<PacketRingLink> b;
     b.link.rx_interface = rx_interface;
     b.link.feed_interface = feed_interface;
-    return run(b, ticks_per_ns);
+    return run(b, ticks_per_ns, placement);
 }
 
 }  // namespace tk::bench

@@ -4,12 +4,18 @@
 
 #include <vector>
 
+#include "bench/virtio_net_device.h"
+
 namespace tk::bench {
 
-std::vector<double> ring_tick_to_trade(double ticks_per_ns);
+// Placement::Evicted: the device's writes on the trading core, the frame
+// flushed to memory (tick_to_trade). Placement::WritersCache: the device on
+// the other CPU, the frame in its cache (tick_to_trade_cross_core).
+std::vector<double> ring_tick_to_trade(double ticks_per_ns, Placement placement);
 // The same market and span through Linux: a veth pair, a packet socket's
-// mapped receive ring on `rx_interface`, frames sent in on `feed_interface`.
-std::vector<double> linux_packet_ring_tick_to_trade(double ticks_per_ns, const char* rx_interface,
-                                                    const char* feed_interface);
+// mapped receive ring on `rx_interface`, frames sent in on `feed_interface`
+// (from the other CPU with Placement::WritersCache).
+std::vector<double> linux_packet_ring_tick_to_trade(double ticks_per_ns, Placement placement,
+                                                    const char* rx_interface, const char* feed_interface);
 
 }  // namespace tk::bench

@@ -3,6 +3,8 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "tk/tsc.h"
+
 namespace tk::bench {
 namespace {
 
@@ -57,7 +59,8 @@ void put_used(Queue& q, u16& used, u16 id, u32 length) {
 
 }  // namespace
 
-bool MemoryVirtioNet::init() {
+bool MemoryVirtioNet::init(Placement placement) {
+    placement_ = placement;
     usize bytes = 2 * drivers::virtio::queue_bytes(kSize) + 2 * usize(kSize) * VirtioNetRings::kBufferSize;
     auto* dma = static_cast<u8*>(std::aligned_alloc(4096, bytes));
     if (!dma) return false;
@@ -95,10 +98,16 @@ bool MemoryVirtioNet::deliver(const u8* frame, u32 length) {
     auto* buffer = reinterpret_cast<u8*>(d.address);
     std::memset(buffer, 0, VirtioNetRings::kNetHeader);  // no offloads: a zero virtio_net_hdr
     std::memcpy(buffer + VirtioNetRings::kNetHeader, frame, length);
+    // Stamped before the index is stored, so the driver cannot have seen
+    // the frame earlier; when evicting, once the flushes are done.
+    if (placement_ == Placement::WritersCache) written_tsc_ = tsc_end();
     put_used(rx_, rx_used_, head, VirtioNetRings::kNetHeader + length);
-    flush(buffer, VirtioNetRings::kNetHeader + length);
-    flush(rx_.used, 4 + usize(rx_.size) * 8);
-    __builtin_ia32_mfence();  // the flushes done before the span starts
+    if (placement_ == Placement::Evicted) {
+        flush(buffer, VirtioNetRings::kNetHeader + length);
+        flush(rx_.used, 4 + usize(rx_.size) * 8);
+        __builtin_ia32_mfence();
+        written_tsc_ = tsc_begin();
+    }
     return true;
 }
 
