@@ -37,6 +37,7 @@
 #include "kernel/net/ports.h"
 #include "kernel/trade/engine.h"
 #include "kernel/trade/fastpath.h"
+#include "kernel/trade/trading_mode.h"
 #include "platform/hosted/packet_ring_nic.h"
 #include "platform/hosted/startup_memory.h"
 #include "tk/tsc.h"
@@ -184,12 +185,15 @@ struct Bench {
     u64 local_written_tsc = 0;
 
     // The frame into the receive ring, by the device on its core (or here).
+    // The trading loop spins while it waits for a frame; on the other core
+    // the device's write overlaps that spin, here one idle turn precedes it.
     bool deliver(const u8* f, u32 n) {
         link.before_write();
         if (device) {
             device->post(f, n);
             return true;
         }
+        trade::idle_turn(link.nic(), engine);
         return link.write(f, n, local_written_tsc);
     }
     // After the frame was taken: whether it went in, and when it was written.
@@ -208,8 +212,10 @@ struct Bench {
     }
     bool poll_once() {
         net::NetworkPacket p;
-        while (!link.nic().receive_packet(p))
+        while (!link.nic().receive_packet(p)) {
+            trade::idle_turn(link.nic(), engine);  // as the trading loop's (trading_mode.h)
             if (device && device->failed()) return false;
+        }
         if (!trade::fastpath_receive(engine, net, p.data, p.length)) net.receive(p.data, p.length);
         link.nic().release(p);
         return true;

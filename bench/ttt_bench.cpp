@@ -24,6 +24,7 @@
 #include "kernel/net/replay_nic.h"
 #include "kernel/trade/engine.h"
 #include "kernel/trade/fastpath.h"
+#include "kernel/trade/trading_mode.h"
 #include "platform/hosted/startup_memory.h"
 #include "platform/hosted/udp_socket_nic.h"
 #include "tk/tsc.h"
@@ -87,6 +88,7 @@ std::vector<double> run(Nic& nic, Deliver deliver_frame, double ticks_per_ns) {
         u64 ref = 1000 + s;
         u64 trigger = sequence;
         n = order_frame(frame, sequence++, ref, 'S', 100'0100);
+        trade::idle_turn(nic, g_engine);  // the trading loop's, while it waited for the frame
         deliver_frame(frame, n);
         u64 sent_before = g_engine.entry.counters.orders;
         u64 t0 = tsc_begin();

@@ -34,6 +34,7 @@ public:
     void release(const net::NetworkPacket& packet) { rings_.release(packet); }
     u8* tx_acquire() { return rings_.tx_acquire(); }
     void tx_send(u8* frame, usize length) { rings_.tx_send(frame, length); }
+    void tx_reclaim() { rings_.tx_reclaim(); }
 
     // Receive only frames for our MAC, broadcast, and these multicast MACs,
     // filtered in the device (5.1.6.5: control queue, promiscuous and

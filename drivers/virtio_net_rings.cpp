@@ -82,7 +82,8 @@ void VirtioNetRings::reclaim_tx() {
     u16 used_idx = tx_.used_idx();
     while (tx_.last_used != used_idx) {
         u32 id = *reinterpret_cast<volatile u32*>(tx_.used_element());
-        if (id < tx_.size) tx_free_[tx_free_count_++] = u16(id);
+        // A device that handed an id back twice cannot overrun the list.
+        if (id < tx_.size && tx_free_count_ < tx_.size) tx_free_[tx_free_count_++] = u16(id);
         ++tx_.last_used;
     }
 }

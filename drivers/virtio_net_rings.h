@@ -56,6 +56,14 @@ public:
     // all are in flight; tx_send() queues it and rings the doorbell.
     u8* tx_acquire();
     void tx_send(u8* frame, usize length);
+    // Takes back the transmit buffers the device is done with; for the
+    // trading loop's idle turns. Free buffers are reused last in, first out,
+    // so the next tx_acquire() then gets the one sent last, whose lines are
+    // still in this core's cache, rather than (had it waited for the free
+    // list to run dry) the one sent kQueueSize frames ago, long evicted.
+    void tx_reclaim() {
+        if (tx_free_count_ < tx_.size && tx_.used_idx() != tx_.last_used) reclaim_tx();
+    }
 
     const VirtioNetStats& stats() const { return stats_; }
 

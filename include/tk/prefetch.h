@@ -9,4 +9,11 @@ namespace tk {
 
 inline void prefetch(const volatile void* p) { asm volatile("prefetcht0 %0" ::"m"(*static_cast<const volatile char*>(p))); }
 
+// The line in a state this core can write without asking again (PREFETCHW,
+// CPUID.80000001H:ECX.PRFCHW; a NOP on processors without it, and in QEMU's
+// TCG).
+inline void prefetch_for_write(const volatile void* p) {
+    asm volatile("prefetchw %0" ::"m"(*static_cast<const volatile char*>(p)));
+}
+
 }  // namespace tk

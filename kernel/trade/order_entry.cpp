@@ -147,7 +147,7 @@ const Position* position(const Orders* o, Locate locate) {
         if (o->journal) journal_rejection(o, locate, side, shares, price, now);
         return OrderId{0};
     }
-    OrderId id{market.trigger_sequence.value * kTokenOrdersPerMessage + o->trigger_orders + 1};
+    OrderId id = order_id(market.trigger_sequence, o->trigger_orders);
     OpenOrder* open = o->open.insert(id);
     if (!open) {
         ++o->counters.order_table_full;

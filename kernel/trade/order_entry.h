@@ -102,6 +102,10 @@ struct Orders {
 inline constexpr u64 kTokenSequences = 10'000'000'000ull;
 inline constexpr u32 kTokenOrdersPerMessage = 10'000;
 bool make_token(Sequence trigger_sequence, u32 index, char token[14]);
+// The order's id: its token's value plus one (token_id).
+inline OrderId order_id(Sequence trigger_sequence, u32 index) {
+    return OrderId{trigger_sequence.value * kTokenOrdersPerMessage + index + 1};
+}
 // The token read back as an OrderId: its 14 digits as a number, plus one (the
 // first order of a session may be triggered by no message, sequence 0);
 // 0 unless the token is 14 decimal digits.
@@ -118,6 +122,13 @@ OrderId token_id(const char token[14]);
 inline constexpr u8 kMaxResends = 3;
 inline constexpr u32 kResendSlotsPerCall = 8;
 void resend_unanswered(Orders* orders, Ticks now);
+
+// For the trading task when the NIC has nothing: the table slot of the first
+// order message `next` (the feed's next in sequence) could trigger, made
+// ready to be written. The table is larger than the core's nearer caches and
+// each order's slot is a scattered one (order_table.h), so without this the
+// insert waits for a line from memory while the order is on its way out.
+inline void warm_next_order(Orders* orders, Sequence next) { orders->open.warm(order_id(next, 0)); }
 
 // One answer of the venue, in the order the venue sent it: moves the order's
 // state, the position and the risk gate's open figures, then tells the

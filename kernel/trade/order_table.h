@@ -11,6 +11,7 @@
 #pragma once
 
 #include "kernel/trade/strategy.h"
+#include "tk/prefetch.h"
 
 namespace tk::trade {
 
@@ -41,6 +42,11 @@ public:
     // A new slot for `id`, cleared but for the id; nullptr if `id` is 0, already
     // open, or more than max_open are open (the risk gate keeps it from that).
     OpenOrder* insert(OrderId id);
+    // Brings the slot an insert of `id` looks at first into this core's
+    // cache, ready to be written: for an idle moment before the insert.
+    void warm(OrderId id) const {
+        if (slots_) prefetch_for_write(&slots_[home(id)]);
+    }
     OpenOrder* find(OrderId id);
     // `order` must come from insert() or find(); it is gone afterwards, and
     // so may be other pointers into the table (entries move back).
