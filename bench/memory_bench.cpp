@@ -9,6 +9,12 @@
 // just written, timed alone: what tick_to_trade_cross_core pays at least
 // once a frame, its device writing on that CPU.
 //
+// mfence_after_store_batched, locked_or_after_store_batched: a store, then
+// the full barrier that keeps a later load from passing it, as virtio's
+// notification check needs (drivers/virtqueue.h notify): MFENCE, or the
+// locked or of the stack's top word with 0 the driver uses. Batched: one
+// sample is kFencesPerSample of them, the figure their mean.
+//
 // The lines are spread over 512 KiB, the size of the receive buffers, one
 // sample per line in a scrambled order so that no stride prefetcher guesses
 // the next.
@@ -94,6 +100,25 @@ std::vector<double> cross_core_line_reload(double ticks_per_ns) {
     }
     writer.join();
     std::free(const_cast<u8*>(memory));
+    return samples;
+}
+
+std::vector<double> store_then_fence(double ticks_per_ns, bool locked_or) {
+    static volatile u64 line[8];
+    std::vector<double> samples;
+    samples.reserve(kSamples);
+    for (u32 s = 0; s < kSamples; ++s) {
+        u64 t0 = tsc_begin();
+        for (u32 i = 0; i < kFencesPerSample; ++i) {
+            line[i & 7] = i;
+            if (locked_or)
+                asm volatile("lock orq $0, (%%rsp)" ::: "memory", "cc");
+            else
+                asm volatile("mfence" ::: "memory");
+        }
+        u64 t1 = tsc_end();
+        samples.push_back(double(t1 - t0) / ticks_per_ns / kFencesPerSample);
+    }
     return samples;
 }
 

@@ -218,6 +218,12 @@ int main(int argc, char** argv) {
     }
     // ring_tick_to_trade reports tick_to_trade; the mode tick_to_trade (its
     // name before the ring version) reports tick_to_trade_replay.
+    if (which == "mfence_after_store" || which == "locked_or_after_store") {  // [--samples FILE]
+        std::string path = argc >= 4 && std::strcmp(argv[2], "--samples") == 0 ? argv[3] : "";
+        std::vector<double> samples = store_then_fence(tsc_ticks_per_ns(), which == "locked_or_after_store");
+        report(which + "_batched", "linux", samples, path, kFencesPerSample);
+        return 0;
+    }
     if (which == "memory_line_reload" || which == "cross_core_line_reload") {
         std::string path = argc >= 4 && std::strcmp(argv[2], "--samples") == 0 ? argv[3] : "";
         std::vector<double> samples = which == "memory_line_reload" ? memory_line_reload(tsc_ticks_per_ns())
