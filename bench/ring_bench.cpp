@@ -27,6 +27,7 @@
 
 #include <atomic>
 #include <cstdio>
+#include <ctime>
 #include <thread>
 
 #include "bench/frames.h"
@@ -50,11 +51,33 @@ constexpr u32 kWarmup = 200, kSamples = 20000;
 constexpr u16 kFeedPort = net::port::kVenueFeed;
 constexpr u32 kBestBid = 100'0000, kTick = 100;  // $100.0000 and $0.0100 in ITCH's 4 decimals
 
+// CLOCK_REALTIME and the TSC read together: the pair of a few reads whose
+// TSC readings are closest, the clock taken as read at their midpoint.
+struct RealtimeAtTsc {
+    u64 tsc, realtime_ns;
+};
+RealtimeAtTsc realtime_at_tsc() {
+    RealtimeAtTsc best{};
+    u64 narrowest = ~u64(0);
+    for (int i = 0; i < 4; ++i) {
+        timespec now;
+        u64 a = tsc_begin();
+        clock_gettime(CLOCK_REALTIME, &now);
+        u64 b = tsc_end();
+        if (b - a < narrowest) {
+            narrowest = b - a;
+            best = {a + (b - a) / 2, u64(now.tv_sec) * 1'000'000'000 + u64(now.tv_nsec)};
+        }
+    }
+    return best;
+}
+
 // The memory virtio-net device (bench/virtio_net_device.h) and the kernel's
 // data path on it. write() is the device's side of a frame, on whichever
 // core the device runs.
 struct VirtioLink {
     MemoryVirtioNet device;
+    double ticks_per_ns = 1;  // unused: the device stamps with the TSC
     u8 sent[2048];
     u32 sent_length = 0;
     u64 doorbells_before = 0;
@@ -82,12 +105,25 @@ struct VirtioLink {
 // order leaves by send() on it. The frame is in the ring when send()
 // returns: veth hands it to the receive path in the sender's context, and
 // the packet socket copies it into the ring there.
+//
+// On the trading core (Placement::Evicted) the span starts once the frame
+// is flushed, after send(). From the other core the trading core may take
+// the frame before send() returns there, so the span starts at the
+// kernel's own stamp of the frame (CLOCK_REALTIME): taken once the frame is
+// copied into the slot and before its status is set, as our device model
+// stamps before its used index, unless a software timestamp was already
+// taken on the receive path (only when some socket asked for timestamps;
+// then earlier, and Linux's span longer). It is put on the TSC's scale by
+// a reading of both clocks just before send(). This machine's kernel keeps CLOCK_REALTIME from the TSC
+// (clocksource tsc), so the two advance together over the microseconds
+// between.
 struct PacketRingLink {
     hosted::PacketRingNic ring;
     int feed_fd = -1;
     const char* rx_interface = nullptr;
     const char* feed_interface = nullptr;
     Placement placement = Placement::Evicted;
+    double ticks_per_ns = 1;
     u64 errors_before = 0;
 
     bool open(Placement p) {
@@ -102,12 +138,22 @@ struct PacketRingLink {
     // core has not yet taken the frame this slot is for).
     bool write(const u8* frame, u32 n, u64& written_tsc) {
         const u8* slot = ring.next_slot();
+        RealtimeAtTsc before = realtime_at_tsc();
         if (!send_frame(feed_fd, frame, n)) return false;  // in the ring now (veth_feed.h)
         if (placement == Placement::Evicted) {
             for (u32 line = 0; line < 256; line += 64) __builtin_ia32_clflush(slot + line);
             __builtin_ia32_mfence();
+            written_tsc = tsc_end();
+            return true;
         }
-        written_tsc = tsc_end();
+        // The frame must be this one, stamped after the clocks were read: a
+        // frame of another sender in the slot would start a wrong span.
+        u64 stamped = hosted::PacketRingNic::realtime_ns_of(slot);
+        if (hosted::PacketRingNic::length_of(slot) != n || stamped < before.realtime_ns) {
+            std::fprintf(stderr, "tick_to_trade: the ring slot holds another frame than the one sent\n");
+            return false;
+        }
+        written_tsc = before.tsc + u64(double(stamped - before.realtime_ns) * ticks_per_ns);
         return true;
     }
     bool sent_one() { return ring.tx_errors() == errors_before; }
@@ -310,6 +356,7 @@ bool churn(Bench<Link>& b, u32 s) {
 
 template <typename Link>
 std::vector<double> run(Bench<Link>& b, double ticks_per_ns, Placement placement) {
+    b.link.ticks_per_ns = ticks_per_ns;
     pin_to_cpu(0);
     if (!b.link.open(placement)) {
         std::perror("tick_to_trade: the link");

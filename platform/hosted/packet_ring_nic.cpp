@@ -98,6 +98,13 @@ bool PacketRingNic::receive_packet(net::NetworkPacket& packet) {
     return true;
 }
 
+u64 PacketRingNic::realtime_ns_of(const u8* slot) {
+    const auto* h = reinterpret_cast<const tpacket2_hdr*>(slot);
+    return u64(h->tp_sec) * 1'000'000'000 + h->tp_nsec;
+}
+
+u32 PacketRingNic::length_of(const u8* slot) { return reinterpret_cast<const tpacket2_hdr*>(slot)->tp_snaplen; }
+
 void PacketRingNic::release(const net::NetworkPacket& packet) {
     if (packet.buffer < kFrames) __atomic_store_n(&slot(ring_, packet.buffer)->tp_status, TP_STATUS_KERNEL, __ATOMIC_RELEASE);
 }

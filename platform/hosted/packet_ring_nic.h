@@ -39,6 +39,13 @@ public:
     // the frame), for a benchmark that evicts the frame from the caches as a
     // NIC's DMA would leave it.
     const u8* next_slot() const { return ring_ + usize(next_) * kFrameSize; }
+    // The Linux kernel's stamp of the frame in `slot` (a next_slot() whose
+    // frame has arrived): CLOCK_REALTIME in ns (tp_sec, tp_nsec of
+    // tpacket2_hdr), read once the frame is copied in and before its status
+    // is set, unless a software timestamp was taken earlier on its way in;
+    // and the frame's length.
+    static u64 realtime_ns_of(const u8* slot);
+    static u32 length_of(const u8* slot);
 
 private:
     int fd_ = -1;
