@@ -109,9 +109,15 @@ RUNS = [
     BenchRun("strategy_on_bbo", expect_prefix="strategy_on_bbo"),
     BenchRun("cpp_strategy_on_bbo", expect_prefix="cpp_strategy_on_bbo"),
     BenchRun("ring_tick_to_trade", expect_prefix="tick_to_trade"),
-    # What tick_to_trade pays at least once a frame (its frame flushed to
-    # memory): a property of the machine, with no peer (bench/memory_bench.cpp).
+    BenchRun("ring_tick_to_trade_cross_core", expect_prefix="tick_to_trade_cross_core"),
+    # Properties of the machine, with no peer (bench/memory_bench.cpp): what
+    # tick_to_trade and tick_to_trade_cross_core pay at least once a frame
+    # (a line from memory, or from the other CPU), and the two barriers
+    # virtio's doorbell check could use.
     BenchRun("memory_line_reload", expect_prefix="memory_line_reload"),
+    BenchRun("cross_core_line_reload", expect_prefix="cross_core_line_reload"),
+    BenchRun("mfence_after_store", expect_prefix="mfence_after_store"),
+    BenchRun("locked_or_after_store", expect_prefix="locked_or_after_store"),
     # The mode named tick_to_trade before the ring version (so --baseline
     # pairs it with an older tree's figure of the same work).
     BenchRun("tick_to_trade", expect_prefix="tick_to_trade_replay"),
@@ -119,6 +125,11 @@ RUNS = [
     BenchRun(
         "linux_packet_ring_tick_to_trade",
         expect_prefix="linux_packet_ring_tick_to_trade",
+        args=VETH,
+    ),
+    BenchRun(
+        "linux_packet_ring_tick_to_trade_cross_core",
+        expect_prefix="linux_packet_ring_tick_to_trade_cross_core",
         args=VETH,
     ),
     *(BenchRun("pool_alloc_free", size) for size in (64, 256)),
@@ -463,6 +474,7 @@ def peers_of(name: str) -> list[str]:
         "context_switch_batched": ["boost_context_switch_batched", "linux_futex_switch_batched"],
         "timer_wakeup_lateness": ["linux_spin_wakeup_lateness", "linux_clock_nanosleep_lateness"],
         "tick_to_trade": ["linux_packet_ring_tick_to_trade", "linux_udp_socket_tick_to_trade"],
+        "tick_to_trade_cross_core": ["linux_packet_ring_tick_to_trade_cross_core"],
         "tick_to_trade_replay": ["linux_udp_socket_tick_to_trade"],
         "itch_decode_book": ["meatpy_itch_decode_book"],
         "strategy_on_bbo_batched": [
@@ -536,7 +548,8 @@ PLOT_GROUPS = {
     ],
     "books.png": [
         ("ITCH decode + book update, market day", "itch_decode_book", None),
-        ("tick to trade", "tick_to_trade", None),
+        ("tick to trade", "tick_to_trade", "cross_core"),
+        ("tick to trade, the device on the other CPU", "tick_to_trade_cross_core", None),
     ],
 }
 
@@ -565,7 +578,7 @@ def plot(samples_dir: Path, out: Path, panels: list[tuple[str, str, str | None]]
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    fig, axes = plt.subplots(1, len(panels), figsize=(12, 4.5))
+    fig, axes = plt.subplots(1, len(panels), figsize=(6 * len(panels), 4.5))
     for ax, (title, include, exclude) in zip(axes, panels, strict=True):
         for path in sorted(samples_dir.glob("*.txt")):
             if include not in path.stem or (exclude and exclude in path.stem):

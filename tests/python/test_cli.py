@@ -170,6 +170,9 @@ def test_bench_writes_results_in_the_shared_format():
         "cpp_strategy_on_bbo_batched": 32,
         "cpython_strategy_on_bbo_batched": 32,
         "cpython_checked_strategy_on_bbo_batched": 32,
+        # The machine's barriers after a store (what virtio's doorbell check uses).
+        "mfence_after_store_batched": 1000,
+        "locked_or_after_store_batched": 1000,
         # Linux's packet-ring peers need a veth pair: root.
         **({"linux_packet_ring_rx_to_app_batched": 64} if os.geteuid() == 0 else {}),
     }
@@ -182,9 +185,16 @@ def test_bench_writes_results_in_the_shared_format():
         "itch_top_of_book_10_levels",
         "itch_top_of_book_5000_levels",
         "tick_to_trade",
-        "memory_line_reload",  # what tick_to_trade pays a frame: the machine's
+        "tick_to_trade_cross_core",
+        # What each of those pays a frame: the machine's.
+        "memory_line_reload",
+        "cross_core_line_reload",
         "tick_to_trade_replay",
-        *(["linux_packet_ring_tick_to_trade"] if os.geteuid() == 0 else []),  # a veth pair: root
+        *(
+            ["linux_packet_ring_tick_to_trade", "linux_packet_ring_tick_to_trade_cross_core"]
+            if os.geteuid() == 0  # a veth pair: root
+            else []
+        ),
         "linux_udp_socket_tick_to_trade",
     )
     core = {"name", "platform", "unit", "median", "p99", "max", "samples", "load"}
