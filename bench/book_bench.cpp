@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <vector>
 
+#include "bench/decode_book_loop.h"
 #include "bench/measure.h"
 #include "kernel/book/order_book.h"
 #include "kernel/feed/itch.h"
@@ -124,6 +125,20 @@ std::vector<double> itch_top_of_book(double ticks_per_ns, unsigned depth) {
     }
     if (books.counters().unknown_order || books.live_orders() != 2 * depth) samples.clear();
     hosted::unmap_startup_memory(memory, bytes);
+    return samples;
+}
+
+std::vector<double> itch_decode_book_one_symbol(double ticks_per_ns) {
+    constexpr usize kSamples = 2000;  // as mode=bench's
+    void* memory = hosted::map_startup_memory(book::Books::memory_bytes(book::kMarketDayCapacity));
+    if (!memory) return {};
+    static book::Books books;
+    books.init(memory, book::kMarketDayCapacity);
+    pin_to_cpu(0);
+    static u64 ticks[kSamples];
+    if (!decode_book_one_symbol(books, ticks, kSamples)) return {};
+    std::vector<double> samples;
+    for (u64 t : ticks) samples.push_back(double(t) / ticks_per_ns);
     return samples;
 }
 

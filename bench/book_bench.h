@@ -6,6 +6,9 @@
 namespace tk::bench {
 
 std::vector<double> itch_decode_book(double ticks_per_ns, const char* session_path);
+// The pc-icount loop of one symbol's Adds and Deletes (bench/decode_book_loop.h),
+// for the RT guest beside it.
+std::vector<double> itch_decode_book_one_symbol(double ticks_per_ns);
 
 // The top of one book whose sides hold `depth` levels: each sample one
 // message, alternately an Add one tick better than the best (a new level) and

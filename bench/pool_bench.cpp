@@ -290,6 +290,13 @@ int main(int argc, char** argv) {
                kStrategyBatch);
         return 0;
     }
+    if (which == "itch_decode_book_one_symbol") {  // [--samples FILE]
+        std::string path = argc >= 4 && std::strcmp(argv[2], "--samples") == 0 ? argv[3] : "";
+        std::vector<double> samples = itch_decode_book_one_symbol(tsc_ticks_per_ns());
+        if (samples.empty()) return 1;
+        report(which, "hosted", samples, path);
+        return 0;
+    }
     if (which == "itch_decode_book") {  // itch_decode_book SESSION [--samples FILE]
         if (argc < 3) return usage();
         std::string path = argc >= 5 && std::strcmp(argv[3], "--samples") == 0 ? argv[4] : "";

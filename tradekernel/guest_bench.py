@@ -283,6 +283,7 @@ GUEST_BENCHMARKS = {
     "futex_switch": "linux_futex_switch_batched",
     "nic_rx_to_app": "nic_rx_to_app_batched",
     "tick_to_trade": "tick_to_trade_replay",
+    "itch_decode_book_one_symbol": "itch_decode_book_one_symbol",
 }
 
 

@@ -26,6 +26,7 @@ GUEST_PEERS = {
     "context_switch_batched": ["boost_context_switch_batched", "linux_futex_switch_batched"],
     "nic_rx_to_app": ["nic_rx_to_app_batched"],
     "tick_to_trade_replay": ["tick_to_trade_replay"],
+    "itch_decode_book_one_symbol": ["itch_decode_book_one_symbol"],
 }
 GUEST_OTHER_WORK = {"linux_futex_switch_batched"}
 PLOTS = ("guests", "books", "scheduler", "allocators")  # docs/images/<name>.png (bench.py)

@@ -1,5 +1,6 @@
 #include "bench/pc/bench_mode.h"
 
+#include "bench/decode_book_loop.h"
 #include "bench/frames.h"
 #include "bench/strategy_events.h"
 #include "kernel/feed/itch.h"
@@ -163,25 +164,11 @@ void measure_tick_to_trade() {
         prof::report("tick_to_trade_replay_journalled", "pc-icount", "instructions", prof::summarize(g_samples, kSamples));
 }
 
-// Decode plus book update per message, in instructions: ITCH length check and
-// Books::apply for an Add Order, then for its Delete, alternately.
+// Decode plus book update per message, in instructions (the loop tk_bench
+// runs in the Linux RT guest too: bench/decode_book_loop.h).
 void measure_decode_book() {
-    namespace a = itch::at::add_order;
-    u8 add[36] = {'A', 0, bench::kLocate}, del[19] = {'D', 0, bench::kLocate};
-    add[a::kSide] = 'B';
-    net::store_be32(add + a::kShares, 100);
-    for (usize s = 0; s < kSamples; ++s) {
-        const u8* m = s % 2 ? del : add;
-        usize length = s % 2 ? sizeof del : sizeof add;
-        net::store_be64(add + a::kReference, s / 2 + 1);
-        net::store_be64(del + itch::at::cancel::kReference, s / 2 + 1);
-        net::store_be32(add + a::kPrice, 100'0000 - u32(s / 2 % 64) * 100);
-        u64 t0 = tsc_begin();
-        if (itch::check(m, length) == itch::DecodeStatus::Ok) g_engine.books.apply(m, length);
-        g_samples[s] = tsc_end() - t0;
-    }
-    if (g_engine.books.counters().unknown_order == 0)
-        prof::report("itch_decode_book", "pc-icount", "instructions", prof::summarize(g_samples, kSamples));
+    if (bench::decode_book_one_symbol(g_engine.books, g_samples, kSamples))
+        prof::report("itch_decode_book_one_symbol", "pc-icount", "instructions", prof::summarize(g_samples, kSamples));
 }
 
 // Instructions per on_bbo callback over the strategy events: the strategy

@@ -135,14 +135,14 @@ def test_bench_writes_results_in_the_shared_format():
     rt_guest = {r["name"]: r for r in report["results"] if r["platform"] == "linux-rt-guest-icount"}
     assert set(icount) == {
         "context_switch_batched", "timer_wakeup_lateness", "nic_rx_to_app", "tick_to_trade",
-        "tick_to_trade_replay", "tick_to_trade_replay_journalled", "itch_decode_book",
+        "tick_to_trade_replay", "tick_to_trade_replay_journalled", "itch_decode_book_one_symbol",
         "wire_to_order", "ring_to_doorbell", "strategy_on_bbo", "cpp_strategy_on_bbo",
     }  # fmt: skip
     # The Linux PREEMPT_RT guest's figures, beside ours (docs/performance.md).
     assert set(rt_guest) == {
         "wire_to_order", "tick_to_trade", "ring_to_doorbell", "timer_wakeup_lateness",
         "boost_context_switch_batched", "linux_futex_switch_batched", "nic_rx_to_app_batched",
-        "tick_to_trade_replay",
+        "tick_to_trade_replay", "itch_decode_book_one_symbol",
     }  # fmt: skip
     assert rt_guest["wire_to_order"]["samples"] == icount["wire_to_order"]["samples"] > 0
     # One doorbell per order-sending frame: one order per trigger on this session.
