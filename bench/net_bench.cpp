@@ -14,6 +14,7 @@
 
 #include "bench/frames.h"
 #include "bench/measure.h"
+#include "bench/rx_to_app_loop.h"
 #include "bench/veth_feed.h"
 #include "kernel/net/replay_nic.h"
 #include "kernel/net/stack.h"
@@ -142,6 +143,20 @@ std::vector<double> linux_packet_ring_udp_echo_pps(double ticks_per_ns, const ch
     std::vector<double> samples = run_batches(g_ring, ring_inject, 7, ticks_per_ns, true);
     if (g_feed_errors || g_ring.tx_errors() || g_stack.counters().tx_frames - sent_before != kFrames)
         samples.clear();
+    return samples;
+}
+
+std::vector<double> nic_rx_to_app_each(double ticks_per_ns) {
+    constexpr usize kEach = 2000;  // as mode=bench's
+    pin_to_cpu(0);
+    g_stack.init(rx_to_app_config(), net::TxPort{nullptr, acquire, send});
+    g_stack.bind_udp(net::port::kVenueFeed, consume, nullptr);
+    static u64 ticks[kEach];
+    u64 delivered = g_delivered;
+    rx_to_app_each(g_nic, g_stack, ticks, kEach);
+    if (g_delivered - delivered != kEach) return {};
+    std::vector<double> samples;
+    for (u64 t : ticks) samples.push_back(double(t) / ticks_per_ns);
     return samples;
 }
 

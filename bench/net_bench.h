@@ -10,6 +10,9 @@ inline constexpr unsigned kNetBatch = 64;
 
 std::vector<double> nic_rx_to_app(double ticks_per_ns);
 std::vector<double> udp_echo_pps(double ticks_per_ns);
+// nic_rx_to_app with each frame timed alone: the pc-icount loop
+// (bench/rx_to_app_loop.h), for the RT guest beside it.
+std::vector<double> nic_rx_to_app_each(double ticks_per_ns);
 // Their peers through Linux: a veth pair, frames sent in on `feed_interface`
 // and taken from a packet socket's mapped ring on `rx_interface`.
 std::vector<double> linux_packet_ring_rx_to_app(double ticks_per_ns, const char* rx_interface,

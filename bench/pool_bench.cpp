@@ -290,6 +290,13 @@ int main(int argc, char** argv) {
                kStrategyBatch);
         return 0;
     }
+    if (which == "nic_rx_to_app_each") {  // [--samples FILE]: reports nic_rx_to_app
+        std::string path = argc >= 4 && std::strcmp(argv[2], "--samples") == 0 ? argv[3] : "";
+        std::vector<double> samples = nic_rx_to_app_each(tsc_ticks_per_ns());
+        if (samples.empty()) return 1;
+        report("nic_rx_to_app", "hosted", samples, path);
+        return 0;
+    }
     if (which == "itch_decode_book_one_symbol") {  // [--samples FILE]
         std::string path = argc >= 4 && std::strcmp(argv[2], "--samples") == 0 ? argv[3] : "";
         std::vector<double> samples = itch_decode_book_one_symbol(tsc_ticks_per_ns());

@@ -281,7 +281,7 @@ class Capture:
 GUEST_BENCHMARKS = {
     "boost_switch": "boost_context_switch_batched",
     "futex_switch": "linux_futex_switch_batched",
-    "nic_rx_to_app": "nic_rx_to_app_batched",
+    "nic_rx_to_app_each": "nic_rx_to_app",
     "tick_to_trade": "tick_to_trade_replay",
     "itch_decode_book_one_symbol": "itch_decode_book_one_symbol",
 }

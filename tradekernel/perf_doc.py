@@ -24,7 +24,7 @@ GUEST_PEERS = {
     "wire_to_order": ["wire_to_order"],
     "timer_wakeup_lateness": ["timer_wakeup_lateness"],
     "context_switch_batched": ["boost_context_switch_batched", "linux_futex_switch_batched"],
-    "nic_rx_to_app": ["nic_rx_to_app_batched"],
+    "nic_rx_to_app": ["nic_rx_to_app"],
     "tick_to_trade_replay": ["tick_to_trade_replay"],
     "itch_decode_book_one_symbol": ["itch_decode_book_one_symbol"],
 }
@@ -118,8 +118,8 @@ def guest_table(report: dict) -> list[str]:
         "TradeKernel, cyclictest for Linux. The rest are mode=bench's figures",
         "beside tk_bench's in the guest: a user-level switch library and two",
         "threads handing off through futexes (other work), and the portable",
-        "core in a Linux process from the replay ring (`_batched`: a mean of",
-        "`batch` operations, where ours is each timed alone).",
+        "core in a Linux process from the replay ring, each operation timed",
+        "alone as ours is (`_batched`: a mean of `batch` operations).",
         "",
         "| TradeKernel | median | p99 | Linux PREEMPT_RT | median | p99 "
         "| Linux / TradeKernel | same work |",

@@ -2,6 +2,7 @@
 
 #include "bench/decode_book_loop.h"
 #include "bench/frames.h"
+#include "bench/rx_to_app_loop.h"
 #include "bench/strategy_events.h"
 #include "kernel/feed/itch.h"
 #include "kernel/feed/itch_offsets.h"
@@ -57,8 +58,7 @@ void sleeping_task(void*) {
     }
 }
 
-// Receive path in instructions: a frame in the receive ring -> the UDP
-// handler holds its payload. The in-memory NIC stands in for virtio-net,
+// Receive path in instructions (bench/rx_to_app_loop.h). The in-memory NIC stands in for virtio-net,
 // whose ring access (two loads, a store) it shares; QEMU's device emulation
 // would otherwise be counted too.
 net::ReplayNic g_nic;
@@ -70,25 +70,9 @@ void send(void*, u8* frame, usize length) { g_nic.tx_send(frame, u32(length)); }
 void consume(void*, const net::UdpDatagram&) { ++g_delivered; }
 
 void measure_rx_to_app() {
-    net::NetConfig c{};
-    c.mac = {{0x02, 0, 0, 0, 0, 1}};
-    c.ip = 0x0A000002;
-    c.netmask = 0xFFFFFF00;
-    g_stack.init(c, net::TxPort{nullptr, acquire, send});
+    g_stack.init(bench::rx_to_app_config(), net::TxPort{nullptr, acquire, send});
     g_stack.bind_udp(net::port::kVenueFeed, consume, nullptr);
-    u8 payload[64] = {};
-    static u8 frame[2048];
-    u32 length = bench::peer_udp_frame(c, net::port::kVenueFeed, payload, sizeof payload, frame);
-    for (usize s = 0; s < kSamples; ++s) {
-        g_nic.inject(frame, length);
-        u64 t0 = tsc_begin();
-        net::NetworkPacket p;
-        if (g_nic.receive_packet(p)) {
-            g_stack.receive(p.data, p.length);
-            g_nic.release(p);
-        }
-        g_samples[s] = tsc_end() - t0;
-    }
+    bench::rx_to_app_each(g_nic, g_stack, g_samples, kSamples);
     if (g_delivered == kSamples)
         prof::report("nic_rx_to_app", "pc-icount", "instructions", prof::summarize(g_samples, kSamples));
 }

@@ -141,7 +141,7 @@ def test_bench_writes_results_in_the_shared_format():
     # The Linux PREEMPT_RT guest's figures, beside ours (docs/performance.md).
     assert set(rt_guest) == {
         "wire_to_order", "tick_to_trade", "ring_to_doorbell", "timer_wakeup_lateness",
-        "boost_context_switch_batched", "linux_futex_switch_batched", "nic_rx_to_app_batched",
+        "boost_context_switch_batched", "linux_futex_switch_batched", "nic_rx_to_app",
         "tick_to_trade_replay", "itch_decode_book_one_symbol",
     }  # fmt: skip
     assert rt_guest["wire_to_order"]["samples"] == icount["wire_to_order"]["samples"] > 0
