@@ -38,14 +38,14 @@ double tsc_ticks_per_ns() {
     return double(c1 - c0) / (t1 - t0);
 }
 
-void pin_to_cpu(unsigned cpu) {
+bool pin_to_cpu(unsigned cpu) {
     // TK_BENCH_CPU_OFFSET: the benchmark's CPUs moved up by that many (the
     // Linux guest runs it on its isolated CPU 1; tradekernel/linux_guest.py).
     if (const char* offset = std::getenv("TK_BENCH_CPU_OFFSET")) cpu += unsigned(std::atoi(offset));
     cpu_set_t set;
     CPU_ZERO(&set);
     CPU_SET(cpu % std::thread::hardware_concurrency(), &set);
-    pthread_setaffinity_np(pthread_self(), sizeof set, &set);
+    return pthread_setaffinity_np(pthread_self(), sizeof set, &set) == 0;
 }
 
 Summary summarize(std::vector<double>& samples) {

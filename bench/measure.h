@@ -13,7 +13,8 @@ namespace tk::bench {
 // TSC ticks per nanosecond, measured over 200 ms.
 double tsc_ticks_per_ns();
 
-void pin_to_cpu(unsigned cpu);
+// False if the thread could not be moved there.
+bool pin_to_cpu(unsigned cpu);
 
 // Keeps the compiler from removing an allocation it could prove unused.
 inline void escape(void* p) { asm volatile("" : : "r"(p) : "memory"); }

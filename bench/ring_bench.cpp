@@ -1,10 +1,17 @@
 // tick_to_trade, ring to ring: a device model (bench/virtio_net_device.h)
-// writes a market-data frame into the receive ring, as the NIC would by DMA,
-// and flushes it from the caches; the span runs from there, through the
-// kernel's own virtio-net data path (poll of the used ring), the fast path,
-// books, strategy, risk gate and OUCH encoding, to the order frame published
-// in the transmit ring with its doorbell (Orders::last_sent_tsc, stamped
-// once tx_send has returned). One sample per trigger, each timed alone.
+// writes a market-data frame into the receive ring, as the NIC would by DMA;
+// the span runs from there, through the kernel's own virtio-net data path
+// (poll of the used ring), the fast path, books, strategy, risk gate and
+// OUCH encoding, to the order frame published in the transmit ring with its
+// doorbell (Orders::last_sent_tsc, stamped once tx_send has returned). One
+// sample per trigger, each timed alone. tick_to_trade: the device's work on
+// the trading core, the frame flushed from the caches afterwards;
+// tick_to_trade_cross_core: the device on the other CPU (DeviceCore below),
+// the frame left in that core's cache.
+//
+// Each feed frame carries one message, so the order table's slot the idle
+// turn fetches (trade::idle_turn) is always the one the trigger's order
+// takes; a trigger later in a bundled packet would find its slot cold.
 //
 // The market: 64 symbols, each book 100 price levels deep on both sides
 // (two 1,000-share orders a level); before each trigger, untimed, a mix of
@@ -18,16 +25,21 @@
 // frame goes in on one end of a veth pair and is taken from a packet
 // socket's mapped receive ring on the other (hosted::PacketRingNic, the
 // fastest way Linux offers without a bypass driver), the order leaves by
-// send(). The span starts once the frame is in the ring, flushed from the
-// caches as the virtio device's is, so Linux's receive path before the ring
-// (veth, the packet socket's copy) is outside it, as the NIC's DMA is for
-// ours; send() is inside it, as our doorbell is.
+// send(). The span starts once the frame is in the ring, so Linux's receive
+// path before the ring (veth, the packet socket's copy) is outside it, as
+// the NIC's DMA is for ours; send() is inside it, as our doorbell is.
+// linux_packet_ring_tick_to_trade_cross_core sends the feed from the other
+// CPU (PacketRingLink says where its span starts).
 
 #include "bench/ring_bench.h"
 
+#include <linux/if_packet.h>
+
 #include <atomic>
 #include <cstdio>
+#include <cstring>
 #include <ctime>
+#include <type_traits>
 #include <thread>
 
 #include "bench/frames.h"
@@ -51,30 +63,38 @@ constexpr u32 kWarmup = 200, kSamples = 20000;
 constexpr u16 kFeedPort = net::port::kVenueFeed;
 constexpr u32 kBestBid = 100'0000, kTick = 100;  // $100.0000 and $0.0100 in ITCH's 4 decimals
 
-// CLOCK_REALTIME and the TSC read together: the pair of a few reads whose
-// TSC readings are closest, the clock taken as read at their midpoint.
+// CLOCK_REALTIME and the TSC read together: of a few reads, the one whose
+// TSC readings are closest, the clock taken as read at their midpoint, give
+// or take `half_width` ticks.
 struct RealtimeAtTsc {
-    u64 tsc, realtime_ns;
+    u64 tsc, realtime_ns, half_width;
 };
 RealtimeAtTsc realtime_at_tsc() {
-    RealtimeAtTsc best{};
-    u64 narrowest = ~u64(0);
+    RealtimeAtTsc best{0, 0, ~u64(0)};
     for (int i = 0; i < 4; ++i) {
         timespec now;
         u64 a = tsc_begin();
         clock_gettime(CLOCK_REALTIME, &now);
         u64 b = tsc_end();
-        if (b - a < narrowest) {
-            narrowest = b - a;
-            best = {a + (b - a) / 2, u64(now.tv_sec) * 1'000'000'000 + u64(now.tv_nsec)};
-        }
+        if ((b - a) / 2 < best.half_width)
+            best = {a + (b - a) / 2, u64(now.tv_sec) * 1'000'000'000 + u64(now.tv_nsec), (b - a) / 2};
     }
     return best;
 }
 
+// Whether the kernel keeps CLOCK_REALTIME from the TSC (then the two
+// advance together, and one converts to the other by a reading of both).
+bool realtime_from_tsc() {
+    FILE* f = std::fopen("/sys/devices/system/clocksource/clocksource0/current_clocksource", "r");
+    char name[32] = {};
+    bool tsc = f && std::fgets(name, sizeof name, f) && std::strncmp(name, "tsc\n", 4) == 0;
+    if (f) std::fclose(f);
+    return tsc;
+}
+
 // The memory virtio-net device (bench/virtio_net_device.h) and the kernel's
-// data path on it. write() is the device's side of a frame, on whichever
-// core the device runs.
+// data path on it. write() and collect() are the device's side, on whichever
+// core the device runs; the rest is the trading core's.
 struct VirtioLink {
     MemoryVirtioNet device;
     double ticks_per_ns = 1;  // unused: the device stamps with the TSC
@@ -91,20 +111,23 @@ struct VirtioLink {
         written_tsc = device.written_tsc();
         return true;
     }
+    // The device takes the frames the driver sent (after the span).
+    u32 collect() { return device.transmit(sent, sent_length); }
     // After a trigger: exactly one order frame, published with its doorbell.
-    bool sent_one() {
-        return device.driver().stats().tx_notifies == doorbells_before + 1 && device.transmit(sent, sent_length) == 1 &&
+    bool sent_one(u32 collected) {
+        return device.driver().stats().tx_notifies == doorbells_before + 1 && collected == 1 &&
                device.driver_errors() == 0;
     }
-    void drain() { device.transmit(sent, sent_length); }
+    void report() {}
 };
 
 // Linux's path to the same core (linux_packet_ring_tick_to_trade): frames
 // go in on one end of a veth pair through a packet socket, and arrive
 // through the other end's mapped receive ring (hosted::PacketRingNic); the
 // order leaves by send() on it. The frame is in the ring when send()
-// returns: veth hands it to the receive path in the sender's context, and
-// the packet socket copies it into the ring there.
+// returns, unless the receive softirq was put off to ksoftirqd: veth hands
+// it to the receive path in the sender's context, and the packet socket
+// copies it into the ring there.
 //
 // On the trading core (Placement::Evicted) the span starts once the frame
 // is flushed, after send(). From the other core the trading core may take
@@ -113,8 +136,10 @@ struct VirtioLink {
 // copied into the slot and before its status is set, as our device model
 // stamps before its used index, unless a software timestamp was already
 // taken on the receive path (only when some socket asked for timestamps;
-// then earlier, and Linux's span longer). It is put on the TSC's scale by
-// a reading of both clocks just before send(). This machine's kernel keeps CLOCK_REALTIME from the TSC
+// then earlier, and Linux's span longer: such frames are counted). It is
+// put on the TSC's scale by a reading of both clocks just before send(),
+// and must fall before a second reading once the frame is there. The run
+// is refused unless the kernel keeps CLOCK_REALTIME from the TSC
 // (clocksource tsc), so the two advance together over the microseconds
 // between.
 struct PacketRingLink {
@@ -125,9 +150,16 @@ struct PacketRingLink {
     Placement placement = Placement::Evicted;
     double ticks_per_ns = 1;
     u64 errors_before = 0;
+    u64 earlier_stamps = 0;    // frames stamped before the slot (TP_STATUS_TS_SOFTWARE)
+    u64 half_width_sum = 0;    // of the clock readings, in TSC ticks
+    u64 readings = 0;
 
     bool open(Placement p) {
         placement = p;
+        if (p == Placement::WritersCache && !realtime_from_tsc()) {
+            std::fprintf(stderr, "tick_to_trade: CLOCK_REALTIME is not kept from the TSC here (clocksource)\n");
+            return false;
+        }
         feed_fd = open_feed_socket(feed_interface);
         return ring.open(rx_interface) && feed_fd >= 0;
     }
@@ -138,6 +170,7 @@ struct PacketRingLink {
     // core has not yet taken the frame this slot is for).
     bool write(const u8* frame, u32 n, u64& written_tsc) {
         const u8* slot = ring.next_slot();
+        u64 previous_stamp = hosted::PacketRingNic::realtime_ns_of(slot);
         RealtimeAtTsc before = realtime_at_tsc();
         if (!send_frame(feed_fd, frame, n)) return false;  // in the ring now (veth_feed.h)
         if (placement == Placement::Evicted) {
@@ -146,42 +179,86 @@ struct PacketRingLink {
             written_tsc = tsc_end();
             return true;
         }
-        // The frame must be this one, stamped after the clocks were read: a
-        // frame of another sender in the slot would start a wrong span.
-        u64 stamped = hosted::PacketRingNic::realtime_ns_of(slot);
-        if (hosted::PacketRingNic::length_of(slot) != n || stamped < before.realtime_ns) {
-            std::fprintf(stderr, "tick_to_trade: the ring slot holds another frame than the one sent\n");
+        // The frame may land after send() returns (ksoftirqd): waited for
+        // until its stamp changes and reads the same twice (the kernel
+        // writes seconds and nanoseconds apart), a millisecond at most.
+        u64 stamped = previous_stamp;
+        for (u64 until = tsc_begin() + u64(1e6 * ticks_per_ns); tsc_begin() < until;) {
+            stamped = hosted::PacketRingNic::realtime_ns_of(slot);
+            if (stamped != previous_stamp && hosted::PacketRingNic::realtime_ns_of(slot) == stamped) break;
+        }
+        RealtimeAtTsc after = realtime_at_tsc();
+        // The frame must be this one, stamped between the two readings: a
+        // frame of another sender, or a clock step, would start a wrong span.
+        if (hosted::PacketRingNic::length_of(slot) != n || stamped < before.realtime_ns ||
+            stamped > after.realtime_ns) {
+            std::fprintf(stderr, "tick_to_trade: the ring slot's frame is not the one sent, or its stamp is not "
+                                 "between the clock readings around send()\n");
             return false;
         }
         written_tsc = before.tsc + u64(double(stamped - before.realtime_ns) * ticks_per_ns);
+        half_width_sum += before.half_width;
+        ++readings;
         return true;
     }
-    bool sent_one() { return ring.tx_errors() == errors_before; }
-    void drain() {}
+    u32 collect() { return 0; }  // orders leave by send(), copied at once
+    bool sent_one(u32) {
+        if (ring.last_rx_status() & TP_STATUS_TS_SOFTWARE) ++earlier_stamps;
+        return ring.tx_errors() == errors_before;
+    }
+    void report() {
+        if (placement != Placement::WritersCache || !readings) return;
+        std::printf("@tk bench-note name=linux_packet_ring_tick_to_trade_cross_core clock-reading-half-width-ns=%.1f "
+                    "frames-stamped-earlier=%llu\n",
+                    double(half_width_sum) / double(readings) / ticks_per_ns,
+                    static_cast<unsigned long long>(earlier_stamps));
+    }
 };
 
 // The device on a core of its own (the _cross_core figures): a thread on
 // the other CPU writes each frame the trading core asks for, so the frame
-// and its ring entries are in that core's cache when the trading core reads
-// them, as a NIC with DDIO leaves them in the shared last-level cache. It
-// spins, as the trading core does, so neither waits for a wake-up.
+// and the used ring's line are in that core's cache when the trading core
+// reads them, not in its own, as a NIC's DMA writes leave them (with DDIO,
+// in the shared last-level cache; a line in another core's cache costs what
+// this machine's placement of the two vCPUs makes it: cross_core_line_reload).
+// It spins, as the trading core does, so neither waits for a wake-up.
+//
+// The orders are taken out of the transmit ring on the trading core, after
+// the span (Bench::collect): a NIC's DMA reads of descriptors and buffers
+// leave those lines in this core's cache, where a thread reading them on
+// the other core would take them away and make the next order fetch them
+// back, which is what a device emulated in software (QEMU's, vhost's)
+// costs, not a NIC.
 template <typename Link>
 class DeviceCore {
 public:
-    void start(Link* link, unsigned cpu) {
+    // False unless the device's thread runs on `cpu` and the trading core
+    // on another.
+    bool start(Link* link, unsigned cpu) {
         link_ = link;
+        posted_ = 0;
+        asked_.store(0);
+        done_.store(0);
+        pinned_.store(0);
         thread_ = std::thread([this, cpu] {
-            pin_to_cpu(cpu);
+            pinned_.store(pin_to_cpu(cpu) ? 1 : 2, std::memory_order_release);
             u64 done = 0;
             for (;;) {
                 u64 asked;
                 while ((asked = asked_.load(std::memory_order_acquire)) == done) __builtin_ia32_pause();
                 if (asked == kStop) return;
-                ok_ = link_->write(frame_, length_, written_tsc_);
+                if (op_ == Op::Write) {
+                    ok_ = link_->write(frame_, length_, written_tsc_);
+                } else {  // Op::ReadTsc
+                    written_tsc_ = tsc_end();
+                    ok_ = true;
+                }
                 done = asked;
                 done_.store(done, std::memory_order_release);
             }
         });
+        while (!pinned_.load(std::memory_order_acquire)) __builtin_ia32_pause();
+        return pinned_.load() == 1;
     }
     void stop() {
         if (!thread_.joinable()) return;
@@ -190,15 +267,15 @@ public:
     }
     // The trading core: the frame copied for the device, which writes it
     // from here on.
-    void post(const u8* frame, u32 n) {
+    void post_write(const u8* frame, u32 n) {
         __builtin_memcpy(frame_, frame, n);
         length_ = n;
-        asked_.store(++posted_, std::memory_order_release);
+        ask(Op::Write);
     }
     // Whether the last frame posted is written and went in; spins until the
     // device has tried.
     bool written(u64& written_tsc) {
-        while (done_.load(std::memory_order_acquire) != posted_) __builtin_ia32_pause();
+        wait();
         written_tsc = written_tsc_;
         return ok_;
     }
@@ -206,13 +283,44 @@ public:
     // trading core's receive loop stops waiting for it).
     bool failed() const { return done_.load(std::memory_order_acquire) == posted_ && !ok_; }
 
+    // The two CPUs' TSCs compared: the device's reading must fall between
+    // two of the trading core's around the request. False (and the bound
+    // said) if it ever does not; `window` is the narrowest such pair, in ticks.
+    bool tscs_agree(u64& window) {
+        window = ~u64(0);
+        for (int i = 0; i < 1000; ++i) {
+            u64 a = tsc_begin();
+            ask(Op::ReadTsc);
+            wait();
+            u64 b = tsc_end();
+            if (written_tsc_ < a || written_tsc_ > b) {
+                std::fprintf(stderr, "tick_to_trade: the other CPU's TSC read %llu, outside [%llu, %llu] here\n",
+                             static_cast<unsigned long long>(written_tsc_), static_cast<unsigned long long>(a),
+                             static_cast<unsigned long long>(b));
+                return false;
+            }
+            if (b - a < window) window = b - a;
+        }
+        return true;
+    }
+
 private:
+    enum class Op : u8 { Write, ReadTsc };
     static constexpr u64 kStop = ~u64(0);
+    void ask(Op op) {
+        op_ = op;
+        asked_.store(++posted_, std::memory_order_release);
+    }
+    void wait() {
+        while (done_.load(std::memory_order_acquire) != posted_) __builtin_ia32_pause();
+    }
     Link* link_ = nullptr;
     std::thread thread_;
     u64 posted_ = 0;
     alignas(64) std::atomic<u64> asked_{0};
     alignas(64) std::atomic<u64> done_{0};
+    std::atomic<u8> pinned_{0};  // 1: on its CPU; 2: could not be pinned
+    Op op_ = Op::Write;
     bool ok_ = false;
     u32 length_ = 0;
     u64 written_tsc_ = 0;
@@ -222,7 +330,7 @@ private:
 template <typename Link>
 struct Bench {
     Link link;
-    DeviceCore<Link>* device = nullptr;  // nullptr: the device's writes are on the trading core
+    DeviceCore<Link>* device = nullptr;  // nullptr: the device's work is on the trading core
     net::NetStack net;
     trade::Engine engine;
     trade::SpreadTakerState strategy;
@@ -236,7 +344,7 @@ struct Bench {
     bool deliver(const u8* f, u32 n) {
         link.before_write();
         if (device) {
-            device->post(f, n);
+            device->post_write(f, n);
             return true;
         }
         trade::idle_turn(link.nic(), engine);
@@ -248,12 +356,15 @@ struct Bench {
         written_tsc = local_written_tsc;
         return true;
     }
+    // The device takes what was sent, after the span, on this core
+    // (DeviceCore says why).
+    u32 collect() { return link.collect(); }
     // One message through the link and the trading loop's body, untimed.
     bool feed(const u8* m, u16 length) {
         u32 n = md_frame(net.config(), kFeedPort, frame, sequence++, m, length);
         u64 ignored;
         if (!deliver(frame, n) || !poll_once() || !written(ignored)) return false;
-        link.drain();
+        collect();
         return true;
     }
     bool poll_once() {
@@ -262,7 +373,7 @@ struct Bench {
         // line is the device core's to write, and reading it every turn
         // would move it back and forth just as the frame comes.
         for (u32 turn = 1; !link.nic().receive_packet(p); ++turn) {
-            trade::idle_turn(link.nic(), engine);  // as the trading loop's (trading_mode.h)
+            trade::idle_turn(link.nic(), engine);  // the trading loop's (trading_mode.h)
             if (turn % 4096 == 0 && device && device->failed()) return false;
         }
         if (!trade::fastpath_receive(engine, net, p.data, p.length)) net.receive(p.data, p.length);
@@ -367,13 +478,22 @@ std::vector<double> run(Bench<Link>& b, double ticks_per_ns, Placement placement
     }
     // The device's writes on the other CPU, or on this one before it evicts.
     static DeviceCore<Link> device;
-    if (placement == Placement::WritersCache) {
-        device.start(&b.link, 1);
-        b.device = &device;
-    }
     struct Stop {
         ~Stop() { device.stop(); }
     } stop_device;
+    if (placement == Placement::WritersCache) {
+        if (std::thread::hardware_concurrency() < 2 || !device.start(&b.link, 1)) {
+            std::fprintf(stderr, "tick_to_trade: no second CPU for the device\n");
+            return {};
+        }
+        u64 window = 0;
+        if (!device.tscs_agree(window)) return {};
+        std::printf("@tk bench-note name=%s tsc-agreement-within-ns=%.1f\n",
+                    std::is_same_v<Link, VirtioLink> ? "tick_to_trade_cross_core"
+                                                     : "linux_packet_ring_tick_to_trade_cross_core",
+                    double(window) / ticks_per_ns);
+        b.device = &device;
+    }
     net::NetConfig c{};
     c.mac = b.link.mac();
     c.ip = 0x0A000010;
@@ -400,7 +520,7 @@ std::vector<double> run(Bench<Link>& b, double ticks_per_ns, Placement placement
         u64 t0 = 0;
         if (!b.deliver(b.frame, n) || !b.poll_once() || !b.written(t0)) return {};
         u64 t1 = b.engine.entry.last_sent_tsc.value;
-        if (b.engine.entry.counters.orders != orders + 1 || !b.link.sent_one()) {
+        if (b.engine.entry.counters.orders != orders + 1 || !b.link.sent_one(b.collect())) {
             std::fprintf(stderr, "tick_to_trade: sample %u sent no order (or rang no doorbell)\n", s);
             return {};
         }
@@ -417,6 +537,7 @@ std::vector<double> run(Bench<Link>& b, double ticks_per_ns, Placement placement
         if (!b.feed(m, on_order(m, 'D', locate, trigger_reference, 0))) return {};
         b.strategy.done[locate] = 0;
     }
+    b.link.report();
     return samples;
 }
 

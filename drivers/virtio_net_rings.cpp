@@ -27,6 +27,7 @@ void VirtioNetRings::attach(const virtio::Queue& rx, const virtio::Queue& tx, u8
     for (u16 i = 0; i < rx_.size; ++i) post_rx(i);
     tx_free_count_ = 0;
     for (u16 i = 0; i < tx_.size; ++i) tx_free_[tx_free_count_++] = i;
+    for (u64& word : tx_in_flight_) word = 0;
 }
 
 void VirtioNetRings::post_rx(u16 buffer) {
@@ -82,8 +83,15 @@ void VirtioNetRings::reclaim_tx() {
     u16 used_idx = tx_.used_idx();
     while (tx_.last_used != used_idx) {
         u32 id = *reinterpret_cast<volatile u32*>(tx_.used_element());
-        // A device that handed an id back twice cannot overrun the list.
-        if (id < tx_.size && tx_free_count_ < tx_.size) tx_free_[tx_free_count_++] = u16(id);
+        // Only a buffer in flight goes back on the free list: one handed
+        // back twice would otherwise be given out while still being sent.
+        u64 bit = u64(1) << (id % 64);
+        if (id < tx_.size && (tx_in_flight_[id / 64] & bit)) {
+            tx_in_flight_[id / 64] &= ~bit;
+            tx_free_[tx_free_count_++] = u16(id);
+        } else {
+            ++stats_.tx_used_unexpected;
+        }
         ++tx_.last_used;
     }
 }
@@ -107,6 +115,7 @@ void VirtioNetRings::tx_send(u8* frame, usize length) {
     *reinterpret_cast<volatile u64*>(d) = device_address(b);
     *reinterpret_cast<volatile u32*>(d + 8) = u32(length + kNetHeader);
     *reinterpret_cast<volatile u16*>(d + 12) = 0;
+    tx_in_flight_[buffer / 64] |= u64(1) << (buffer % 64);
     tx_.make_available(buffer);
     ++stats_.tx_frames;
     virtio::notify(tx_, stats_.tx_notifies, stats_.tx_notifies_skipped);

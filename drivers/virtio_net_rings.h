@@ -17,9 +17,12 @@
 namespace tk::drivers {
 
 // Notifications are counted per queue: the device says with
-// VIRTQ_USED_F_NO_NOTIFY when it does not need them.
+// VIRTQ_USED_F_NO_NOTIFY when it does not need them. tx_used_unexpected: a
+// transmit buffer the device handed back that was not in flight (out of the
+// ring, or handed back twice), ignored: only the device's error makes one.
 #define TK_VIRTIO_NET_COUNTERS(X) \
     X(rx_frames) X(rx_too_short) X(tx_frames) X(tx_ring_full) X(tx_notifies) X(tx_notifies_skipped) \
+    X(tx_used_unexpected) \
     X(rx_notifies) X(rx_notifies_skipped)
 
 struct VirtioNetStats {
@@ -79,6 +82,7 @@ private:
     u8* tx_buffers_ = nullptr;
     u16 tx_free_[kQueueSize] = {};
     u16 tx_free_count_ = 0;
+    u64 tx_in_flight_[kQueueSize / 64] = {};  // a bit per buffer sent and not yet handed back
     VirtioNetStats stats_{};
 };
 

@@ -40,6 +40,7 @@ public:
 
     u8* tx_acquire() { return tx_; }
     void tx_send(u8*, u32) { ++tx_frames_; }
+    void tx_reclaim() {}  // one transmit buffer, never in flight
 
     u64 tx_frames() const { return tx_frames_; }
 

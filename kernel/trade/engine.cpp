@@ -10,11 +10,17 @@ namespace {
 
 u64 symbols_bytes(u32 locates) { return u64(locates) * (sizeof(SymbolState) + sizeof(Position)); }
 
+// Where the order table starts in the engine's memory: on a cache line, one
+// slot to a line (order_table.h).
+u64 order_table_offset(const EngineConfig& config) {
+    u64 end = book::Books::memory_bytes(config.capacity) + symbols_bytes(book::Books::bounded(config.capacity).locates);
+    return (end + 63) & ~u64(63);
+}
+
 }  // namespace
 
 u64 Engine::memory_bytes(const EngineConfig& config) {
-    return book::Books::memory_bytes(config.capacity) + symbols_bytes(book::Books::bounded(config.capacity).locates) +
-           OrderTable::memory_bytes(config.limits.max_open_orders);
+    return order_table_offset(config) + OrderTable::memory_bytes(config.limits.max_open_orders);
 }
 
 bool Engine::bind_ports(net::NetStack& stack) {
@@ -43,7 +49,7 @@ void Engine::init(net::NetStack* net, const EngineConfig& config, void* memory) 
     __builtin_memset(static_cast<void*>(&entry), 0, sizeof entry);
     entry.market = &market;
     entry.positions = positions;
-    entry.open.init(after_books + symbols_bytes(locates), config.limits.max_open_orders);
+    entry.open.init(static_cast<u8*>(memory) + order_table_offset(config), config.limits.max_open_orders);
     entry.net = net;
     entry.gateway = config.gateway;
     entry.gateway_port = config.gateway_port;

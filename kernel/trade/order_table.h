@@ -30,6 +30,9 @@ struct OpenOrder {
     u64 reference;      // the venue's Order Reference Number, from Accepted
     Ticks sent_at;      // the last time its Enter Order went out
 };
+// A slot is one cache line, and the table starts on one (Engine::init), so
+// warm() brings a whole slot.
+static_assert(sizeof(OpenOrder) == 64);
 
 class OrderTable {
 public:

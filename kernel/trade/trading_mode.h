@@ -109,15 +109,17 @@ bool resolve_neighbor(Nic& nic, net::NetStack& stack, net::Ipv4Address destinati
 }
 
 // The trading loop's turn when the NIC has nothing: what would otherwise
-// fall on the next order's path is done now. A NIC whose transmit buffers
-// come back (virtio-net) takes them back, so the next order reuses the last
-// one sent, still in this core's cache; the order table's slot for the next
-// message's first order is fetched; unanswered orders are sent again.
+// fall on the next order's path is done now. Transmit buffers the NIC has
+// finished with come back (virtio-net's; the others' are free at once), so
+// the next order reuses the last one sent, still in this core's cache; the
+// order table's slot for the next message's first order is fetched;
+// unanswered orders are sent again. Then PAUSE, the spin-wait hint.
 template <typename Nic>
 void idle_turn(Nic& nic, Engine& engine) {
-    if constexpr (requires { nic.tx_reclaim(); }) nic.tx_reclaim();
+    nic.tx_reclaim();
     warm_next_order(&engine.entry, engine.pipeline.receiver().next_sequence());
     resend_unanswered(&engine.entry, Ticks{rdtsc()});
+    __builtin_ia32_pause();
 }
 
 // The trading loop: from here on the only code that touches the NIC. Each
@@ -130,7 +132,6 @@ void poll_trading(Nic& nic, Engine& engine, net::NetStack& stack, const volatile
     while (!stop) {
         if (!nic.receive_packet(packet)) {
             idle_turn(nic, engine);
-            __builtin_ia32_pause();
             continue;
         }
         u64 orders = engine.entry.counters.orders;

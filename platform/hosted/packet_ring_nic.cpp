@@ -90,6 +90,7 @@ bool PacketRingNic::receive_packet(net::NetworkPacket& packet) {
         next_ = (next_ + 1) % kFrames;
         return false;
     }
+    last_rx_status_ = status;
     packet.data = reinterpret_cast<const u8*>(h) + h->tp_mac;
     packet.length = h->tp_snaplen;
     packet.buffer = next_;
@@ -98,9 +99,11 @@ bool PacketRingNic::receive_packet(net::NetworkPacket& packet) {
     return true;
 }
 
+// Read as the kernel may be writing them (another core's reader).
 u64 PacketRingNic::realtime_ns_of(const u8* slot) {
     const auto* h = reinterpret_cast<const tpacket2_hdr*>(slot);
-    return u64(h->tp_sec) * 1'000'000'000 + h->tp_nsec;
+    u32 seconds = __atomic_load_n(&h->tp_sec, __ATOMIC_ACQUIRE), nanoseconds = __atomic_load_n(&h->tp_nsec, __ATOMIC_ACQUIRE);
+    return u64(seconds) * 1'000'000'000 + nanoseconds;
 }
 
 u32 PacketRingNic::length_of(const u8* slot) { return reinterpret_cast<const tpacket2_hdr*>(slot)->tp_snaplen; }

@@ -32,8 +32,11 @@ public:
     void release(const net::NetworkPacket& packet);
     u8* tx_acquire() { return tx_; }
     void tx_send(u8* frame, usize length);
+    void tx_reclaim() {}  // send() copies the frame: its buffer is free at once
 
     u64 tx_errors() const { return tx_errors_; }
+    // The status word of the last frame received (TP_STATUS_*, packet(7)).
+    u32 last_rx_status() const { return last_rx_status_; }
     u64 rx_vlan_tagged() const { return rx_vlan_tagged_; }  // dropped
     // The ring slot the next frame will be received into (its header and
     // the frame), for a benchmark that evicts the frame from the caches as a
@@ -56,6 +59,7 @@ private:
     u8 tx_[kBufferSize] = {};
     u64 tx_errors_ = 0;
     u64 rx_vlan_tagged_ = 0;
+    u32 last_rx_status_ = 0;
 };
 
 }  // namespace tk::hosted

@@ -22,6 +22,7 @@ public:
     void release(const net::NetworkPacket& packet);
     u8* tx_acquire() { return tx_; }
     void tx_send(u8* frame, usize length);
+    void tx_reclaim() {}  // send() copies the frame: its buffer is free at once
 
 private:
     int fd_ = -1;

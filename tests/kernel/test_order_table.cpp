@@ -2,6 +2,7 @@
 // against a plain array model, with keys chosen to collide.
 
 #include "kernel/test/ktest.h"
+#include "kernel/trade/order_entry.h"
 #include "kernel/trade/order_table.h"
 
 using namespace tk;
@@ -52,4 +53,18 @@ TK_TEST(order_table, follows_a_model_through_inserts_and_erases) {
     TK_EXPECT_EQ(taken, open);
     TK_EXPECT_EQ(t.size(), 0u);
     TK_EXPECT(t.insert(trade::OrderId{0}) == nullptr);  // 0 is no order
+}
+
+// The id an order is filed under (order_id, which warm_next_order fetches
+// the slot of) is the one its token reads back as (token_id), so an answer
+// finds the order and the slot warmed is the slot taken.
+TK_TEST(order_table, an_orders_id_is_its_tokens) {
+    const u64 sequences[] = {0, 1, 42, 9'999'999'999ull};
+    const u32 indexes[] = {0, 1, 9'999};
+    for (u64 s : sequences)
+        for (u32 i : indexes) {
+            char token[14];
+            TK_EXPECT(trade::make_token(Sequence{s}, i, token));
+            TK_EXPECT_EQ(trade::token_id(token).value, trade::order_id(Sequence{s}, i).value);
+        }
 }
