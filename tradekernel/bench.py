@@ -144,9 +144,12 @@ RUNS = [
 ROUNDS = 3
 
 
-def run_one(run: BenchRun, samples: Path, binary: Path = BENCH_BIN) -> tuple[str, str, str, int]:
+def run_one(
+    run: BenchRun, samples: Path, binary: Path = BENCH_BIN, notes: list[str] | None = None
+) -> tuple[str, str, str, int]:
     """Runs one benchmark process; returns the name, platform, unit and batch
-    (0: none) it reported."""
+    (0: none) it reported. Its notes (what it checked: clocks, stamps) are
+    added to `notes` as text."""
     env = dict(os.environ)
     if run.preload is not None:
         if not run.preload.exists():
@@ -156,7 +159,13 @@ def run_one(run: BenchRun, samples: Path, binary: Path = BENCH_BIN) -> tuple[str
     session = [str(SESSION_FILE)] if run.session else []
     command = [str(binary), run.mode, *size, *session, *run.args, "--samples", str(samples)]
     out = subprocess.run(command, capture_output=True, text=True, check=True, env=env).stdout
-    (record,) = of_kind(parse_records(out.splitlines()), "bench")
+    records = parse_records(out.splitlines())
+    (record,) = of_kind(records, "bench")
+    if notes is not None:
+        notes += [
+            " ".join(f"{k}={v}" for k, v in r.fields.items())
+            for r in of_kind(records, "bench-note")
+        ]
     if not record["name"].startswith(run.expect_prefix):
         raise RuntimeError(f"{command} ran {record['name']}, expected {run.expect_prefix}")
     return record["name"], record["platform"], record["unit"], int(record.get("batch") or 0)
@@ -300,12 +309,15 @@ def run_guests(progress: Callable[[str], None], samples_dir: Path) -> list[Resul
 def run_round(
     runs: list[BenchRun], round_number: int, samples_dir: Path, pooled: dict[str, list[float]],
     round_medians: dict[str, list[float]], platform_of: dict[str, str], unit_of: dict[str, str],
-    batch_of: dict[str, int], load_of: dict[str, float],
+    batch_of: dict[str, int], load_of: dict[str, float], progress: Callable[[str], None],
 ) -> None:  # fmt: skip
     """One round of the tk_bench benchmarks, their samples pooled."""
     for run in runs:
         part = samples_dir / f"part-{round_number}.tmp"
-        name, platform, unit, batch = run_one(run, part)
+        notes: list[str] = []
+        name, platform, unit, batch = run_one(run, part, notes=notes)
+        for note in notes:
+            progress(f"  {note}")
         platform_of[name], unit_of[name], batch_of[name] = platform, unit, batch
         values = [float(v) for v in part.read_text().split()]
         pooled.setdefault(name, []).extend(values)
@@ -347,7 +359,7 @@ def run_benchmarks(progress: Callable[[str], None] = lambda _: None) -> list[Res
         for round_number in range(ROUNDS):
             progress(f"round {round_number + 1} of {ROUNDS}")
             run_round(runs, round_number, samples_dir, pooled, round_medians, platform_of,
-                      unit_of, batch_of, load_of)  # fmt: skip
+                      unit_of, batch_of, load_of, progress)  # fmt: skip
     pooled["meatpy_itch_decode_book"] = run_meatpy(progress)
     platform_of["meatpy_itch_decode_book"], unit_of["meatpy_itch_decode_book"] = "linux", "ns"
     for name, values in run_cpython_strategy(progress).items():
