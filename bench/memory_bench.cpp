@@ -66,14 +66,18 @@ std::vector<double> cross_core_line_reload(double ticks_per_ns) {
     if (!memory) return {};
     for (usize i = 0; i < kBytes; i += 64) memory[i] = 0;
     // The writer dirties the line it is asked for, then says so; the
-    // flag's own line moves between the CPUs outside the timed load.
+    // flags' own lines move between the CPUs outside the timed load.
+    constexpr u64 kStop = ~u64(0);
     alignas(64) static std::atomic<u64> asked{0}, done{0};
+    static std::atomic<int> writer_pinned{0};  // 1: on CPU 1; 2: could not be
     static volatile u8* target = nullptr;
     asked = done = 0;
-    std::thread writer([memory] {
-        pin_to_cpu(1);
-        for (u64 served = 0; served < kSamples;) {
+    writer_pinned = 0;
+    std::thread writer([] {
+        writer_pinned.store(pin_to_cpu(1) ? 1 : 2);
+        for (u64 served = 0;;) {
             u64 a = asked.load(std::memory_order_acquire);
+            if (a == kStop) return;
             if (a == served) {
                 __builtin_ia32_pause();
                 continue;
@@ -82,25 +86,28 @@ std::vector<double> cross_core_line_reload(double ticks_per_ns) {
             done.store(a, std::memory_order_release);
             served = a;
         }
-        (void)memory;
     });
-    pin_to_cpu(0);
+    bool pinned = pin_to_cpu(0);
+    while (!writer_pinned.load()) __builtin_ia32_pause();
     std::vector<double> samples;
-    samples.reserve(kSamples);
-    u64 line = 0;
-    for (u32 s = 1; s <= kSamples; ++s) {
-        line = next_line(line);
-        target = memory + line * 64;
-        asked.store(s, std::memory_order_release);
-        while (done.load(std::memory_order_acquire) != s) __builtin_ia32_pause();
-        u64 t0 = tsc_begin();
-        (void)*target;
-        u64 t1 = tsc_end();
-        samples.push_back(double(t1 - t0) / ticks_per_ns);
+    if (pinned && writer_pinned.load() == 1) {
+        samples.reserve(kSamples);
+        u64 line = 0;
+        for (u32 s = 1; s <= kSamples; ++s) {
+            line = next_line(line);
+            target = memory + line * 64;
+            asked.store(s, std::memory_order_release);
+            while (done.load(std::memory_order_acquire) != s) __builtin_ia32_pause();
+            u64 t0 = tsc_begin();
+            (void)*target;
+            u64 t1 = tsc_end();
+            samples.push_back(double(t1 - t0) / ticks_per_ns);
+        }
     }
+    asked.store(kStop, std::memory_order_release);
     writer.join();
     std::free(const_cast<u8*>(memory));
-    return samples;
+    return samples;  // empty: the two threads are not on two CPUs
 }
 
 std::vector<double> store_then_fence(double ticks_per_ns, bool locked_or) {

@@ -232,8 +232,8 @@ int main(int argc, char** argv) {
         report(which.c_str(), "linux", samples, path);
         return 0;
     }
-    if (which == "ring_tick_to_trade" || which == "ring_tick_to_trade_cross_core" || which == "tick_to_trade" ||
-        which == "linux_tick_to_trade") {
+    if (which == "ring_tick_to_trade" || which == "ring_tick_to_trade_cross_core" ||
+        which == "ring_tick_to_trade_software_device" || which == "tick_to_trade" || which == "linux_tick_to_trade") {
         std::string path = argc >= 4 && std::strcmp(argv[2], "--samples") == 0 ? argv[3] : "";
         double tpn = tsc_ticks_per_ns();
         std::vector<double> samples;
@@ -242,11 +242,14 @@ int main(int argc, char** argv) {
             samples = linux_udp_socket_tick_to_trade(tpn);
             name = "linux_udp_socket_tick_to_trade";
         } else if (which == "ring_tick_to_trade") {
-            samples = ring_tick_to_trade(tpn, Placement::Evicted);
             name = "tick_to_trade";
+            samples = ring_tick_to_trade(tpn, Placement::Evicted, false, name);
         } else if (which == "ring_tick_to_trade_cross_core") {
-            samples = ring_tick_to_trade(tpn, Placement::WritersCache);
             name = "tick_to_trade_cross_core";
+            samples = ring_tick_to_trade(tpn, Placement::WritersCache, false, name);
+        } else if (which == "ring_tick_to_trade_software_device") {
+            name = "tick_to_trade_cross_core_software_device";
+            samples = ring_tick_to_trade(tpn, Placement::WritersCache, true, name);
         } else {
             samples = tick_to_trade(tpn);
         }
@@ -262,8 +265,9 @@ int main(int argc, char** argv) {
         if (argc < 4) return usage();
         std::string path = argc >= 6 && std::strcmp(argv[4], "--samples") == 0 ? argv[5] : "";
         bool cross_core = which == "linux_packet_ring_tick_to_trade_cross_core";
-        std::vector<double> samples = linux_packet_ring_tick_to_trade(
-            tsc_ticks_per_ns(), cross_core ? Placement::WritersCache : Placement::Evicted, argv[2], argv[3]);
+        std::vector<double> samples =
+            linux_packet_ring_tick_to_trade(tsc_ticks_per_ns(), cross_core ? Placement::WritersCache : Placement::Evicted,
+                                            argv[2], argv[3], which.c_str());
         if (samples.empty()) {
             std::fprintf(stderr, "%s: no order came out (root, and a veth pair %s/%s up?)\n", which.c_str(), argv[2],
                          argv[3]);

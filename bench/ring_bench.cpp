@@ -39,7 +39,6 @@
 #include <cstdio>
 #include <cstring>
 #include <ctime>
-#include <type_traits>
 #include <thread>
 
 #include "bench/frames.h"
@@ -118,7 +117,8 @@ struct VirtioLink {
         return device.driver().stats().tx_notifies == doorbells_before + 1 && collected == 1 &&
                device.driver_errors() == 0;
     }
-    void report() {}
+    void report(const char*) {}
+    bool stamped_in_slot() const { return true; }
 };
 
 // Linux's path to the same core (linux_packet_ring_tick_to_trade): frames
@@ -202,15 +202,18 @@ struct PacketRingLink {
         return true;
     }
     u32 collect() { return 0; }  // orders leave by send(), copied at once
-    bool sent_one(u32) {
-        if (ring.last_rx_status() & TP_STATUS_TS_SOFTWARE) ++earlier_stamps;
-        return ring.tx_errors() == errors_before;
+    bool sent_one(u32) { return ring.tx_errors() == errors_before; }
+    // False if the kernel stamped the last frame before its slot (its span
+    // would start earlier than ours does): such a sample is left out, counted.
+    bool stamped_in_slot() {
+        if (placement != Placement::WritersCache || !(ring.last_rx_status() & TP_STATUS_TS_SOFTWARE)) return true;
+        ++earlier_stamps;
+        return false;
     }
-    void report() {
+    void report(const char* name) {
         if (placement != Placement::WritersCache || !readings) return;
-        std::printf("@tk bench-note name=linux_packet_ring_tick_to_trade_cross_core clock-reading-half-width-ns=%.1f "
-                    "frames-stamped-earlier=%llu\n",
-                    double(half_width_sum) / double(readings) / ticks_per_ns,
+        std::printf("@tk bench-note name=%s clock-reading-half-width-ns=%.1f samples-stamped-earlier-left-out=%llu\n",
+                    name, double(half_width_sum) / double(readings) / ticks_per_ns,
                     static_cast<unsigned long long>(earlier_stamps));
     }
 };
@@ -223,12 +226,14 @@ struct PacketRingLink {
 // this machine's placement of the two vCPUs makes it: cross_core_line_reload).
 // It spins, as the trading core does, so neither waits for a wake-up.
 //
-// The orders are taken out of the transmit ring on the trading core, after
-// the span (Bench::collect): a NIC's DMA reads of descriptors and buffers
-// leave those lines in this core's cache, where a thread reading them on
-// the other core would take them away and make the next order fetch them
-// back, which is what a device emulated in software (QEMU's, vhost's)
-// costs, not a NIC.
+// Where the device reads the orders out of the transmit ring (after the
+// span, Bench::collect) is the figure's other choice. tick_to_trade_cross_core
+// reads them on the trading core, so the transmit side's lines stay in its
+// cache, owned: the favourable assumption, which a NIC whose DMA reads leave
+// them so would meet. tick_to_trade_cross_core_software_device reads them
+// on the device's core, as a device emulated in software (QEMU's, vhost's)
+// does: the lines are then shared, and the next order must take them back
+// before it writes its descriptor and available index, inside its span.
 template <typename Link>
 class DeviceCore {
 public:
@@ -247,11 +252,18 @@ public:
                 u64 asked;
                 while ((asked = asked_.load(std::memory_order_acquire)) == done) __builtin_ia32_pause();
                 if (asked == kStop) return;
-                if (op_ == Op::Write) {
-                    ok_ = link_->write(frame_, length_, written_tsc_);
-                } else {  // Op::ReadTsc
-                    written_tsc_ = tsc_end();
-                    ok_ = true;
+                switch (op_) {
+                    case Op::Write:
+                        ok_ = link_->write(frame_, length_, written_tsc_);
+                        break;
+                    case Op::Collect:
+                        collected_ = link_->collect();
+                        ok_ = true;
+                        break;
+                    case Op::ReadTsc:
+                        written_tsc_ = tsc_end();
+                        ok_ = true;
+                        break;
                 }
                 done = asked;
                 done_.store(done, std::memory_order_release);
@@ -279,15 +291,24 @@ public:
         written_tsc = written_tsc_;
         return ok_;
     }
+    // The device takes the frames the driver sent, on its core.
+    u32 collect() {
+        ask(Op::Collect);
+        wait();
+        return collected_;
+    }
     // True once the device has tried the last frame posted and failed (the
     // trading core's receive loop stops waiting for it).
     bool failed() const { return done_.load(std::memory_order_acquire) == posted_ && !ok_; }
 
     // The two CPUs' TSCs compared: the device's reading must fall between
     // two of the trading core's around the request. False (and the bound
-    // said) if it ever does not; `window` is the narrowest such pair, in ticks.
-    bool tscs_agree(u64& window) {
+    // said) if it ever does not. `window`: the narrowest such pair, in
+    // ticks; `offset`: the device's reading less that pair's midpoint (the
+    // clocks are that far apart, give or take half the window).
+    bool tscs_agree(u64& window, i64& offset) {
         window = ~u64(0);
+        offset = 0;
         for (int i = 0; i < 1000; ++i) {
             u64 a = tsc_begin();
             ask(Op::ReadTsc);
@@ -299,13 +320,16 @@ public:
                              static_cast<unsigned long long>(b));
                 return false;
             }
-            if (b - a < window) window = b - a;
+            if (b - a < window) {
+                window = b - a;
+                offset = i64(written_tsc_ - (a + (b - a) / 2));
+            }
         }
         return true;
     }
 
 private:
-    enum class Op : u8 { Write, ReadTsc };
+    enum class Op : u8 { Write, Collect, ReadTsc };
     static constexpr u64 kStop = ~u64(0);
     void ask(Op op) {
         op_ = op;
@@ -323,6 +347,7 @@ private:
     Op op_ = Op::Write;
     bool ok_ = false;
     u32 length_ = 0;
+    u32 collected_ = 0;
     u64 written_tsc_ = 0;
     alignas(64) u8 frame_[2048];
 };
@@ -356,9 +381,10 @@ struct Bench {
         written_tsc = local_written_tsc;
         return true;
     }
-    // The device takes what was sent, after the span, on this core
-    // (DeviceCore says why).
-    u32 collect() { return link.collect(); }
+    // The device takes what was sent, after the span: on this core unless
+    // it reads the transmit side on its own (DeviceCore says why).
+    bool transmit_on_device = false;
+    u32 collect() { return device && transmit_on_device ? device->collect() : link.collect(); }
     // One message through the link and the trading loop's body, untimed.
     bool feed(const u8* m, u16 length) {
         u32 n = md_frame(net.config(), kFeedPort, frame, sequence++, m, length);
@@ -469,9 +495,13 @@ bool churn(Bench<Link>& b, u32 s) {
 }
 
 template <typename Link>
-std::vector<double> run(Bench<Link>& b, double ticks_per_ns, Placement placement) {
+std::vector<double> run(Bench<Link>& b, double ticks_per_ns, Placement placement, const char* name) {
     b.link.ticks_per_ns = ticks_per_ns;
-    pin_to_cpu(0);
+    b.device = nullptr;
+    if (!pin_to_cpu(0) && placement == Placement::WritersCache) {
+        std::fprintf(stderr, "tick_to_trade: the trading core could not be pinned to CPU 0\n");
+        return {};
+    }
     if (!b.link.open(placement)) {
         std::perror("tick_to_trade: the link");
         return {};
@@ -487,11 +517,10 @@ std::vector<double> run(Bench<Link>& b, double ticks_per_ns, Placement placement
             return {};
         }
         u64 window = 0;
-        if (!device.tscs_agree(window)) return {};
-        std::printf("@tk bench-note name=%s tsc-agreement-within-ns=%.1f\n",
-                    std::is_same_v<Link, VirtioLink> ? "tick_to_trade_cross_core"
-                                                     : "linux_packet_ring_tick_to_trade_cross_core",
-                    double(window) / ticks_per_ns);
+        i64 offset = 0;
+        if (!device.tscs_agree(window, offset)) return {};
+        std::printf("@tk bench-note name=%s tsc-offset-ns=%.1f tsc-window-ns=%.1f\n", name,
+                    double(offset) / ticks_per_ns, double(window) / ticks_per_ns);
         b.device = &device;
     }
     net::NetConfig c{};
@@ -532,28 +561,31 @@ std::vector<double> run(Bench<Link>& b, double ticks_per_ns, Placement placement
                          s, static_cast<unsigned long long>(t1), static_cast<unsigned long long>(t0));
             return {};
         }
-        if (s >= kWarmup) samples.push_back(double(t1 - t0) / ticks_per_ns);
+        if (s >= kWarmup && b.link.stamped_in_slot()) samples.push_back(double(t1 - t0) / ticks_per_ns);
         answer_order(b.engine, trigger);
         if (!b.feed(m, on_order(m, 'D', locate, trigger_reference, 0))) return {};
         b.strategy.done[locate] = 0;
     }
-    b.link.report();
+    b.link.report(name);
     return samples;
 }
 
 }  // namespace
 
-std::vector<double> ring_tick_to_trade(double ticks_per_ns, Placement placement) {
+std::vector<double> ring_tick_to_trade(double ticks_per_ns, Placement placement, bool transmit_on_device,
+                                       const char* name) {
     static Bench<VirtioLink> b;
-    return run(b, ticks_per_ns, placement);
+    b.transmit_on_device = transmit_on_device;
+    return run(b, ticks_per_ns, placement, name);
 }
 
 std::vector<double> linux_packet_ring_tick_to_trade(double ticks_per_ns, Placement placement,
-                                                    const char* rx_interface, const char* feed_interface) {
+                                                    const char* rx_interface, const char* feed_interface,
+                                                    const char* name) {
     static Bench<PacketRingLink> b;
     b.link.rx_interface = rx_interface;
     b.link.feed_interface = feed_interface;
-    return run(b, ticks_per_ns, placement);
+    return run(b, ticks_per_ns, placement, name);
 }
 
 }  // namespace tk::bench

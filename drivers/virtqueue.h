@@ -60,7 +60,7 @@ inline void notify(Queue& q, u64& sent, u64& skipped) {
     // keeps loads from passing earlier stores as MFENCE does (SDM Vol. 3A,
     // 9.2.2: reads and writes are not reordered with locked instructions).
     // MFENCE also orders weakly-ordered accesses, which none of this makes,
-    // and costs more: a tenth as long after a store to a line this core
+    // and costs several times as long after a store to a line this core
     // holds, on the benchmark machine (locked_or_after_store_batched against
     // mfence_after_store_batched, docs/performance.md). Where the store's
     // line must first come back from the device, both wait for it.

@@ -22,7 +22,7 @@ import shutil
 import subprocess
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +52,9 @@ class Result:
     # Rounds the benchmark ran, and the largest round median over the smallest.
     repeats: int | None = None
     spread: float | None = None
+    # What the benchmark checked as it ran, one line a round: how far the two
+    # CPUs' clocks can be apart, how the Linux peer's stamps were read.
+    checks: tuple[str, ...] | None = None
 
 
 def machine() -> dict[str, object]:
@@ -110,6 +113,10 @@ RUNS = [
     BenchRun("cpp_strategy_on_bbo", expect_prefix="cpp_strategy_on_bbo"),
     BenchRun("ring_tick_to_trade", expect_prefix="tick_to_trade"),
     BenchRun("ring_tick_to_trade_cross_core", expect_prefix="tick_to_trade_cross_core"),
+    BenchRun(
+        "ring_tick_to_trade_software_device",
+        expect_prefix="tick_to_trade_cross_core_software_device",
+    ),
     # Properties of the machine, with no peer (bench/memory_bench.cpp): what
     # tick_to_trade and tick_to_trade_cross_core pay at least once a frame
     # (a line from memory, or from the other CPU), and the two barriers
@@ -309,7 +316,8 @@ def run_guests(progress: Callable[[str], None], samples_dir: Path) -> list[Resul
 def run_round(
     runs: list[BenchRun], round_number: int, samples_dir: Path, pooled: dict[str, list[float]],
     round_medians: dict[str, list[float]], platform_of: dict[str, str], unit_of: dict[str, str],
-    batch_of: dict[str, int], load_of: dict[str, float], progress: Callable[[str], None],
+    batch_of: dict[str, int], load_of: dict[str, float], checks_of: dict[str, list[str]],
+    progress: Callable[[str], None],
 ) -> None:  # fmt: skip
     """One round of the tk_bench benchmarks, their samples pooled."""
     for run in runs:
@@ -318,6 +326,7 @@ def run_round(
         name, platform, unit, batch = run_one(run, part, notes=notes)
         for note in notes:
             progress(f"  {note}")
+            checks_of.setdefault(name, []).append(note.removeprefix(f"name={name} "))
         platform_of[name], unit_of[name], batch_of[name] = platform, unit, batch
         values = [float(v) for v in part.read_text().split()]
         pooled.setdefault(name, []).extend(values)
@@ -354,12 +363,13 @@ def run_benchmarks(progress: Callable[[str], None] = lambda _: None) -> list[Res
     unit_of: dict[str, str] = {}
     batch_of: dict[str, int] = {}
     load_of: dict[str, float] = {}  # the highest load average seen as it ran
+    checks_of: dict[str, list[str]] = {}
     with veth_pair(progress) as have_veth:
         runs = [r for r in RUNS if have_veth or r.args != VETH]
         for round_number in range(ROUNDS):
             progress(f"round {round_number + 1} of {ROUNDS}")
             run_round(runs, round_number, samples_dir, pooled, round_medians, platform_of,
-                      unit_of, batch_of, load_of, progress)  # fmt: skip
+                      unit_of, batch_of, load_of, checks_of, progress)  # fmt: skip
     pooled["meatpy_itch_decode_book"] = run_meatpy(progress)
     platform_of["meatpy_itch_decode_book"], unit_of["meatpy_itch_decode_book"] = "linux", "ns"
     for name, values in run_cpython_strategy(progress).items():
@@ -373,6 +383,8 @@ def run_benchmarks(progress: Callable[[str], None] = lambda _: None) -> list[Res
             name, platform_of[name], unit_of[name], values, batch_of.get(name, 0),
             round_medians.get(name), load_of.get(name),
         )  # fmt: skip
+        if name in checks_of:
+            result = replace(result, checks=tuple(checks_of[name]))
         progress(f"{name}: median {result.median:.1f} {result.unit}, p99 {result.p99:.1f}")
         results.append(result)
     return results
@@ -487,6 +499,7 @@ def peers_of(name: str) -> list[str]:
         "timer_wakeup_lateness": ["linux_spin_wakeup_lateness", "linux_clock_nanosleep_lateness"],
         "tick_to_trade": ["linux_packet_ring_tick_to_trade", "linux_udp_socket_tick_to_trade"],
         "tick_to_trade_cross_core": ["linux_packet_ring_tick_to_trade_cross_core"],
+        "tick_to_trade_cross_core_software_device": ["linux_packet_ring_tick_to_trade_cross_core"],
         "tick_to_trade_replay": ["linux_udp_socket_tick_to_trade"],
         "itch_decode_book": ["meatpy_itch_decode_book"],
         "strategy_on_bbo_batched": [
@@ -520,6 +533,10 @@ def results_table(report: dict) -> list[str]:
             f"| {r['p99']:.1f} | {r['max']:.1f} | {r['samples']} | {r.get('batch') or ''} "
             f"| {rounds} | {r.get('load', 0):.2f} |"
         )
+    checked = [r for r in report["results"] if r.get("checks")]
+    if checked:
+        lines += ["", "What the benchmarks checked as they ran, a line a round:", ""]
+        lines += [f"- {r['name']}: " + "; ".join(r["checks"]) for r in checked]
     return lines
 
 

@@ -186,6 +186,7 @@ def test_bench_writes_results_in_the_shared_format():
         "itch_top_of_book_5000_levels",
         "tick_to_trade",
         "tick_to_trade_cross_core",
+        "tick_to_trade_cross_core_software_device",
         # What each of those pays a frame: the machine's.
         "memory_line_reload",
         "cross_core_line_reload",
@@ -198,11 +199,21 @@ def test_bench_writes_results_in_the_shared_format():
         "linux_udp_socket_tick_to_trade",
     )
     core = {"name", "platform", "unit", "median", "p99", "max", "samples", "load"}
+    # Spans across the two CPUs: their clocks checked against each other each round.
+    clock_checked = {
+        "tick_to_trade_cross_core",
+        "tick_to_trade_cross_core_software_device",
+        "linux_packet_ring_tick_to_trade_cross_core",
+    }
+    for name in clock_checked & set(timed_alone):
+        assert len(results[name]["checks"]) == 3, name
+        assert all("tsc-window-ns=" in line for line in results[name]["checks"]), name
     for name in (*batched, *timed_alone):
         r = results[name]
         in_python = name == "meatpy_itch_decode_book" or name.startswith("cpython")  # one round
         rounds = set() if in_python else {"repeats", "spread"}
-        assert set(r) == core | rounds | ({"batch"} if name in batched else set()), name
+        checked = {"checks"} if name in clock_checked else set()
+        assert set(r) == core | rounds | checked | ({"batch"} if name in batched else set()), name
         assert r.get("batch") == batched.get(name)  # a batched figure says so, by name and field
         assert name.endswith("_batched") == (name in batched)
         if rounds:
