@@ -206,13 +206,22 @@ def test_bench_writes_results_in_the_shared_format():
         "linux_packet_ring_tick_to_trade_cross_core",
     }
     for name in clock_checked & set(timed_alone):
-        assert len(results[name]["checks"]) == 3, name
-        assert all("tsc-window-ns=" in line for line in results[name]["checks"]), name
+        checks = results[name]["checks"]
+        assert sum("tsc-window-ns=" in line for line in checks) == 3, name
+        # Linux's span starts at its kernel's stamp, read against CLOCK_REALTIME.
+        linux = name.startswith("linux")
+        assert sum("samples-stamped-earlier-left-out=" in line for line in checks) == 3 * linux
+    # Lateness figures say whether they ran at SCHED_FIFO.
+    fifo_checked = {
+        "timer_wakeup_lateness", "linux_spin_wakeup_lateness", "linux_clock_nanosleep_lateness"
+    }  # fmt: skip
+    for name in fifo_checked:
+        assert all(line.startswith("sched-fifo=") for line in results[name]["checks"]), name
     for name in (*batched, *timed_alone):
         r = results[name]
         in_python = name == "meatpy_itch_decode_book" or name.startswith("cpython")  # one round
         rounds = set() if in_python else {"repeats", "spread"}
-        checked = {"checks"} if name in clock_checked else set()
+        checked = {"checks"} if name in clock_checked | fifo_checked else set()
         assert set(r) == core | rounds | checked | ({"batch"} if name in batched else set()), name
         assert r.get("batch") == batched.get(name)  # a batched figure says so, by name and field
         assert name.endswith("_batched") == (name in batched)
