@@ -12,7 +12,7 @@
 // mfence_after_store_batched, locked_or_after_store_batched: a store, then
 // the full barrier that keeps a later load from passing it, as virtio's
 // notification check needs (drivers/virtqueue.h notify): MFENCE, or the
-// locked or of the stack's top word with 0 the driver uses. Batched: one
+// driver's store_load_fence (tk/barrier.h). Batched: one
 // sample is kFencesPerSample of them, the figure their mean.
 //
 // The lines are spread over 512 KiB, the size of the receive buffers, one
@@ -26,6 +26,7 @@
 #include <thread>
 
 #include "bench/measure.h"
+#include "tk/barrier.h"
 #include "tk/tsc.h"
 #include "tk/types.h"
 
@@ -119,7 +120,7 @@ std::vector<double> store_then_fence(double ticks_per_ns, bool locked_or) {
         for (u32 i = 0; i < kFencesPerSample; ++i) {
             line[i & 7] = i;
             if (locked_or)
-                asm volatile("lock orq $0, (%%rsp)" ::: "memory", "cc");
+                store_load_fence();  // the driver's own (tk/barrier.h)
             else
                 asm volatile("mfence" ::: "memory");
         }

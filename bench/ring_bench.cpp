@@ -96,12 +96,11 @@ bool realtime_from_tsc() {
 // core the device runs; the rest is the trading core's.
 struct VirtioLink {
     MemoryVirtioNet device;
-    double ticks_per_ns = 1;  // unused: the device stamps with the TSC
     u8 sent[2048];
     u32 sent_length = 0;
     u64 doorbells_before = 0;
 
-    bool open(Placement placement) { return device.init(placement); }
+    bool open(Placement placement, double) { return device.init(placement); }  // it stamps with the TSC
     drivers::VirtioNetRings& nic() { return device.driver(); }
     net::MacAddress mac() const { return {{0x02, 0, 0, 0, 0, 0x10}}; }
     void before_write() { doorbells_before = device.driver().stats().tx_notifies; }
@@ -154,8 +153,9 @@ struct PacketRingLink {
     u64 half_width_sum = 0;    // of the clock readings, in TSC ticks
     u64 readings = 0;
 
-    bool open(Placement p) {
+    bool open(Placement p, double tsc_ticks_per_ns) {
         placement = p;
+        ticks_per_ns = tsc_ticks_per_ns;
         if (p == Placement::WritersCache && !realtime_from_tsc()) {
             std::fprintf(stderr, "tick_to_trade: CLOCK_REALTIME is not kept from the TSC here (clocksource)\n");
             return false;
@@ -496,13 +496,12 @@ bool churn(Bench<Link>& b, u32 s) {
 
 template <typename Link>
 std::vector<double> run(Bench<Link>& b, double ticks_per_ns, Placement placement, const char* name) {
-    b.link.ticks_per_ns = ticks_per_ns;
     b.device = nullptr;
     if (!pin_to_cpu(0) && placement == Placement::WritersCache) {
         std::fprintf(stderr, "tick_to_trade: the trading core could not be pinned to CPU 0\n");
         return {};
     }
-    if (!b.link.open(placement)) {
+    if (!b.link.open(placement, ticks_per_ns)) {
         std::perror("tick_to_trade: the link");
         return {};
     }

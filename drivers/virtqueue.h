@@ -5,6 +5,7 @@
 // ordinary memory and plays the device's side.
 #pragma once
 
+#include "tk/barrier.h"
 #include "tk/types.h"
 
 namespace tk::drivers::virtio {
@@ -55,16 +56,9 @@ inline void notify(Queue& q, u64& sent, u64& skipped) {
     // The avail->idx store must be visible to the device before the
     // used->flags load (2.7.13.3 step 4, and 2.7.10's memory barrier): x86
     // lets a load pass an earlier store, and then a device that has just
-    // cleared NO_NOTIFY and gone to sleep is never told. A locked
-    // read-modify-write (of nothing: the stack's top word, or-ed with 0)
-    // keeps loads from passing earlier stores as MFENCE does (SDM Vol. 3A,
-    // 9.2.2: reads and writes are not reordered with locked instructions).
-    // MFENCE also orders weakly-ordered accesses, which none of this makes,
-    // and costs several times as long after a store to a line this core
-    // holds, on the benchmark machine (locked_or_after_store_batched against
-    // mfence_after_store_batched, docs/performance.md). Where the store's
-    // line must first come back from the device, both wait for it.
-    asm volatile("lock orq $0, (%%rsp)" ::: "memory", "cc");
+    // cleared NO_NOTIFY and gone to sleep is never told. Where the store's
+    // line must first come back from the device, the fence waits for it.
+    store_load_fence();
     if (*reinterpret_cast<volatile u16*>(q.used) & kUsedNoNotify) {
         ++skipped;
         return;

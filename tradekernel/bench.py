@@ -156,7 +156,7 @@ def run_one(
 ) -> tuple[str, str, str, int]:
     """Runs one benchmark process; returns the name, platform, unit and batch
     (0: none) it reported. Its notes (what it checked: clocks, stamps) are
-    added to `notes` as text."""
+    added to `notes` as text, without the benchmark's name."""
     env = dict(os.environ)
     if run.preload is not None:
         if not run.preload.exists():
@@ -170,7 +170,7 @@ def run_one(
     (record,) = of_kind(records, "bench")
     if notes is not None:
         notes += [
-            " ".join(f"{k}={v}" for k, v in r.fields.items())
+            " ".join(f"{k}={v}" for k, v in r.fields.items() if k != "name")
             for r in of_kind(records, "bench-note")
         ]
     if not record["name"].startswith(run.expect_prefix):
@@ -325,8 +325,8 @@ def run_round(
         notes: list[str] = []
         name, platform, unit, batch = run_one(run, part, notes=notes)
         for note in notes:
-            progress(f"  {note}")
-            checks_of.setdefault(name, []).append(note.removeprefix(f"name={name} "))
+            progress(f"  {name}: {note}")
+        checks_of.setdefault(name, []).extend(notes)
         platform_of[name], unit_of[name], batch_of[name] = platform, unit, batch
         values = [float(v) for v in part.read_text().split()]
         pooled.setdefault(name, []).extend(values)
@@ -383,7 +383,7 @@ def run_benchmarks(progress: Callable[[str], None] = lambda _: None) -> list[Res
             name, platform_of[name], unit_of[name], values, batch_of.get(name, 0),
             round_medians.get(name), load_of.get(name),
         )  # fmt: skip
-        if name in checks_of:
+        if checks_of.get(name):
             result = replace(result, checks=tuple(checks_of[name]))
         progress(f"{name}: median {result.median:.1f} {result.unit}, p99 {result.p99:.1f}")
         results.append(result)

@@ -124,8 +124,7 @@ void idle_turn(Nic& nic, Engine& engine) {
 
 // The trading loop: from here on the only code that touches the NIC. Each
 // frame goes through the fast path (kernel/trade/fastpath.h) or, if it is
-// not the common case, the stack; with nothing received, a few slots of the
-// open orders are looked at for an Enter Order gone unanswered.
+// not the common case, the stack; with nothing received, the idle turn.
 template <typename Nic>
 void poll_trading(Nic& nic, Engine& engine, net::NetStack& stack, const volatile bool& stop, TradingSpans& spans) {
     net::NetworkPacket packet;
