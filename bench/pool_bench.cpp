@@ -233,7 +233,8 @@ int main(int argc, char** argv) {
         return 0;
     }
     if (which == "ring_tick_to_trade" || which == "ring_tick_to_trade_cross_core" ||
-        which == "ring_tick_to_trade_software_device" || which == "tick_to_trade" || which == "linux_tick_to_trade") {
+        which == "ring_tick_to_trade_software_device" || which == "ring_echo_cross_core" ||
+        which == "tick_to_trade" || which == "linux_tick_to_trade") {
         std::string path = argc >= 4 && std::strcmp(argv[2], "--samples") == 0 ? argv[3] : "";
         double tpn = tsc_ticks_per_ns();
         std::vector<double> samples;
@@ -243,13 +244,16 @@ int main(int argc, char** argv) {
             name = "linux_udp_socket_tick_to_trade";
         } else if (which == "ring_tick_to_trade") {
             name = "tick_to_trade";
-            samples = ring_tick_to_trade(tpn, Placement::Evicted, false, name);
+            samples = ring_tick_to_trade(tpn, Placement::Evicted, false, Body::Trade, name);
         } else if (which == "ring_tick_to_trade_cross_core") {
             name = "tick_to_trade_cross_core";
-            samples = ring_tick_to_trade(tpn, Placement::WritersCache, false, name);
+            samples = ring_tick_to_trade(tpn, Placement::WritersCache, false, Body::Trade, name);
         } else if (which == "ring_tick_to_trade_software_device") {
             name = "tick_to_trade_cross_core_software_device";
-            samples = ring_tick_to_trade(tpn, Placement::WritersCache, true, name);
+            samples = ring_tick_to_trade(tpn, Placement::WritersCache, true, Body::Trade, name);
+        } else if (which == "ring_echo_cross_core") {
+            name = "ring_echo_cross_core";
+            samples = ring_tick_to_trade(tpn, Placement::WritersCache, false, Body::Echo, name);
         } else {
             samples = tick_to_trade(tpn);
         }
@@ -261,13 +265,15 @@ int main(int argc, char** argv) {
         return 0;
     }
     // ... RX_INTERFACE FEED_INTERFACE [--samples FILE]
-    if (which == "linux_packet_ring_tick_to_trade" || which == "linux_packet_ring_tick_to_trade_cross_core") {
+    if (which == "linux_packet_ring_tick_to_trade" || which == "linux_packet_ring_tick_to_trade_cross_core" ||
+        which == "linux_packet_ring_echo_cross_core") {
         if (argc < 4) return usage();
         std::string path = argc >= 6 && std::strcmp(argv[4], "--samples") == 0 ? argv[5] : "";
-        bool cross_core = which == "linux_packet_ring_tick_to_trade_cross_core";
+        bool cross_core = which != "linux_packet_ring_tick_to_trade";
+        Body body = which == "linux_packet_ring_echo_cross_core" ? Body::Echo : Body::Trade;
         std::vector<double> samples =
             linux_packet_ring_tick_to_trade(tsc_ticks_per_ns(), cross_core ? Placement::WritersCache : Placement::Evicted,
-                                            argv[2], argv[3], which.c_str());
+                                            body, argv[2], argv[3], which.c_str());
         if (samples.empty()) {
             std::fprintf(stderr, "%s: no order came out (root, and a veth pair %s/%s up?)\n", which.c_str(), argv[2],
                          argv[3]);

@@ -395,15 +395,49 @@ struct Bench {
     }
     bool poll_once() {
         net::NetworkPacket p;
-        // The device's failure is looked at once in many turns: its flag's
-        // line is the device core's to write, and reading it every turn
-        // would move it back and forth just as the frame comes.
+        if (!wait_for_frame(p)) return false;
+        if (!trade::fastpath_receive(engine, net, p.data, p.length)) net.receive(p.data, p.length);
+        link.nic().release(p);
+        return true;
+    }
+    // The _echo figures' body, in place of the trading path: every 8 bytes
+    // of the frame read and summed, and a UDP frame of an Enter Order's size
+    // (echo_frame's headers, its 49 bytes of payload made of the sum, so the
+    // write waits for every read) published in the transmit ring with its
+    // doorbell. What a trading path cannot do without: the floor under
+    // tick_to_trade's span on the same rings and cores.
+    u8 echo_frame[2048];
+    bool echo_once() {
+        net::NetworkPacket p;
+        if (!wait_for_frame(p)) return false;
+        u64 sum = 0;
+        for (usize i = 0; i + 8 <= p.length; i += 8) {
+            u64 word;
+            __builtin_memcpy(&word, p.data + i, 8);
+            sum += word;
+        }
+        u8* f = link.nic().tx_acquire();
+        if (!f) return false;
+        constexpr usize kHeaders = net::UdpFlow::kHeaders;
+        __builtin_memcpy(f, echo_frame, kHeaders);
+        for (usize i = 0; i + 8 <= ouch::kEnterOrderLength; i += 8) __builtin_memcpy(f + kHeaders + i, &sum, 8);
+        f[kHeaders + ouch::kEnterOrderLength - 1] = u8(sum);
+        link.nic().tx_send(f, kHeaders + ouch::kEnterOrderLength);
+        engine.entry.last_sent_tsc = Ticks{rdtscp(nullptr)};  // as send_order stamps with stamp_sends
+        link.nic().release(p);
+        return true;
+    }
+
+private:
+    // Spins as the trading loop does until a frame is there. The device's
+    // failure is looked at once in many turns: its flag's line is the device
+    // core's to write, and reading it every turn would move it back and
+    // forth just as the frame comes.
+    bool wait_for_frame(net::NetworkPacket& p) {
         for (u32 turn = 1; !link.nic().receive_packet(p); ++turn) {
             trade::idle_turn(link.nic(), engine);  // the trading loop's (trading_mode.h)
             if (turn % 4096 == 0 && device && device->failed()) return false;
         }
-        if (!trade::fastpath_receive(engine, net, p.data, p.length)) net.receive(p.data, p.length);
-        link.nic().release(p);
         return true;
     }
 };
@@ -495,7 +529,7 @@ bool churn(Bench<Link>& b, u32 s) {
 }
 
 template <typename Link>
-std::vector<double> run(Bench<Link>& b, double ticks_per_ns, Placement placement, const char* name) {
+std::vector<double> run(Bench<Link>& b, double ticks_per_ns, Placement placement, Body body, const char* name) {
     b.device = nullptr;
     if (!pin_to_cpu(0) && placement == Placement::WritersCache) {
         std::fprintf(stderr, "tick_to_trade: the trading core could not be pinned to CPU 0\n");
@@ -533,6 +567,8 @@ std::vector<double> run(Bench<Link>& b, double ticks_per_ns, Placement placement
     if (!memory) return {};
     start_engine(b.net, b.engine, config, memory);
     b.engine.entry.stamp_sends = true;
+    u8 order_sized[ouch::kEnterOrderLength] = {};
+    peer_udp_frame(b.net.config(), kFeedPort, order_sized, sizeof order_sized, b.echo_frame);
     if (!preload(b)) return {};
     std::vector<double> samples;
     samples.reserve(kSamples);
@@ -542,13 +578,18 @@ std::vector<double> run(Bench<Link>& b, double ticks_per_ns, Placement placement
         u16 locate = u16(1 + s % kSymbols);
         u64 trigger_reference = (u64(1) << 62) | s;
         u64 trigger = b.sequence;
-        u32 n = md_frame(b.net.config(), kFeedPort, b.frame, b.sequence++, m,
+        // The echo's trigger never reaches the feed's receiver: its sequence
+        // number is the next frame's too.
+        u32 n = md_frame(b.net.config(), kFeedPort, b.frame, body == Body::Echo ? b.sequence : b.sequence++, m,
                          add(m, locate, trigger_reference, 'S', 100, kBestBid + kTick));
         u64 orders = b.engine.entry.counters.orders;
         u64 t0 = 0;
-        if (!b.deliver(b.frame, n) || !b.poll_once() || !b.written(t0)) return {};
+        if (!b.deliver(b.frame, n)) return {};
+        bool taken = body == Body::Echo ? b.echo_once() : b.poll_once();
+        if (!taken || !b.written(t0)) return {};
         u64 t1 = b.engine.entry.last_sent_tsc.value;
-        if (b.engine.entry.counters.orders != orders + 1 || !b.link.sent_one(b.collect())) {
+        u64 orders_expected = body == Body::Echo ? orders : orders + 1;
+        if (b.engine.entry.counters.orders != orders_expected || !b.link.sent_one(b.collect())) {
             std::fprintf(stderr, "tick_to_trade: sample %u sent no order (or rang no doorbell)\n", s);
             return {};
         }
@@ -561,6 +602,7 @@ std::vector<double> run(Bench<Link>& b, double ticks_per_ns, Placement placement
             return {};
         }
         if (s >= kWarmup && b.link.stamped_in_slot()) samples.push_back(double(t1 - t0) / ticks_per_ns);
+        if (body == Body::Echo) continue;
         answer_order(b.engine, trigger);
         if (!b.feed(m, on_order(m, 'D', locate, trigger_reference, 0))) return {};
         b.strategy.done[locate] = 0;
@@ -572,19 +614,19 @@ std::vector<double> run(Bench<Link>& b, double ticks_per_ns, Placement placement
 }  // namespace
 
 std::vector<double> ring_tick_to_trade(double ticks_per_ns, Placement placement, bool transmit_on_device,
-                                       const char* name) {
+                                       Body body, const char* name) {
     static Bench<VirtioLink> b;
     b.transmit_on_device = transmit_on_device;
-    return run(b, ticks_per_ns, placement, name);
+    return run(b, ticks_per_ns, placement, body, name);
 }
 
-std::vector<double> linux_packet_ring_tick_to_trade(double ticks_per_ns, Placement placement,
+std::vector<double> linux_packet_ring_tick_to_trade(double ticks_per_ns, Placement placement, Body body,
                                                     const char* rx_interface, const char* feed_interface,
                                                     const char* name) {
     static Bench<PacketRingLink> b;
     b.link.rx_interface = rx_interface;
     b.link.feed_interface = feed_interface;
-    return run(b, ticks_per_ns, placement, name);
+    return run(b, ticks_per_ns, placement, body, name);
 }
 
 }  // namespace tk::bench

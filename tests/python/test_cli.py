@@ -187,12 +187,17 @@ def test_bench_writes_results_in_the_shared_format():
         "tick_to_trade",
         "tick_to_trade_cross_core",
         "tick_to_trade_cross_core_software_device",
+        "ring_echo_cross_core",  # the floor under tick_to_trade_cross_core
         # What each of those pays a frame: the machine's.
         "memory_line_reload",
         "cross_core_line_reload",
         "tick_to_trade_replay",
         *(
-            ["linux_packet_ring_tick_to_trade", "linux_packet_ring_tick_to_trade_cross_core"]
+            [
+                "linux_packet_ring_tick_to_trade",
+                "linux_packet_ring_tick_to_trade_cross_core",
+                "linux_packet_ring_echo_cross_core",
+            ]
             if os.geteuid() == 0  # a veth pair: root
             else []
         ),
@@ -204,6 +209,8 @@ def test_bench_writes_results_in_the_shared_format():
         "tick_to_trade_cross_core",
         "tick_to_trade_cross_core_software_device",
         "linux_packet_ring_tick_to_trade_cross_core",
+        "ring_echo_cross_core",
+        "linux_packet_ring_echo_cross_core",
     }
     for name in clock_checked & set(timed_alone):
         checks = results[name]["checks"]
@@ -229,7 +236,7 @@ def test_bench_writes_results_in_the_shared_format():
             assert r["repeats"] == 3 and r["spread"] >= 1
         assert r["load"] >= 0
         tradekernel_figure = name.startswith(
-            ("pool", "context", "timer", "nic", "itch", "tick", "strategy", "cpp_strategy")
+            ("pool", "context", "timer", "nic", "itch", "tick", "ring", "strategy", "cpp_strategy")
         )
         assert r["platform"] == ("hosted" if tradekernel_figure else "linux")
         assert r["unit"] == "ns"
