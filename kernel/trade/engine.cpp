@@ -56,6 +56,7 @@ void Engine::init(net::NetStack* net, const EngineConfig& config, void* memory) 
     entry.local_port = config.local_port;
     entry.to_gateway = net::NetStack::flow_to(config.gateway, config.gateway_port, config.local_port);
     entry.risk.init(config.limits, config.tsc_hz);
+    init_order_encoding(&entry);
     entry.resend_after = Ticks{config.resend_after.value * (config.tsc_hz / 1'000'000) / 1'000};
     pipeline.init(&books, config.strategy, &market, &entry, net, config.rewinder, config.feed_sources);
     entry.strategy = &pipeline.strategy();

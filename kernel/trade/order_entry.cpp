@@ -79,6 +79,19 @@ inline void fill_enter_order(ouch::EnterOrder& m, char side, Shares shares, cons
 
 }  // namespace
 
+void init_order_encoding(Orders* o) {
+    ouch::EnterOrder fixed{};
+    fill_enter_order(fixed, 'B', Shares{0}, "        ", Price{0}, TimeInForce::ImmediateOrCancel);
+    o->enter_order.prepare(fixed);
+    o->token_digits_of = Sequence{kTokenSequences};  // no trigger's: its digits are not rendered yet
+}
+
+void render_trigger_digits(Orders* o, Sequence trigger) {
+    if (o->token_digits_of == trigger) return;
+    fill_decimal(o->token_digits, 10, trigger.value);
+    o->token_digits_of = trigger;
+}
+
 bool make_token(Sequence trigger_sequence, u32 index, char token[14]) {
     if (trigger_sequence.value >= kTokenSequences || index >= kTokenOrdersPerMessage) return false;
     fill_decimal(token, 10, trigger_sequence.value);
@@ -132,8 +145,8 @@ const Position* position(const Orders* o, Locate locate) {
         o->token_trigger = market.trigger_sequence;
         o->trigger_orders = 0;
     }
-    ouch::EnterOrder order{};
-    if (!make_token(market.trigger_sequence, o->trigger_orders, order.token)) {
+    // make_token's bounds: past them no token is unique.
+    if (market.trigger_sequence.value >= kTokenSequences || o->trigger_orders >= kTokenOrdersPerMessage) {
         ++o->counters.token_exhausted;
         return OrderId{0};
     }
@@ -160,9 +173,13 @@ const Position* position(const Orders* o, Locate locate) {
         ++o->counters.send_failed;
         return OrderId{0};
     }
+    // make_token's token, its trigger's digits rendered once a message.
+    char token[14];
+    render_trigger_digits(o, market.trigger_sequence);
+    __builtin_memcpy(token, o->token_digits, 10);
+    fill_decimal(token + 10, 4, o->trigger_orders);
     // The risk gate bounds shares: max_order_shares is 32-bit.
-    fill_enter_order(order, side, shares, symbol.stock, price, time_in_force);
-    ouch::encode_enter_order(order, message);
+    o->enter_order.write(message, token, side, u32(shares.value), symbol.stock, price, u32(time_in_force));
     o->net->flow_send(o->to_gateway, message, ouch::kEnterOrderLength);
     if (o->stamp_sends) o->last_sent_tsc = Ticks{rdtscp(nullptr)};  // waits for the send to be issued
     o->risk.book(shares, price, now);

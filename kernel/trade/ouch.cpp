@@ -69,6 +69,17 @@ usize encode_enter_order(const EnterOrder& o, u8* out) {
     return usize(p - out);
 }
 
+void EnterOrderTemplate::write(u8* out, const char token[14], char side, u32 shares, const char stock[8], Price price,
+                               u32 time_in_force) const {
+    __builtin_memcpy(out, bytes_, kEnterOrderLength);
+    __builtin_memcpy(out + enter_order_at::kToken, token, 14);
+    out[enter_order_at::kSide] = u8(side);
+    put_u32(out + enter_order_at::kShares, shares);
+    put_alpha(out + enter_order_at::kStock, stock, 8);
+    put_u32(out + enter_order_at::kPrice, price.value);
+    put_u32(out + enter_order_at::kTimeInForce, time_in_force);
+}
+
 // OUCH 4.2, Cancel Order: type, token (14), shares (4; 0 cancels it all).
 usize encode_cancel_order(const char token[14], u32 shares, u8* out) {
     u8* p = out;
