@@ -7,22 +7,35 @@
 
 namespace tk::net {
 
-inline u16 load_be16(const u8* p) { return u16(p[0] << 8 | p[1]); }
-inline u32 load_be32(const u8* p) { return u32(p[0]) << 24 | u32(p[1]) << 16 | u32(p[2]) << 8 | p[3]; }
-inline u64 load_be64(const u8* p) { return u64(load_be32(p)) << 32 | load_be32(p + 4); }
+// One load or store of any alignment and a byte swap (x86 is little-endian):
+// written byte by byte, clang kept the bytes apart on the trading path, four
+// loads or stores and their shifts for each 32-bit field.
+inline u16 load_be16(const u8* p) {
+    u16 v;
+    __builtin_memcpy(&v, p, 2);
+    return __builtin_bswap16(v);
+}
+inline u32 load_be32(const u8* p) {
+    u32 v;
+    __builtin_memcpy(&v, p, 4);
+    return __builtin_bswap32(v);
+}
+inline u64 load_be64(const u8* p) {
+    u64 v;
+    __builtin_memcpy(&v, p, 8);
+    return __builtin_bswap64(v);
+}
 inline void store_be16(u8* p, u16 v) {
-    p[0] = u8(v >> 8);
-    p[1] = u8(v);
+    v = __builtin_bswap16(v);
+    __builtin_memcpy(p, &v, 2);
 }
 inline void store_be32(u8* p, u32 v) {
-    p[0] = u8(v >> 24);
-    p[1] = u8(v >> 16);
-    p[2] = u8(v >> 8);
-    p[3] = u8(v);
+    v = __builtin_bswap32(v);
+    __builtin_memcpy(p, &v, 4);
 }
 inline void store_be64(u8* p, u64 v) {
-    store_be32(p, u32(v >> 32));
-    store_be32(p + 4, u32(v));
+    v = __builtin_bswap64(v);
+    __builtin_memcpy(p, &v, 8);
 }
 
 // A bounded view of received bytes.
