@@ -233,7 +233,7 @@ int main(int argc, char** argv) {
         return 0;
     }
     if (which == "ring_tick_to_trade" || which == "ring_tick_to_trade_cross_core" ||
-        which == "ring_tick_to_trade_software_device" || which == "ring_echo_cross_core" ||
+        which == "ring_tick_to_trade_software_device" || which == "ring_echo" || which == "ring_echo_cross_core" ||
         which == "tick_to_trade" || which == "linux_tick_to_trade") {
         std::string path = argc >= 4 && std::strcmp(argv[2], "--samples") == 0 ? argv[3] : "";
         double tpn = tsc_ticks_per_ns();
@@ -251,6 +251,9 @@ int main(int argc, char** argv) {
         } else if (which == "ring_tick_to_trade_software_device") {
             name = "tick_to_trade_cross_core_software_device";
             samples = ring_tick_to_trade(tpn, Placement::WritersCache, true, Body::Trade, name);
+        } else if (which == "ring_echo") {
+            name = "ring_echo";
+            samples = ring_tick_to_trade(tpn, Placement::Evicted, false, Body::Echo, name);
         } else if (which == "ring_echo_cross_core") {
             name = "ring_echo_cross_core";
             samples = ring_tick_to_trade(tpn, Placement::WritersCache, false, Body::Echo, name);
@@ -266,11 +269,11 @@ int main(int argc, char** argv) {
     }
     // ... RX_INTERFACE FEED_INTERFACE [--samples FILE]
     if (which == "linux_packet_ring_tick_to_trade" || which == "linux_packet_ring_tick_to_trade_cross_core" ||
-        which == "linux_packet_ring_echo_cross_core") {
+        which == "linux_packet_ring_echo" || which == "linux_packet_ring_echo_cross_core") {
         if (argc < 4) return usage();
         std::string path = argc >= 6 && std::strcmp(argv[4], "--samples") == 0 ? argv[5] : "";
-        bool cross_core = which != "linux_packet_ring_tick_to_trade";
-        Body body = which == "linux_packet_ring_echo_cross_core" ? Body::Echo : Body::Trade;
+        bool cross_core = which.ends_with("_cross_core");
+        Body body = which.starts_with("linux_packet_ring_echo") ? Body::Echo : Body::Trade;
         std::vector<double> samples =
             linux_packet_ring_tick_to_trade(tsc_ticks_per_ns(), cross_core ? Placement::WritersCache : Placement::Evicted,
                                             body, argv[2], argv[3], which.c_str());

@@ -117,8 +117,10 @@ RUNS = [
         "ring_tick_to_trade_software_device",
         expect_prefix="tick_to_trade_cross_core_software_device",
     ),
-    # The floor under tick_to_trade_cross_core: the same rings, cores and
-    # span with no trading work (the frame read, an order-sized frame sent).
+    # The floors under tick_to_trade and tick_to_trade_cross_core: the same
+    # rings, cores and span with no trading work (the frame read, an
+    # order-sized frame sent).
+    BenchRun("ring_echo", expect_prefix="ring_echo"),
     BenchRun("ring_echo_cross_core", expect_prefix="ring_echo_cross_core"),
     # Properties of the machine, with no peer (bench/memory_bench.cpp): what
     # tick_to_trade and tick_to_trade_cross_core pay at least once a frame
@@ -142,6 +144,7 @@ RUNS = [
         expect_prefix="linux_packet_ring_tick_to_trade_cross_core",
         args=VETH,
     ),
+    BenchRun("linux_packet_ring_echo", expect_prefix="linux_packet_ring_echo", args=VETH),
     BenchRun(
         "linux_packet_ring_echo_cross_core",
         expect_prefix="linux_packet_ring_echo_cross_core",
@@ -509,6 +512,7 @@ def peers_of(name: str) -> list[str]:
         "tick_to_trade_cross_core": ["linux_packet_ring_tick_to_trade_cross_core"],
         "tick_to_trade_cross_core_software_device": ["linux_packet_ring_tick_to_trade_cross_core"],
         "tick_to_trade_replay": ["linux_udp_socket_tick_to_trade"],
+        "ring_echo": ["linux_packet_ring_echo"],
         "ring_echo_cross_core": ["linux_packet_ring_echo_cross_core"],
         "itch_decode_book": ["meatpy_itch_decode_book"],
         "strategy_on_bbo_batched": [
@@ -588,7 +592,7 @@ PLOT_GROUPS = {
         ("ITCH decode + book update, market day", "itch_decode_book", None),
         ("tick to trade", "tick_to_trade", "cross_core"),
         ("tick to trade, the device on the other CPU", "tick_to_trade_cross_core", None),
-        ("no trading work (the floor), the device on the other CPU", "echo_cross_core", None),
+        ("no trading work: the floors of both", "ring_echo", None),
     ],
 }
 

@@ -187,7 +187,8 @@ def test_bench_writes_results_in_the_shared_format():
         "tick_to_trade",
         "tick_to_trade_cross_core",
         "tick_to_trade_cross_core_software_device",
-        "ring_echo_cross_core",  # the floor under tick_to_trade_cross_core
+        "ring_echo",  # the floors under tick_to_trade and tick_to_trade_cross_core
+        "ring_echo_cross_core",
         # What each of those pays a frame: the machine's.
         "memory_line_reload",
         "cross_core_line_reload",
@@ -196,6 +197,7 @@ def test_bench_writes_results_in_the_shared_format():
             [
                 "linux_packet_ring_tick_to_trade",
                 "linux_packet_ring_tick_to_trade_cross_core",
+                "linux_packet_ring_echo",
                 "linux_packet_ring_echo_cross_core",
             ]
             if os.geteuid() == 0  # a veth pair: root
