@@ -125,7 +125,7 @@ inline u16 checksum_finish(u32 sum) {
     sum = (sum & 0xFFFF) + (sum >> 16);
     return u16(~sum);
 }
-inline u16 internet_checksum(const u8* data, usize length) {
+[[gnu::always_inline]] inline u16 internet_checksum(const u8* data, usize length) {
     return checksum_finish(checksum_add(0, data, length));
 }
 
