@@ -400,14 +400,15 @@ struct Bench {
         link.nic().release(p);
         return true;
     }
-    // The _echo figures' body, in place of the trading path: every 8 bytes
-    // of the frame read and summed, and a UDP frame of an Enter Order's size
-    // (echo_frame's headers, its 49 bytes of payload made of the sum, so the
-    // write waits for every read) published in the transmit ring with its
-    // doorbell. What a trading path cannot do without: the floor under
-    // tick_to_trade's span on the same rings and cores.
-    u8 echo_frame[2048];
-    bool echo_once() {
+    // The _echo figures' body, in place of the trading path: every byte of
+    // the frame read (eight at a time) and summed, and a datagram of an
+    // Enter Order's size to the gateway, its payload made of the sum (so
+    // the send waits for every read), sent as send_order sends one: through
+    // the gateway's UDP flow (headers copied, lengths, IP id, both
+    // checksums) into the transmit ring with its doorbell. What no trading
+    // path on these rings and cores does without: the floor under
+    // tick_to_trade's span. False unless the frame taken is `trigger`.
+    bool echo_once(const u8* trigger, u32 trigger_length) {
         net::NetworkPacket p;
         if (!wait_for_frame(p)) return false;
         u64 sum = 0;
@@ -416,16 +417,21 @@ struct Bench {
             __builtin_memcpy(&word, p.data + i, 8);
             sum += word;
         }
-        u8* f = link.nic().tx_acquire();
-        if (!f) return false;
-        constexpr usize kHeaders = net::UdpFlow::kHeaders;
-        __builtin_memcpy(f, echo_frame, kHeaders);
-        for (usize i = 0; i + 8 <= ouch::kEnterOrderLength; i += 8) __builtin_memcpy(f + kHeaders + i, &sum, 8);
-        f[kHeaders + ouch::kEnterOrderLength - 1] = u8(sum);
-        link.nic().tx_send(f, kHeaders + ouch::kEnterOrderLength);
+        if (p.length >= 8 && p.length % 8) {  // the last bytes, in the frame's last eight
+            u64 word;
+            __builtin_memcpy(&word, p.data + p.length - 8, 8);
+            sum += word >> (8 * (8 - p.length % 8));
+        }
+        u8* message = net.flow_begin(engine.entry.to_gateway, ouch::kEnterOrderLength);
+        if (!message) return false;
+        for (usize i = 0; i + 8 <= ouch::kEnterOrderLength; i += 8) __builtin_memcpy(message + i, &sum, 8);
+        message[ouch::kEnterOrderLength - 1] = u8(sum);
+        net.flow_send(engine.entry.to_gateway, message, ouch::kEnterOrderLength);
         engine.entry.last_sent_tsc = Ticks{rdtscp(nullptr)};  // as send_order stamps with stamp_sends
+        bool is_trigger = p.length == trigger_length && __builtin_memcmp(p.data, trigger, trigger_length) == 0;
         link.nic().release(p);
-        return true;
+        if (!is_trigger) std::fprintf(stderr, "ring_echo: the frame taken is not the trigger\n");
+        return is_trigger;
     }
 
 private:
@@ -567,8 +573,6 @@ std::vector<double> run(Bench<Link>& b, double ticks_per_ns, Placement placement
     if (!memory) return {};
     start_engine(b.net, b.engine, config, memory);
     b.engine.entry.stamp_sends = true;
-    u8 order_sized[ouch::kEnterOrderLength] = {};
-    peer_udp_frame(b.net.config(), kFeedPort, order_sized, sizeof order_sized, b.echo_frame);
     if (!preload(b)) return {};
     std::vector<double> samples;
     samples.reserve(kSamples);
@@ -585,7 +589,7 @@ std::vector<double> run(Bench<Link>& b, double ticks_per_ns, Placement placement
         u64 orders = b.engine.entry.counters.orders;
         u64 t0 = 0;
         if (!b.deliver(b.frame, n)) return {};
-        bool taken = body == Body::Echo ? b.echo_once() : b.poll_once();
+        bool taken = body == Body::Echo ? b.echo_once(b.frame, n) : b.poll_once();
         if (!taken || !b.written(t0)) return {};
         u64 t1 = b.engine.entry.last_sent_tsc.value;
         u64 orders_expected = body == Body::Echo ? orders : orders + 1;

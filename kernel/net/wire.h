@@ -52,8 +52,9 @@ struct Bytes {
 
 // RFC 1071 Internet checksum: the ones' complement of the ones' complement
 // sum of 16-bit words. checksum_add adds the data's words to `sum` (which
-// may carry a pseudo-header's, RFC 768), unfolded; checksum_finish folds and
-// complements.
+// may carry a pseudo-header's, RFC 768), unfolded: `sum` must be at most
+// 0xFFFF0000 so that adding the data's 16 bits cannot wrap (every caller's
+// is below 0x80000); checksum_finish folds and complements.
 //
 // Eight bytes at a time into a 64-bit total, each group of words one
 // add-with-carry chain (__builtin_addcll: x86's ADC, one instruction for

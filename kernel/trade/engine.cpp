@@ -44,8 +44,9 @@ void Engine::init(net::NetStack* net, const EngineConfig& config, void* memory) 
     __builtin_memset(after_books, 0, symbols_bytes(locates));
     market = MarketState{&books, symbols, locates, false, Sequence{0}};
     // Cleared in place: `entry = Orders{}` may build it on the stack first, and
-    // kernel stacks are 16-32 KiB. All-zero is its empty state (plain data; the
-    // risk gate and the table are set up below).
+    // kernel stacks are 16-32 KiB. All-zero is its empty state (plain data)
+    // but for what is set up below: the risk gate, the table and the order
+    // encoding (init_order_encoding).
     __builtin_memset(static_cast<void*>(&entry), 0, sizeof entry);
     entry.market = &market;
     entry.positions = positions;
