@@ -176,8 +176,11 @@ def run_one(
     size = [] if run.size is None else [str(run.size)]
     session = [str(SESSION_FILE)] if run.session else []
     command = [str(binary), run.mode, *size, *session, *run.args, "--samples", str(samples)]
-    out = subprocess.run(command, capture_output=True, text=True, check=True, env=env).stdout
-    records = parse_records(out.splitlines())
+    done = subprocess.run(command, capture_output=True, text=True, env=env)
+    if done.returncode != 0:
+        said = "\n".join(done.stderr.strip().splitlines()[-10:])
+        raise RuntimeError(f"{' '.join(command)} failed (exit {done.returncode}):\n{said}")
+    records = parse_records(done.stdout.splitlines())
     (record,) = of_kind(records, "bench")
     if notes is not None:
         notes += [
