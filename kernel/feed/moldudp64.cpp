@@ -1,6 +1,7 @@
 #include "kernel/feed/moldudp64.h"
 
 #include "kernel/net/wire.h"
+#include "tk/bytes.h"
 
 namespace tk::mold {
 
@@ -106,14 +107,7 @@ void Receiver::walk(const u8* packet, usize length, u16 count, u64 first) {
 
 bool Receiver::in_order(const u8* packet, usize length) const {
     if (length < kHeader || !session_locked_ || held_count_ || known_end_ > next_) return false;
-    // The session, 10 bytes: an 8-byte and a 2-byte comparison, not ten.
-    u64 ours8, theirs8;
-    u16 ours2, theirs2;
-    __builtin_memcpy(&ours8, session_, 8);
-    __builtin_memcpy(&theirs8, packet, 8);
-    __builtin_memcpy(&ours2, session_ + 8, 2);
-    __builtin_memcpy(&theirs2, packet + 8, 2);
-    if ((ours8 ^ theirs8) | u64(ours2 ^ theirs2)) return false;
+    if (!same_bytes<10>(reinterpret_cast<const u8*>(session_), packet)) return false;
     u16 count = net::load_be16(packet + kCountAt);
     if (net::load_be64(packet + kSequenceAt) != next_ || count == 0 || count == kEndOfSession) return false;
     return next_ <= ~u64(0) - count && blocks_fit(packet, length, count);

@@ -2,25 +2,14 @@
 // UDP (RFC 768), IGMPv2 (RFC 2236) and IGMPv3 (RFC 3376).
 #pragma once
 
+#include "tk/bytes.h"
 #include "tk/types.h"
 
 namespace tk::net {
 
-// Whether the six bytes at `a` and `b` are the same: a 4-byte and a 2-byte
-// load a side, where a loop took six of each and six branches.
-inline bool same_mac_bytes(const u8* a, const u8* b) {
-    u32 a4, b4;
-    u16 a2, b2;
-    __builtin_memcpy(&a4, a, 4);
-    __builtin_memcpy(&b4, b, 4);
-    __builtin_memcpy(&a2, a + 4, 2);
-    __builtin_memcpy(&b2, b + 4, 2);
-    return ((a4 ^ b4) | u32(a2 ^ b2)) == 0;
-}
-
 struct MacAddress {
     u8 bytes[6];
-    bool operator==(const MacAddress& o) const { return same_mac_bytes(bytes, o.bytes); }
+    bool operator==(const MacAddress& o) const { return same_bytes<6>(bytes, o.bytes); }
 };
 
 using Ipv4Address = u32;  // host order: 10.0.2.15 == 0x0A00020F

@@ -57,9 +57,8 @@ void NetStack::receive(const u8* frame, usize length) {
         ++counters_.drop_oversize;
         return;
     }
-    MacAddress dst = mac_at(frame);
-    bool multicast = dst.bytes[0] & 1;
-    if (!multicast && !(dst == config_.mac)) {
+    bool multicast = frame[0] & 1;  // the destination's group bit
+    if (!multicast && !same_bytes<6>(frame, config_.mac.bytes)) {
         ++counters_.drop_not_for_us;
         return;
     }

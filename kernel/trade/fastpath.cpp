@@ -35,7 +35,7 @@ bool fastpath_receive(Engine& engine, net::NetStack& stack, const u8* frame, usi
     if (length < kSmallestFrame || length > net::kMaxEthernetFrame) return false;
     if (load_be16(frame + 12) != net::kEtherTypeIpv4) return false;
     bool link_group = frame[0] & 1;
-    if (!link_group && !net::same_mac_bytes(frame, us.mac.bytes)) return false;
+    if (!link_group && !same_bytes<6>(frame, us.mac.bytes)) return false;
 
     // IPv4 (RFC 791): a 20-byte header (no options), not a fragment, UDP,
     // the checksum good, the total length within the frame; to us, or to a

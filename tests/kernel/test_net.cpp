@@ -4,6 +4,7 @@
 #include "kernel/net/protocols.h"
 #include "kernel/net/wire.h"
 #include "kernel/test/ktest.h"
+#include "tk/bytes.h"
 
 using namespace tk;
 using namespace tk::net;
@@ -47,6 +48,32 @@ TK_TEST(net, ipv4_header_with_its_checksum_sums_to_zero) {
     store_be16(h + 10, internet_checksum(h, 20));
     TK_EXPECT_EQ(load_be16(h + 10), 0xb861);
     TK_EXPECT_EQ(internet_checksum(h, 20), 0);
+}
+
+// same_bytes against a byte loop: equal strings, then one byte changed at
+// each place, for the sizes the kernel compares (a MAC, a session) and the
+// bounds of each word size.
+template <usize N>
+static void check_same_bytes(::tk::test::Context& tk_test_context) {
+    u8 a[N + 3], b[N + 3];
+    for (usize offset = 0; offset < 3; ++offset) {
+        for (usize i = 0; i < N; ++i) a[offset + i] = b[offset + i] = u8(0x5A + 7 * i);
+        TK_EXPECT(same_bytes<N>(a + offset, b + offset));
+        for (usize at = 0; at < N; ++at) {
+            b[offset + at] ^= 0x80;
+            TK_EXPECT(!same_bytes<N>(a + offset, b + offset));
+            b[offset + at] ^= 0x80;
+        }
+    }
+}
+
+TK_TEST(net, same_bytes_finds_a_difference_at_every_place) {
+    check_same_bytes<4>(tk_test_context);
+    check_same_bytes<6>(tk_test_context);
+    check_same_bytes<8>(tk_test_context);
+    check_same_bytes<9>(tk_test_context);
+    check_same_bytes<10>(tk_test_context);
+    check_same_bytes<16>(tk_test_context);
 }
 
 TK_TEST(net, bounded_views_and_multicast_macs) {
