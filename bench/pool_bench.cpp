@@ -137,6 +137,25 @@ std::vector<double> cross_core(A& a, double ticks_per_ns) {
 // Which malloc this process runs: jemalloc exports mallctl.
 const char* malloc_name() { return dlsym(RTLD_DEFAULT, "mallctl") ? "jemalloc" : "glibc"; }
 
+// The hosted ring figures (bench/ring_bench.h): the mode, the name it
+// reports, where the frame is left, whether the device reads the transmit
+// ring on its own core, and what the trading core does with the trigger.
+struct RingMode {
+    const char* mode;
+    const char* name;
+    Placement placement;
+    bool transmit_on_device;
+    Body body;
+};
+constexpr RingMode kRingModes[] = {
+    {"ring_tick_to_trade", "tick_to_trade", Placement::Evicted, false, Body::Trade},
+    {"ring_tick_to_trade_cross_core", "tick_to_trade_cross_core", Placement::WritersCache, false, Body::Trade},
+    {"ring_tick_to_trade_software_device", "tick_to_trade_cross_core_software_device", Placement::WritersCache, true,
+     Body::Trade},
+    {"ring_echo", "ring_echo", Placement::Evicted, false, Body::Echo},
+    {"ring_echo_cross_core", "ring_echo_cross_core", Placement::WritersCache, false, Body::Echo},
+};
+
 int usage() {
     std::fprintf(stderr,
                  "usage: tk_bench {pool_alloc_free|malloc_free|pool_cross_core|malloc_cross_core} "
@@ -216,8 +235,6 @@ int main(int argc, char** argv) {
         param.sched_priority = std::atoi(fifo);
         if (pthread_setschedparam(pthread_self(), SCHED_FIFO, &param) != 0) std::perror("TK_BENCH_FIFO");
     }
-    // ring_tick_to_trade reports tick_to_trade; the mode tick_to_trade (its
-    // name before the ring version) reports tick_to_trade_replay.
     if (which == "mfence_after_store" || which == "locked_or_after_store") {  // [--samples FILE]
         std::string path = argc >= 4 && std::strcmp(argv[2], "--samples") == 0 ? argv[3] : "";
         std::vector<double> samples = store_then_fence(tsc_ticks_per_ns(), which == "locked_or_after_store");
@@ -232,39 +249,31 @@ int main(int argc, char** argv) {
         report(which.c_str(), "linux", samples, path);
         return 0;
     }
-    if (which == "ring_tick_to_trade" || which == "ring_tick_to_trade_cross_core" ||
-        which == "ring_tick_to_trade_software_device" || which == "ring_echo" || which == "ring_echo_cross_core" ||
-        which == "tick_to_trade" || which == "linux_tick_to_trade") {
+    for (const RingMode& ring : kRingModes) {  // [--samples FILE]
+        if (which != ring.mode) continue;
         std::string path = argc >= 4 && std::strcmp(argv[2], "--samples") == 0 ? argv[3] : "";
-        double tpn = tsc_ticks_per_ns();
-        std::vector<double> samples;
-        const char* name = "tick_to_trade_replay";
-        if (which == "linux_tick_to_trade") {
-            samples = linux_udp_socket_tick_to_trade(tpn);
-            name = "linux_udp_socket_tick_to_trade";
-        } else if (which == "ring_tick_to_trade") {
-            name = "tick_to_trade";
-            samples = ring_tick_to_trade(tpn, Placement::Evicted, false, Body::Trade, name);
-        } else if (which == "ring_tick_to_trade_cross_core") {
-            name = "tick_to_trade_cross_core";
-            samples = ring_tick_to_trade(tpn, Placement::WritersCache, false, Body::Trade, name);
-        } else if (which == "ring_tick_to_trade_software_device") {
-            name = "tick_to_trade_cross_core_software_device";
-            samples = ring_tick_to_trade(tpn, Placement::WritersCache, true, Body::Trade, name);
-        } else if (which == "ring_echo") {
-            name = "ring_echo";
-            samples = ring_tick_to_trade(tpn, Placement::Evicted, false, Body::Echo, name);
-        } else if (which == "ring_echo_cross_core") {
-            name = "ring_echo_cross_core";
-            samples = ring_tick_to_trade(tpn, Placement::WritersCache, false, Body::Echo, name);
-        } else {
-            samples = tick_to_trade(tpn);
-        }
+        std::vector<double> samples =
+            ring_tick_to_trade(tsc_ticks_per_ns(), ring.placement, ring.transmit_on_device, ring.body, ring.name);
         if (samples.empty()) {
             std::fprintf(stderr, "%s: no order came out\n", which.c_str());
             return 1;
         }
-        report(name, which == "linux_tick_to_trade" ? "linux" : "hosted", samples, path);
+        report(ring.name, "hosted", samples, path);
+        return 0;
+    }
+    // The mode tick_to_trade (the ring version's name before it was one)
+    // reports tick_to_trade_replay.
+    if (which == "tick_to_trade" || which == "linux_tick_to_trade") {  // [--samples FILE]
+        std::string path = argc >= 4 && std::strcmp(argv[2], "--samples") == 0 ? argv[3] : "";
+        bool linux_peer = which == "linux_tick_to_trade";
+        std::vector<double> samples =
+            linux_peer ? linux_udp_socket_tick_to_trade(tsc_ticks_per_ns()) : tick_to_trade(tsc_ticks_per_ns());
+        if (samples.empty()) {
+            std::fprintf(stderr, "%s: no order came out\n", which.c_str());
+            return 1;
+        }
+        report(linux_peer ? "linux_udp_socket_tick_to_trade" : "tick_to_trade_replay", linux_peer ? "linux" : "hosted",
+               samples, path);
         return 0;
     }
     // ... RX_INTERFACE FEED_INTERFACE [--samples FILE]
