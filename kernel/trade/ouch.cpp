@@ -50,15 +50,16 @@ u8* put_u32(u8* p, u32 v) {
 // OUCH 4.2, Enter Order: type, token (14), side, shares (4), stock (8),
 // price (4), time in force (4), firm (4), display, capacity, intermarket
 // sweep, minimum quantity (4), cross type, customer type: 49 bytes.
+// The fields up to time in force at their offsets (enter_order_at, which
+// EnterOrderTemplate::write shares), the rest in order after them.
 usize encode_enter_order(const EnterOrder& o, u8* out) {
-    u8* p = out;
-    *p++ = 'O';
-    p = put_alpha(p, o.token, 14);
-    *p++ = u8(o.side);
-    p = put_u32(p, o.shares);
-    p = put_alpha(p, o.stock, 8);
-    p = put_u32(p, o.price.value);
-    p = put_u32(p, o.time_in_force);
+    out[0] = 'O';
+    put_alpha(out + enter_order_at::kToken, o.token, 14);
+    out[enter_order_at::kSide] = u8(o.side);
+    put_u32(out + enter_order_at::kShares, o.shares);
+    put_alpha(out + enter_order_at::kStock, o.stock, 8);
+    put_u32(out + enter_order_at::kPrice, o.price.value);
+    u8* p = put_u32(out + enter_order_at::kTimeInForce, o.time_in_force);
     p = put_alpha(p, o.firm, 4);
     *p++ = u8(o.display);
     *p++ = u8(o.capacity);
