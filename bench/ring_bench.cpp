@@ -179,21 +179,36 @@ struct PacketRingLink {
             written_tsc = tsc_end();
             return true;
         }
-        // The frame may land after send() returns (ksoftirqd): waited for
-        // until its stamp changes and reads the same twice (the kernel
-        // writes seconds and nanoseconds apart), a millisecond at most.
+        // The frame may land after send() returns, when the receive softirq
+        // was put off to ksoftirqd: waited for until its stamp changes and
+        // reads the same twice (the kernel writes seconds and nanoseconds
+        // apart). ksoftirqd/N shares this CPU with this spinning thread at
+        // the same (normal) priority, so it may wait for the scheduler's
+        // slice, milliseconds on a busy machine: a second at most. The span
+        // starts at the stamp, so the wait is not in it.
         u64 stamped = previous_stamp;
-        for (u64 until = tsc_begin() + u64(1e6 * ticks_per_ns); tsc_begin() < until;) {
+        bool landed = false;
+        for (u64 until = tsc_begin() + u64(1e9 * ticks_per_ns); !landed && tsc_begin() < until;) {
             stamped = hosted::PacketRingNic::realtime_ns_of(slot);
-            if (stamped != previous_stamp && hosted::PacketRingNic::realtime_ns_of(slot) == stamped) break;
+            landed = stamped != previous_stamp && hosted::PacketRingNic::realtime_ns_of(slot) == stamped;
         }
         RealtimeAtTsc after = realtime_at_tsc();
+        if (!landed) {
+            std::fprintf(stderr, "tick_to_trade: the frame sent was not in the ring a second later\n");
+            return false;
+        }
         // The frame must be this one, stamped between the two readings: a
         // frame of another sender, or a clock step, would start a wrong span.
-        if (hosted::PacketRingNic::length_of(slot) != n || stamped < before.realtime_ns ||
-            stamped > after.realtime_ns) {
-            std::fprintf(stderr, "tick_to_trade: the ring slot's frame is not the one sent, or its stamp is not "
-                                 "between the clock readings around send()\n");
+        if (hosted::PacketRingNic::length_of(slot) != n) {
+            std::fprintf(stderr, "tick_to_trade: the ring slot's frame is %u bytes, not the %u sent\n",
+                         hosted::PacketRingNic::length_of(slot), n);
+            return false;
+        }
+        if (stamped < before.realtime_ns || stamped > after.realtime_ns) {
+            std::fprintf(stderr, "tick_to_trade: the frame's stamp %llu is not between the clock readings "
+                                 "around send() (%llu, %llu)\n",
+                         static_cast<unsigned long long>(stamped), static_cast<unsigned long long>(before.realtime_ns),
+                         static_cast<unsigned long long>(after.realtime_ns));
             return false;
         }
         written_tsc = before.tsc + u64(double(stamped - before.realtime_ns) * ticks_per_ns);
