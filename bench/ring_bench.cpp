@@ -126,10 +126,11 @@ struct VirtioLink {
 // order leaves by send() on it. The frame is in the ring when send()
 // returns, unless the receive softirq was put off to ksoftirqd: veth hands
 // it to the receive path in the sender's context, and the packet socket
-// copies it into the ring there.
+// copies it into the ring there. A frame put off is waited for (and
+// counted: frames-landed-after-send), so no span includes ksoftirqd's wait.
 //
 // On the trading core (Placement::Evicted) the span starts once the frame
-// is flushed, after send(). From the other core the trading core may take
+// is in the ring and flushed, after send(). From the other core the trading core may take
 // the frame before send() returns there, so the span starts at the
 // kernel's own stamp of the frame (CLOCK_REALTIME): taken once the frame is
 // copied into the slot and before its status is set, as our device model
@@ -152,6 +153,8 @@ struct PacketRingLink {
     u64 earlier_stamps = 0;    // frames stamped before the slot (TP_STATUS_TS_SOFTWARE)
     u64 half_width_sum = 0;    // of the clock readings, in TSC ticks
     u64 readings = 0;
+    u64 frames_sent = 0;       // every frame, the untimed ones too
+    u64 landed_after_send = 0;  // of those, not in the ring when send() returned
 
     bool open(Placement p, double tsc_ticks_per_ns) {
         placement = p;
@@ -172,31 +175,10 @@ struct PacketRingLink {
         const u8* slot = ring.next_slot();
         u64 previous_stamp = hosted::PacketRingNic::realtime_ns_of(slot);
         RealtimeAtTsc before = realtime_at_tsc();
-        if (!send_frame(feed_fd, frame, n)) return false;  // in the ring now (veth_feed.h)
-        if (placement == Placement::Evicted) {
-            for (u32 line = 0; line < 256; line += 64) __builtin_ia32_clflush(slot + line);
-            __builtin_ia32_mfence();
-            written_tsc = tsc_end();
-            return true;
-        }
-        // The frame may land after send() returns, when the receive softirq
-        // was put off to ksoftirqd: waited for until its stamp changes and
-        // reads the same twice (the kernel writes seconds and nanoseconds
-        // apart). ksoftirqd/N shares this CPU with this spinning thread at
-        // the same (normal) priority, so it may wait for the scheduler's
-        // slice, milliseconds on a busy machine: a second at most. The span
-        // starts at the stamp, so the wait is not in it.
-        u64 stamped = previous_stamp;
-        bool landed = false;
-        for (u64 until = tsc_begin() + u64(1e9 * ticks_per_ns); !landed && tsc_begin() < until;) {
-            stamped = hosted::PacketRingNic::realtime_ns_of(slot);
-            landed = stamped != previous_stamp && hosted::PacketRingNic::realtime_ns_of(slot) == stamped;
-        }
-        RealtimeAtTsc after = realtime_at_tsc();
-        if (!landed) {
-            std::fprintf(stderr, "tick_to_trade: the frame sent was not in the ring a second later\n");
-            return false;
-        }
+        if (!send_frame(feed_fd, frame, n)) return false;  // veth_feed.h
+        ++frames_sent;
+        u64 stamped;
+        if (!landed(slot, previous_stamp, stamped)) return false;
         // The frame must be this one, stamped between the two readings: a
         // frame of another sender, or a clock step, would start a wrong span.
         if (hosted::PacketRingNic::length_of(slot) != n) {
@@ -204,6 +186,13 @@ struct PacketRingLink {
                          hosted::PacketRingNic::length_of(slot), n);
             return false;
         }
+        if (placement == Placement::Evicted) {
+            for (u32 line = 0; line < 256; line += 64) __builtin_ia32_clflush(slot + line);
+            __builtin_ia32_mfence();
+            written_tsc = tsc_end();
+            return true;
+        }
+        RealtimeAtTsc after = realtime_at_tsc();
         if (stamped < before.realtime_ns || stamped > after.realtime_ns) {
             std::fprintf(stderr, "tick_to_trade: the frame's stamp %llu is not between the clock readings "
                                  "around send() (%llu, %llu)\n",
@@ -216,6 +205,26 @@ struct PacketRingLink {
         ++readings;
         return true;
     }
+    // Whether the frame sent is in `slot`: its stamp changed from
+    // `previous_stamp` and reads the same twice (the kernel writes seconds
+    // and nanoseconds apart). One not there when send() has returned was
+    // put off to ksoftirqd (or, from the other core, is still being
+    // copied): counted, and waited for. ksoftirqd/N shares its CPU with a
+    // thread that spins at the same (normal) priority, so it may wait for
+    // the scheduler's slice, milliseconds on a busy machine: a second at
+    // most. No span includes the wait.
+    bool landed(const u8* slot, u64 previous_stamp, u64& stamped) {
+        auto there = [&] {
+            stamped = hosted::PacketRingNic::realtime_ns_of(slot);
+            return stamped != previous_stamp && hosted::PacketRingNic::realtime_ns_of(slot) == stamped;
+        };
+        if (there()) return true;
+        ++landed_after_send;
+        for (u64 until = tsc_begin() + u64(1e9 * ticks_per_ns); tsc_begin() < until;)
+            if (there()) return true;
+        std::fprintf(stderr, "tick_to_trade: the frame sent was not in the ring a second later\n");
+        return false;
+    }
     u32 collect() { return 0; }  // orders leave by send(), copied at once
     bool sent_one(u32) { return ring.tx_errors() == errors_before; }
     // False if the kernel stamped the last frame before its slot (its span
@@ -226,6 +235,8 @@ struct PacketRingLink {
         return false;
     }
     void report(const char* name) {
+        std::printf("@tk bench-note name=%s frames-sent=%llu frames-landed-after-send=%llu\n", name,
+                    static_cast<unsigned long long>(frames_sent), static_cast<unsigned long long>(landed_after_send));
         if (placement != Placement::WritersCache || !readings) return;
         std::printf("@tk bench-note name=%s clock-reading-half-width-ns=%.1f samples-stamped-earlier-left-out=%llu\n",
                     name, double(half_width_sum) / double(readings) / ticks_per_ns,

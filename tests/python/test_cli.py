@@ -220,6 +220,12 @@ def test_bench_writes_results_in_the_shared_format():
         # Linux's span starts at its kernel's stamp, read against CLOCK_REALTIME.
         linux = name.startswith("linux")
         assert sum("samples-stamped-earlier-left-out=" in line for line in checks) == 3 * linux
+    # Linux's packet-ring figures say how many feed frames landed after send()
+    # returned (put off to ksoftirqd, waited for outside the span).
+    landed_checked = {name for name in timed_alone if name.startswith("linux_packet_ring")}
+    for name in landed_checked:
+        checks = results[name]["checks"]
+        assert sum("frames-landed-after-send=" in line for line in checks) == 3, name
     # Lateness figures say whether they ran at SCHED_FIFO.
     fifo_checked = {
         "timer_wakeup_lateness", "linux_spin_wakeup_lateness", "linux_clock_nanosleep_lateness"
@@ -230,7 +236,7 @@ def test_bench_writes_results_in_the_shared_format():
         r = results[name]
         in_python = name == "meatpy_itch_decode_book" or name.startswith("cpython")  # one round
         rounds = set() if in_python else {"repeats", "spread"}
-        checked = {"checks"} if name in clock_checked | fifo_checked else set()
+        checked = {"checks"} if name in clock_checked | fifo_checked | landed_checked else set()
         assert set(r) == core | rounds | checked | ({"batch"} if name in batched else set()), name
         assert r.get("batch") == batched.get(name)  # a batched figure says so, by name and field
         assert name.endswith("_batched") == (name in batched)
