@@ -3,6 +3,8 @@
 
 #include <vector>
 
+#include "bench/veth_feed.h"
+
 namespace tk::bench {
 
 // Frames put in the ring per sample; a sample is their mean (or their rate).
@@ -19,5 +21,7 @@ std::vector<double> linux_packet_ring_rx_to_app(double ticks_per_ns, const char*
                                                 const char* feed_interface);
 std::vector<double> linux_packet_ring_udp_echo_pps(double ticks_per_ns, const char* rx_interface,
                                                    const char* feed_interface);
+// What their feed sent, and how much landed after send() (veth_feed.h).
+const FeedCounts& linux_packet_ring_feed_counts();
 
 }  // namespace tk::bench

@@ -205,11 +205,12 @@ int run_net_bench(const std::string& which, const std::string& samples_path, con
     std::vector<double> samples = linux_peer ? (rx ? linux_packet_ring_rx_to_app(tpn, rx_interface, feed_interface)
                                                    : linux_packet_ring_udp_echo_pps(tpn, rx_interface, feed_interface))
                                              : (rx ? nic_rx_to_app(tpn) : udp_echo_pps(tpn));
+    std::string name = which + "_batched";
+    if (linux_peer) report_feed(name.c_str(), linux_packet_ring_feed_counts());
     if (samples.empty()) {
         std::fprintf(stderr, "%s: frames were dropped (or no veth pair); no result\n", which.c_str());
         return 1;
     }
-    std::string name = which + "_batched";
     const char* platform = linux_peer ? "linux" : "hosted";
     if (rx) {
         report(name.c_str(), platform, samples, samples_path, kNetBatch);

@@ -126,8 +126,8 @@ struct VirtioLink {
 // order leaves by send() on it. The frame is in the ring when send()
 // returns, unless the receive softirq was put off to ksoftirqd: veth hands
 // it to the receive path in the sender's context, and the packet socket
-// copies it into the ring there. A frame put off is waited for (and
-// counted: frames-landed-after-send), so no span includes ksoftirqd's wait.
+// copies it into the ring there. A frame put off to ksoftirqd is waited
+// for and counted (veth_feed.h), so no span includes that wait.
 //
 // On the trading core (Placement::Evicted) the span starts once the frame
 // is in the ring and flushed, after send(). From the other core the trading core may take
@@ -153,8 +153,7 @@ struct PacketRingLink {
     u64 earlier_stamps = 0;    // frames stamped before the slot (TP_STATUS_TS_SOFTWARE)
     u64 half_width_sum = 0;    // of the clock readings, in TSC ticks
     u64 readings = 0;
-    u64 frames_sent = 0;       // every frame, the untimed ones too
-    u64 landed_after_send = 0;  // of those, not in the ring when send() returned
+    FeedCounts feed;
 
     bool open(Placement p, double tsc_ticks_per_ns) {
         placement = p;
@@ -169,16 +168,14 @@ struct PacketRingLink {
     hosted::PacketRingNic& nic() { return ring; }
     net::MacAddress mac() const { return ring.mac(); }
     void before_write() { errors_before = ring.tx_errors(); }
-    // On the device's core: next_slot() is only read here (the trading
-    // core has not yet taken the frame this slot is for).
+    // On the device's core: the ring's next slot is only read here (the
+    // trading core has not yet taken the frame this slot is for).
     bool write(const u8* frame, u32 n, u64& written_tsc) {
-        const u8* slot = ring.next_slot();
+        const u8* slot = ring.slot_ahead(0);
         u64 previous_stamp = hosted::PacketRingNic::realtime_ns_of(slot);
         RealtimeAtTsc before = realtime_at_tsc();
-        if (!send_frame(feed_fd, frame, n)) return false;  // veth_feed.h
-        ++frames_sent;
         u64 stamped;
-        if (!landed(slot, previous_stamp, stamped)) return false;
+        if (!send_until_landed(feed_fd, frame, n, slot, previous_stamp, ticks_per_ns, feed, stamped)) return false;
         // The frame must be this one, stamped between the two readings: a
         // frame of another sender, or a clock step, would start a wrong span.
         if (hosted::PacketRingNic::length_of(slot) != n) {
@@ -205,26 +202,6 @@ struct PacketRingLink {
         ++readings;
         return true;
     }
-    // Whether the frame sent is in `slot`: its stamp changed from
-    // `previous_stamp` and reads the same twice (the kernel writes seconds
-    // and nanoseconds apart). One not there when send() has returned was
-    // put off to ksoftirqd (or, from the other core, is still being
-    // copied): counted, and waited for. ksoftirqd/N shares its CPU with a
-    // thread that spins at the same (normal) priority, so it may wait for
-    // the scheduler's slice, milliseconds on a busy machine: a second at
-    // most. No span includes the wait.
-    bool landed(const u8* slot, u64 previous_stamp, u64& stamped) {
-        auto there = [&] {
-            stamped = hosted::PacketRingNic::realtime_ns_of(slot);
-            return stamped != previous_stamp && hosted::PacketRingNic::realtime_ns_of(slot) == stamped;
-        };
-        if (there()) return true;
-        ++landed_after_send;
-        for (u64 until = tsc_begin() + u64(1e9 * ticks_per_ns); tsc_begin() < until;)
-            if (there()) return true;
-        std::fprintf(stderr, "tick_to_trade: the frame sent was not in the ring a second later\n");
-        return false;
-    }
     u32 collect() { return 0; }  // orders leave by send(), copied at once
     bool sent_one(u32) { return ring.tx_errors() == errors_before; }
     // False if the kernel stamped the last frame before its slot (its span
@@ -235,8 +212,7 @@ struct PacketRingLink {
         return false;
     }
     void report(const char* name) {
-        std::printf("@tk bench-note name=%s frames-sent=%llu frames-landed-after-send=%llu\n", name,
-                    static_cast<unsigned long long>(frames_sent), static_cast<unsigned long long>(landed_after_send));
+        report_feed(name, feed);
         if (placement != Placement::WritersCache || !readings) return;
         std::printf("@tk bench-note name=%s clock-reading-half-width-ns=%.1f samples-stamped-earlier-left-out=%llu\n",
                     name, double(half_width_sum) / double(readings) / ticks_per_ns,

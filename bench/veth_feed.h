@@ -2,14 +2,22 @@
 // sends, bound to one end of a veth pair (tradekernel/bench.py makes it), so
 // each frame it sends arrives at the other end, where the peer's
 // hosted::PacketRingNic takes it from its mapped ring. veth hands the frame
-// over within send() (its receive softirq runs before send() returns), so
-// once send() has returned the frame is in the ring.
+// to the receive path within send(), on the sender's CPU, and the packet
+// socket copies it into the ring there, so the frame is usually in the ring
+// once send() has returned; but Linux may put that receive off to
+// ksoftirqd on the same CPU, and then it lands later. The peers wait for
+// each frame, outside their spans, and count those that landed late.
 #pragma once
 
 #include <linux/if_packet.h>
 #include <net/if.h>
+#include <sched.h>
 #include <sys/socket.h>
 
+#include <cstdio>
+
+#include "platform/hosted/packet_ring_nic.h"
+#include "tk/tsc.h"
 #include "tk/types.h"
 
 namespace tk::bench {
@@ -24,8 +32,50 @@ inline int open_feed_socket(const char* interface) {
     return fd;
 }
 
-inline bool send_frame(int fd, const u8* frame, u32 length) {
-    return ::send(fd, frame, length, 0) == ssize_t(length);
+// Every frame a run sent (the untimed ones too), and of those, how many
+// were not in the ring when send() returned.
+struct FeedCounts {
+    u64 sent = 0, landed_after_send = 0;
+};
+
+inline void report_feed(const char* name, const FeedCounts& counts) {
+    std::printf("@tk bench-note name=%s frames-sent=%llu frames-landed-after-send=%llu\n", name,
+                static_cast<unsigned long long>(counts.sent), static_cast<unsigned long long>(counts.landed_after_send));
+}
+
+// Sends `frame` and waits until it is in `slot`, the receiving ring's slot
+// it will take, whose stamp read `previous_stamp` before the send. A frame
+// is there once the slot's stamp (PacketRingNic::realtime_ns_of: set after
+// the copy, before the status) has changed and reads the same twice; a
+// status would not do, as the trading core on the other CPU may already
+// have taken the frame and handed the slot back. The wait yields the CPU
+// after its first look: ksoftirqd runs on this CPU, and with the same
+// (normal) priority would otherwise wait for the scheduler to take the CPU
+// from this spin. False if the send failed or the frame is not there a
+// second later (said on stderr). `stamped`: the frame's stamp.
+//
+// The wait once gave up after a millisecond, and its loop read the
+// deadline before its first look: a thread preempted between the two gave
+// up without looking, and failed runs on a busy machine.
+inline bool send_until_landed(int fd, const u8* frame, u32 length, const u8* slot, u64 previous_stamp,
+                              double ticks_per_ns, FeedCounts& counts, u64& stamped) {
+    if (::send(fd, frame, length, 0) != ssize_t(length)) return false;
+    ++counts.sent;
+    auto there = [&] {
+        stamped = hosted::PacketRingNic::realtime_ns_of(slot);
+        return stamped != previous_stamp && hosted::PacketRingNic::realtime_ns_of(slot) == stamped;
+    };
+    if (there()) return true;
+    ++counts.landed_after_send;
+    // Given up only on a look taken after the deadline: this thread may be
+    // preempted anywhere in here, for milliseconds on a busy machine.
+    for (u64 until = tsc_begin() + u64(1e9 * ticks_per_ns);; sched_yield()) {
+        bool past = tsc_begin() >= until;
+        if (there()) return true;
+        if (past) break;
+    }
+    std::fprintf(stderr, "packet-ring feed: a frame sent was not in the ring a second later\n");
+    return false;
 }
 
 }  // namespace tk::bench

@@ -38,11 +38,12 @@ public:
     // The status word of the last frame received (TP_STATUS_*, packet(7)).
     u32 last_rx_status() const { return last_rx_status_; }
     u64 rx_vlan_tagged() const { return rx_vlan_tagged_; }  // dropped
-    // The ring slot the next frame will be received into (its header and
-    // the frame), for a benchmark that evicts the frame from the caches as a
-    // NIC's DMA would leave it.
-    const u8* next_slot() const { return ring_ + usize(next_) * kFrameSize; }
-    // The Linux kernel's stamp of the frame in `slot` (a next_slot() whose
+    // The ring slot the frame `ahead` after the next one to be taken will
+    // be received into (its header and the frame), for a benchmark that
+    // waits for its frames to land, or evicts them from the caches as a
+    // NIC's DMA would leave them.
+    const u8* slot_ahead(u32 ahead) const { return ring_ + usize((next_ + ahead) % kFrames) * kFrameSize; }
+    // The Linux kernel's stamp of the frame in `slot` (a slot_ahead() whose
     // frame has arrived): CLOCK_REALTIME in ns (tp_sec, tp_nsec of
     // tpacket2_hdr), read once the frame is copied in and before its status
     // is set, unless a software timestamp was taken earlier on its way in;
