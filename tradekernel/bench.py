@@ -551,7 +551,8 @@ def results_table(report: dict) -> list[str]:
         )
     checked = [r for r in report["results"] if r.get("checks")]
     if checked:
-        lines += ["", "What the benchmarks checked as they ran, a line a benchmark, its rounds in turn:", ""]
+        header = "What the benchmarks checked as they ran, a line a benchmark, its rounds in turn:"
+        lines += ["", header, ""]
         lines += [f"- {r['name']}: " + "; ".join(r["checks"]) for r in checked]
     return lines
 
