@@ -56,35 +56,38 @@ net::NetConfig config() {
 
 // One sample: kBatch copies of `frame` put in the ring by `inject`, then
 // the ticks to take them all through receive_packet -> stack -> release.
+// False, untimed, if a frame could not be put in.
 template <typename Nic, typename Inject>
-u64 time_one_batch(Nic& nic, Inject inject, const u8* frame, u32 length) {
-    for (u32 i = 0; i < kBatch; ++i) inject(frame, length, i);  // "DMA" into the ring, the batch's i-th frame
+bool time_one_batch(Nic& nic, Inject inject, const u8* frame, u32 length, u64& ticks) {
+    for (u32 i = 0; i < kBatch; ++i)
+        if (!inject(frame, length, i)) return false;  // "DMA" into the ring, the batch's i-th frame
     u64 t0 = tsc_begin();
     net::NetworkPacket p;
     for (u32 taken = 0; taken < kBatch && nic.receive_packet(p); ++taken) {
         g_stack.receive(p.data, p.length);
         nic.release(p);
     }
-    return tsc_end() - t0;
+    ticks = tsc_end() - t0;
+    return true;
 }
 
-void replay_inject(const u8* frame, u32 length, u32) { g_nic.inject(frame, length); }
+bool replay_inject(const u8* frame, u32 length, u32) { return g_nic.inject(frame, length); }
 
 // The Linux peers' NIC and feed (veth_feed.h).
 hosted::PacketRingNic g_ring;
 int g_feed = -1;
-u64 g_feed_errors = 0;
 FeedCounts g_feed_counts;
 double g_ticks_per_ns = 1;
 // Each frame waited for until it is in the ring (veth_feed.h): the batch
 // takes all of its frames, none put off to ksoftirqd inside the timing.
 // The batch's frames land in the slots after the one the ring takes next,
-// as the last batch took every frame it was given.
-void ring_inject(const u8* frame, u32 length, u32 i) {
+// as the last batch took every frame it was given; a frame that is not
+// there, or another in its place, ends the run.
+bool ring_inject(const u8* frame, u32 length, u32 i) {
     const u8* slot = g_ring.slot_ahead(i);
     u64 stamped;
-    g_feed_errors += !send_until_landed(g_feed, frame, length, slot, hosted::PacketRingNic::realtime_ns_of(slot),
-                                        g_ticks_per_ns, g_feed_counts, stamped);
+    return send_until_landed(g_feed, frame, length, slot, hosted::PacketRingNic::realtime_ns_of(slot), g_ticks_per_ns,
+                             g_feed_counts, stamped);
 }
 u8* ring_acquire(void*) { return g_ring.tx_acquire(); }
 void ring_send(void*, u8* frame, usize length) { g_ring.tx_send(frame, length); }
@@ -100,14 +103,16 @@ bool open_ring(const char* rx_interface, const char* feed_interface, net::NetCon
 
 // kSamples (after 100 of warm-up) batches of a 64-byte datagram to `port`
 // through `nic`: each sample the mean ns per frame, or with `rate` the
-// batch's frames per second.
+// batch's frames per second. None if a batch could not be put in.
 template <typename Nic, typename Inject>
 std::vector<double> run_batches(Nic& nic, Inject inject, u16 port, double ticks_per_ns, bool rate) {
     u8 frame[2048];
     u32 length = build_frame(frame, g_stack.config(), port);
     std::vector<double> samples;
     for (u32 s = 0; s < kSamples + 100; ++s) {
-        double ns = double(time_one_batch(nic, inject, frame, length)) / ticks_per_ns;
+        u64 ticks;
+        if (!time_one_batch(nic, inject, frame, length, ticks)) return {};
+        double ns = double(ticks) / ticks_per_ns;
         if (s >= 100) samples.push_back(rate ? kBatch * 1e9 / ns : ns / kBatch);
     }
     return samples;
@@ -133,7 +138,7 @@ std::vector<double> linux_packet_ring_rx_to_app(double ticks_per_ns, const char*
     if (!open_ring(rx_interface, feed_interface, c, ticks_per_ns)) return {};
     g_stack.bind_udp(net::port::kVenueFeed, consume, nullptr);
     std::vector<double> samples = run_batches(g_ring, ring_inject, net::port::kVenueFeed, ticks_per_ns, false);
-    if (g_feed_errors || g_delivered != kFrames) samples.clear();
+    if (g_delivered != kFrames) samples.clear();
     return samples;
 }
 
@@ -153,7 +158,7 @@ std::vector<double> linux_packet_ring_udp_echo_pps(double ticks_per_ns, const ch
     if (!open_ring(rx_interface, feed_interface, c, ticks_per_ns)) return {};  // echo on port 7 (NetConfig's default)
     u64 sent_before = g_stack.counters().tx_frames;
     std::vector<double> samples = run_batches(g_ring, ring_inject, 7, ticks_per_ns, true);
-    if (g_feed_errors || g_ring.tx_errors() || g_stack.counters().tx_frames - sent_before != kFrames)
+    if (g_ring.tx_errors() || g_stack.counters().tx_frames - sent_before != kFrames)
         samples.clear();
     return samples;
 }

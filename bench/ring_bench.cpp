@@ -130,18 +130,18 @@ struct VirtioLink {
 // for and counted (veth_feed.h), so no span includes that wait.
 //
 // On the trading core (Placement::Evicted) the span starts once the frame
-// is in the ring and flushed, after send(). From the other core the trading core may take
-// the frame before send() returns there, so the span starts at the
-// kernel's own stamp of the frame (CLOCK_REALTIME): taken once the frame is
-// copied into the slot and before its status is set, as our device model
-// stamps before its used index, unless a software timestamp was already
-// taken on the receive path (only when some socket asked for timestamps;
-// then earlier, and Linux's span longer: such frames are counted). It is
-// put on the TSC's scale by a reading of both clocks just before send(),
-// and must fall before a second reading once the frame is there. The run
-// is refused unless the kernel keeps CLOCK_REALTIME from the TSC
-// (clocksource tsc), so the two advance together over the microseconds
-// between.
+// is in the ring and flushed, after send(). From the other core the
+// trading core may take the frame before send() returns there, so the span
+// starts at the kernel's own stamp of the frame (CLOCK_REALTIME): taken
+// once the frame is copied into the slot and before its status is set, as
+// our device model stamps before its used index, unless a software
+// timestamp was already taken on the receive path (only when some socket
+// asked for timestamps; then earlier, and Linux's span longer: such frames
+// are counted). It must fall between a reading of both clocks just before
+// send() and a second once the frame is there, and is put on the TSC's
+// scale from the nearer of the two. The run is refused unless the kernel
+// keeps CLOCK_REALTIME from the TSC (clocksource tsc), so the two advance
+// together over the microseconds between.
 struct PacketRingLink {
     hosted::PacketRingNic ring;
     int feed_fd = -1;
@@ -176,13 +176,6 @@ struct PacketRingLink {
         RealtimeAtTsc before = realtime_at_tsc();
         u64 stamped;
         if (!send_until_landed(feed_fd, frame, n, slot, previous_stamp, ticks_per_ns, feed, stamped)) return false;
-        // The frame must be this one, stamped between the two readings: a
-        // frame of another sender, or a clock step, would start a wrong span.
-        if (hosted::PacketRingNic::length_of(slot) != n) {
-            std::fprintf(stderr, "tick_to_trade: the ring slot's frame is %u bytes, not the %u sent\n",
-                         hosted::PacketRingNic::length_of(slot), n);
-            return false;
-        }
         if (placement == Placement::Evicted) {
             for (u32 line = 0; line < 256; line += 64) __builtin_ia32_clflush(slot + line);
             __builtin_ia32_mfence();
@@ -190,6 +183,8 @@ struct PacketRingLink {
             return true;
         }
         RealtimeAtTsc after = realtime_at_tsc();
+        // The stamp must fall between the two readings: a clock step would
+        // start a wrong span.
         if (stamped < before.realtime_ns || stamped > after.realtime_ns) {
             std::fprintf(stderr, "tick_to_trade: the frame's stamp %llu is not between the clock readings "
                                  "around send() (%llu, %llu)\n",
@@ -197,8 +192,16 @@ struct PacketRingLink {
                          static_cast<unsigned long long>(after.realtime_ns));
             return false;
         }
-        written_tsc = before.tsc + u64(double(stamped - before.realtime_ns) * ticks_per_ns);
-        half_width_sum += before.half_width;
+        // Put on the TSC's scale from the nearer reading (a frame that
+        // landed late is nearer the second), so that an error in the TSC's
+        // rate is scaled by the least time.
+        if (stamped - before.realtime_ns <= after.realtime_ns - stamped) {
+            written_tsc = before.tsc + u64(double(stamped - before.realtime_ns) * ticks_per_ns);
+            half_width_sum += before.half_width;
+        } else {
+            written_tsc = after.tsc - u64(double(after.realtime_ns - stamped) * ticks_per_ns);
+            half_width_sum += after.half_width;
+        }
         ++readings;
         return true;
     }

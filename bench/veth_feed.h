@@ -51,8 +51,10 @@ inline void report_feed(const char* name, const FeedCounts& counts) {
 // have taken the frame and handed the slot back. The wait yields the CPU
 // after its first look: ksoftirqd runs on this CPU, and with the same
 // (normal) priority would otherwise wait for the scheduler to take the CPU
-// from this spin. False if the send failed or the frame is not there a
-// second later (said on stderr). `stamped`: the frame's stamp.
+// from this spin (under SCHED_FIFO it would not; these peers do not run
+// so). False if the send failed, or the frame is not there a second later,
+// or a frame of another length is (said on stderr). `stamped`: the frame's
+// stamp.
 //
 // The wait once gave up after a millisecond, and its loop read the
 // deadline before its first look: a thread preempted between the two gave
@@ -65,17 +67,28 @@ inline bool send_until_landed(int fd, const u8* frame, u32 length, const u8* slo
         stamped = hosted::PacketRingNic::realtime_ns_of(slot);
         return stamped != previous_stamp && hosted::PacketRingNic::realtime_ns_of(slot) == stamped;
     };
-    if (there()) return true;
-    ++counts.landed_after_send;
-    // Given up only on a look taken after the deadline: this thread may be
-    // preempted anywhere in here, for milliseconds on a busy machine.
-    for (u64 until = tsc_begin() + u64(1e9 * ticks_per_ns);; sched_yield()) {
-        bool past = tsc_begin() >= until;
-        if (there()) return true;
-        if (past) break;
+    bool landed = there();
+    if (!landed) {
+        ++counts.landed_after_send;
+        // Given up only on a look taken after the deadline: this thread may
+        // be preempted anywhere in here, for milliseconds on a busy machine.
+        for (u64 until = tsc_begin() + u64(1e9 * ticks_per_ns); !landed; sched_yield()) {
+            bool past = tsc_begin() >= until;
+            landed = there();
+            if (past) break;
+        }
     }
-    std::fprintf(stderr, "packet-ring feed: a frame sent was not in the ring a second later\n");
-    return false;
+    if (!landed) {
+        std::fprintf(stderr, "packet-ring feed: a frame sent was not in the ring a second later\n");
+        return false;
+    }
+    // A frame of another sender in its place would be taken for it.
+    if (hosted::PacketRingNic::length_of(slot) != length) {
+        std::fprintf(stderr, "packet-ring feed: the ring slot's frame is %u bytes, not the %u sent\n",
+                     hosted::PacketRingNic::length_of(slot), length);
+        return false;
+    }
+    return true;
 }
 
 }  // namespace tk::bench
