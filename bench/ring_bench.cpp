@@ -175,7 +175,10 @@ struct PacketRingLink {
         u64 previous_stamp = hosted::PacketRingNic::realtime_ns_of(slot);
         RealtimeAtTsc before = realtime_at_tsc();
         u64 stamped;
-        if (!send_until_landed(feed_fd, frame, n, slot, previous_stamp, ticks_per_ns, feed, stamped)) return false;
+        // From the other CPU the trading core may take the frame first.
+        Landing landing = placement == Placement::Evicted ? Landing::HandedOver : Landing::Stamped;
+        if (!send_until_landed(feed_fd, frame, n, slot, previous_stamp, landing, ticks_per_ns, feed, stamped))
+            return false;
         if (placement == Placement::Evicted) {
             for (u32 line = 0; line < 256; line += 64) __builtin_ia32_clflush(slot + line);
             __builtin_ia32_mfence();

@@ -43,39 +43,48 @@ inline void report_feed(const char* name, const FeedCounts& counts) {
                 static_cast<unsigned long long>(counts.sent), static_cast<unsigned long long>(counts.landed_after_send));
 }
 
+// Whether a frame sent is there once its slot is stamped, or once it is
+// also handed over to the ring's reader.
+enum class Landing : u8 {
+    // A reader on another CPU may take the frame, and hand its slot back,
+    // before the sender looks: only the stamp stays.
+    Stamped,
+    // The sender's thread is the ring's only reader: the frame is there when
+    // the reader would find it. The kernel stamps the slot before it hands
+    // it over, and when it copies the frame on another CPU (RPS) a sender
+    // that waited only for the stamp could find the frame not yet there.
+    HandedOver,
+};
+
 // Sends `frame` and waits until it is in `slot`, the receiving ring's slot
-// it will take, whose stamp read `previous_stamp` before the send. A frame
-// is there once the slot's stamp (PacketRingNic::realtime_ns_of: set after
-// the copy, before the status) has changed and reads the same twice; a
-// status would not do, as the trading core on the other CPU may already
-// have taken the frame and handed the slot back. The wait yields the CPU
+// it will take, whose stamp read `previous_stamp` before the send, as
+// `landing` says. A frame is stamped once the slot's stamp
+// (PacketRingNic::realtime_ns_of: set after the copy, before the status)
+// has changed and reads the same twice. The wait yields the CPU
 // after its first look: ksoftirqd runs on this CPU, and with the same
 // (normal) priority would otherwise wait for the scheduler to take the CPU
 // from this spin (under SCHED_FIFO it would not; these peers do not run
 // so). False if the send failed, or the frame is not there a second later,
 // or a frame of another length is (said on stderr). `stamped`: the frame's
 // stamp.
-//
-// The wait once gave up after a millisecond, and its loop read the
-// deadline before its first look: a thread preempted between the two gave
-// up without looking, and failed runs on a busy machine.
 inline bool send_until_landed(int fd, const u8* frame, u32 length, const u8* slot, u64 previous_stamp,
-                              double ticks_per_ns, FeedCounts& counts, u64& stamped) {
+                              Landing landing, double ticks_per_ns, FeedCounts& counts, u64& stamped) {
     if (::send(fd, frame, length, 0) != ssize_t(length)) return false;
     ++counts.sent;
     auto there = [&] {
         stamped = hosted::PacketRingNic::realtime_ns_of(slot);
-        return stamped != previous_stamp && hosted::PacketRingNic::realtime_ns_of(slot) == stamped;
+        return stamped != previous_stamp && hosted::PacketRingNic::realtime_ns_of(slot) == stamped &&
+               (landing == Landing::Stamped || hosted::PacketRingNic::handed_over(slot));
     };
     bool landed = there();
     if (!landed) {
         ++counts.landed_after_send;
         // Given up only on a look taken after the deadline: this thread may
         // be preempted anywhere in here, for milliseconds on a busy machine.
-        for (u64 until = tsc_begin() + u64(1e9 * ticks_per_ns); !landed; sched_yield()) {
+        for (u64 until = tsc_begin() + u64(1e9 * ticks_per_ns);;) {
+            sched_yield();
             bool past = tsc_begin() >= until;
-            landed = there();
-            if (past) break;
+            if ((landed = there()) || past) break;
         }
     }
     if (!landed) {

@@ -108,6 +108,10 @@ u64 PacketRingNic::realtime_ns_of(const u8* slot) {
 
 u32 PacketRingNic::length_of(const u8* slot) { return reinterpret_cast<const tpacket2_hdr*>(slot)->tp_snaplen; }
 
+bool PacketRingNic::handed_over(const u8* slot) {
+    return __atomic_load_n(&reinterpret_cast<const tpacket2_hdr*>(slot)->tp_status, __ATOMIC_ACQUIRE) & TP_STATUS_USER;
+}
+
 void PacketRingNic::release(const net::NetworkPacket& packet) {
     if (packet.buffer < kFrames) __atomic_store_n(&slot(ring_, packet.buffer)->tp_status, TP_STATUS_KERNEL, __ATOMIC_RELEASE);
 }

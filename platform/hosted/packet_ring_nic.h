@@ -50,6 +50,9 @@ public:
     // and the frame's length.
     static u64 realtime_ns_of(const u8* slot);
     static u32 length_of(const u8* slot);
+    // Whether the kernel has handed `slot`'s frame over (TP_STATUS_USER:
+    // set after the stamp, so a frame may be stamped and not yet handed over).
+    static bool handed_over(const u8* slot);
 
 private:
     int fd_ = -1;
