@@ -5,8 +5,9 @@
 // to the receive path within send(), on the sender's CPU, and the packet
 // socket copies it into the ring there, so the frame is usually in the ring
 // once send() has returned; but Linux may put that receive off to
-// ksoftirqd on the same CPU, and then it lands later. The peers wait for
-// each frame, outside their spans, and count those that landed late.
+// ksoftirqd on the same CPU, or steer it to another (RPS), and then it
+// lands later. The peers wait for each frame, outside their spans, and
+// count those that landed late.
 #pragma once
 
 #include <linux/if_packet.h>
@@ -60,10 +61,10 @@ enum class Landing : u8 {
 // it will take, whose stamp read `previous_stamp` before the send, as
 // `landing` says. A frame is stamped once the slot's stamp
 // (PacketRingNic::realtime_ns_of: set after the copy, before the status)
-// has changed and reads the same twice. The wait yields the CPU
-// after its first look: ksoftirqd runs on this CPU, and with the same
-// (normal) priority would otherwise wait for the scheduler to take the CPU
-// from this spin (under SCHED_FIFO it would not; these peers do not run
+// has changed and reads the same twice. The wait yields the CPU after its
+// first look: ksoftirqd may be the one to copy it, on this CPU, and with
+// the same (normal) priority would otherwise wait for the scheduler to take
+// the CPU from this spin (under SCHED_FIFO it would not; these peers do not run
 // so). False if the send failed, or the frame is not there a second later,
 // or a frame of another length is (said on stderr). `stamped`: the frame's
 // stamp.
