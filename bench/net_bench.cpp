@@ -86,8 +86,7 @@ double g_ticks_per_ns = 1;
 bool ring_inject(const u8* frame, u32 length, u32 i) {
     const u8* slot = g_ring.slot_ahead(i);
     u64 stamped;
-    return send_until_landed(g_feed, frame, length, slot, hosted::PacketRingNic::realtime_ns_of(slot),
-                             Landing::HandedOver, g_ticks_per_ns, g_feed_counts, stamped);
+    return send_until_landed(g_feed, frame, length, slot, Landing::HandedOver, g_ticks_per_ns, g_feed_counts, stamped);
 }
 u8* ring_acquire(void*) { return g_ring.tx_acquire(); }
 void ring_send(void*, u8* frame, usize length) { g_ring.tx_send(frame, length); }

@@ -172,13 +172,11 @@ struct PacketRingLink {
     // trading core has not yet taken the frame this slot is for).
     bool write(const u8* frame, u32 n, u64& written_tsc) {
         const u8* slot = ring.slot_ahead(0);
-        u64 previous_stamp = hosted::PacketRingNic::realtime_ns_of(slot);
         RealtimeAtTsc before = realtime_at_tsc();
         u64 stamped;
         // From the other CPU the trading core may take the frame first.
         Landing landing = placement == Placement::Evicted ? Landing::HandedOver : Landing::Stamped;
-        if (!send_until_landed(feed_fd, frame, n, slot, previous_stamp, landing, ticks_per_ns, feed, stamped))
-            return false;
+        if (!send_until_landed(feed_fd, frame, n, slot, landing, ticks_per_ns, feed, stamped)) return false;
         if (placement == Placement::Evicted) {
             for (u32 line = 0; line < 256; line += 64) __builtin_ia32_clflush(slot + line);
             __builtin_ia32_mfence();

@@ -58,18 +58,18 @@ enum class Landing : u8 {
 };
 
 // Sends `frame` and waits until it is in `slot`, the receiving ring's slot
-// it will take, whose stamp read `previous_stamp` before the send, as
-// `landing` says. A frame is stamped once the slot's stamp
+// it will take, as `landing` says. A frame is stamped once the slot's stamp
 // (PacketRingNic::realtime_ns_of: set after the copy, before the status)
-// has changed and reads the same twice. The wait yields the CPU after its
+// has changed from what it read before the send and reads the same twice. The wait yields the CPU after its
 // first look: ksoftirqd may be the one to copy it, on this CPU, and with
 // the same (normal) priority would otherwise wait for the scheduler to take
 // the CPU from this spin (under SCHED_FIFO it would not; these peers do not run
 // so). False if the send failed, or the frame is not there a second later,
 // or a frame of another length is (said on stderr). `stamped`: the frame's
 // stamp.
-inline bool send_until_landed(int fd, const u8* frame, u32 length, const u8* slot, u64 previous_stamp,
-                              Landing landing, double ticks_per_ns, FeedCounts& counts, u64& stamped) {
+inline bool send_until_landed(int fd, const u8* frame, u32 length, const u8* slot, Landing landing,
+                              double ticks_per_ns, FeedCounts& counts, u64& stamped) {
+    u64 previous_stamp = hosted::PacketRingNic::realtime_ns_of(slot);
     if (::send(fd, frame, length, 0) != ssize_t(length)) return false;
     ++counts.sent;
     auto there = [&] {
